@@ -1,0 +1,166 @@
+"""Molecules: parse and check SMILES, polymer repeat units with two '*' ends, cyclic oligomers, keys.
+
+A polymer is written as its repeat unit with exactly two ``*`` ends (``*CC(*)c1ccccc1``); a solvent
+is a plain, neutral, single-component SMILES. Every check happens here, once, at the boundary: the
+rest of the package trusts what these functions return.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdkit import Chem, RDLogger
+
+from chiapp.errors import InvalidSmilesError, UnsupportedMoleculeError
+
+__all__ = [
+    "SUPPORTED_ELEMENTS",
+    "MAX_HEAVY_ATOMS",
+    "parse_polymer",
+    "parse_solvent",
+    "canonical_polymer",
+    "canonical_solvent",
+    "cyclic_oligomer",
+    "looks_like_polymer",
+]
+
+RDLogger.DisableLog("rdApp.*")  # RDKit's own warnings go to stderr; we raise our own messages
+
+#: Elements of organic solvents and polymers; anything else (metals, B, Se, noble gases) is refused.
+SUPPORTED_ELEMENTS = frozenset({"H", "C", "N", "O", "F", "Si", "P", "S", "Cl", "Br", "I"})
+#: Bound on the work per molecule: a repeat unit or solvent larger than this is refused.
+MAX_HEAVY_ATOMS = 200
+_MAX_SMILES_CHARS = 2000
+
+
+def looks_like_polymer(text: str) -> bool:
+    """True when the text is written as a repeat unit (it contains a '*' end)."""
+    return "*" in text
+
+
+def _read(smiles: str, role: str) -> Chem.Mol:
+    if not isinstance(smiles, str) or not smiles.strip():
+        raise InvalidSmilesError("empty input; give a SMILES or a name", smiles="", role=role)
+    smiles = smiles.strip()
+    if len(smiles) > _MAX_SMILES_CHARS:
+        raise UnsupportedMoleculeError(
+            f"SMILES of {len(smiles)} characters is too long (at most {_MAX_SMILES_CHARS})",
+            smiles=smiles, role=role)
+    if "." in smiles:
+        raise UnsupportedMoleculeError(
+            "a mixture or salt ('.' separates components); give one neutral molecule", smiles, role)
+    mol = Chem.MolFromSmiles(smiles, sanitize=False)
+    if mol is None:
+        raise InvalidSmilesError("not a valid SMILES (syntax error)", smiles, role)
+    problems = Chem.DetectChemistryProblems(mol)
+    if problems:
+        raise InvalidSmilesError(_describe(problems[0]), smiles, role)
+    Chem.SanitizeMol(mol)
+    bad = sorted({a.GetSymbol() for a in mol.GetAtoms()
+                  if a.GetAtomicNum() and a.GetSymbol() not in SUPPORTED_ELEMENTS})
+    if bad:
+        raise UnsupportedMoleculeError(
+            f"element {', '.join(bad)} is not supported; the model covers "
+            f"{', '.join(sorted(SUPPORTED_ELEMENTS))}", smiles, role)
+    charge = Chem.GetFormalCharge(mol)
+    if charge:
+        raise UnsupportedMoleculeError(
+            f"net charge {charge:+d}: ions and salts are not supported", smiles, role)
+    if any(a.GetNumRadicalElectrons() for a in mol.GetAtoms()):
+        raise UnsupportedMoleculeError("radicals are not supported", smiles, role)
+    n_heavy = sum(1 for a in mol.GetAtoms() if a.GetAtomicNum() > 1)
+    if n_heavy > MAX_HEAVY_ATOMS:
+        raise UnsupportedMoleculeError(
+            f"{n_heavy} heavy atoms; at most {MAX_HEAVY_ATOMS} are supported", smiles, role)
+    if n_heavy == 0:
+        raise UnsupportedMoleculeError("no heavy atom", smiles, role)
+    return Chem.RemoveHs(mol)
+
+
+def _describe(problem) -> str:
+    kind = problem.GetType()
+    if kind == "AtomValenceException":
+        return f"valence error: {problem.Message()}"
+    if kind in ("AtomKekulizeException", "KekulizeException"):
+        return f"aromatic ring cannot be kekulized: {problem.Message()}"
+    return problem.Message()
+
+
+@lru_cache(maxsize=4096)
+def parse_polymer(smiles: str) -> Chem.Mol:
+    """Parse a polymer repeat unit with exactly two '*' ends, each bonded to one atom.
+
+    >>> parse_polymer("*CC(*)c1ccccc1").GetNumHeavyAtoms()
+    10
+    """
+    mol = _read(smiles, "polymer")
+    stars = [a for a in mol.GetAtoms() if a.GetAtomicNum() == 0]
+    if len(stars) != 2:
+        raise UnsupportedMoleculeError(
+            f"a repeat unit needs exactly two '*' ends, got {len(stars)} "
+            "(polystyrene is written *CC(*)c1ccccc1)", smiles, "polymer")
+    for star in stars:
+        if star.GetDegree() != 1 or star.GetBonds()[0].GetBondType() != Chem.BondType.SINGLE:
+            raise UnsupportedMoleculeError(
+                "each '*' must be bonded to one atom by a single bond", smiles, "polymer")
+    if stars[0].GetNeighbors()[0].GetIdx() == stars[1].GetIdx():
+        raise UnsupportedMoleculeError("the two '*' ends are bonded to each other", smiles, "polymer")
+    return mol
+
+
+@lru_cache(maxsize=4096)
+def parse_solvent(smiles: str) -> Chem.Mol:
+    """Parse a solvent: one neutral molecule of supported elements, no '*'."""
+    if isinstance(smiles, str) and looks_like_polymer(smiles):
+        raise UnsupportedMoleculeError(
+            "a solvent cannot have '*' ends; this looks like a polymer repeat unit", smiles, "solvent")
+    return _read(smiles, "solvent")
+
+
+def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
+    """Join ``n_units`` copies of a repeat unit head to tail into a ring (no '*' left).
+
+    The ring has no ends and no preferred starting atom, so any descriptor computed on it is the
+    same however the repeat unit was written (``*CCO*`` or ``*OCC*``). Stereo tags are dropped:
+    the descriptors are 2D.
+    """
+    stars = [a.GetIdx() for a in repeat_unit.GetAtoms() if a.GetAtomicNum() == 0]
+    head, tail = (repeat_unit.GetAtomWithIdx(s).GetNeighbors()[0].GetIdx() for s in stars)
+    n_atoms = repeat_unit.GetNumAtoms()
+    combined = Chem.RWMol()
+    for _ in range(n_units):
+        offset = combined.GetNumAtoms()
+        for atom in repeat_unit.GetAtoms():
+            new = Chem.Atom(atom.GetAtomicNum())
+            new.SetFormalCharge(atom.GetFormalCharge())
+            new.SetNumExplicitHs(atom.GetTotalNumHs())
+            new.SetIsAromatic(atom.GetIsAromatic())
+            new.SetNoImplicit(True)
+            combined.AddAtom(new)
+        for bond in repeat_unit.GetBonds():
+            combined.AddBond(bond.GetBeginAtomIdx() + offset, bond.GetEndAtomIdx() + offset,
+                             bond.GetBondType())
+    for i in range(n_units):
+        j = (i + 1) % n_units
+        combined.AddBond(tail + i * n_atoms, head + j * n_atoms, Chem.BondType.SINGLE)
+    for idx in sorted((s + i * n_atoms for i in range(n_units) for s in stars), reverse=True):
+        combined.RemoveAtom(idx)
+    ring = combined.GetMol()
+    Chem.SanitizeMol(ring)
+    return ring
+
+
+@lru_cache(maxsize=4096)
+def canonical_polymer(smiles: str) -> str:
+    """One key per polymer, whatever atom the repeat unit starts at or which way it is written.
+
+    It is the canonical SMILES of the cyclic trimer, bounded in size by ``MAX_HEAVY_ATOMS`` (a
+    symmetric 10-mer ring can take minutes to canonicalize; a trimer does not).
+    """
+    return Chem.MolToSmiles(cyclic_oligomer(parse_polymer(smiles), 3))
+
+
+@lru_cache(maxsize=4096)
+def canonical_solvent(smiles: str) -> str:
+    """RDKit canonical SMILES of a valid solvent."""
+    return Chem.MolToSmiles(parse_solvent(smiles))
