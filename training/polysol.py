@@ -14,16 +14,17 @@ Conversion rules, tried in this order on the monomer (the first that applies win
     The table covers condensation polymers (polyesters, nylons, polycarbonate, siloxanes,
     ...), monomer SMILES that do not match the polymer name, and ambiguous mechanisms.
 ``vinyl``
-    Exactly one non-aromatic C=C, no C#C, no ring-opening group: the C=C becomes a single
+    Exactly one non-aromatic C=C and no C#C: the C=C becomes a single
     bond and each of its carbons takes one ``*`` (styrene ``C=Cc1ccccc1`` -> ``*CC(*)c1ccccc1``).
     A C=C inside a ring is not opened (cycloolefins may polymerize by addition or by
     ring-opening metathesis) and a cumulated C=C (allene, ketene, ketenimine) is not opened.
 ``diene_1_4``
-    Exactly two non-aromatic C=C forming a conjugated C=C-C=C, no C#C: 1,4-addition, the
-    middle bond becomes the double bond (isoprene ``C=CC(=C)C`` -> ``*CC(C)=CC*``).
+    Exactly two non-aromatic C=C forming a conjugated C=C-C=C outside any ring, no C#C:
+    1,4-addition, the middle bond becomes the double bond (isoprene ``C=CC(=C)C`` ->
+    ``*CC(C)=CC*``). Cyclic dienes (cyclopentadiene) are dropped: 1,2 or 1,4 is not given.
 ``alkyne``
-    Exactly one C#C and no C=C: the C#C becomes C=C with one ``*`` per carbon
-    (acetylene -> ``*C=C*``).
+    Exactly one C#C, not in a ring, and no C=C: the C#C becomes C=C with one ``*`` per
+    carbon (acetylene -> ``*C=C*``).
 ``ring_opening``
     No C=C or C#C, and exactly one ring that is a ring-opening monomer: a saturated ring
     (all ring atoms sp3 except carbonyl carbons) made of C, O and N only, not fused to
@@ -37,7 +38,8 @@ Conversion rules, tried in this order on the monomer (the first that applies win
     ranking. Examples: ethylene oxide -> ``*CCO*``, THF -> ``*CCCCO*``,
     epsilon-caprolactone -> ``*CCCCCC(=O)O*``, caprolactam -> ``*CCCCCC(=O)N*``.
 ``aldehyde``
-    No C=C or C#C, no ring-opening group and exactly one aldehyde C(=O)H: the polyacetal,
+    No C=C or C#C, no ring-opening group, a molecule of C, H and halogens besides exactly one
+    aliphatic aldehyde C(=O)H (its carbon bonded to H or sp3 carbon only): the polyacetal,
     C=O becomes C-O with one ``*`` on the carbon and one on the oxygen
     (formaldehyde -> ``*CO*``, acetaldehyde -> ``*C(C)O*``).
 ``ab_condensation``
@@ -47,8 +49,12 @@ Conversion rules, tried in this order on the monomer (the first that applies win
     whole, ``*`` on the heteroatom and on the carbon that carried the OH or NH2): lactic acid
     -> ``*C(C)C(=O)O*``, 6-aminohexanoic acid -> ``*CCCCCC(=O)N*``.
 
+A C=C (or C#C) together with a ring-opening group goes to ``vinyl`` (N-vinylpyrrolidone
+keeps its lactam ring) unless that ring has 3 or 4 atoms (a vinyl epoxide or beta-lactone could
+open either way): then it is dropped as ambiguous.
+
 Anything else (several C=C that are not one conjugated diene, e.g. a divinyl crosslinker;
-a C=C together with a ring-opening group; dialdehydes; monomers given as one half of a
+dialdehydes; monomers given as one half of a
 condensation pair; radicals and ions) is dropped with a reason.
 
 The same polymer can come out in different frames (``*CCCCCC(=O)O*`` and ``*OCCCCCC(*)=O`` are
@@ -227,11 +233,6 @@ def _take_h(atom: Chem.Atom) -> None:
     """Let ``atom`` lose one hydrogen to a new bond (explicit-H atoms keep their count right)."""
     if atom.GetNumExplicitHs() > 0:
         atom.SetNumExplicitHs(atom.GetNumExplicitHs() - 1)
-
-
-def _give_h(atom: Chem.Atom) -> None:
-    if atom.GetNoImplicit() or atom.GetNumExplicitHs() > 0:
-        atom.SetNumExplicitHs(atom.GetNumExplicitHs() + 1)
 
 
 def _add_star(rw: Chem.RWMol, atom_idx: int) -> None:
@@ -429,8 +430,8 @@ def monomer_to_repeat_unit(monomer_smiles: str) -> RepeatUnitConversion:
 
     >>> monomer_to_repeat_unit("C=Cc1ccccc1").repeat_unit_smiles
     '*CC(*)c1ccccc1'
-    >>> monomer_to_repeat_unit("C=CC(=C)C").repeat_unit_smiles
-    '*CC(C)=CC*'
+    >>> monomer_to_repeat_unit("C=CC(=C)C").repeat_unit_smiles  # isoprene, 1,4
+    '*CC=C(C)C*'
     """
     mol = _mol(monomer_smiles)
     if mol is None:
@@ -574,7 +575,7 @@ def _decide_solvent(name: str, given_smiles: str, n_rows: int) -> SolventDecisio
     decision = SOLVENT_NAME_DECISIONS.get(key)
     if decision is not None:
         action, smiles, note = decision
-        used = _canonical(smiles) if action == "fix" else (_canonical(given_smiles) if action == "keep" else None)
+        used = {"fix": _canonical(smiles or ""), "keep": _canonical(given_smiles)}.get(action)
         return SolventDecision(name, given_smiles, database, action, used, n_rows, note)
     if given is None:
         return SolventDecision(name, given_smiles, database, "drop", None, n_rows, "unreadable SMILES")
@@ -625,7 +626,8 @@ def _build(data_dir: Path) -> tuple[pd.DataFrame, PolySolReport]:
             )
         else:
             conversions[(polymer, monomer)] = monomer_to_repeat_unit(monomer)
-    polymer_smiles = [conversions[(p, m)].repeat_unit_smiles for p, m in zip(raw["polymer"], raw["mono_smiles"])]
+    pairs = list(zip(raw["polymer"], raw["mono_smiles"]))
+    polymer_smiles = [conversions[pair].repeat_unit_smiles for pair in pairs]
     rules = [conversions[(p, m)].rule for p, m in zip(raw["polymer"], raw["mono_smiles"])]
     for i, (p, m) in enumerate(zip(raw["polymer"], raw["mono_smiles"])):
         conv = conversions[(p, m)]
@@ -676,7 +678,7 @@ def _build(data_dir: Path) -> tuple[pd.DataFrame, PolySolReport]:
 
     dropped = Counter(r for r in reasons if r)
     solvent_rows = {"fix": 0, "drop": 0}
-    for (name, given), decision in decisions.items():
+    for decision in decisions.values():
         if decision.action in solvent_rows:
             solvent_rows[decision.action] += decision.n_rows
     dropped_polymers = tuple(sorted(

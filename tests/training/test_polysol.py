@@ -109,7 +109,8 @@ def test_polysol_fixes_are_valid_and_name_known_polymers():
 @needs_data
 def test_load_polysol_repeat_units_have_two_single_bonded_stars():
     table = load_polysol(DATA_DIR)
-    assert list(table.columns) == ["polymer_name", "polymer_smiles", "solvent_name", "solvent_smiles", "soluble"]
+    columns = ["polymer_name", "polymer_smiles", "solvent_name", "solvent_smiles", "soluble"]
+    assert list(table.columns) == columns
     for smiles in table["polymer_smiles"].unique():
         mol = Chem.MolFromSmiles(smiles)
         stars = [a for a in mol.GetAtoms() if a.GetAtomicNum() == 0]
