@@ -39,6 +39,7 @@ failure of every group method (its δH is far above any additive estimate) and i
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -143,6 +144,9 @@ _GROUPS: tuple[_Group, ...] = (
 )
 _PATTERNS = tuple(Chem.MolFromSmarts(g.smarts) for g in _GROUPS)
 assert all(p is not None for p in _PATTERNS), "a group SMARTS does not parse"
+# Elements a group's own atoms need in the molecule (each own atom is a one-element query).
+_NEEDS = tuple(frozenset(a.GetAtomicNum() for a in list(p.GetAtoms())[: g.n_own or None])
+               for g, p in zip(_GROUPS, _PATTERNS))
 
 _RING_F_D = 190.0                          # HVK ring increment (each non-aromatic ring)
 _RING_VOLUME = {True: 16.0, False: 18.0}   # Fedors ring closure: ≥ 5 atoms / 3–4 atoms
@@ -151,6 +155,7 @@ _HALOGEN_VOLUME = {9: (18.0, 20.0, 22.0), 17: (24.0, 26.0, 27.3), 35: (30.0, 31.
 _HALOGEN_ON_SP2_VOLUME = 4.0               # ... plus this on a carbon with a double bond
 _OH_VICINAL_VOLUME = 13.0                  # Fedors: OH disubstituted or on adjacent C atoms
 _MAX_MATCHES = 1_000_000
+_STAR, _HYDROGEN, _AROMATIC, _AROMATIC_C = (Chem.MolFromSmarts(s) for s in ("[#0]", "[#1]", "a", "c"))
 
 
 @dataclass
@@ -168,24 +173,23 @@ def _benzene_ring(k: int) -> tuple[float, float, float, float]:
     return 1590.0 - 160.0 * k, 110.0**2, 0.0, 90.4 - 19.0 * k
 
 
-def _group_sums(mol: Chem.Mol, join_bonds: frozenset[int] = frozenset()) -> _Sums:
+def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]]) -> _Sums:
     """Add up the groups of a molecule without dummy atoms.
 
-    ``join_bonds`` are the bonds that close a cyclic oligomer of a repeat unit: rings through
-    them are the chain itself, not a ring of the polymer, and get no ring increment.
+    ``rings`` are the molecule's own rings: for a closed repeat unit, those of each copy of the
+    unit, and not the ring that closing it made (that ring is the chain, not a ring increment).
     """
     sums = _Sums(polar=[])
-    sums.n_heavy = sum(1 for a in mol.GetAtoms() if a.GetAtomicNum() > 1)
+    sums.n_heavy = mol.GetNumHeavyAtoms()
     claimed: set[int] = set()
-    ring_info = mol.GetRingInfo()
 
+    aromatic = {m[0] for m in mol.GetSubstructMatches(_AROMATIC, maxMatches=_MAX_MATCHES)}
+    aromatic_c = {m[0] for m in mol.GetSubstructMatches(_AROMATIC_C, maxMatches=_MAX_MATCHES)}
     # Benzene rings first, each claimed whole or not at all (a fused second ring stays unclaimed).
-    for ring in ring_info.AtomRings():
-        atoms = [mol.GetAtomWithIdx(i) for i in ring]
-        if (len(ring) != 6 or claimed.intersection(ring)
-                or any(a.GetAtomicNum() != 6 or not a.GetIsAromatic() for a in atoms)):
+    for ring in rings:
+        if len(ring) != 6 or claimed.intersection(ring) or not aromatic_c.issuperset(ring):
             continue
-        k = sum(1 for a in atoms for n in a.GetNeighbors() if n.GetIdx() not in ring)
+        k = sum(mol.GetAtomWithIdx(i).GetDegree() - 2 for i in ring)  # substituents
         f_d, f_p2, e_h, volume = _benzene_ring(k)
         sums.f_d += f_d
         sums.e_h += e_h
@@ -193,8 +197,12 @@ def _group_sums(mol: Chem.Mol, join_bonds: frozenset[int] = frozenset()) -> _Sum
         sums.polar.append((f_p2, ring))
         claimed.update(ring)
 
-    for group, pattern in zip(_GROUPS, _PATTERNS):
-        for match in mol.GetSubstructMatches(pattern, maxMatches=_MAX_MATCHES):
+    for group, pattern, needs in zip(_GROUPS, _PATTERNS, _NEEDS):
+        if not needs <= elements:
+            continue  # a cheap skip: most groups cannot occur in most molecules
+        # with context atoms, a symmetric pair (C=C) must be seen from both ends: no uniquify
+        for match in mol.GetSubstructMatches(pattern, uniquify=not group.n_own,
+                                             maxMatches=_MAX_MATCHES):
             own = match[: group.n_own] if group.n_own else match
             if claimed.intersection(own):
                 continue
@@ -205,9 +213,8 @@ def _group_sums(mol: Chem.Mol, join_bonds: frozenset[int] = frozenset()) -> _Sum
             if group.f_p_squared > 0:
                 sums.polar.append((group.f_p_squared, own))
 
-    for ring, bonds in zip(ring_info.AtomRings(), ring_info.BondRings()):
-        aromatic = all(mol.GetAtomWithIdx(i).GetIsAromatic() for i in ring)
-        if not aromatic and not join_bonds.intersection(bonds):
+    for ring in rings:
+        if not aromatic.issuperset(ring):
             sums.f_d += _RING_F_D
             sums.volume += _RING_VOLUME[len(ring) >= 5]
     sums.n_claimed = len(claimed)
@@ -246,15 +253,15 @@ def _polar_sum(mol: Chem.Mol, polar: list, symmetric: bool) -> float:
 
 
 def _stars(mol: Chem.Mol) -> list[int]:
-    return [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0]
+    return [m[0] for m in mol.GetSubstructMatches(_STAR)]
 
 
-def _close_repeat_unit(mol: Chem.Mol) -> tuple[Chem.Mol, frozenset[int], int]:
+def _close_repeat_unit(mol: Chem.Mol) -> tuple[Chem.Mol, int, list[tuple[int, ...]]]:
     """Join copies of a repeat unit head to tail into a ring: no ends, so a group split across
     the '*' (the ester of ``*OCCCCCC(*)=O``) is seen whole and any way of writing it agrees.
 
     Two copies suffice unless the backbone is one atom long (then three, to avoid a 2-ring).
-    Returns the ring, the indices of the joining bonds and the number of copies.
+    Returns the closed molecule, the number of copies and the rings of every copy.
     """
     star_a, star_b = _stars(mol)
     head = mol.GetAtomWithIdx(star_a).GetNeighbors()[0].GetIdx()
@@ -267,38 +274,42 @@ def _close_repeat_unit(mol: Chem.Mol) -> tuple[Chem.Mol, frozenset[int], int]:
     join_pairs = [(tail + i * n_atoms, head + (i + 1) % n_units * n_atoms) for i in range(n_units)]
     for begin, end in join_pairs:
         combined.AddBond(begin, end, Chem.BondType.SINGLE)
-    for atom in combined.GetAtoms():       # keep the atoms' hydrogen counts as they were
-        atom.SetNoImplicit(True)
-        atom.SetNumExplicitHs(mol.GetAtomWithIdx(atom.GetIdx() % n_atoms).GetTotalNumHs())
-        atom.SetIntProp("_keep", atom.GetIdx())
-    for i in range(n_units):
-        combined.GetBondBetweenAtoms(*join_pairs[i]).SetBoolProp("_join", True)
-    for idx in sorted((s + i * n_atoms for i in range(n_units) for s in (star_a, star_b)),
-                      reverse=True):
+    # A '*' single bond becomes a join single bond, so every atom keeps its hydrogen count.
+    removed = sorted(s + i * n_atoms for i in range(n_units) for s in (star_a, star_b))
+    combined.BeginBatchEdit()
+    for idx in removed:
         combined.RemoveAtom(idx)
-    ring = combined.GetMol()
-    Chem.SanitizeMol(ring)
-    joins = frozenset(b.GetIdx() for b in ring.GetBonds() if b.HasProp("_join"))
-    return ring, joins, n_units
+    combined.CommitBatchEdit()
+    closed = combined.GetMol()
+    # Aromaticity and charges are kept from the unit; valences need a refresh. No SSSR here: on
+    # a long backbone the chain ring is huge and slow to perceive, and the unit's rings suffice.
+    Chem.SanitizeMol(closed, Chem.SANITIZE_PROPERTIES)
+    Chem.FastFindRings(closed)
+    rings = [tuple(j - bisect.bisect_left(removed, j) for j in (i + c * n_atoms for i in ring))
+             for c in range(n_units) for ring in _rings(mol)]
+    return closed, n_units, rings
+
+
+def _rings(mol: Chem.Mol) -> list[tuple[int, ...]]:
+    return [tuple(ring) for ring in Chem.GetSymmSSSR(mol)]
 
 
 def _sums_per_unit(mol: Chem.Mol) -> tuple[_Sums, Chem.Mol, int, bool]:
     """Group sums of a solvent, or of one repeat unit of a polymer (two '*' ends)."""
     mol = _without_explicit_h(mol)
     stars = _stars(mol)
+    elements = {mol.GetAtomWithIdx(i).GetAtomicNum() for i in range(mol.GetNumAtoms())}
     if len(stars) == 2:
-        ring, joins, n_units = _close_repeat_unit(mol)
-        return _group_sums(ring, joins), ring, n_units, True
+        closed, n_units, rings = _close_repeat_unit(mol)
+        return _group_sums(closed, elements, rings), closed, n_units, True
     if stars:
         raise UnsupportedMoleculeError(
             f"a repeat unit needs exactly two '*' ends, got {len(stars)}", Chem.MolToSmiles(mol))
-    return _group_sums(mol), mol, 1, False
+    return _group_sums(mol, elements, _rings(mol)), mol, 1, False
 
 
 def _without_explicit_h(mol: Chem.Mol) -> Chem.Mol:
-    if any(a.GetAtomicNum() == 1 for a in mol.GetAtoms()):
-        return Chem.RemoveHs(mol)
-    return mol
+    return Chem.RemoveHs(mol) if mol.HasSubstructMatch(_HYDROGEN) else mol
 
 
 def estimate_hansen(mol: Chem.Mol) -> HansenEstimate:
