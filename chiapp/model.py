@@ -1,0 +1,168 @@
+"""The multitask χ network and its shipped ensemble: load, verify, predict. No training code here.
+
+One member (after Aoki et al., Macromolecules 2023, doi 10.1021/acs.macromol.2c02600):
+
+    (u_p, r_p) = tower_p(x_p),   (u_s, r_s) = tower_s(x_s)          latent vectors of size k
+    z_i = (u_p,i - u_s,i)^2 - r_p,i^2 - r_s,i^2                         a learned Hansen-like distance
+    (a, b) = W_task z + w_task   for each χ task,  χ(T) = a + b·T_ref/T  [-], T in K
+    logit(soluble) = w_sol·z + w0
+
+The towers standardize their inputs with the training scaler, which travels inside the weights.
+Inference runs the whole ensemble at once in numpy (stacked weights): a single pair costs
+microseconds, with no torch import in the app. ``training/`` builds the same network in torch and
+a test checks that both give the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES
+from chiapp.errors import ModelArtifactError
+
+__all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "Coefficients", "ChiModel", "sha256_file"]
+
+#: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
+T_REF_K = 298.15
+#: Heads in the weights file; "experimental" is what the app reports.
+TASKS = ("experimental", "cosmo", "hansen")
+MODEL_DIR = Path(__file__).resolve().parent.parent / "assets" / "model"
+WEIGHTS_FILE = "weights.safetensors"
+MANIFEST_FILE = "manifest.json"
+TOWERS = ("polymer", "solvent")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Per-member χ coefficients of pairs: arrays of shape (n_members, n_pairs).
+
+    χ(T) = a + b_k/T [-], T in K. ``soluble_logit`` is the classifier head.
+    """
+
+    a: np.ndarray
+    b_k: np.ndarray
+    soluble_logit: np.ndarray
+
+
+def _silu(x: np.ndarray) -> np.ndarray:
+    return x / (1.0 + np.exp(-x))
+
+
+class ChiModel:
+    """The shipped ensemble. Build with :meth:`load`; every member is used, none can be dropped."""
+
+    def __init__(self, weights: dict[str, np.ndarray], manifest: dict):
+        self.manifest = manifest
+        self.n_members = int(manifest["architecture"]["n_members"])
+        self._w = weights
+        self.spread_scale = float(manifest.get("calibration", {}).get("spread_scale", 1.0))
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> "ChiModel":
+        """Load and verify weights and manifest; any mismatch raises ModelArtifactError."""
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        directory = Path(directory)
+        manifest_path = directory / MANIFEST_FILE
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except FileNotFoundError:
+            raise ModelArtifactError(f"model manifest missing: {manifest_path}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ModelArtifactError(f"model manifest {manifest_path} is not valid JSON: {err}") from None
+        for tower, names in (("polymer", POLYMER_DESCRIPTOR_NAMES), ("solvent", SOLVENT_DESCRIPTOR_NAMES)):
+            if tuple(manifest.get("descriptors", {}).get(tower, ())) != names:
+                raise ModelArtifactError(
+                    f"the weights were trained on other {tower} descriptors than this code computes; "
+                    "retrain with `python -m training.train` or reinstall matching weights")
+        for name, expected in manifest.get("files", {}).items():
+            path = directory / name
+            if not path.is_file():
+                raise ModelArtifactError(f"model file missing: {path}")
+            actual = sha256_file(path)
+            if actual != expected:
+                raise ModelArtifactError(
+                    f"model file {path.name} is corrupt or was changed: sha256 {actual[:12]}…, "
+                    f"expected {expected[:12]}…")
+        if WEIGHTS_FILE not in manifest.get("files", {}):
+            raise ModelArtifactError(f"manifest does not list {WEIGHTS_FILE}")
+        try:
+            weights = load_file(str(directory / WEIGHTS_FILE))
+        except (SafetensorError, OSError, ValueError) as err:
+            raise ModelArtifactError(f"cannot read {WEIGHTS_FILE}: {err}") from None
+        model = cls(weights, manifest)
+        model._check_shapes()
+        return model
+
+    def _check_shapes(self) -> None:
+        arch = self.manifest["architecture"]
+        expected = {
+            "polymer.mean": (len(POLYMER_DESCRIPTOR_NAMES),),
+            "solvent.mean": (len(SOLVENT_DESCRIPTOR_NAMES),),
+            "polymer.w0": (self.n_members, len(POLYMER_DESCRIPTOR_NAMES), arch["hidden"]),
+            "solvent.w0": (self.n_members, len(SOLVENT_DESCRIPTOR_NAMES), arch["hidden"]),
+            "head.experimental.w": (self.n_members, arch["latent"], 2),
+            "head.soluble.w": (self.n_members, arch["latent"], 1),
+        }
+        for key, shape in expected.items():
+            if key not in self._w:
+                raise ModelArtifactError(f"weights lack tensor {key!r}")
+            if tuple(self._w[key].shape) != shape:
+                raise ModelArtifactError(
+                    f"tensor {key!r} has shape {tuple(self._w[key].shape)}, expected {shape}")
+
+    def _tower(self, name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(u, r) of shape (n_members, n, latent) for descriptors x of shape (n, d)."""
+        w = self._w
+        h = (x - w[f"{name}.mean"]) / w[f"{name}.std"]
+        h = np.broadcast_to(h, (self.n_members, *h.shape))
+        n_layers = self.manifest["architecture"]["n_layers"]
+        for i in range(n_layers):
+            h = _silu(h @ w[f"{name}.w{i}"] + w[f"{name}.b{i}"][:, None, :])
+        out = h @ w[f"{name}.w{n_layers}"] + w[f"{name}.b{n_layers}"][:, None, :]
+        latent = out.shape[-1] // 2
+        return out[..., :latent], out[..., latent:]
+
+    def latent_distance(self, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
+        """z of shape (n_members, n_pairs, latent) for paired rows of descriptors."""
+        u_p, r_p = self._tower("polymer", np.atleast_2d(polymer_x))
+        u_s, r_s = self._tower("solvent", np.atleast_2d(solvent_x))
+        return (u_p - u_s) ** 2 - r_p**2 - r_s**2
+
+    def coefficients(self, polymer_x: np.ndarray, solvent_x: np.ndarray, task: str = "experimental") -> Coefficients:
+        """χ coefficients for paired rows: polymer_x (n, d_p), solvent_x (n, d_s)."""
+        z = self.latent_distance(polymer_x, solvent_x)
+        return self.coefficients_from_latent(z, task)
+
+    def coefficients_from_latent(self, z: np.ndarray, task: str = "experimental") -> Coefficients:
+        w = self._w
+        ab = z @ w[f"head.{task}.w"] + w[f"head.{task}.b"][:, None, :]
+        logit = (z @ w["head.soluble.w"] + w["head.soluble.b"][:, None, :])[..., 0]
+        return Coefficients(a=ab[..., 0], b_k=ab[..., 1] * T_REF_K, soluble_logit=logit)
+
+    def grid_coefficients(self, polymer_x: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
+        """Every polymer with every solvent: arrays of shape (n_members, P, S).
+
+        The towers run once per molecule, not once per pair.
+        """
+        u_p, r_p = self._tower("polymer", np.atleast_2d(polymer_x))
+        u_s, r_s = self._tower("solvent", np.atleast_2d(solvent_x))
+        z = (u_p[:, :, None, :] - u_s[:, None, :, :]) ** 2 - r_p[:, :, None, :] ** 2 - r_s[:, None, :, :] ** 2
+        n_members, n_p, n_s, latent = z.shape
+        flat = self.coefficients_from_latent(z.reshape(n_members, n_p * n_s, latent))
+        return Coefficients(*(v.reshape(n_members, n_p, n_s) for v in
+                              (flat.a, flat.b_k, flat.soluble_logit)))

@@ -1,0 +1,109 @@
+"""Cross-validation of the model and its baselines on the same folds.
+
+Two protocols:
+  pair splits       the paper's five 80/20 splits of data_Chi.csv (unseen pairs, seen polymers)
+  leave-polymer-out five folds grouped by polymer over every task at once: a held-out polymer's
+                    experimental, COSMO-RS, Hansen and PolySol rows are all left out of training,
+                    so nothing about it leaks; the experimental rows score χ, the PolySol rows
+                    score the soluble probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from chiapp.model import T_REF_K
+from training.data import TrainingData
+from training.fit import Config, Tables, fit
+
+N_FOLDS = 5
+
+
+def leave_polymer_out_folds(data: TrainingData, seed: int = 0) -> list[set[str]]:
+    """Five sets of held-out polymer keys: the 46 experimental polymers spread evenly, then the
+    PolySol-only polymers, each shuffled with ``seed``."""
+    rng = np.random.default_rng(seed)
+    folds: list[set[str]] = [set() for _ in range(N_FOLDS)]
+    exp_keys = sorted(data.experimental["polymer_key"].unique())
+    other = sorted(set(data.soluble["polymer_key"]) - set(exp_keys))
+    for keys in (exp_keys, other):
+        for i, key in enumerate(rng.permutation(keys)):
+            folds[i % N_FOLDS].add(key)
+    return folds
+
+
+def tables_without(data: TrainingData, hansen: pd.DataFrame | None, polymer_keys=frozenset(),
+                   experimental_mask: np.ndarray | None = None, pairs=frozenset()) -> Tables:
+    """Training tables with the given polymers (all tasks) and pairs (COSMO, Hansen) left out."""
+
+    def keep(frame):
+        if frame is None:
+            return None
+        mask = ~frame["polymer_key"].isin(polymer_keys)
+        if pairs:
+            mask &= ~pd.Series(list(zip(frame["polymer_key"], frame["solvent"])), index=frame.index).isin(pairs)
+        return frame[mask]
+
+    experimental = data.experimental if experimental_mask is None else data.experimental[experimental_mask]
+    return Tables(keep(experimental), keep(data.cosmo), keep(hansen), keep(data.soluble))
+
+
+@dataclass(frozen=True)
+class FoldPredictions:
+    chi: pd.DataFrame      # experimental rows: fold, chi, chi_pred, chi_std (raw ensemble spread)
+    soluble: pd.DataFrame  # PolySol rows: fold, soluble, probability
+
+
+def predict_rows(model, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+
+    xp = np.stack([polymer_descriptors(p) for p in frame["polymer"]])
+    xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
+    c = model.coefficients(xp, xs)
+    t = frame["temperature_k"].to_numpy(float) if "temperature_k" in frame else np.full(len(frame), T_REF_K)
+    chi = c.a + c.b_k / t
+    probability = 1.0 / (1.0 + np.exp(-c.soluble_logit))
+    return chi.mean(0), chi.std(0), probability.mean(0)
+
+
+def cross_validate(data: TrainingData, hansen: pd.DataFrame | None, config: Config, protocol: str,
+                   log=print) -> FoldPredictions:
+    chi_parts, soluble_parts = [], []
+    if protocol == "pairs":
+        labels = data.experimental["row_label"].to_numpy()
+        for k, (_, test_labels) in enumerate(data.splits):
+            test = np.isin(labels, test_labels)
+            test_rows = data.experimental[test]
+            pairs = set(zip(test_rows["polymer_key"], test_rows["solvent"]))
+            model = fit(tables_without(data, hansen, experimental_mask=~test, pairs=pairs), config)
+            mean, std, _ = predict_rows(model, test_rows)
+            chi_parts.append(test_rows.assign(fold=k, chi_pred=mean, chi_std=std))
+            log(f"  pairs split {k}: MAE {np.abs(mean - test_rows['chi']).mean():.3f}")
+    elif protocol == "polymers":
+        for k, keys in enumerate(leave_polymer_out_folds(data)):
+            model = fit(tables_without(data, hansen, polymer_keys=keys), config)
+            test_rows = data.experimental[data.experimental["polymer_key"].isin(keys)]
+            mean, std, _ = predict_rows(model, test_rows)
+            chi_parts.append(test_rows.assign(fold=k, chi_pred=mean, chi_std=std))
+            sol_rows = data.soluble[data.soluble["polymer_key"].isin(keys)]
+            _, _, probability = predict_rows(model, sol_rows)
+            soluble_parts.append(sol_rows.assign(fold=k, probability=probability))
+            log(f"  polymer fold {k}: MAE {np.abs(mean - test_rows['chi']).mean():.3f}")
+    else:
+        raise ValueError(f"protocol must be 'pairs' or 'polymers', got {protocol!r}")
+    soluble = pd.concat(soluble_parts) if soluble_parts else pd.DataFrame()
+    return FoldPredictions(pd.concat(chi_parts), soluble)
+
+
+def r2(y: np.ndarray, pred: np.ndarray) -> float:
+    return float(1.0 - np.sum((y - pred) ** 2) / np.sum((y - np.mean(y)) ** 2))
+
+
+def fold_metrics(chi: pd.DataFrame, column: str = "chi_pred") -> dict[str, float]:
+    """Mean over folds of R² and MAE (the paper reports the mean over its splits)."""
+    per_fold = [(r2(g["chi"].to_numpy(), g[column].to_numpy()), np.abs(g["chi"] - g[column]).mean())
+                for _, g in chi.groupby("fold")]
+    return {"r2": float(np.mean([p[0] for p in per_fold])), "mae": float(np.mean([p[1] for p in per_fold]))}
