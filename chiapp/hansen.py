@@ -332,7 +332,7 @@ def estimate_hansen(mol: Chem.Mol) -> HansenEstimate:
         nan = float("nan")
         return HansenEstimate(nan, nan, nan, nan, coverage)
     volume = sums.volume / n_units
-    f_p = math.sqrt(_polar_sum(closed, sums.polar, symmetric=not is_polymer)) / n_units
+    f_p = math.sqrt(_polar_sum(closed, sums.polar, symmetric=not is_polymer) / n_units)
     return HansenEstimate(
         delta_d_mpa05=sums.f_d / n_units / volume,
         delta_p_mpa05=f_p / volume,
