@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rdkit import Chem
@@ -167,7 +167,7 @@ class _Sums:
     f_d: float = 0.0
     e_h: float = 0.0
     volume: float = 0.0
-    polar: list = None          # (F_p², atom indices) per polar group instance
+    polar: list = field(default_factory=list)  # (F_p², atom indices) per polar group
     n_heavy: int = 0
     n_claimed: int = 0
 
@@ -183,7 +183,7 @@ def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]])
     ``rings`` are the molecule's own rings: for a closed repeat unit, those of each copy of the
     unit, and not the ring that closing it made (that ring is the chain, not a ring increment).
     """
-    sums = _Sums(polar=[])
+    sums = _Sums()
     sums.n_heavy = mol.GetNumHeavyAtoms()
     claimed: set[int] = set()
 
