@@ -1,0 +1,334 @@
+"""Solvent and polymer libraries, and turning what a user types into a checked molecule.
+
+The libraries are ``assets/solvents.csv`` and ``assets/polymers.csv`` (built by
+``assets/build_libraries.py``; provenance in ``assets/README.md``). A name is looked up in this
+order, and the first hit wins:
+
+1. the library of the expected role: names, abbreviations, synonyms and CAS numbers, compared
+   after NFKC normalization, case folding and removal of spaces, hyphens and underscores
+   (``N-Methyl 2-pyrrolidone``, ``nmp``, ``872-50-4`` and ``872504`` are the same). Hyphens are
+   ignored because people write ``n-hexane``/``n hexane``/``nhexane`` and ``PA-6``/``PA6``
+   interchangeably, and no two library entries differ by a hyphen alone;
+2. the library of the other role: a polymer given where a solvent is expected (or the reverse) is
+   an error that says so;
+3. a SMILES (a polymer as its repeat unit with two ``*`` ends);
+4. solvents only: the offline identifier database of the ``chemicals`` package (names, synonyms,
+   CAS numbers of some 70,000 compounds);
+5. otherwise :class:`~chiapp.errors.NameNotFoundError` with the closest library names.
+
+A structure that is in the library (by canonical SMILES) is given the library's name, whichever
+way it was typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from chiapp.chemistry import (
+    canonical_polymer,
+    canonical_solvent,
+    looks_like_polymer,
+    parse_solvent,
+)
+from chiapp.errors import (
+    DataFileError,
+    InvalidSmilesError,
+    MoleculeError,
+    NameNotFoundError,
+    UnsupportedMoleculeError,
+)
+
+__all__ = [
+    "ASSETS_DIR",
+    "SOLVENTS_FILE",
+    "POLYMERS_FILE",
+    "CHEM21_CLASSES",
+    "Molecule",
+    "normalize_name",
+    "resolve_solvent",
+    "resolve_polymer",
+    "solvent_library",
+    "polymer_library",
+    "solvent_names",
+    "polymer_names",
+    "solvent_row",
+    "polymer_row",
+]
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+SOLVENTS_FILE = ASSETS_DIR / "solvents.csv"
+POLYMERS_FILE = ASSETS_DIR / "polymers.csv"
+#: The CHEM21 classes, safest first (Prat et al., Green Chem. 2016, 18, 288-296).
+CHEM21_CLASSES = ("recommended", "problematic", "hazardous", "highly hazardous")
+
+_N_SUGGESTIONS = 3
+_SUGGESTION_CUTOFF = 0.6
+
+
+@dataclass(frozen=True)
+class Molecule:
+    """A checked molecule: its library name (or None), canonical SMILES, role and how it was found.
+
+    ``smiles`` is the RDKit canonical SMILES (of the repeat unit, with two ``*``, for a polymer);
+    ``source`` is 'library' (a library name, abbreviation, synonym or CAS number), 'chemicals'
+    (the ``chemicals`` identifier database) or 'smiles' (typed as a SMILES).
+    """
+
+    name: str | None
+    smiles: str
+    role: str
+    source: str
+
+
+def normalize_name(text: str) -> str:
+    """The lookup key of a name: NFKC, case-folded, without spaces, hyphens and underscores.
+
+    >>> normalize_name(" N-Methyl 2-Pyrrolidone ")
+    'nmethyl2pyrrolidone'
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_\u2010\u2011\u2012\u2013")
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables, loaded once
+
+def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype={"cas": str, "synonyms": str, "abbreviation": str,
+                                         "chem21_class": str, "notes": str})
+    except (OSError, pd.errors.ParserError) as err:
+        raise DataFileError(f"cannot read the library {path}: {err}") from err
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise DataFileError(f"library {path.name} lacks columns {missing}; rebuild it with "
+                            "python assets/build_libraries.py")
+    for column in ("synonyms", "abbreviation", "chem21_class", "notes", "cas"):
+        if column in table.columns:
+            table[column] = table[column].fillna("").astype(str)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _solvents() -> pd.DataFrame:
+    return _read(SOLVENTS_FILE, ("name", "synonyms", "cas", "smiles", "molar_volume_cm3_per_mol",
+                                 "boiling_point_c", "flash_point_c", "chem21_class", "in_training_data"))
+
+
+@lru_cache(maxsize=1)
+def _polymers() -> pd.DataFrame:
+    table = _read(POLYMERS_FILE, ("name", "abbreviation", "synonyms", "smiles", "density_g_per_cm3",
+                                  "molecular_weight_g_per_mol", "in_training_data"))
+    return table
+
+
+def solvent_library() -> pd.DataFrame:
+    """The solvent library, one row per solvent (a copy: changing it changes nothing else)."""
+    return _solvents().copy()
+
+
+def polymer_library() -> pd.DataFrame:
+    """The polymer library, one row per polymer (a copy: changing it changes nothing else)."""
+    return _polymers().copy()
+
+
+@lru_cache(maxsize=1)
+def _solvent_names() -> tuple[str, ...]:
+    return tuple(_solvents()["name"])
+
+
+@lru_cache(maxsize=1)
+def _polymer_names() -> tuple[str, ...]:
+    return tuple(_polymers()["name"])
+
+
+def solvent_names() -> list[str]:
+    """Library solvent names in library order, for a searchable select."""
+    return list(_solvent_names())
+
+
+def polymer_names() -> list[str]:
+    """Library polymer names in library order, for a searchable select."""
+    return list(_polymer_names())
+
+
+class _Index:
+    """Normalized key -> row number, with the text each key came from (for suggestions)."""
+
+    def __init__(self, table: pd.DataFrame, fields: tuple[str, ...], structure_key):
+        self.rows: dict[str, int] = {}
+        self.shown: dict[str, str] = {}
+        for field in fields:  # earlier fields win: a name beats another entry's synonym
+            for row, value in enumerate(table[field]):
+                for text in str(value).split(";"):
+                    text = text.strip()
+                    key = normalize_name(text) if text else ""
+                    if key and key not in self.rows:
+                        self.rows[key] = row
+                        self.shown[key] = text
+        self.by_structure: dict[str, int] = {}
+        for row, smiles in enumerate(table["smiles"]):
+            self.by_structure.setdefault(structure_key(smiles), row)
+
+    def find(self, text: str) -> int | None:
+        return self.rows.get(normalize_name(text))
+
+    def suggestions(self, text: str) -> tuple[str, ...]:
+        keys = difflib.get_close_matches(normalize_name(text), self.rows, n=3 * _N_SUGGESTIONS,
+                                         cutoff=_SUGGESTION_CUTOFF)
+        out: list[str] = []
+        for key in keys:
+            if self.shown[key] not in out:
+                out.append(self.shown[key])
+        return tuple(out[:_N_SUGGESTIONS])
+
+
+@lru_cache(maxsize=1)
+def _solvent_index() -> _Index:
+    return _Index(_solvents(), ("name", "cas", "synonyms"), canonical_solvent)
+
+
+@lru_cache(maxsize=1)
+def _polymer_index() -> _Index:
+    return _Index(_polymers(), ("name", "abbreviation", "synonyms"), canonical_polymer)
+
+
+def solvent_row(smiles: str) -> pd.Series | None:
+    """The library row of a solvent given by SMILES (any valid spelling), or None."""
+    row = _solvent_index().by_structure.get(canonical_solvent(smiles))
+    return None if row is None else _solvents().iloc[row]
+
+
+def polymer_row(smiles: str) -> pd.Series | None:
+    """The library row of a polymer given by its repeat unit (any starting atom), or None.
+
+    Stereoisomers (cis/trans-1,4-polybutadiene) share the 2D key; the first in the library wins.
+    """
+    row = _polymer_index().by_structure.get(canonical_polymer(smiles))
+    return None if row is None else _polymers().iloc[row]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+
+def _check_text(text, role: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidSmilesError("empty input; give a name, an abbreviation, a CAS number or a SMILES",
+                                 smiles="" if not isinstance(text, str) else text, role=role)
+    return text.strip()
+
+
+def _library_molecule(table: pd.DataFrame, row: int, role: str, source: str) -> Molecule:
+    return Molecule(name=str(table["name"].iloc[row]), smiles=str(table["smiles"].iloc[row]), role=role,
+                    source=source)
+
+
+@lru_cache(maxsize=2048)
+def resolve_solvent(text: str) -> Molecule:
+    """The solvent a user means by ``text``: a library name, abbreviation, synonym, CAS, SMILES or
+    any name the ``chemicals`` database knows.
+
+    Raises NameNotFoundError (with suggestions) for an unknown name, UnsupportedMoleculeError when
+    the text is a polymer, InvalidSmilesError/UnsupportedMoleculeError for a SMILES the model
+    cannot take.
+
+    >>> resolve_solvent("MEK").name
+    'methyl ethyl ketone'
+    """
+    text = _check_text(text, "solvent")
+    index = _solvent_index()
+    row = index.find(text)
+    if row is not None:
+        return _library_molecule(_solvents(), row, "solvent", "library")
+    polymer = _polymer_index().find(text)
+    if polymer is not None:
+        name = _polymers()["name"].iloc[polymer]
+        raise UnsupportedMoleculeError(f"this is a polymer ({name}), not a solvent; choose it as the polymer",
+                                       smiles=text, role="solvent")
+    if looks_like_polymer(text):
+        raise UnsupportedMoleculeError(
+            "a solvent cannot have '*' ends; this is a polymer repeat unit, choose it as the polymer",
+            smiles=text, role="solvent")
+    try:
+        smiles = canonical_solvent(text)
+    except InvalidSmilesError:
+        pass  # not a SMILES: try it as a name
+    else:
+        return _found(smiles, "smiles")
+    meta = _chemicals_lookup(text)
+    if meta is None or not meta.smiles:
+        raise NameNotFoundError(text, "solvent", index.suggestions(text))
+    try:
+        smiles = canonical_solvent(meta.smiles)
+    except MoleculeError as err:
+        raise UnsupportedMoleculeError(f"{meta.common_name!r} ({meta.smiles}) cannot be used as a "
+                                       f"solvent: {err.reason}", smiles=text, role="solvent") from err
+    molecule = _found(smiles, "chemicals")
+    return molecule if molecule.name else Molecule(meta.common_name or text, smiles, "solvent", "chemicals")
+
+
+def _found(smiles: str, source: str) -> Molecule:
+    index = _solvent_index()
+    row = index.by_structure.get(smiles)
+    name = None if row is None else str(_solvents()["name"].iloc[row])
+    return Molecule(name=name, smiles=smiles, role="solvent", source=source)
+
+
+def _chemicals_lookup(text: str):
+    """Metadata of ``chemicals.search_chemical`` or None (it knows only small molecules)."""
+    try:
+        from chemicals.identifiers import search_chemical
+    except ImportError:  # pragma: no cover - chemicals is a dependency
+        return None
+    try:
+        return search_chemical(text)
+    except Exception:  # noqa: BLE001 - chemicals raises ValueError or others for an unknown name
+        return None
+
+
+@lru_cache(maxsize=1024)
+def resolve_polymer(text: str) -> Molecule:
+    """The polymer a user means by ``text``: a library name, abbreviation, synonym or a repeat unit
+    SMILES with two ``*`` ends.
+
+    Raises NameNotFoundError (with suggestions) for an unknown name, UnsupportedMoleculeError when
+    the text is a solvent or a small molecule, InvalidSmilesError/UnsupportedMoleculeError for a
+    repeat unit the model cannot take.
+
+    >>> resolve_polymer("PMMA").smiles
+    '*CC(*)(C)C(=O)OC'
+    """
+    text = _check_text(text, "polymer")
+    index = _polymer_index()
+    row = index.find(text)
+    if row is not None:
+        return _library_molecule(_polymers(), row, "polymer", "library")
+    solvent = _solvent_index().find(text)
+    if solvent is not None:
+        name = _solvents()["name"].iloc[solvent]
+        raise UnsupportedMoleculeError(
+            f"this is a solvent ({name}), not a polymer; a polymer is a library name or a repeat unit "
+            "with two '*' ends (polystyrene is *CC(*)c1ccccc1)", smiles=text, role="polymer")
+    if looks_like_polymer(text):
+        key = canonical_polymer(text)  # raises with the reason if the repeat unit is bad
+        found = index.by_structure.get(key)
+        name = None if found is None else str(_polymers()["name"].iloc[found])
+        from rdkit import Chem  # the canonical repeat unit as written (stereo kept)
+        smiles = Chem.MolToSmiles(Chem.MolFromSmiles(text))
+        return Molecule(name=name, smiles=smiles, role="polymer", source="smiles")
+    try:
+        parse_solvent(text)
+    except MoleculeError:
+        raise NameNotFoundError(text, "polymer", index.suggestions(text)) from None
+    suggestions = index.suggestions(text)
+    hint = f" (did you mean {', '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
+    raise UnsupportedMoleculeError(
+        "not a library polymer, and read as a SMILES it is a small molecule without '*' ends; write a "
+        f"polymer as its repeat unit with two '*' ends (polystyrene is *CC(*)c1ccccc1) or give its name{hint}",
+        smiles=text, role="polymer")
