@@ -270,3 +270,45 @@ def test_chain_length_default_density():
 def test_chain_length_bad_input(args, match):
     with pytest.raises(InputError, match=match):
         chain_length_from_molecular_weight(*args)
+
+
+# --- command line (chiapp/cli/phase.py) ----------------------------------------------------
+
+def _phase_args(argv):
+    import argparse
+
+    from chiapp.cli import phase
+    parser = argparse.ArgumentParser()
+    phase.add_parser(parser.add_subparsers(dest="command"))
+    return phase, parser.parse_args(["phase", *argv])
+
+
+def test_cli_phase_prints_ucst_and_writes_curves(tmp_path, capsys):
+    out = tmp_path / "curves.csv"
+    phase, args = _phase_args(["--chi-a", "0.2", "--chi-b-k", "120", "--chain-length", "1000",
+                               "--temperature-c", "0", "200", "--output", str(out)])
+    assert phase.run(args) == 0
+    printed = capsys.readouterr().out
+    t_c = 120 / (critical_chi(1000) - 0.2) - 273.15
+    assert f"{t_c:.1f} °C" in printed and "type: UCST" in printed
+    import pandas as pd
+    curves = pd.read_csv(out)
+    assert len(curves) == 201 and curves.temperature_c.iloc[0] == 0.0
+
+
+def test_cli_phase_chain_length_from_molecular_weight(capsys):
+    phase, args = _phase_args(["--chi-a", "0.2", "--chi-b-k", "120", "--molecular-weight", "100000",
+                               "--polymer-density", "1.05", "--solvent-molar-volume", "108.7"])
+    assert phase.chain_length_from_args(args) == pytest.approx(1e5 / 1.05 / 108.7)
+    assert phase.run(args) == 0
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--chi-b-k", "120", "--chain-length", "100"], "--chi-a"),
+    (["--chi-a", "0.2", "--molecular-weight", "1e5"], "--solvent-molar-volume"),
+    (["--chi-a", "0.2", "--chain-length", "100", "--temperature-c", "50", "10"], "T_MIN < T_MAX"),
+    (["--chi-a", "0.2", "--chain-length", "0.5"], "chain_length must be >= 1")])
+def test_cli_phase_bad_options_raise_input_error(argv, match):
+    phase, args = _phase_args(argv)
+    with pytest.raises(InputError, match=match):
+        phase.run(args)

@@ -1,0 +1,97 @@
+"""``python -m chiapp phase``: the phase diagram of a polymer solution from chi(T) = a + b/T + c/T**2.
+
+    python -m chiapp phase --chi-a 0.2 --chi-b-k 120 --chain-length 1000 --temperature-c 0 200 --output curves.csv
+
+prints the critical temperature(s), the type and a one-line verdict, and writes the curves as CSV.
+Chain length either directly (--chain-length) or from --molecular-weight (number average M_n),
+--polymer-density and --solvent-molar-volume. The seam for a predicted chi(T) is
+:func:`report_phase_diagram`, which takes (a, b_k, c_k2) however they were obtained.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from chiapp.errors import InputError
+from chiapp.flory_huggins import (
+    DEFAULT_POLYMER_DENSITY_G_PER_CM3, ZERO_CELSIUS_K, PhaseDiagram, chain_length_from_molecular_weight,
+    phase_diagram,
+)
+
+__all__ = ["add_parser", "run", "chain_length_from_args", "temperatures_k_from_args", "report_phase_diagram"]
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "phase", help="phase diagram (binodal, spinodal, UCST/LCST) from chi(T) = a + b/T + c/T^2",
+        description="Binary Flory-Huggins phase diagram of a polymer solution with chi(T) = a + b/T + c/T^2.")
+    chi = parser.add_argument_group("chi(T) = a + b/T + c/T^2, T in K")
+    chi.add_argument("--chi-a", type=float, help="a [-]")
+    chi.add_argument("--chi-b-k", type=float, default=0.0, help="b [K] (default 0)")
+    chi.add_argument("--chi-c-k2", type=float, default=0.0, help="c [K^2] (default 0)")
+    chain = parser.add_argument_group("chain length N = (Mn / polymer density) / solvent molar volume")
+    chain.add_argument("--chain-length", type=float, help="N [-], >= 1")
+    chain.add_argument("--molecular-weight", type=float, help="number-average Mn [g/mol]")
+    chain.add_argument("--polymer-density", type=float, default=None,
+                       help=f"[g/cm3] (default {DEFAULT_POLYMER_DENSITY_G_PER_CM3})")
+    chain.add_argument("--solvent-molar-volume", type=float, help="[cm3/mol]")
+    parser.add_argument("--temperature-c", type=float, nargs=2, default=(0.0, 200.0), metavar=("T_MIN", "T_MAX"),
+                        help="temperature range [degC] (default 0 200)")
+    parser.add_argument("--n-temperatures", type=int, default=200, help="grid points (default 200)")
+    parser.add_argument("--output", help="write the curves to this CSV file")
+    return parser
+
+
+def chain_length_from_args(args: argparse.Namespace) -> float:
+    """N from --chain-length, or from --molecular-weight with --solvent-molar-volume (and --polymer-density)."""
+    if args.chain_length is not None:
+        if args.molecular_weight is not None:
+            raise InputError("give either --chain-length or --molecular-weight, not both")
+        return args.chain_length
+    if args.molecular_weight is None or args.solvent_molar_volume is None:
+        raise InputError("give --chain-length, or --molecular-weight with --solvent-molar-volume")
+    return chain_length_from_molecular_weight(args.molecular_weight, args.polymer_density, args.solvent_molar_volume)
+
+
+def temperatures_k_from_args(args: argparse.Namespace) -> np.ndarray:
+    """The temperature grid [K] from --temperature-c T_MIN T_MAX and --n-temperatures."""
+    t_min_c, t_max_c = args.temperature_c
+    if not t_min_c < t_max_c:
+        raise InputError(f"--temperature-c needs T_MIN < T_MAX, got {t_min_c:g} {t_max_c:g}")
+    if t_min_c <= -ZERO_CELSIUS_K:
+        raise InputError(f"--temperature-c T_MIN must be above -273.15 °C, got {t_min_c:g}")
+    if not 2 <= args.n_temperatures <= 100_000:
+        raise InputError(f"--n-temperatures must be between 2 and 100000, got {args.n_temperatures}")
+    return np.linspace(t_min_c, t_max_c, args.n_temperatures) + ZERO_CELSIUS_K
+
+
+def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Namespace) -> PhaseDiagram:
+    """Compute, print and (with --output) save the phase diagram for chi(T) = a + b/T + c/T**2.
+
+    The seam for other chi sources: a --polymer/--solvent option computes (a, b_k, c_k2) from the
+    model and calls this with the same ``args``.
+    """
+    diagram = phase_diagram(a, b_k, c_k2, chain_length=chain_length_from_args(args),
+                            temperatures_k=temperatures_k_from_args(args))
+    critical = ", ".join(f"{t - ZERO_CELSIUS_K:.1f} °C ({t:.2f} K)" for t in diagram.critical_temperatures_k)
+    print(f"chi(T) = {a:g} + {b_k:g}/T + {c_k2:g}/T^2, N = {diagram.chain_length:.4g}: "
+          f"phi_c = {diagram.critical_phi:.4g}, chi_c = {diagram.critical_chi:.4g}")
+    print(f"critical temperatures: {critical or 'none in range'}")
+    print(f"type: {diagram.kind}")
+    print(diagram.summary())
+    if args.output:
+        try:
+            diagram.curves.to_csv(args.output, index=False)
+        except OSError as err:
+            raise InputError(f"cannot write --output {args.output!r}: {err.strerror}") from None
+        print(f"curves written to {args.output}")
+    return diagram
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.chi_a is None:
+        raise InputError("give --chi-a (and --chi-b-k, --chi-c-k2) for chi(T) = a + b/T + c/T^2")
+    report_phase_diagram(args.chi_a, args.chi_b_k, args.chi_c_k2, args)
+    return 0
