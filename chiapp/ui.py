@@ -1,0 +1,677 @@
+"""The Streamlit side of chiapp: cached loaders, session defaults, shared widgets, figures, views.
+
+This is the only module of the package that imports streamlit. Pages read like recipes: shared
+input widgets from here -> ``st.stop()`` with a message on bad input (``user_errors``) -> one call
+into chiapp -> draw with the figure and view helpers here. Unit conversions, grids and table
+shaping live here too, so that pages hold no arithmetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import py3Dmol
+import streamlit as st
+from rdkit import Chem
+from rdkit.Chem import AllChem, rdDistGeom
+from rdkit.Chem.Draw import rdMolDraw2D
+
+from chiapp import flory_huggins, library
+from chiapp.chemistry import looks_like_polymer, parse_polymer, parse_solvent
+from chiapp.errors import ChiAppError, DataFileError, InputError
+
+__all__ = [
+    "KELVIN",
+    "PLOTLY_CONFIG",
+    "init_session",
+    "user_errors",
+    "structure_svg",
+    "structure_3d_html",
+    "linear_oligomer",
+    "kelvin",
+    "celsius",
+    "csv_bytes",
+]
+
+KELVIN = 273.15
+_VENDOR_3DMOL = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "3dmol" / "3Dmol-min.js"
+
+#: Plotly's own toolbar: its camera button saves a PNG in the browser, offline.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Session: every input a user chooses lives under one of these keys, so it survives page switches
+# (widgets are created with ``persist_state="session"`` and no ``value=``: the key is the truth).
+# ---------------------------------------------------------------------------------------------
+DEFAULTS: dict[str, object] = {
+    "polymer_mode": "Name",
+    "polymer_name": "polystyrene",
+    "polymer_smiles": "*CC(*)c1ccccc1",
+    "solvent_mode": "Name",
+    "solvent_name": "toluene",
+    "solvent_smiles": "Cc1ccccc1",
+    "temperature_range_c": (0.0, 150.0),
+    "show_3d": True,
+    "chain_length_mode": "Molecular weight",
+    "molecular_weight_g_per_mol": 100_000.0,
+    "chain_length": 1000.0,
+    "polymer_density_g_per_cm3": None,
+    "user_phi": 0.10,
+    "user_temperature_c": 25.0,
+    "rank_temperature_c": 25.0,
+    "rank_max_boiling_point_c": 250.0,
+    "rank_min_flash_point_c": -50.0,
+    "rank_green_classes": [],
+    "rank_in_domain_only": False,
+    "separate_target": "polystyrene",
+    "separate_others": ["polyethylene", "polypropylene"],
+    "separate_temperature_range_c": (20.0, 120.0),
+}
+PERSIST = "session"
+
+
+def init_session() -> None:
+    """Put every default input into session state once per session (the entry script calls it)."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+@contextmanager
+def user_errors():
+    """Show a ChiAppError as ``st.error`` and stop the page; anything else is a bug and propagates."""
+    try:
+        yield
+    except ChiAppError as err:
+        st.error(str(err), icon=":material/error:")
+        st.stop()
+
+
+def kelvin(temperature_c: float) -> float:
+    """Temperature [K] from [°C]."""
+    return float(temperature_c) + KELVIN
+
+
+def celsius(temperatures_k):
+    """Temperatures [°C] from [K]; works on floats and arrays."""
+    return np.asarray(temperatures_k, dtype=float) - KELVIN
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV bytes for ``st.download_button``."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Molecule pictures: 2D with RDKit SVG, 3D with 3Dmol.js inlined (no request leaves the iframe).
+# ---------------------------------------------------------------------------------------------
+def _mol_for(smiles: str) -> Chem.Mol:
+    return parse_polymer(smiles) if looks_like_polymer(smiles) else parse_solvent(smiles)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def structure_svg(smiles: str, width: int = 320, height: int = 220) -> str:
+    """2D depiction of a solvent or a repeat unit ('*' ends drawn) as an SVG string."""
+    mol = Chem.Mol(_mol_for(smiles))
+    AllChem.Compute2DCoords(mol)
+    drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
+    options = drawer.drawOptions()
+    options.clearBackground = False
+    options.addStereoAnnotation = False
+    options.padding = 0.08
+    rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
+    drawer.FinishDrawing()
+    return drawer.GetDrawingText()
+
+
+def linear_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
+    """Chain ``n_units`` copies of a repeat unit head to tail, capping both free ends with H."""
+    stars = [a.GetIdx() for a in repeat_unit.GetAtoms() if a.GetAtomicNum() == 0]
+    head, tail = (repeat_unit.GetAtomWithIdx(s).GetNeighbors()[0].GetIdx() for s in stars)
+    n_atoms = repeat_unit.GetNumAtoms()
+    chain = Chem.RWMol(repeat_unit)
+    for i in range(1, n_units):
+        chain.InsertMol(repeat_unit)
+        chain.AddBond(tail + (i - 1) * n_atoms, head + i * n_atoms, Chem.BondType.SINGLE)
+    first_star, last_star = stars[0], stars[1] + (n_units - 1) * n_atoms
+    internal = [stars[1] + i * n_atoms for i in range(n_units - 1)]
+    internal += [stars[0] + i * n_atoms for i in range(1, n_units)]
+    for idx in (first_star, last_star):
+        chain.GetAtomWithIdx(idx).SetAtomicNum(1)
+    for idx in sorted(internal, reverse=True):
+        chain.RemoveAtom(idx)
+    mol = chain.GetMol()
+    Chem.SanitizeMol(mol)
+    return Chem.RemoveHs(mol)
+
+
+#: Heavy atoms of a drawn oligomer: enough to show the chain's shape, small enough to embed fast.
+_MAX_3D_HEAVY_ATOMS = 80
+
+
+def _embedded_molblock(smiles: str) -> str | None:
+    mol = _mol_for(smiles)
+    if looks_like_polymer(smiles):
+        n_heavy = max(1, mol.GetNumHeavyAtoms() - 2)
+        mol = linear_oligomer(mol, max(1, min(3, _MAX_3D_HEAVY_ATOMS // n_heavy)))
+    if mol.GetNumHeavyAtoms() > _MAX_3D_HEAVY_ATOMS * 2:
+        return None
+    mol = Chem.AddHs(mol)
+    params = rdDistGeom.ETKDGv3()
+    params.randomSeed = 0xC41
+    params.timeout = 5
+    if AllChem.EmbedMolecule(mol, params) != 0:
+        params.useRandomCoords = True
+        if AllChem.EmbedMolecule(mol, params) != 0:
+            return None
+    if AllChem.MMFFHasAllMoleculeParams(mol):
+        AllChem.MMFFOptimizeMolecule(mol, maxIters=200)
+    return Chem.MolToMolBlock(mol)
+
+
+@lru_cache(maxsize=1)
+def _3dmol_js() -> str:
+    return _VENDOR_3DMOL.read_text(encoding="utf-8")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def structure_3d_html(smiles: tuple[str, ...], titles: tuple[str, ...], height: int = 260) -> str | None:
+    """One page of 3D ball-and-stick views side by side, 3Dmol.js inlined; None if none embeds.
+
+    A polymer is shown as a short linear oligomer (up to a trimer) capped with H.
+    """
+    blocks = [_embedded_molblock(s) for s in smiles]
+    if not any(blocks):
+        return None
+    n_views = len(blocks)
+    view = py3Dmol.view(width="100%", height=f"{height}px", viewergrid=(1, n_views), linked=False, js="")
+    for col, block in enumerate(blocks):
+        if block:
+            view.addModel(block, "sdf", viewer=(0, col))
+    view.setStyle({"stick": {"radius": 0.14}, "sphere": {"scale": 0.22}})
+    view.setBackgroundColor("white")
+    view.zoomTo()
+    body = view.write_html()  # py3Dmol writes the viewer script; its CDN loader is bypassed below
+    body = re.sub(r'id="3dmolviewer_\d+"', 'id="3dmolviewer_chiapp"', body)
+    body = re.sub(r"_(\d{8,})", "_chiapp", body)  # stable ids: the same molecules, the same HTML
+    labels = "".join(
+        f'<div style="flex:1;text-align:center">{html.escape(t)}</div>' for t in titles)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<script>{_3dmol_js()}</script>"
+        "<script>var $3Dmolpromise = Promise.resolve();</script></head>"
+        "<body style='margin:0;font:13px sans-serif;color:#1d2a33'>"
+        f"<div style='display:flex'>{labels}</div>{body}</body></html>"
+    )
+
+
+def show_3d(smiles: tuple[str, ...], titles: tuple[str, ...], height: int = 260) -> None:
+    """Draw ``structure_3d_html`` in an iframe, or say why there is no 3D view."""
+    page = structure_3d_html(smiles, titles, height)
+    if page is None:
+        st.caption("No 3D conformer could be generated in time for these molecules.")
+    else:
+        st.iframe(page, height=height + 24)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared input widgets: driven by the session keys above.
+# ---------------------------------------------------------------------------------------------
+_MODES = ("Name", "SMILES", "Draw")
+_STAR_LABELS = re.compile(r"\[(?:R\d*|X|\*|\*:\d+|A)\]")
+
+
+def _keep_choice(key: str, options) -> None:
+    """A remembered choice that is no longer offered falls back to the first option."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+
+
+def drawn_to_smiles(drawn: str) -> str:
+    """The editor's SMILES with R-group or any-atom labels turned into the '*' ends chiapp reads."""
+    return _STAR_LABELS.sub("*", drawn.strip())
+
+
+def molecule_input(role: str, names: list[str], label: str | None = None) -> str:
+    """Name, SMILES or drawing of a polymer or a solvent; returns the text to resolve."""
+    label = label or role.capitalize()
+    mode = st.radio(f"{label} given as", _MODES, key=f"{role}_mode", horizontal=True,
+                    persist_state=PERSIST)
+    if mode == "SMILES":
+        example = "*CC(*)c1ccccc1 (polystyrene)" if role == "polymer" else "Cc1ccccc1 (toluene)"
+        return st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
+                             help=f"For example {example}." + (
+                                 " A polymer is its repeat unit with two '*' ends." if role == "polymer" else ""))
+    if mode == "Draw":
+        from streamlit_jsme import st_jsme  # the editor loads only when asked for
+
+        hint = " Mark the two ends of the repeat unit with R atoms." if role == "polymer" else ""
+        st.caption(f"Draw the {role}, then press Apply.{hint}")
+        drawn = st_jsme(st.session_state.get(f"{role}_smiles", ""), height=300, key=f"{role}_jsme")
+        if drawn:
+            st.session_state[f"{role}_smiles"] = drawn_to_smiles(drawn)
+        return st.session_state.get(f"{role}_smiles", "")
+    _keep_choice(f"{role}_name", names)
+    return st.selectbox(label, names, key=f"{role}_name", persist_state=PERSIST,
+                        help="Type to search the library.")
+
+
+def temperature_range_input(key: str = "temperature_range_c") -> tuple[float, float]:
+    """Temperature range slider [°C]."""
+    low, high = st.slider("Temperature range [°C]", min_value=-50.0, max_value=300.0, step=5.0,
+                          key=key, persist_state=PERSIST)
+    return float(low), float(high)
+
+
+def temperature_grid_k(range_c: tuple[float, float], n_points: int = 61) -> tuple[float, ...]:
+    """Evenly spaced temperatures [K] over a range in [°C] (a tuple: hashable for caches)."""
+    low, high = range_c
+    if high <= low:
+        high = low + 1.0
+    return tuple(float(t) for t in np.linspace(kelvin(low), kelvin(high), n_points))
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: plotly, temperatures shown in °C.
+# ---------------------------------------------------------------------------------------------
+_BAND = "rgba(31,111,139,0.18)"
+_LINE = "#1f6f8b"
+_CRITICAL = "#c0392b"
+_PALETTE = ("#1f6f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#d4ac0d", "#2c3e50")
+
+
+def _layout(figure: go.Figure, x_title: str, y_title: str, height: int = 420) -> go.Figure:
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=x_title, yaxis_title=y_title,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0),
+        hovermode="x unified", template="plotly_white")
+    return figure
+
+
+def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float = 1.0) -> go.Figure:
+    """χ(T) with its ensemble band (± band_sigmas σ) and the critical χ line."""
+    temperatures_c = celsius(prediction.temperatures_k)
+    chi = np.asarray(prediction.chi)
+    spread = band_sigmas * np.asarray(prediction.chi_std)
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi + spread, mode="lines", line=dict(width=0),
+                                hoverinfo="skip", showlegend=False))
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi - spread, mode="lines", line=dict(width=0),
+                                fill="tonexty", fillcolor=_BAND, name=f"± {band_sigmas:g} σ (ensemble)",
+                                hoverinfo="skip"))
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi, mode="lines", line=dict(color=_LINE, width=3),
+                                name="predicted χ", hovertemplate="χ = %{y:.3f}<extra></extra>"))
+    if chi_critical is not None:
+        figure.add_trace(go.Scatter(
+            x=[temperatures_c[0], temperatures_c[-1]], y=[chi_critical, chi_critical], mode="lines",
+            line=dict(color=_CRITICAL, dash="dash"), name=f"critical χc = {chi_critical:.3f}",
+            hovertemplate="χc = %{y:.3f}<extra></extra>"))
+    return _layout(figure, "Temperature [°C]", "χ [-]")
+
+
+def chi_curves_figure(curves: dict[str, object], chi_critical: float | None = None,
+                      highlight: str | None = None) -> go.Figure:
+    """Several χ(T) curves (one solvent against every polymer of a mixture), with bands."""
+    figure = go.Figure()
+    for i, (name, prediction) in enumerate(curves.items()):
+        color = _PALETTE[i % len(_PALETTE)]
+        temperatures_c = celsius(prediction.temperatures_k)
+        chi, std = np.asarray(prediction.chi), np.asarray(prediction.chi_std)
+        figure.add_trace(go.Scatter(
+            x=np.concatenate([temperatures_c, temperatures_c[::-1]]),
+            y=np.concatenate([chi + std, (chi - std)[::-1]]), fill="toself", line=dict(width=0),
+            fillcolor=color, opacity=0.15, hoverinfo="skip", showlegend=False))
+        figure.add_trace(go.Scatter(
+            x=temperatures_c, y=chi, mode="lines", name=name,
+            line=dict(color=color, width=4 if name == highlight else 2),
+            hovertemplate=f"{html.escape(name)}: χ = %{{y:.3f}}<extra></extra>"))
+    if chi_critical is not None:
+        figure.add_hline(y=chi_critical, line=dict(color=_CRITICAL, dash="dash"),
+                         annotation_text=f"χc = {chi_critical:.3f}", annotation_position="top left")
+    return _layout(figure, "Temperature [°C]", "χ [-]")
+
+
+def plotly_config(file_name: str) -> dict:
+    """Plotly toolbar config whose camera button saves ``<file_name>.png`` in the browser."""
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
+                                                     "filename": file_name}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached calls into the core: keyed by strings, floats and tuples, never by Mol objects.
+# ---------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Loading the model...")
+def model():
+    """The shipped ensemble, loaded once per server and shared read-only by every session."""
+    return prediction.load_model()
+
+
+@st.cache_data(show_spinner=False)
+def polymer_names() -> list[str]:
+    return list(library.polymer_names())
+
+
+@st.cache_data(show_spinner=False)
+def solvent_names() -> list[str]:
+    return list(library.solvent_names())
+
+
+@st.cache_data(show_spinner=False)
+def polymer_library() -> pd.DataFrame:
+    return library.polymer_library()
+
+
+@st.cache_data(show_spinner=False)
+def solvent_library() -> pd.DataFrame:
+    return library.solvent_library()
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def resolve(role: str, text: str):
+    """A library name or a SMILES as a Molecule; raises NameNotFoundError / MoleculeError."""
+    return library.resolve_polymer(text) if role == "polymer" else library.resolve_solvent(text)
+
+
+def display_name(molecule) -> str:
+    """The library name of a molecule, or its SMILES when it has none."""
+    return molecule.name or molecule.smiles
+
+
+def resolve_pair(polymer_text: str, solvent_text: str):
+    return resolve("polymer", polymer_text), resolve("solvent", solvent_text)
+
+
+@st.cache_data(max_entries=4096, show_spinner=False)
+def chi_curve(polymer_smiles: str, solvent_smiles: str, range_c: tuple[float, float]):
+    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction."""
+    model()
+    return prediction.predict_chi(polymer_smiles, solvent_smiles, temperature_grid_k(range_c))
+
+
+def critical_chi(chain_length: float) -> float:
+    return float(flory_huggins.critical_chi(chain_length))
+
+
+def chain_length_input(key: str = "chain_length") -> float:
+    """Chain length N: polymer molar volume over the solvent's [-] (sets the critical χ)."""
+    return float(st.number_input(
+        "Chain length N (segments)", min_value=1.0, max_value=1e6, step=100.0, key=key,
+        persist_state=PERSIST, help="Polymer molar volume divided by the solvent's. χc = ½(1 + 1/√N)²: "
+                                    "0.5 for very long chains, 2 for N = 1. The Phase diagram page "
+                                    "computes N from the molecular weight."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Views of a result.
+# ---------------------------------------------------------------------------------------------
+def show_structures(polymer, solvent) -> None:
+    """2D structures side by side and, when switched on, a 3D view of both."""
+    left, right = st.columns(2)
+    for column, molecule in ((left, polymer), (right, solvent)):
+        with column:
+            st.image(structure_svg(molecule.smiles), caption=f"{display_name(molecule)}: {molecule.smiles}")
+    if st.toggle("3D views", key="show_3d", persist_state=PERSIST,
+                 help="Polymer as a short H-capped oligomer; drag to rotate."):
+        with st.spinner("Building 3D conformers..."):
+            show_3d((polymer.smiles, solvent.smiles),
+                    (f"{display_name(polymer)} (oligomer)", display_name(solvent)))
+
+
+def _names(items) -> str:
+    shown = []
+    for item in items:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            shown.append(f"{item[0]} ({float(item[1]):.2f})")
+        else:
+            shown.append(str(item))
+    return ", ".join(shown) or "none"
+
+
+def domain_notice(result) -> None:
+    """Say whether the pair is like the training data, with the nearest training molecules."""
+    nearest = (f"Nearest training polymers: {_names(result.nearest_polymers)}. "
+               f"Nearest training solvents: {_names(result.nearest_solvents)}.")
+    if result.in_domain:
+        st.success(f"In the model's domain (similarity {result.similarity:.2f}). {nearest}",
+                   icon=":material/check_circle:")
+    else:
+        st.warning(f"Out of the model's domain (similarity {result.similarity:.2f}): this pair is "
+                   f"unlike the training data; treat χ as a rough guess. {nearest}",
+                   icon=":material/warning:")
+
+
+def coefficient_metrics(result, chi_critical: float) -> None:
+    """a, b, c of χ(T) = a + b/T + c/T², the soluble probability and χ at the range's middle."""
+    middle = len(result.temperatures_k) // 2
+    columns = st.columns(5)
+    columns[0].metric("Soluble probability", f"{result.soluble_probability:.0%}")
+    columns[1].metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C",
+                      f"{result.chi[middle]:.3f} ± {result.chi_std[middle]:.3f}",
+                      delta=f"{result.chi[middle] - chi_critical:+.3f} vs χc", delta_color="inverse")
+    columns[2].metric("a [-]", f"{result.a:.3f}")
+    columns[3].metric("b [K]", f"{result.b_k:.1f}")
+    columns[4].metric("c [K²]", f"{result.c_k2:.3g}")
+
+
+def curve_table(result) -> pd.DataFrame:
+    """The χ(T) curve as a table for download."""
+    return pd.DataFrame({
+        "polymer": result.polymer, "solvent": result.solvent,
+        "temperature_k": np.asarray(result.temperatures_k),
+        "temperature_c": celsius(result.temperatures_k),
+        "chi": np.asarray(result.chi), "chi_std": np.asarray(result.chi_std)})
+
+
+def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figure:
+    """Binodal (solid) and spinodal (dashed) in the (φ, T [°C]) plane for χ and χ ± σ, critical
+    points as diamonds, the user's own mixture as a star."""
+    figure = go.Figure()
+    styles = ((band.lower, "χ − σ", "rgba(39,174,96,0.55)", 1.5),
+              (band.upper, "χ + σ", "rgba(192,57,43,0.55)", 1.5),
+              (band.central, "predicted χ", _LINE, 3.0))
+    for diagram, label, color, width in styles:
+        curves = diagram.curves
+        two_phase = curves.dropna(subset=["phi_binodal_lean"])
+        if two_phase.empty:
+            continue
+        for lean, rich, dash, kind in (("phi_binodal_lean", "phi_binodal_rich", "solid", "binodal"),
+                                       ("phi_spinodal_low", "phi_spinodal_high", "dash", "spinodal")):
+            if kind == "spinodal" and diagram is not band.central:
+                continue
+            for i, segment in enumerate(_segments(two_phase)):
+                x = np.concatenate([segment[lean].to_numpy(), segment[rich].to_numpy()[::-1]])
+                y = np.concatenate([segment["temperature_c"].to_numpy(),
+                                    segment["temperature_c"].to_numpy()[::-1]])
+                figure.add_trace(go.Scatter(
+                    x=x, y=y, mode="lines", line=dict(color=color, width=width, dash=dash),
+                    name=f"{kind}, {label}", legendgroup=f"{kind}{label}",
+                    showlegend=i == 0,
+                    hovertemplate="φ = %{x:.3g}, T = %{y:.1f} °C<extra>" + f"{kind}, {label}</extra>"))
+    critical = band.central
+    if critical.critical_temperatures_k:
+        figure.add_trace(go.Scatter(
+            x=[critical.critical_phi] * len(critical.critical_temperatures_k),
+            y=celsius(critical.critical_temperatures_k), mode="markers", name="critical point",
+            marker=dict(symbol="diamond", size=12, color=_CRITICAL),
+            hovertemplate="critical: φc = %{x:.3g}, Tc = %{y:.1f} °C<extra></extra>"))
+    if user_point is not None:
+        figure.add_trace(go.Scatter(
+            x=[user_point[0]], y=[user_point[1]], mode="markers", name="your mixture",
+            marker=dict(symbol="star", size=16, color="#f1c40f", line=dict(color="#1d2a33", width=1))))
+    figure.update_xaxes(range=[0, 1])
+    figure.update_yaxes(range=[float(celsius(critical.t_min_k)), float(celsius(critical.t_max_k))])
+    figure = _layout(figure, "Polymer volume fraction φ [-]", "Temperature [°C]", height=480)
+    figure.update_layout(hovermode="closest")
+    return figure
+
+
+def _segments(curves: pd.DataFrame) -> list[pd.DataFrame]:
+    """Runs of consecutive two-phase temperatures (an island and a lower region are separate)."""
+    edges = [0, *(np.flatnonzero(np.diff(curves.index.to_numpy()) > 1) + 1), len(curves)]
+    return [curves.iloc[start:stop] for start, stop in zip(edges[:-1], edges[1:]) if stop > start]
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch: the uploaded CSV, checked as a whole here; bad rows are the core's business.
+# ---------------------------------------------------------------------------------------------
+BATCH_COLUMNS = {
+    "polymer": "library name or repeat-unit SMILES with two '*' ends, e.g. polystyrene or *CC(*)c1ccccc1",
+    "solvent": "library name or SMILES, e.g. toluene or Cc1ccccc1",
+    "temperature_k": "temperature [K]; or give a column temperature_c [°C] instead",
+}
+MAX_BATCH_ROWS = 20_000
+
+
+def batch_template() -> pd.DataFrame:
+    """A small example of the batch input, one good row per way of naming a molecule."""
+    return pd.DataFrame({
+        "polymer": ["polystyrene", "*CC(*)c1ccccc1", "poly(methyl methacrylate)"],
+        "solvent": ["toluene", "C1CCCCC1", "acetone"],
+        "temperature_k": [298.15, 308.15, 323.15],
+    })
+
+
+def read_pairs_csv(uploaded) -> pd.DataFrame:
+    """The uploaded file as a table of polymer, solvent, temperature_k (all as given, text).
+
+    Raises DataFileError when the file as a whole cannot be used: not UTF-8 text, not CSV, empty,
+    missing a column, or too many rows.
+    """
+    data = uploaded.getvalue() if hasattr(uploaded, "getvalue") else bytes(uploaded)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataFileError("the file is not UTF-8 text; save it as CSV (UTF-8)") from None
+    if not text.strip():
+        raise DataFileError("the file is empty; it needs a header line polymer,solvent,temperature_k "
+                            "and one line per pair")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
+        raise DataFileError(f"the file is not a readable CSV: {str(err).strip().splitlines()[0]}") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if "temperature_k" not in frame.columns and "temperature_c" in frame.columns:
+        celsius_values = pd.to_numeric(frame["temperature_c"], errors="coerce")
+        frame["temperature_k"] = (celsius_values + KELVIN).astype(str).where(celsius_values.notna(),
+                                                                             frame["temperature_c"])
+    missing = [c for c in BATCH_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFileError(f"missing column(s) {', '.join(missing)}; got {', '.join(frame.columns) or 'none'}, "
+                            f"expected {', '.join(BATCH_COLUMNS)} (download the template)")
+    if frame.empty:
+        raise DataFileError("the file has a header but no rows")
+    if len(frame) > MAX_BATCH_ROWS:
+        raise DataFileError(f"{len(frame)} rows; at most {MAX_BATCH_ROWS} per file")
+    return frame[list(BATCH_COLUMNS)]
+
+
+def progress_reporter(bar):
+    """A ``progress(done, total)`` callback that moves a ``st.progress`` bar."""
+    def report(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Predicted {done} of {total} pairs")
+    return report
+
+
+def batch_summary(results: pd.DataFrame) -> str:
+    n_bad = int(results["error"].astype(str).str.len().gt(0).sum()) if "error" in results else 0
+    return f"{len(results) - n_bad} of {len(results)} rows predicted; {n_bad} with an error (see the error column)."
+
+
+def batch_columns_table() -> pd.DataFrame:
+    return pd.DataFrame({"column": list(BATCH_COLUMNS), "content": list(BATCH_COLUMNS.values())})
+
+
+def predict_batch(pairs: pd.DataFrame, progress) -> pd.DataFrame:
+    """Every row of the table predicted; rows that fail carry their reason in ``error``."""
+    model()
+    return prediction.predict_batch(pairs, progress=progress)
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase diagram inputs and calls.
+# ---------------------------------------------------------------------------------------------
+def chain_size_inputs() -> dict:
+    """Chain length given directly, or from the molecular weight and the polymer density."""
+    mode = st.radio("Chain size given as", ("Molecular weight", "Chain length N"), key="chain_length_mode",
+                    horizontal=True, persist_state=PERSIST)
+    if mode == "Chain length N":
+        return {"chain_length": chain_length_input()}
+    left, right = st.columns(2)
+    molecular_weight = left.number_input(
+        "Molecular weight Mn [g/mol]", min_value=100.0, max_value=1e8, step=10_000.0,
+        key="molecular_weight_g_per_mol", persist_state=PERSIST)
+    density = right.number_input(
+        "Polymer density [g/cm³] (empty: library value)", min_value=0.3, max_value=3.0, step=0.01,
+        key="polymer_density_g_per_cm3", persist_state=PERSIST)
+    return {"molecular_weight_g_per_mol": float(molecular_weight),
+            "polymer_density_g_per_cm3": None if density is None else float(density)}
+
+
+def chain_length_for(polymer, solvent, *, chain_length: float | None = None,
+                     molecular_weight_g_per_mol: float | None = None,
+                     polymer_density_g_per_cm3: float | None = None) -> float:
+    """N given, or N = (Mn / ρ) / V_solvent with the solvent's molar volume from the library."""
+    if chain_length is not None:
+        return float(chain_length)
+    solvent_row = library.solvent_row(solvent.smiles)
+    if solvent_row is None or pd.isna(solvent_row["molar_volume_cm3_per_mol"]):
+        raise InputError(f"the molar volume of {display_name(solvent)} is not in the solvent library, so N "
+                         "cannot be computed from the molecular weight; give the chain length N instead")
+    if polymer_density_g_per_cm3 is None:
+        polymer_row = library.polymer_row(polymer.smiles)
+        if polymer_row is not None and not pd.isna(polymer_row["density_g_per_cm3"]):
+            polymer_density_g_per_cm3 = float(polymer_row["density_g_per_cm3"])
+    return flory_huggins.chain_length_from_molecular_weight(
+        molecular_weight_g_per_mol, polymer_density_g_per_cm3, float(solvent_row["molar_volume_cm3_per_mol"]))
+
+
+def mixture_point_inputs() -> tuple[float, float]:
+    """The user's own mixture: polymer volume fraction [-] and temperature [°C]."""
+    left, right = st.columns(2)
+    phi = left.slider("Your polymer volume fraction φ", min_value=0.01, max_value=0.99, step=0.01,
+                      key="user_phi", persist_state=PERSIST)
+    temperature_c = right.number_input("Your temperature [°C]", min_value=-50.0, max_value=300.0, step=5.0,
+                                       key="user_temperature_c", persist_state=PERSIST)
+    return float(phi), float(temperature_c)
+
+
+def _chi_sigma(result) -> float:
+    return float(np.median(result.chi_std))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _phase_band(a: float, b_k: float, c_k2: float, chi_sigma: float, chain_length: float,
+                range_c: tuple[float, float]):
+    return flory_huggins.phase_diagram_with_band(
+        a, b_k, c_k2, chi_sigma=chi_sigma, chain_length=chain_length,
+        temperatures_k=np.asarray(temperature_grid_k(range_c, 121)))
+
+
+def phase_band(result, chain_length: float, range_c: tuple[float, float]):
+    """Phase diagrams for χ and χ ± σ (σ: median ensemble spread over the range)."""
+    return _phase_band(float(result.a), float(result.b_k), float(result.c_k2), _chi_sigma(result),
+                       float(chain_length), tuple(range_c))
+
+
+def mixture_state(result, chain_length: float, phi: float, temperature_c: float) -> str:
+    return flory_huggins.phase_state(phi, kelvin(temperature_c), float(result.a), float(result.b_k),
+                                     float(result.c_k2), chain_length)
+
+
+def band_caption(band, chain_length: float) -> str:
+    return (f"N = {chain_length:,.0f}, χc = {band.central.critical_chi:.3f}, φc = {band.central.critical_phi:.3f}. "
+            f"Solid: binodal (two phases inside); dashed: spinodal. The thin curves are the binodals for "
+            f"χ ± {band.chi_sigma:.3f} (one ensemble σ): the true curve likely lies between them.")
