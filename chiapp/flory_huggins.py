@@ -286,7 +286,7 @@ def _asymptotic_guess(chi, n, bound1, bound2):
         y = y - (y + k * p + chi * p * p) / (1 - k * q - 2 * chi * p * q)
     q, p = np.exp(y), -np.expm1(y)
     x = np.log(p) - (n - 1) * q + chi * n * q * q + (n - 1) - chi * n
-    valid = np.isfinite(x) & np.isfinite(y) & (x < bound1 - 0.1) & (y < bound2)
+    valid = np.isfinite(x) & np.isfinite(y) & (x < bound1 - 3) & (y < bound2)  # lean phase negligible
     return x, y, valid
 
 
