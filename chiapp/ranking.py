@@ -1,0 +1,554 @@
+"""Solvent ranking for one polymer, and selective dissolution of one polymer out of a mixture.
+
+Both run the model once over every polymer x solvent pair (``chiapp.prediction.predict_grid``,
+which caches solvent features by canonical SMILES) and judge each χ against the critical χ of
+the pair's chain length (``chiapp.flory_huggins``):
+
+    N = (M_n / ρ_polymer) / V_solvent,      χ_c = (1 + 1/sqrt N)**2 / 2
+
+A polymer-solvent pair is one phase at every composition when χ < χ_c. With σ the ensemble
+spread of χ (calibrated by the model), a solvent is
+
+- 'good'       when χ + σ < χ_c: miscible at every composition even at the upper edge of the band,
+- 'poor'       when χ - σ > χ_c: demixes even at the lower edge,
+- 'borderline' otherwise (χ_c lies within χ ± σ).
+
+The band is one σ (about 68 % for a Gaussian error): a 'good' verdict is a claim the model makes
+with some confidence, a 'borderline' one is not a claim either way.
+
+Selective dissolution (solvent-targeted recovery of a plastic from a mixture, Walker et al.,
+Sci. Adv. 2020, 6, eaba7599, doi 10.1126/sciadv.aba7599): at temperature T a solvent is selective
+for the target when the target dissolves (χ_t < χ_c,t) and every other polymer does not
+(χ_o > χ_c,o). Its margin at T is
+
+    m(T) = min(χ_c,t - χ_t, min_o (χ_o - χ_c,o))          > 0 exactly where it is selective,
+
+and the margin of a temperature window is the smallest m(T) inside it. Its uncertainty is the
+standard deviation over the ensemble members of the same quantity computed member by member.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from chiapp.chemistry import canonical_polymer, canonical_solvent, parse_polymer, parse_solvent
+from chiapp.errors import ChiAppError, InputError, UnsupportedMoleculeError
+from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
+from chiapp.library import (
+    CHEM21_CLASSES,
+    Molecule,
+    polymer_row,
+    resolve_polymer,
+    resolve_solvent,
+    solvent_library,
+)
+
+__all__ = [
+    "DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL",
+    "VERDICTS",
+    "RANKING_COLUMNS",
+    "SELECTION_COLUMNS",
+    "ANTISOLVENT_COLUMNS",
+    "FAILURE_COLUMNS",
+    "Ranking",
+    "Selection",
+    "rank_solvents",
+    "select_solvents",
+]
+
+#: M_n used for a polymer outside the library when none is given [g/mol].
+DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL = 100_000.0
+#: Every verdict, best first.
+VERDICTS = ("good", "borderline", "poor")
+#: Temperatures sampled across a range given to :func:`rank_solvents`.
+_N_RANGE_POINTS = 21
+_ZERO_CELSIUS_K = 273.15
+#: Density [g/cm3] turning a molecular weight into a molar volume when nothing better is known.
+_FALLBACK_LIQUID_DENSITY_G_PER_CM3 = 1.0
+
+RANKING_COLUMNS = (
+    "name", "smiles", "chi", "chi_std", "chi_critical", "verdict", "soluble_probability", "in_domain",
+    "chain_length", "temperature_k", "boiling_point_c", "flash_point_c", "chem21_class",
+    "molar_volume_cm3_per_mol", "molar_volume_source",
+)
+SELECTION_COLUMNS = (
+    "name", "smiles", "window_low_c", "window_high_c", "windows", "margin", "margin_std",
+    "precipitation_temperature_c", "in_domain", "chem21_class", "boiling_point_c", "flash_point_c",
+)
+ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_critical", "margin", "in_domain",
+                       "chem21_class", "boiling_point_c", "flash_point_c")
+FAILURE_COLUMNS = ("input", "role", "reason")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Solvents for one polymer, best (lowest χ) first.
+
+    ``table`` has the columns of RANKING_COLUMNS; over a temperature range, χ, σ, χ_c and the verdict
+    are those at the temperature where χ - χ_c is largest (the worst case), given in ``temperature_k``.
+    ``failures`` lists the solvents that could not be ranked, with the reason (FAILURE_COLUMNS).
+    ``n_filtered_out`` counts solvents removed by the filters.
+    """
+
+    polymer: Molecule
+    temperatures_k: tuple[float, ...]
+    molecular_weight_g_per_mol: float
+    polymer_density_g_per_cm3: float | None
+    table: pd.DataFrame
+    failures: pd.DataFrame
+    n_filtered_out: int
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Solvents that dissolve ``target`` but none of ``others`` somewhere in ``temperatures_k``.
+
+    ``table`` (SELECTION_COLUMNS) holds the selective solvents only, largest margin first, then
+    safest CHEM21 class; ``windows`` lists every window, the ``window_*_c`` columns and ``margin``
+    describe the one with the largest margin. ``precipitation_temperature_c`` is where, cooling
+    from that window, the target stops dissolving (χ_t crosses χ_c,t), linearly interpolated
+    between grid temperatures; empty when the target stays dissolved down to the lowest temperature.
+    ``antisolvents`` (ANTISOLVENT_COLUMNS) are the solvents in which the target is 'poor'
+    (χ - σ > χ_c) at the lowest temperature, largest χ - χ_c first: candidates to precipitate the
+    dissolved target. Whether an antisolvent mixes with the selective solvent is not checked.
+    """
+
+    target: Molecule
+    others: tuple[Molecule, ...]
+    temperatures_k: tuple[float, ...]
+    table: pd.DataFrame
+    antisolvents: pd.DataFrame
+    failures: pd.DataFrame
+    n_screened: int
+    n_filtered_out: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+def _predict_grid(polymers: Sequence[str], solvents: Sequence[str]):
+    from chiapp.prediction import predict_grid  # imported late: it loads the model
+    return predict_grid(polymers, solvents)
+
+
+def _temperature(value, name: str) -> float:
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number in kelvin, got {value!r}") from None
+    if not math.isfinite(t) or t <= 0:
+        raise InputError(f"{name} must be a finite temperature above 0 K, got {value!r}")
+    return t
+
+
+def _ranking_temperatures(temperature_k) -> np.ndarray:
+    if isinstance(temperature_k, (tuple, list, np.ndarray)) and np.ndim(temperature_k) == 1:
+        if len(temperature_k) != 2:
+            raise InputError(f"temperature_k must be one temperature or a (low, high) range, got "
+                             f"{len(temperature_k)} values")
+        low = _temperature(temperature_k[0], "temperature_k low")
+        high = _temperature(temperature_k[1], "temperature_k high")
+        if high < low:
+            raise InputError(f"temperature range upside down: low {low:g} K > high {high:g} K")
+        return np.linspace(low, high, _N_RANGE_POINTS) if high > low else np.array([low])
+    return np.array([_temperature(temperature_k, "temperature_k")])
+
+
+def _selection_temperatures(temperatures_k) -> np.ndarray:
+    try:
+        array = np.asarray(temperatures_k, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"temperatures_k must be numbers in kelvin, got {temperatures_k!r}") from None
+    if array.size == 0:
+        raise InputError("temperatures_k is empty; give at least one temperature")
+    if not np.all(np.isfinite(array)) or np.any(array <= 0):
+        raise InputError("temperatures_k must be finite temperatures above 0 K")
+    if np.any(np.diff(array) <= 0):
+        raise InputError(f"temperatures_k must increase strictly (from {array[0]:g} K to {array[-1]:g} K); "
+                         "is the window upside down?")
+    return array
+
+
+def _check_filters(boiling_point_c, min_flash_point_c, exclude_classes) -> tuple:
+    if boiling_point_c is not None:
+        try:
+            low, high = (float(v) for v in boiling_point_c)
+        except (TypeError, ValueError):
+            raise InputError(f"boiling_point_c must be a (low, high) pair in °C, got {boiling_point_c!r}") from None
+        if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+            raise InputError(f"boiling_point_c window must be finite with low <= high, got ({low:g}, {high:g})")
+        boiling_point_c = (low, high)
+    if min_flash_point_c is not None:
+        try:
+            min_flash_point_c = float(min_flash_point_c)
+        except (TypeError, ValueError):
+            raise InputError(f"min_flash_point_c must be a number in °C, got {min_flash_point_c!r}") from None
+        if not math.isfinite(min_flash_point_c):
+            raise InputError("min_flash_point_c must be finite")
+    if isinstance(exclude_classes, str):
+        exclude_classes = (exclude_classes,)
+    exclude_classes = tuple(str(c).strip().lower() for c in exclude_classes)
+    unknown = [c for c in exclude_classes if c not in CHEM21_CLASSES]
+    if unknown:
+        raise InputError(f"unknown CHEM21 class {', '.join(map(repr, unknown))}; expected one of "
+                         f"{', '.join(CHEM21_CLASSES)}")
+    return boiling_point_c, min_flash_point_c, exclude_classes
+
+
+def _failures(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
+
+
+_PROPERTY_COLUMNS = ("boiling_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol")
+
+
+def _solvent_frame(solvents, failures: list) -> pd.DataFrame:
+    """name, smiles and properties of the solvents to screen; bad inputs go to ``failures``."""
+    library = solvent_library()
+    columns = ["name", "smiles", *_PROPERTY_COLUMNS]
+    if solvents is None:
+        frame = library[columns].copy()
+        frame["molar_volume_source"] = np.where(frame["molar_volume_cm3_per_mol"].notna(), "library", "")
+    else:
+        if isinstance(solvents, str):
+            solvents = [s for s in solvents.split(",")]
+        by_smiles = {s: i for i, s in enumerate(library["smiles"])}
+        rows, seen = [], set()
+        for text in solvents:
+            try:
+                molecule = resolve_solvent(text)
+            except ChiAppError as err:
+                failures.append((str(text), "solvent", _reason(err)))
+                continue
+            if molecule.smiles in seen:
+                continue  # the same structure typed twice
+            seen.add(molecule.smiles)
+            index = by_smiles.get(molecule.smiles)
+            if index is not None:
+                row = library.iloc[index]
+                rows.append({"name": row["name"], "smiles": row["smiles"],
+                             **{c: row[c] for c in _PROPERTY_COLUMNS}})
+            else:
+                rows.append({"name": molecule.name or str(text).strip(), "smiles": molecule.smiles,
+                             "boiling_point_c": np.nan, "flash_point_c": np.nan, "chem21_class": "",
+                             "molar_volume_cm3_per_mol": np.nan})
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["molar_volume_source"] = np.where(frame["molar_volume_cm3_per_mol"].notna(), "library", "")
+    frame["chem21_class"] = frame["chem21_class"].fillna("").astype(str)
+    missing = frame["molar_volume_cm3_per_mol"].isna()
+    for i in np.flatnonzero(missing.to_numpy()):
+        volume, source = _estimated_molar_volume(frame["smiles"].iat[i])
+        frame.iat[i, frame.columns.get_loc("molar_volume_cm3_per_mol")] = volume
+        frame.iat[i, frame.columns.get_loc("molar_volume_source")] = source
+    return frame.reset_index(drop=True)
+
+
+def _estimated_molar_volume(smiles: str) -> tuple[float, str]:
+    """Fedors' group contributions (chiapp.hansen) or, failing those, M / (1 g/cm3) [cm3/mol].
+
+    χ_c depends on the solvent volume only through sqrt(N): a 20 % error in V changes χ_c by
+    less than 0.003 at N ≈ 1000.
+    """
+    from rdkit.Chem import Descriptors
+
+    from chiapp import hansen
+    mol = parse_solvent(smiles)
+    try:
+        estimate = hansen.estimate_hansen(mol)
+        if estimate.is_complete and estimate.molar_volume_cm3_per_mol > 0:
+            return float(estimate.molar_volume_cm3_per_mol), "Fedors estimate"
+    except ChiAppError:
+        pass
+    return Descriptors.MolWt(mol) / _FALLBACK_LIQUID_DENSITY_G_PER_CM3, "M / (1 g/cm3) estimate"
+
+
+def _reason(err: Exception) -> str:
+    return str(err)
+
+
+def _apply_filters(frame: pd.DataFrame, boiling_point_c, min_flash_point_c, exclude_classes) -> pd.DataFrame:
+    """Keep solvents inside the filters.
+
+    A boiling-point window removes solvents of unknown boiling point. A flash-point limit removes
+    solvents whose tabulated flash point is below it, and keeps those with none tabulated (water and
+    many halogenated solvents do not burn; for others the value is missing: their flash_point_c is
+    empty in the table).
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    if boiling_point_c is not None:
+        bp = frame["boiling_point_c"].to_numpy(dtype=float)
+        keep &= (bp >= boiling_point_c[0]) & (bp <= boiling_point_c[1])
+    if min_flash_point_c is not None:
+        fp = frame["flash_point_c"].to_numpy(dtype=float)
+        keep &= ~(fp < min_flash_point_c)
+    if exclude_classes:
+        keep &= ~frame["chem21_class"].isin(exclude_classes).to_numpy()
+    return frame[keep].reset_index(drop=True)
+
+
+def _polymer_defaults(molecule: Molecule, molecular_weight_g_per_mol) -> tuple[float, float | None]:
+    row = polymer_row(molecule.smiles)
+    if molecular_weight_g_per_mol is None:
+        if row is not None and pd.notna(row["molecular_weight_g_per_mol"]):
+            molecular_weight_g_per_mol = float(row["molecular_weight_g_per_mol"])
+        else:
+            molecular_weight_g_per_mol = DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL
+    else:
+        try:
+            molecular_weight_g_per_mol = float(molecular_weight_g_per_mol)
+        except (TypeError, ValueError):
+            raise InputError(f"molecular_weight_g_per_mol must be a number, got {molecular_weight_g_per_mol!r}") \
+                from None
+        if not math.isfinite(molecular_weight_g_per_mol) or molecular_weight_g_per_mol <= 0:
+            raise InputError(f"molecular_weight_g_per_mol must be > 0, got {molecular_weight_g_per_mol:g}")
+    density = None
+    if row is not None and pd.notna(row["density_g_per_cm3"]):
+        density = float(row["density_g_per_cm3"])
+    else:
+        from chiapp import hansen
+        try:
+            estimate = hansen.estimate_density_g_per_cm3(parse_polymer(molecule.smiles))
+        except ChiAppError:
+            estimate = float("nan")
+        if math.isfinite(estimate) and estimate > 0:
+            density = float(estimate)
+    return molecular_weight_g_per_mol, density  # None: flory_huggins' default density
+
+
+def _critical(molecular_weight: float, density: float | None, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N, χ_c) per solvent molar volume; NaN where N < 1 (reported by the caller)."""
+    lengths = np.full(len(volumes), np.nan)
+    chis = np.full(len(volumes), np.nan)
+    for i, volume in enumerate(volumes):
+        try:
+            lengths[i] = chain_length_from_molecular_weight(molecular_weight, density, float(volume))
+        except InputError:
+            continue
+        chis[i] = critical_chi(lengths[i])
+    return lengths, chis
+
+
+def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
+    """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame)."""
+    grid = _predict_grid([p.smiles for p in polymers], list(frame["smiles"]))
+    for role, text, message in grid.failures:
+        if role == "polymer":
+            raise UnsupportedMoleculeError(f"the model cannot take this polymer: {message}", smiles=text,
+                                           role="polymer")
+        name = frame.loc[frame["smiles"] == text, "name"]
+        failures.append((str(name.iloc[0]) if len(name) else text, role, message))
+    polymer_pos = {canonical_polymer(s): i for i, s in enumerate(grid.polymers)}
+    polymer_idx = [polymer_pos[canonical_polymer(p.smiles)] for p in polymers]
+    solvent_pos = {canonical_solvent(s): i for i, s in enumerate(grid.solvents)}
+    rows, idx = [], []
+    for i, smiles in enumerate(frame["smiles"]):
+        j = solvent_pos.get(smiles)
+        if j is not None:
+            rows.append(i)
+            idx.append(j)
+    return grid, np.array(polymer_idx, dtype=int), np.array(idx, dtype=int), frame.iloc[rows].reset_index(drop=True)
+
+
+def _member_chis(grid, p: int, s_idx: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
+    """χ of every member, (n_members, S, T), from χ = a + b/T + c/T²."""
+    inv = 1.0 / temperatures_k
+    a = grid.a[:, p, s_idx][..., None]
+    b = grid.b_k[:, p, s_idx][..., None]
+    c = grid.c_k2[:, p, s_idx][..., None]
+    return a + b * inv + c * inv**2
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking
+
+def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None = None,
+                  molecular_weight_g_per_mol: float | None = None,
+                  boiling_point_c: tuple[float, float] | None = None,
+                  min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
+                  in_domain_only: bool = False) -> Ranking:
+    """Rank solvents for ``polymer`` by predicted χ at ``temperature_k`` [K] (or a (low, high) range).
+
+    ``polymer`` is a library name, abbreviation or repeat-unit SMILES; ``solvents`` is None (the
+    whole library) or names/SMILES, whose bad entries are reported in ``failures``.
+    ``molecular_weight_g_per_mol`` is M_n (default: the library's typical M_n, else 100,000).
+    ``boiling_point_c`` = (low, high) [°C], ``min_flash_point_c`` [°C] and ``exclude_classes``
+    (CHEM21 classes) filter the solvents; ``in_domain_only`` drops pairs outside the model's domain.
+    Over a range, each solvent is judged at its worst temperature (largest χ - χ_c).
+    """
+    molecule = resolve_polymer(polymer)
+    temperatures = _ranking_temperatures(temperature_k)
+    filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
+    molecular_weight, density = _polymer_defaults(molecule, molecular_weight_g_per_mol)
+    failures: list[tuple[str, str, str]] = []
+    frame = _solvent_frame(solvents, failures)
+    n_before = len(frame)
+    frame = _apply_filters(frame, *filters)
+    n_filtered = n_before - len(frame)
+    if frame.empty:
+        return Ranking(molecule, tuple(temperatures), molecular_weight, density,
+                       pd.DataFrame(columns=list(RANKING_COLUMNS)), _failures(failures), n_filtered)
+
+    grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures)
+    p = int(p_idx[0])
+    lengths, chi_c = _critical(molecular_weight, density, frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float))
+    mean, std = grid.chi(temperatures)
+    mean = np.asarray(mean)[p, s_idx, :]
+    std = np.asarray(std)[p, s_idx, :]
+    excess = mean - chi_c[:, None]
+    worst = np.nanargmax(np.where(np.isnan(excess), -np.inf, excess), axis=1) if len(frame) else np.array([], int)
+    rows = np.arange(len(frame))
+    chi, sigma = mean[rows, worst], std[rows, worst]
+    verdict = np.where(chi + sigma < chi_c, "good", np.where(chi - sigma > chi_c, "poor", "borderline"))
+
+    table = frame.assign(
+        chi=chi, chi_std=sigma, chi_critical=chi_c, verdict=verdict,
+        soluble_probability=np.asarray(grid.soluble_probability)[p, s_idx],
+        in_domain=np.asarray(grid.in_domain, dtype=bool)[p, s_idx],
+        chain_length=lengths, temperature_k=temperatures[worst])
+    bad = np.isnan(lengths)
+    for name in table.loc[bad, "name"]:
+        failures.append((name, "solvent", f"chain length below 1 with M_n = {molecular_weight:g} g/mol: the "
+                         "polymer is smaller than one solvent molecule"))
+    table = table[~bad]
+    if in_domain_only:
+        n_filtered += int((~table["in_domain"]).sum())
+        table = table[table["in_domain"]]
+    table = table.sort_values(["chi", "name"], kind="mergesort").reset_index(drop=True)
+    return Ranking(molecule, tuple(float(t) for t in temperatures), molecular_weight, density,
+                   table[list(RANKING_COLUMNS)], _failures(failures), n_filtered)
+
+
+# ---------------------------------------------------------------------------------------------
+# Selective dissolution
+
+def _windows(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Index ranges [start, stop] (inclusive) of the runs of True in a 1-D mask."""
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _crossing_c(t_k: np.ndarray, gap: np.ndarray, i: int) -> float:
+    """Temperature [°C] where gap (χ_c - χ of the target) crosses 0 between grid points i and i + 1."""
+    g0, g1 = gap[i], gap[i + 1]
+    fraction = 0.0 if g1 == g0 else -g0 / (g1 - g0)
+    return float(t_k[i] + fraction * (t_k[i + 1] - t_k[i]) - _ZERO_CELSIUS_K)
+
+
+def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
+                    solvents: Sequence[str] | None = None,
+                    molecular_weights_g_per_mol: Mapping[str, float] | None = None,
+                    boiling_point_c: tuple[float, float] | None = None,
+                    min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
+                    in_domain_only: bool = False) -> Selection:
+    """Solvents that dissolve ``target`` while none of ``others`` dissolves, over ``temperatures_k``.
+
+    ``target`` and ``others`` are polymer names or repeat units (a bad one raises);
+    ``temperatures_k`` is an increasing array [K], e.g. 20-160 °C in 50 steps. ``solvents`` and
+    the filters are those of :func:`rank_solvents`; ``molecular_weights_g_per_mol`` maps a polymer,
+    as given, to its M_n (default: the library's). ``in_domain_only`` keeps solvents whose pairs
+    with every polymer are in the model's domain.
+    """
+    temperatures = _selection_temperatures(temperatures_k)
+    if isinstance(others, str):
+        others = [o for o in others.split(",") if o.strip()]
+    if not others:
+        raise InputError("others is empty: give at least one polymer that must stay undissolved")
+    target_molecule = resolve_polymer(target)
+    other_molecules = tuple(resolve_polymer(o) for o in others)
+    keys = [canonical_polymer(m.smiles) for m in (target_molecule, *other_molecules)]
+    if keys[0] in keys[1:]:
+        raise InputError(f"the target {target!r} is also among the others")
+    if len(set(keys[1:])) != len(keys) - 1:
+        raise InputError("the same polymer is given twice among the others")
+    filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
+    weights = dict(molecular_weights_g_per_mol or {})
+    inputs = (target, *others)
+    polymers = (target_molecule, *other_molecules)
+    defaults = [_polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
+
+    failures: list[tuple[str, str, str]] = []
+    frame = _solvent_frame(solvents, failures)
+    n_before = len(frame)
+    frame = _apply_filters(frame, *filters)
+    n_filtered = n_before - len(frame)
+    empty = Selection(target_molecule, other_molecules, tuple(temperatures),
+                      pd.DataFrame(columns=list(SELECTION_COLUMNS)),
+                      pd.DataFrame(columns=list(ANTISOLVENT_COLUMNS)), _failures(failures), 0, n_filtered)
+    if frame.empty:
+        return empty
+
+    grid, p_idx, s_idx, frame = _grid_for(list(polymers), frame, failures)
+    volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
+    chi_c = np.stack([_critical(mw, rho, volumes)[1] for mw, rho in defaults])          # (P, S)
+    bad = np.isnan(chi_c).any(axis=0)
+    for name in frame.loc[bad, "name"]:
+        failures.append((name, "solvent", "chain length below 1 for one of the polymers: a molecular "
+                         "weight is too small for this solvent"))
+    domain = np.asarray(grid.in_domain, dtype=bool)[np.ix_(p_idx, s_idx)].all(axis=0)   # (S,)
+    keep = ~bad & (domain if in_domain_only else True)
+    n_filtered += int((~bad & ~keep).sum())
+    frame, s_idx, chi_c, domain = frame[keep].reset_index(drop=True), s_idx[keep], chi_c[:, keep], domain[keep]
+    if frame.empty:
+        return Selection(target_molecule, other_molecules, tuple(temperatures), empty.table, empty.antisolvents,
+                         _failures(failures), 0, n_filtered)
+
+    mean, std = grid.chi(temperatures)
+    mean = np.asarray(mean)[np.ix_(p_idx, s_idx)]                                         # (P, S, T)
+    std = np.asarray(std)[np.ix_(p_idx, s_idx)]
+    members = np.stack([_member_chis(grid, int(p), s_idx, temperatures) for p in p_idx], axis=1)  # (M, P, S, T)
+
+    def margins(chis: np.ndarray) -> np.ndarray:  # (..., P, S, T) -> (..., S, T)
+        target_gap = chi_c[0][:, None] - chis[..., 0, :, :]
+        others_gap = (chis[..., 1:, :, :] - chi_c[1:][:, :, None]).min(axis=-3)
+        return np.minimum(target_gap, others_gap)
+
+    margin = margins(mean)                       # (S, T)
+    member_margin = margins(members)             # (M, S, T)
+    target_gap = chi_c[0][:, None] - mean[0]     # (S, T), > 0 where the target dissolves
+
+    rows = []
+    for s in range(len(frame)):
+        windows = _windows(margin[s] > 0)
+        if not windows:
+            continue
+        scored = [(float(margin[s, a:b + 1].min()), a, b) for a, b in windows]
+        best, a, b = max(scored)
+        spread = float(member_margin[:, s, a:b + 1].min(axis=1).std())
+        precipitation = None
+        below = np.flatnonzero(target_gap[s, :a] <= 0)
+        if below.size:
+            precipitation = _crossing_c(temperatures, target_gap[s], int(below[-1]))
+        rows.append({
+            "name": frame["name"].iat[s], "smiles": frame["smiles"].iat[s],
+            "window_low_c": temperatures[a] - _ZERO_CELSIUS_K, "window_high_c": temperatures[b] - _ZERO_CELSIUS_K,
+            "windows": "; ".join(f"{temperatures[i] - _ZERO_CELSIUS_K:.0f}-{temperatures[j] - _ZERO_CELSIUS_K:.0f} °C"
+                                 for _, i, j in scored),
+            "margin": best, "margin_std": spread,
+            "precipitation_temperature_c": np.nan if precipitation is None else precipitation,
+            "in_domain": bool(domain[s]), "chem21_class": frame["chem21_class"].iat[s],
+            "boiling_point_c": frame["boiling_point_c"].iat[s], "flash_point_c": frame["flash_point_c"].iat[s],
+        })
+    table = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
+    if not table.empty:
+        safety = table["chem21_class"].map({c: i for i, c in enumerate(CHEM21_CLASSES)}).fillna(len(CHEM21_CLASSES))
+        table = (table.assign(_safety=safety).sort_values(["margin", "_safety", "name"], ascending=[False, True, True],
+                                                          kind="mergesort")
+                 .drop(columns="_safety").reset_index(drop=True))
+
+    lowest_chi, lowest_std = mean[0, :, 0], std[0, :, 0]
+    poor = lowest_chi - lowest_std > chi_c[0]
+    antisolvents = pd.DataFrame({
+        "name": frame["name"], "smiles": frame["smiles"], "chi": lowest_chi, "chi_std": lowest_std,
+        "chi_critical": chi_c[0], "margin": lowest_chi - chi_c[0], "in_domain": domain,
+        "chem21_class": frame["chem21_class"], "boiling_point_c": frame["boiling_point_c"],
+        "flash_point_c": frame["flash_point_c"]})[poor]
+    antisolvents = antisolvents.sort_values(["margin", "name"], ascending=[False, True], kind="mergesort")
+    return Selection(target_molecule, other_molecules, tuple(float(t) for t in temperatures), table,
+                     antisolvents.reset_index(drop=True)[list(ANTISOLVENT_COLUMNS)], _failures(failures),
+                     len(frame), n_filtered)
