@@ -25,7 +25,7 @@ from rdkit import Chem
 from rdkit.Chem import AllChem, rdDistGeom
 from rdkit.Chem.Draw import rdMolDraw2D
 
-from chiapp import flory_huggins, library
+from chiapp import flory_huggins, library, prediction, ranking
 from chiapp.chemistry import looks_like_polymer, parse_polymer, parse_solvent
 from chiapp.errors import ChiAppError, DataFileError, InputError
 
@@ -56,6 +56,8 @@ PLOTLY_CONFIG = {
 # Session: every input a user chooses lives under one of these keys, so it survives page switches
 # (widgets are created with ``persist_state="session"`` and no ``value=``: the key is the truth).
 # ---------------------------------------------------------------------------------------------
+#: The boiling-point slider's whole span [°C]; the whole span means "no boiling-point filter".
+BOILING_POINT_SPAN_C = (-50.0, 350.0)
 DEFAULTS: dict[str, object] = {
     "polymer_mode": "Name",
     "polymer_name": "polystyrene",
@@ -72,13 +74,13 @@ DEFAULTS: dict[str, object] = {
     "user_phi": 0.10,
     "user_temperature_c": 25.0,
     "rank_temperature_c": 25.0,
-    "rank_max_boiling_point_c": 250.0,
-    "rank_min_flash_point_c": -50.0,
-    "rank_green_classes": [],
-    "rank_in_domain_only": False,
+    "filter_boiling_point_c": BOILING_POINT_SPAN_C,
+    "filter_min_flash_point_c": None,
+    "filter_exclude_classes": [],
+    "filter_in_domain_only": False,
     "separate_target": "polystyrene",
-    "separate_others": ["polyethylene", "polypropylene"],
-    "separate_temperature_range_c": (20.0, 120.0),
+    "separate_others": ["polyethylene", "polypropylene", "poly(ethylene terephthalate)"],
+    "separate_temperature_range_c": (20.0, 140.0),
 }
 PERSIST = "session"
 
@@ -245,6 +247,11 @@ def drawn_to_smiles(drawn: str) -> str:
     return _STAR_LABELS.sub("*", drawn.strip())
 
 
+def smiles_for_editor(smiles: str) -> str:
+    """A SMILES the JSME editor reads: its '*' ends written as R atoms (JSME cannot read '*')."""
+    return re.sub(r"\[\*(?::\d+)?\]|\*", "[R]", smiles or "")
+
+
 def molecule_input(role: str, names: list[str], label: str | None = None) -> str:
     """Name, SMILES or drawing of a polymer or a solvent; returns the text to resolve."""
     label = label or role.capitalize()
@@ -258,9 +265,11 @@ def molecule_input(role: str, names: list[str], label: str | None = None) -> str
     if mode == "Draw":
         from streamlit_jsme import st_jsme  # the editor loads only when asked for
 
-        hint = " Mark the two ends of the repeat unit with R atoms." if role == "polymer" else ""
+        hint = (" Mark the two ends of the repeat unit with R atoms (the R button)."
+                if role == "polymer" else "")
         st.caption(f"Draw the {role}, then press Apply.{hint}")
-        drawn = st_jsme(st.session_state.get(f"{role}_smiles", ""), height=300, key=f"{role}_jsme")
+        drawn = st_jsme(smiles_for_editor(st.session_state.get(f"{role}_smiles", "")), height=300,
+                        key=f"{role}_jsme")
         if drawn:
             st.session_state[f"{role}_smiles"] = drawn_to_smiles(drawn)
         return st.session_state.get(f"{role}_smiles", "")
@@ -322,26 +331,27 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
     return _layout(figure, "Temperature [°C]", "χ [-]")
 
 
-def chi_curves_figure(curves: dict[str, object], chi_critical: float | None = None,
-                      highlight: str | None = None) -> go.Figure:
-    """Several χ(T) curves (one solvent against every polymer of a mixture), with bands."""
+def chi_curves_figure(curves: dict[str, object], criticals: dict[str, float], highlight: str | None = None) -> go.Figure:
+    """χ(T) of one solvent with several polymers, each with its band and its own χc (dotted)."""
     figure = go.Figure()
-    for i, (name, prediction) in enumerate(curves.items()):
+    for i, (name, result) in enumerate(curves.items()):
         color = _PALETTE[i % len(_PALETTE)]
-        temperatures_c = celsius(prediction.temperatures_k)
-        chi, std = np.asarray(prediction.chi), np.asarray(prediction.chi_std)
+        temperatures_c = celsius(result.temperatures_k)
+        chi, std = np.asarray(result.chi), np.asarray(result.chi_std)
         figure.add_trace(go.Scatter(
             x=np.concatenate([temperatures_c, temperatures_c[::-1]]),
             y=np.concatenate([chi + std, (chi - std)[::-1]]), fill="toself", line=dict(width=0),
-            fillcolor=color, opacity=0.15, hoverinfo="skip", showlegend=False))
+            fillcolor=color, opacity=0.15, hoverinfo="skip", showlegend=False, legendgroup=name))
         figure.add_trace(go.Scatter(
-            x=temperatures_c, y=chi, mode="lines", name=name,
+            x=temperatures_c, y=chi, mode="lines", name=name, legendgroup=name,
             line=dict(color=color, width=4 if name == highlight else 2),
             hovertemplate=f"{html.escape(name)}: χ = %{{y:.3f}}<extra></extra>"))
-    if chi_critical is not None:
-        figure.add_hline(y=chi_critical, line=dict(color=_CRITICAL, dash="dash"),
-                         annotation_text=f"χc = {chi_critical:.3f}", annotation_position="top left")
-    return _layout(figure, "Temperature [°C]", "χ [-]")
+        if name in criticals:
+            figure.add_trace(go.Scatter(
+                x=[temperatures_c[0], temperatures_c[-1]], y=[criticals[name]] * 2, mode="lines",
+                line=dict(color=color, dash="dot", width=1.5), name=f"χc {name}", legendgroup=name,
+                showlegend=False, hovertemplate=f"χc {html.escape(name)} = %{{y:.3f}}<extra></extra>"))
+    return _layout(figure, "Temperature [°C]", "χ [-] (dotted: each polymer's χc; below it, it dissolves)")
 
 
 def plotly_config(file_name: str) -> dict:
@@ -675,3 +685,197 @@ def band_caption(band, chain_length: float) -> str:
     return (f"N = {chain_length:,.0f}, χc = {band.central.critical_chi:.3f}, φc = {band.central.critical_phi:.3f}. "
             f"Solid: binodal (two phases inside); dashed: spinodal. The thin curves are the binodals for "
             f"χ ± {band.chi_sigma:.3f} (one ensemble σ): the true curve likely lies between them.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking and selective dissolution.
+# ---------------------------------------------------------------------------------------------
+_VERDICT_COLORS = {"good": "#27ae60", "borderline": "#e67e22", "poor": "#c0392b"}
+
+
+def solvent_filters() -> dict:
+    """Boiling point window, minimum flash point, CHEM21 classes to leave out, in-domain only.
+
+    Shared by the ranking and the separation pages (same keys: the filters follow the user)."""
+    with st.expander("Solvent filters", expanded=True):
+        left, middle = st.columns(2)
+        boiling = left.slider("Boiling point window [°C]", min_value=BOILING_POINT_SPAN_C[0],
+                              max_value=BOILING_POINT_SPAN_C[1], step=5.0, key="filter_boiling_point_c",
+                              persist_state=PERSIST, help="The whole span keeps solvents of unknown boiling point.")
+        flash = middle.number_input("Minimum flash point [°C] (empty: no limit)", min_value=-100.0,
+                                    max_value=400.0, step=5.0, key="filter_min_flash_point_c",
+                                    persist_state=PERSIST,
+                                    help="Solvents without a tabulated flash point (most do not burn) are kept.")
+        left, middle = st.columns(2)
+        exclude = left.multiselect("Leave out CHEM21 classes", list(library.CHEM21_CLASSES),
+                                   key="filter_exclude_classes", persist_state=PERSIST,
+                                   help="CHEM21 solvent selection guide (Prat et al., Green Chem. 2016).")
+        in_domain_only = middle.toggle("Only pairs inside the model's domain", key="filter_in_domain_only",
+                                       persist_state=PERSIST)
+    return {
+        "boiling_point_c": None if tuple(boiling) == BOILING_POINT_SPAN_C else tuple(float(v) for v in boiling),
+        "min_flash_point_c": None if flash is None else float(flash),
+        "exclude_classes": tuple(exclude),
+        "in_domain_only": bool(in_domain_only),
+    }
+
+
+def temperature_input(key: str, label: str = "Temperature [°C]") -> float:
+    return float(st.slider(label, min_value=-50.0, max_value=300.0, step=5.0, key=key, persist_state=PERSIST))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def rank_solvents(polymer_smiles: str, temperature_c: float, filters: tuple) -> object:
+    """``ranking.rank_solvents`` over the whole library at one temperature [°C], cached."""
+    model()
+    return ranking.rank_solvents(polymer_smiles, kelvin(temperature_c), **dict(filters))
+
+
+def ranking_summary(result) -> str:
+    counts = result.table["verdict"].value_counts()
+    filtered = f"; {result.n_filtered_out} left out by the filters" if result.n_filtered_out else ""
+    return (f"{len(result.table)} solvents ranked for {display_name(result.polymer)} "
+            f"(Mn {result.molecular_weight_g_per_mol:,.0f} g/mol): {counts.get('good', 0)} good, "
+            f"{counts.get('borderline', 0)} borderline, {counts.get('poor', 0)} poor{filtered}.")
+
+
+def ranking_figure(table: pd.DataFrame, n_best: int = 25) -> go.Figure:
+    """The best solvents as horizontal bars of χ − χc with the ± σ band, coloured by verdict."""
+    best = table.head(n_best).iloc[::-1]
+    margin = best["chi"] - best["chi_critical"]
+    figure = go.Figure(go.Bar(
+        x=margin, y=best["name"], orientation="h",
+        marker_color=[_VERDICT_COLORS.get(v, _LINE) for v in best["verdict"]],
+        error_x=dict(type="data", array=best["chi_std"], color="#555", thickness=1),
+        customdata=np.stack([best["chi"], best["chi_critical"], best["verdict"]], axis=1),
+        hovertemplate="%{y}: χ = %{customdata[0]:.3f}, χc = %{customdata[1]:.3f} (%{customdata[2]})<extra></extra>"))
+    figure.add_vline(x=0, line=dict(color=_CRITICAL, dash="dash"))
+    figure = _layout(figure, "χ − χc [-] (left of the dashed line: dissolves)", "", height=max(360, 22 * len(best)))
+    figure.update_layout(hovermode="closest", showlegend=False)
+    return figure
+
+
+RANKING_VIEW = {
+    "name": st.column_config.TextColumn("solvent"),
+    "verdict": st.column_config.TextColumn("verdict"),
+    "chi": st.column_config.NumberColumn("χ", format="%.3f"),
+    "chi_std": st.column_config.NumberColumn("σ", format="%.3f"),
+    "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
+    "soluble_probability": st.column_config.ProgressColumn("P(soluble)", min_value=0.0, max_value=1.0, format="percent"),
+    "in_domain": st.column_config.CheckboxColumn("in domain"),
+    "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
+    "flash_point_c": st.column_config.NumberColumn("flash point [°C]", format="%.0f"),
+    "chem21_class": st.column_config.TextColumn("CHEM21"),
+    "smiles": st.column_config.TextColumn("SMILES"),
+}
+
+
+def show_table(table: pd.DataFrame, columns: dict, key: str) -> None:
+    """A sortable table of the given columns (click a header to sort)."""
+    shown = [c for c in columns if c in table.columns]
+    st.dataframe(table[shown], column_config=columns, hide_index=True, key=key)
+
+
+def show_failures(failures: pd.DataFrame, what: str = "solvents") -> None:
+    if len(failures):
+        with st.expander(f"{len(failures)} {what} could not be used"):
+            st.dataframe(failures, hide_index=True)
+
+
+def polymer_choice(key: str, label: str, names: list[str], multiple: bool = False):
+    """Library polymers by name; a repeat-unit SMILES can be typed in as a new option."""
+    if multiple:
+        return st.multiselect(label, names, key=key, persist_state=PERSIST, accept_new_options=True,
+                              help="Type to search; a repeat-unit SMILES with two '*' ends is accepted too.")
+    return st.selectbox(label, names, key=key, persist_state=PERSIST, accept_new_options=True,
+                        help="Type to search; a repeat-unit SMILES with two '*' ends is accepted too.")
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def select_solvents(target: str, others: tuple[str, ...], range_c: tuple[float, float], filters: tuple):
+    """``ranking.select_solvents`` over the whole library and a temperature range [°C], cached."""
+    model()
+    return ranking.select_solvents(target, list(others), np.asarray(temperature_grid_k(range_c, 36)),
+                                   **dict(filters))
+
+
+def selection_summary(result) -> str:
+    others = ", ".join(display_name(m) for m in result.others)
+    filtered = f" ({result.n_filtered_out} left out by the filters)" if result.n_filtered_out else ""
+    if result.table.empty:
+        return (f"No solvent of the {result.n_screened} screened{filtered} dissolves {display_name(result.target)} "
+                f"while leaving {others} undissolved in this temperature range. Try a wider range or fewer filters.")
+    return (f"{len(result.table)} of {result.n_screened} solvents{filtered} dissolve {display_name(result.target)} "
+            f"and leave {others} undissolved somewhere in the range; largest margin first.")
+
+
+SELECTION_VIEW = {
+    "name": st.column_config.TextColumn("solvent"),
+    "window_low_c": st.column_config.NumberColumn("from [°C]", format="%.0f"),
+    "window_high_c": st.column_config.NumberColumn("to [°C]", format="%.0f"),
+    "margin": st.column_config.NumberColumn("margin (χ units)", format="%.3f"),
+    "margin_std": st.column_config.NumberColumn("± σ", format="%.3f"),
+    "precipitation_temperature_c": st.column_config.NumberColumn("target precipitates below [°C]", format="%.0f"),
+    "chem21_class": st.column_config.TextColumn("CHEM21"),
+    "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
+    "flash_point_c": st.column_config.NumberColumn("flash point [°C]", format="%.0f"),
+    "in_domain": st.column_config.CheckboxColumn("in domain"),
+    "windows": st.column_config.TextColumn("all windows"),
+}
+ANTISOLVENT_VIEW = {k: v for k, v in {**RANKING_VIEW, "margin": SELECTION_VIEW["margin"]}.items()
+                    if k not in ("verdict", "soluble_probability")}
+
+
+def solvent_against_polymers(solvent_name: str, polymers: tuple, range_c: tuple[float, float]):
+    """χ(T) of one solvent with each polymer, and each pair's critical χ (library Mn and density)."""
+    solvent = resolve("solvent", solvent_name)
+    curves, criticals = {}, {}
+    for polymer in polymers:
+        name = display_name(polymer)
+        curves[name] = chi_curve(polymer.smiles, solvent.smiles, range_c)
+        row = library.polymer_row(polymer.smiles)
+        weight = ranking.DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL
+        if row is not None and not pd.isna(row["molecular_weight_g_per_mol"]):
+            weight = float(row["molecular_weight_g_per_mol"])
+        criticals[name] = critical_chi(chain_length_for(polymer, solvent, molecular_weight_g_per_mol=weight))
+    return curves, criticals
+
+
+# ---------------------------------------------------------------------------------------------
+# The model card (read from the manifest, never retyped).
+# ---------------------------------------------------------------------------------------------
+def model_manifest() -> dict:
+    return model().manifest
+
+
+def manifest_table(manifest: dict, key: str) -> pd.DataFrame | None:
+    """A manifest section as a table: rows of records, a dict of records, or key-value pairs."""
+    section = manifest.get(key)
+    if section is None:
+        return None
+    if isinstance(section, list):
+        return pd.DataFrame(section) if all(isinstance(r, dict) for r in section) else pd.DataFrame({key: section})
+    if isinstance(section, dict) and section and all(isinstance(v, dict) for v in section.values()):
+        return pd.DataFrame.from_dict(section, orient="index").rename_axis("").reset_index()
+    if isinstance(section, dict):
+        return pd.DataFrame({"item": list(section), "value": [_plain(v) for v in section.values()]})
+    return pd.DataFrame({"item": [key], "value": [_plain(section)]})
+
+
+def _plain(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    return str(value)
+
+
+def citation(manifest: dict) -> str:
+    """How to cite: the model paper, and this tool's version (from the manifest when it says)."""
+    lines = ["Method: Y. Aoki et al., \"Multitask machine learning to predict polymer-solvent miscibility "
+             "using Flory-Huggins interaction parameters\", Macromolecules 2023, "
+             "doi:10.1021/acs.macromol.2c02600."]
+    for key in ("citation", "cite"):
+        if manifest.get(key):
+            lines.append(_plain(manifest[key]))
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -45,9 +46,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    launched_at: float  # time.perf_counter() just before ``streamlit run`` was started [s]
+    healthy_after_s: float  # from launch to the first healthy answer [s]
+
+
 @contextmanager
-def live_server(timeout_s: float = 60.0) -> Iterator[tuple[str, float]]:
-    """Start the app; yield (base URL, seconds from launch to a healthy server); always stop it."""
+def live_server(timeout_s: float = 60.0) -> Iterator[Server]:
+    """Start the app on a free port of 127.0.0.1; yield it once healthy; always stop it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile("w+", prefix="chiapp-streamlit-", suffix=".log", delete=False)
@@ -64,7 +72,7 @@ def live_server(timeout_s: float = 60.0) -> Iterator[tuple[str, float]]:
                 log.seek(0)
                 raise RuntimeError(f"streamlit did not become healthy at {url}:\n{log.read()[-3000:]}")
             time.sleep(0.1)
-        yield url, time.perf_counter() - started
+        yield Server(url, started, time.perf_counter() - started)
     finally:
         process.terminate()
         try:

@@ -1,0 +1,31 @@
+"""Predict χ(T) for one polymer-solvent pair: structures, the curve with its band, the verdict."""
+
+import streamlit as st
+
+from chiapp import ui
+
+st.title("Predict χ for a polymer and a solvent")
+
+left, right = st.columns(2)
+with left:
+    polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+with right:
+    solvent_text = ui.molecule_input("solvent", ui.solvent_names())
+range_c = ui.temperature_range_input()
+chain_length = ui.chain_length_input()
+
+with ui.user_errors():
+    polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
+    with st.spinner("Predicting χ(T)..."):
+        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
+    chi_critical = ui.critical_chi(chain_length)
+
+ui.show_structures(polymer, solvent)
+ui.domain_notice(prediction)
+ui.coefficient_metrics(prediction, chi_critical)
+st.plotly_chart(ui.chi_figure(prediction, chi_critical), config=ui.plotly_config("chi_curve"),
+                key="chi_plot")
+st.caption("The band is the spread of the model ensemble. Below the dashed line the pair mixes at "
+           "every concentration. The camera icon of the chart saves it as a PNG.")
+st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
+                   file_name="chi_curve.csv", mime="text/csv", key="download_curve")

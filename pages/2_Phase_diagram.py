@@ -1,0 +1,33 @@
+"""Binodal and spinodal of a polymer solution in the (φ, T) plane, with the model's uncertainty."""
+
+import streamlit as st
+
+from chiapp import ui
+
+st.title("Phase diagram")
+
+left, right = st.columns(2)
+with left:
+    polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+with right:
+    solvent_text = ui.molecule_input("solvent", ui.solvent_names())
+range_c = ui.temperature_range_input()
+size = ui.chain_size_inputs()
+phi, temperature_c = ui.mixture_point_inputs()
+
+with ui.user_errors():
+    polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
+    with st.spinner("Predicting χ(T) and solving the binodal..."):
+        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
+        chain_length = ui.chain_length_for(polymer, solvent, **size)
+        band = ui.phase_band(prediction, chain_length, range_c)
+        state = ui.mixture_state(prediction, chain_length, phi, temperature_c)
+
+st.subheader(band.central.summary())
+st.caption(ui.band_caption(band, chain_length))
+st.plotly_chart(ui.phase_figure(band, (phi, temperature_c)), config=ui.plotly_config("phase_diagram"),
+                key="phase_plot")
+st.info(f"Your mixture, φ = {phi:.2f} at {temperature_c:.0f} °C: **{state}**.", icon=":material/star:")
+ui.domain_notice(prediction)
+st.download_button("Download the curves (CSV)", ui.csv_bytes(band.curves),
+                   file_name="phase_diagram.csv", mime="text/csv", key="download_phase")

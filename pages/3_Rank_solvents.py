@@ -1,0 +1,30 @@
+"""Every library solvent ranked for one polymer at one temperature, with filters and verdicts."""
+
+import streamlit as st
+
+from chiapp import ui
+
+st.title("Rank solvents for a polymer")
+
+polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+temperature_c = ui.temperature_input("rank_temperature_c")
+filters = ui.solvent_filters()
+
+with ui.user_errors():
+    polymer = ui.resolve("polymer", polymer_text)
+    with st.spinner("Ranking the solvent library..."):
+        result = ui.rank_solvents(polymer.smiles, temperature_c, tuple(filters.items()))
+
+st.markdown(ui.ranking_summary(result))
+ui.show_failures(result.failures)
+if result.table.empty:
+    st.warning("No solvent passes the filters; widen them.")
+    st.stop()
+
+st.caption("Good: χ + σ < χc, dissolves at every concentration. Poor: χ − σ > χc. Borderline: "
+           "χc lies within the ensemble band. Click a column header to sort.")
+ui.show_table(result.table, ui.RANKING_VIEW, key="ranking_table")
+st.plotly_chart(ui.ranking_figure(result.table), config=ui.plotly_config("solvent_ranking"),
+                key="ranking_plot")
+st.download_button("Download the ranking (CSV)", ui.csv_bytes(result.table),
+                   file_name="solvent_ranking.csv", mime="text/csv", key="download_ranking")
