@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -207,47 +208,55 @@ def _failures(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 _PROPERTY_COLUMNS = ("boiling_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol")
 
 
+@lru_cache(maxsize=1)
+def _library_rows() -> dict[str, tuple]:
+    """Canonical SMILES -> (name, *_PROPERTY_COLUMNS) of the library, built once."""
+    library = solvent_library()
+    return {row[1]: tuple(row[0:1]) + tuple(row[2:]) for row in
+            library[["name", "smiles", *_PROPERTY_COLUMNS]].itertuples(index=False, name=None)}
+
+
 def _solvent_frame(solvents, failures: list) -> pd.DataFrame:
     """name, smiles and properties of the solvents to screen; bad inputs go to ``failures``."""
-    library = solvent_library()
-    columns = ["name", "smiles", *_PROPERTY_COLUMNS]
+    library = _library_rows()
+    records = []
     if solvents is None:
-        frame = library[columns].copy()
-        frame["molar_volume_source"] = np.where(frame["molar_volume_cm3_per_mol"].notna(), "library", "")
+        records = [(values[0], smiles, *values[1:]) for smiles, values in library.items()]
     else:
         if isinstance(solvents, str):
-            solvents = [s for s in solvents.split(",")]
-        by_smiles = {s: i for i, s in enumerate(library["smiles"])}
-        rows, seen = [], set()
+            solvents = solvents.split(",")
+        seen = set()
         for text in solvents:
             try:
                 molecule = resolve_solvent(text)
             except ChiAppError as err:
-                failures.append((str(text), "solvent", _reason(err)))
+                failures.append((str(text), "solvent", str(err)))
                 continue
             if molecule.smiles in seen:
                 continue  # the same structure typed twice
             seen.add(molecule.smiles)
-            index = by_smiles.get(molecule.smiles)
-            if index is not None:
-                row = library.iloc[index]
-                rows.append({"name": row["name"], "smiles": row["smiles"],
-                             **{c: row[c] for c in _PROPERTY_COLUMNS}})
+            values = library.get(molecule.smiles)
+            if values is not None:
+                records.append((values[0], molecule.smiles, *values[1:]))
             else:
-                rows.append({"name": molecule.name or str(text).strip(), "smiles": molecule.smiles,
-                             "boiling_point_c": np.nan, "flash_point_c": np.nan, "chem21_class": "",
-                             "molar_volume_cm3_per_mol": np.nan})
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["molar_volume_source"] = np.where(frame["molar_volume_cm3_per_mol"].notna(), "library", "")
+                records.append((molecule.name or str(text).strip(), molecule.smiles, np.nan, np.nan, "", np.nan))
+    volumes, sources = [], []
+    for record in records:
+        volume = record[-1]
+        if volume is None or not volume == volume:  # missing (NaN)
+            volume, source = _estimated_molar_volume(record[1])
+        else:
+            source = "library"
+        volumes.append(volume)
+        sources.append(source)
+    frame = pd.DataFrame.from_records(records, columns=["name", "smiles", *_PROPERTY_COLUMNS])
+    frame["molar_volume_cm3_per_mol"] = np.asarray(volumes, dtype=float)
+    frame["molar_volume_source"] = sources
     frame["chem21_class"] = frame["chem21_class"].fillna("").astype(str)
-    missing = frame["molar_volume_cm3_per_mol"].isna()
-    for i in np.flatnonzero(missing.to_numpy()):
-        volume, source = _estimated_molar_volume(frame["smiles"].iat[i])
-        frame.iat[i, frame.columns.get_loc("molar_volume_cm3_per_mol")] = volume
-        frame.iat[i, frame.columns.get_loc("molar_volume_source")] = source
-    return frame.reset_index(drop=True)
+    return frame
 
 
+@lru_cache(maxsize=65536)
 def _estimated_molar_volume(smiles: str) -> tuple[float, str]:
     """Fedors' group contributions (chiapp.hansen) or, failing those, M / (1 g/cm3) [cm3/mol].
 
@@ -265,10 +274,6 @@ def _estimated_molar_volume(smiles: str) -> tuple[float, str]:
     except ChiAppError:
         pass
     return Descriptors.MolWt(mol) / _FALLBACK_LIQUID_DENSITY_G_PER_CM3, "M / (1 g/cm3) estimate"
-
-
-def _reason(err: Exception) -> str:
-    return str(err)
 
 
 def _apply_filters(frame: pd.DataFrame, boiling_point_c, min_flash_point_c, exclude_classes) -> pd.DataFrame:
@@ -355,12 +360,16 @@ def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
 
 
 def _member_chis(grid, p: int, s_idx: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
-    """χ of every member, (n_members, S, T), from χ = a + b/T + c/T²."""
+    """χ of every member, (n_members, S, T), from χ = a + b/T + c/T², with the members' deviations
+    from their mean scaled by the grid's calibration (``spread_scale``), so that their standard
+    deviation is the calibrated σ of ``grid.chi``."""
     inv = 1.0 / temperatures_k
     a = grid.a[:, p, s_idx][..., None]
     b = grid.b_k[:, p, s_idx][..., None]
     c = grid.c_k2[:, p, s_idx][..., None]
-    return a + b * inv + c * inv**2
+    members = a + b * inv + c * inv**2
+    mean = members.mean(axis=0)
+    return mean + float(getattr(grid, "spread_scale", 1.0)) * (members - mean)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,244 @@
+"""Solvent ranking and selective dissolution, on the real model (no mocks).
+
+The chemistry checks are textbook solubility facts: polystyrene dissolves in toluene, THF,
+chloroform and MEK, not in methanol, ethanol, water or hexane; PMMA in acetone and ethyl acetate,
+not in water or hexane (Brandrup, Immergut, Grulke, Polymer Handbook, 4th ed., Wiley 1999,
+ch. VII "Solvents and non-solvents for polymers"); polyethylene dissolves in no common solvent
+at room temperature, but in xylene or decalin above about 100 °C (ibid.; the usual GPC and
+viscometry solvents of polyolefins are hot trichlorobenzene, xylene and decalin).
+
+Input checks that fail before the model is asked run without the model; the rest are skipped
+while the shipped weights are missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from chiapp.errors import ChiAppError, InputError, MoleculeError, NameNotFoundError
+from chiapp.ranking import (
+    ANTISOLVENT_COLUMNS,
+    RANKING_COLUMNS,
+    SELECTION_COLUMNS,
+    VERDICTS,
+    rank_solvents,
+    select_solvents,
+)
+
+
+def _model_available() -> bool:
+    if importlib.util.find_spec("chiapp.prediction") is None:
+        return False
+    try:
+        from chiapp.prediction import load_model
+        load_model()
+    except (ChiAppError, ImportError, OSError):
+        return False
+    return True
+
+
+needs_model = pytest.mark.skipif(not _model_available(), reason="the shipped model is not available")
+
+T25_K = 298.15
+SELECT_TEMPERATURES_K = np.linspace(20.0, 160.0, 50) + 273.15
+
+
+def _positions(table, names):
+    order = list(table["name"])
+    return [order.index(n) for n in names]
+
+
+# ---------------------------------------------------------------------------------------------
+# Chemistry
+
+@needs_model
+def test_rank_solvents_polystyrene_good_solvents_above_nonsolvents():
+    good = ["toluene", "tetrahydrofuran", "chloroform", "methyl ethyl ketone"]
+    bad = ["methanol", "ethanol", "water", "n-hexane"]
+    ranking = rank_solvents("polystyrene", T25_K, solvents=good + bad)
+    assert ranking.failures.empty
+    assert max(_positions(ranking.table, good)) < min(_positions(ranking.table, bad))
+
+
+@needs_model
+def test_rank_solvents_pmma_acetone_and_ethyl_acetate_above_water_and_hexane():
+    good, bad = ["acetone", "ethyl acetate"], ["water", "n-hexane"]
+    ranking = rank_solvents("PMMA", T25_K, solvents=good + bad)
+    assert max(_positions(ranking.table, good)) < min(_positions(ranking.table, bad))
+
+
+@needs_model
+def test_rank_solvents_polyethylene_no_good_common_solvent_at_25c():
+    common = ["toluene", "p-xylene", "decalin", "n-hexane", "cyclohexane", "chloroform", "tetrahydrofuran",
+              "acetone", "ethanol", "water"]
+    ranking = rank_solvents("polyethylene", T25_K, solvents=common)
+    assert not (ranking.table["verdict"] == "good").any()
+
+
+@needs_model
+def test_rank_solvents_polyethylene_hot_xylene_or_decalin_good():
+    ranking = rank_solvents("polyethylene", 403.15, solvents=["p-xylene", "decalin"])
+    assert (ranking.table["verdict"] == "good").any()
+
+
+# ---------------------------------------------------------------------------------------------
+# The table, filters, failures
+
+@needs_model
+def test_rank_solvents_table_is_sorted_with_consistent_verdicts():
+    ranking = rank_solvents("PS", T25_K)
+    table = ranking.table
+    assert list(table.columns) == list(RANKING_COLUMNS)
+    assert len(table) + len(ranking.failures) + ranking.n_filtered_out >= 300
+    assert table["chi"].is_monotonic_increasing
+    assert set(table["verdict"]) <= set(VERDICTS)
+    good = table["verdict"] == "good"
+    assert (table.loc[good, "chi"] + table.loc[good, "chi_std"] < table.loc[good, "chi_critical"]).all()
+    poor = table["verdict"] == "poor"
+    assert (table.loc[poor, "chi"] - table.loc[poor, "chi_std"] > table.loc[poor, "chi_critical"]).all()
+    assert (table["chi_critical"] > 0.5).all() and (table["chain_length"] >= 1).all()
+
+
+@needs_model
+def test_rank_solvents_critical_chi_follows_chain_length():
+    """χ_c = (1 + 1/sqrt N)^2 / 2 with N = (M_n / ρ) / V_s: toluene, PS 100 kg/mol, 1.05 g/cm3."""
+    ranking = rank_solvents("PS", T25_K, solvents=["toluene"], molecular_weight_g_per_mol=100_000)
+    row = ranking.table.iloc[0]
+    n = 100_000 / 1.05 / row["molar_volume_cm3_per_mol"]
+    assert row["chain_length"] == pytest.approx(n, rel=1e-9)
+    assert row["chi_critical"] == pytest.approx(0.5 * (1 + n**-0.5) ** 2, rel=1e-12)
+
+
+@needs_model
+def test_rank_solvents_filters_boiling_point_flash_point_and_class():
+    ranking = rank_solvents("PS", T25_K, boiling_point_c=(60, 120), min_flash_point_c=0,
+                            exclude_classes=("hazardous", "highly hazardous"))
+    table = ranking.table
+    assert table["boiling_point_c"].between(60, 120).all()
+    assert not (table["flash_point_c"] < 0).any()  # unknown flash points are kept
+    assert not table["chem21_class"].isin(["hazardous", "highly hazardous"]).any()
+    assert ranking.n_filtered_out > 0
+
+
+@needs_model
+def test_rank_solvents_in_domain_only_keeps_in_domain_pairs():
+    ranking = rank_solvents("PS", T25_K, in_domain_only=True)
+    assert ranking.table["in_domain"].all()
+
+
+@needs_model
+def test_rank_solvents_reports_failures_without_breaking():
+    ranking = rank_solvents("PS", T25_K, solvents=["toluene", "tolune", "PMMA", "[Na+].[Cl-]", "Cc1ccccc1"])
+    assert list(ranking.table["name"]) == ["toluene"]  # the SMILES of toluene is the same solvent
+    assert list(ranking.failures["input"]) == ["tolune", "PMMA", "[Na+].[Cl-]"]
+    assert ranking.failures["reason"].str.len().gt(0).all()
+
+
+@needs_model
+def test_rank_solvents_range_judges_the_worst_temperature():
+    ranking = rank_solvents("PS", (T25_K, 373.15), solvents=["toluene", "cyclohexane", "acetone"])
+    for row in ranking.table.itertuples():
+        assert T25_K <= row.temperature_k <= 373.15
+        single = rank_solvents("PS", row.temperature_k, solvents=[row.name]).table.iloc[0]
+        assert single["chi"] == pytest.approx(row.chi)
+        for t in np.linspace(T25_K, 373.15, 21):
+            other = rank_solvents("PS", t, solvents=[row.name]).table.iloc[0]
+            assert other["chi"] - other["chi_critical"] <= row.chi - row.chi_critical + 1e-12
+
+
+# ---------------------------------------------------------------------------------------------
+# Selective dissolution
+
+@needs_model
+def test_select_solvents_windows_are_selective_and_ranked():
+    selection = select_solvents("PS", ["PE", "PP", "PET"], SELECT_TEMPERATURES_K)
+    table = selection.table
+    assert list(table.columns) == list(SELECTION_COLUMNS)
+    assert selection.n_screened >= 300 - len(selection.failures)
+    assert (table["margin"] > 0).all()
+    assert table["margin"].is_monotonic_decreasing
+    assert (table["window_low_c"] >= 20 - 1e-9).all() and (table["window_high_c"] <= 160 + 1e-9).all()
+    assert (table["window_low_c"] <= table["window_high_c"]).all()
+    assert (table["margin_std"] >= 0).all()
+    precipitation = table["precipitation_temperature_c"].dropna()
+    assert (precipitation <= table.loc[precipitation.index, "window_low_c"]).all()
+
+
+@needs_model
+def test_select_solvents_selective_solvent_checks_out_with_rank_solvents():
+    selection = select_solvents("PS", ["PE"], SELECT_TEMPERATURES_K)
+    if selection.table.empty:
+        pytest.skip("no selective solvent for PS over PE")
+    best = selection.table.iloc[0]
+    t_k = best["window_low_c"] + 273.15
+    target = rank_solvents("PS", t_k, solvents=[best["name"]]).table.iloc[0]
+    other = rank_solvents("PE", t_k, solvents=[best["name"]]).table.iloc[0]
+    assert target["chi"] < target["chi_critical"] and other["chi"] > other["chi_critical"]
+
+
+@needs_model
+def test_select_solvents_antisolvents_are_poor_for_the_target():
+    selection = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K)
+    anti = selection.antisolvents
+    assert list(anti.columns) == list(ANTISOLVENT_COLUMNS)
+    assert (anti["chi"] - anti["chi_std"] > anti["chi_critical"]).all()
+    assert anti["margin"].is_monotonic_decreasing
+
+
+@needs_model
+def test_select_solvents_reports_bad_solvents():
+    selection = select_solvents("PS", ["PE"], SELECT_TEMPERATURES_K, solvents=["toluene", "polystyrene", "xyzzy"])
+    assert list(selection.failures["input"]) == ["polystyrene", "xyzzy"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: a ChiAppError that says what is wrong, before the model is asked
+
+def test_rank_solvents_unknown_polymer_raises_with_suggestions():
+    with pytest.raises(NameNotFoundError) as info:
+        rank_solvents("polystyrne", T25_K)
+    assert "polystyrene" in info.value.suggestions
+
+
+def test_rank_solvents_solvent_given_as_polymer_raises():
+    with pytest.raises(MoleculeError, match="not a polymer"):
+        rank_solvents("toluene", T25_K)
+
+
+@pytest.mark.parametrize("temperature", [-5.0, 0.0, float("nan"), "hot", (350.0, 300.0), (300.0, 320.0, 340.0)])
+def test_rank_solvents_bad_temperature_raises_input_error(temperature):
+    with pytest.raises(InputError):
+        rank_solvents("PS", temperature)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"exclude_classes": ("dangerous",)}, {"boiling_point_c": (120, 60)}, {"min_flash_point_c": "high"},
+    {"molecular_weight_g_per_mol": -1.0},
+])
+def test_rank_solvents_bad_filters_raise_input_error(kwargs):
+    with pytest.raises(InputError):
+        rank_solvents("PS", T25_K, **kwargs)
+
+
+def test_select_solvents_empty_others_raises():
+    with pytest.raises(InputError, match="others"):
+        select_solvents("PS", [], SELECT_TEMPERATURES_K)
+
+
+def test_select_solvents_upside_down_window_raises():
+    with pytest.raises(InputError, match="increase"):
+        select_solvents("PS", ["PE"], SELECT_TEMPERATURES_K[::-1])
+
+
+def test_select_solvents_target_among_others_raises():
+    with pytest.raises(InputError, match="also among"):
+        select_solvents("PS", ["PE", "polystyrene"], SELECT_TEMPERATURES_K)
+
+
+@pytest.mark.parametrize("target, others", [("toluene", ["PE"]), ("PS", ["PE", "acetone"]), ("PS", ["PEE"])])
+def test_select_solvents_solvent_or_unknown_name_as_polymer_raises(target, others):
+    with pytest.raises(MoleculeError):
+        select_solvents(target, others, SELECT_TEMPERATURES_K)
