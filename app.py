@@ -8,7 +8,7 @@ import streamlit as st
 
 from chiapp import ui
 
-st.set_page_config(page_title="chiapp: polymer-solvent χ", page_icon=":material/science:", layout="wide")
+st.set_page_config(page_title="chiapp: polymer-solvent χ", page_icon=ui.page_icon(), layout="wide")
 ui.init_session()
 
 navigation = st.navigation([

@@ -85,6 +85,19 @@ DEFAULTS: dict[str, object] = {
 PERSIST = "session"
 
 
+@lru_cache(maxsize=1)
+def page_icon():
+    """The tab icon, drawn here: an emoji or Material icon would make the browser fetch it online."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((2, 2, 62, 62), radius=14, fill=(31, 111, 139, 255))
+    draw.line((16, 48, 48, 16), fill="white", width=7)
+    draw.line((16, 16, 48, 48), fill="white", width=7)
+    return icon
+
+
 def init_session() -> None:
     """Put every default input into session state once per session (the entry script calls it)."""
     for key, value in DEFAULTS.items():
@@ -206,6 +219,7 @@ def structure_3d_html(smiles: tuple[str, ...], titles: tuple[str, ...], height: 
     view.setStyle({"stick": {"radius": 0.14}, "sphere": {"scale": 0.22}})
     view.setBackgroundColor("white")
     view.zoomTo()
+    view.zoom(0.85)
     body = view.write_html()  # py3Dmol writes the viewer script; its CDN loader is bypassed below
     body = re.sub(r'id="3dmolviewer_\d+"', 'id="3dmolviewer_chiapp"', body)
     body = re.sub(r"_(\d{8,})", "_chiapp", body)  # stable ids: the same molecules, the same HTML
@@ -281,7 +295,7 @@ def molecule_input(role: str, names: list[str], label: str | None = None) -> str
 def temperature_range_input(key: str = "temperature_range_c") -> tuple[float, float]:
     """Temperature range slider [°C]."""
     low, high = st.slider("Temperature range [°C]", min_value=-50.0, max_value=300.0, step=5.0,
-                          key=key, persist_state=PERSIST)
+                          format="%.0f", key=key, persist_state=PERSIST)
     return float(low), float(high)
 
 
@@ -418,7 +432,7 @@ def critical_chi(chain_length: float) -> float:
 def chain_length_input(key: str = "chain_length") -> float:
     """Chain length N: polymer molar volume over the solvent's [-] (sets the critical χ)."""
     return float(st.number_input(
-        "Chain length N (segments)", min_value=1.0, max_value=1e6, step=100.0, key=key,
+        "Chain length N (segments)", min_value=1.0, max_value=1e6, step=100.0, format="%.0f", key=key,
         persist_state=PERSIST, help="Polymer molar volume divided by the solvent's. χc = ½(1 + 1/√N)²: "
                                     "0.5 for very long chains, 2 for N = 1. The Phase diagram page "
                                     "computes N from the molecular weight."))
@@ -432,7 +446,8 @@ def show_structures(polymer, solvent) -> None:
     left, right = st.columns(2)
     for column, molecule in ((left, polymer), (right, solvent)):
         with column:
-            st.image(structure_svg(molecule.smiles), caption=f"{display_name(molecule)}: {molecule.smiles}")
+            st.image(structure_svg(molecule.smiles), caption=f"{display_name(molecule)}: `{molecule.smiles}`",
+                     width="stretch")
     if st.toggle("3D views", key="show_3d", persist_state=PERSIST,
                  help="Polymer as a short H-capped oligomer; drag to rotate."):
         with st.spinner("Building 3D conformers..."):
@@ -621,7 +636,7 @@ def chain_size_inputs() -> dict:
         return {"chain_length": chain_length_input()}
     left, right = st.columns(2)
     molecular_weight = left.number_input(
-        "Molecular weight Mn [g/mol]", min_value=100.0, max_value=1e8, step=10_000.0,
+        "Molecular weight Mn [g/mol]", min_value=100.0, max_value=1e8, step=10_000.0, format="%.0f",
         key="molecular_weight_g_per_mol", persist_state=PERSIST)
     density = right.number_input(
         "Polymer density [g/cm³] (empty: library value)", min_value=0.3, max_value=3.0, step=0.01,
@@ -700,7 +715,7 @@ def solvent_filters() -> dict:
     with st.expander("Solvent filters", expanded=True):
         left, middle = st.columns(2)
         boiling = left.slider("Boiling point window [°C]", min_value=BOILING_POINT_SPAN_C[0],
-                              max_value=BOILING_POINT_SPAN_C[1], step=5.0, key="filter_boiling_point_c",
+                              max_value=BOILING_POINT_SPAN_C[1], step=5.0, format="%.0f", key="filter_boiling_point_c",
                               persist_state=PERSIST, help="The whole span keeps solvents of unknown boiling point.")
         flash = middle.number_input("Minimum flash point [°C] (empty: no limit)", min_value=-100.0,
                                     max_value=400.0, step=5.0, key="filter_min_flash_point_c",
@@ -721,7 +736,8 @@ def solvent_filters() -> dict:
 
 
 def temperature_input(key: str, label: str = "Temperature [°C]") -> float:
-    return float(st.slider(label, min_value=-50.0, max_value=300.0, step=5.0, key=key, persist_state=PERSIST))
+    return float(st.slider(label, min_value=-50.0, max_value=300.0, step=5.0, format="%.0f", key=key,
+                           persist_state=PERSIST))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

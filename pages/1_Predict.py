@@ -9,23 +9,26 @@ st.title("Predict χ for a polymer and a solvent")
 left, right = st.columns(2)
 with left:
     polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+    range_c = ui.temperature_range_input()
 with right:
     solvent_text = ui.molecule_input("solvent", ui.solvent_names())
-range_c = ui.temperature_range_input()
-chain_length = ui.chain_length_input()
+    chain_length = ui.chain_length_input()
 
 with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
+structures, results = st.columns([1, 2])
+with structures:
+    ui.show_structures(polymer, solvent)
+
+with results, ui.user_errors():
     with st.spinner("Predicting χ(T)..."):
         prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
     chi_critical = ui.critical_chi(chain_length)
-
-ui.show_structures(polymer, solvent)
-ui.domain_notice(prediction)
-ui.coefficient_metrics(prediction, chi_critical)
-st.plotly_chart(ui.chi_figure(prediction, chi_critical), config=ui.plotly_config("chi_curve"),
-                key="chi_plot")
-st.caption("The band is the spread of the model ensemble. Below the dashed line the pair mixes at "
-           "every concentration. The camera icon of the chart saves it as a PNG.")
-st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
-                   file_name="chi_curve.csv", mime="text/csv", key="download_curve")
+    ui.coefficient_metrics(prediction, chi_critical)
+    st.plotly_chart(ui.chi_figure(prediction, chi_critical), config=ui.plotly_config("chi_curve"),
+                    key="chi_plot")
+    st.caption("The band is the spread of the model ensemble. Below the dashed line the pair mixes "
+               "at every concentration. The camera icon of the chart saves it as a PNG.")
+    ui.domain_notice(prediction)
+    st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
+                       file_name="chi_curve.csv", mime="text/csv", key="download_curve")
