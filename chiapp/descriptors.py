@@ -6,7 +6,8 @@ depend on which atom the repeat unit starts at, and a doubled repeat unit (``*CC
 ``*CC*``) gives the same numbers. χ is a per-site quantity, so intensive inputs are what it needs.
 Solvents get the same intensive block plus their size, since χ scales with the solvent's volume.
 
-A cyclic trimer (not the paper's 10-mer) bounds the work per molecule: the descriptors used here
+A cyclic trimer (not the paper's 10-mer; more units when the backbone is short, so the big ring
+is never mistaken for a small one) bounds the work per molecule: the descriptors used here
 are sums of atom contributions, for which three units already give every atom its chain
 environment, and canonicalization of large symmetric rings is avoided.
 """
@@ -27,10 +28,12 @@ __all__ = [
     "POLYMER_DESCRIPTOR_NAMES",
     "SOLVENT_DESCRIPTOR_NAMES",
     "polymer_descriptors",
+    "polymer_ring",
     "solvent_descriptors",
 ]
 
-_N_UNITS = 3
+_MIN_UNITS = 3
+_MIN_RING_SIZE = 12  # the trimer ring of a short backbone (*CC*: cyclohexane) would look like a small ring
 _ELEMENTS = ("C", "N", "O", "F", "Si", "P", "S", "Cl", "Br", "I")
 
 # Functional groups counted per heavy atom; SMARTS match once per group occurrence.
@@ -146,14 +149,20 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int) -> 
     return values
 
 
+def polymer_ring(unit: Chem.Mol) -> tuple[Chem.Mol, int, tuple[int, ...]]:
+    """(cyclic oligomer, number of units, backbone atom indices of the unit) of a parsed repeat unit."""
+    stars = [a.GetIdx() for a in unit.GetAtoms() if a.GetAtomicNum() == 0]
+    path = tuple(Chem.GetShortestPath(unit, stars[0], stars[1])[1:-1])
+    n_units = max(_MIN_UNITS, math.ceil(_MIN_RING_SIZE / len(path)))
+    return cyclic_oligomer(unit, n_units), n_units, path
+
+
 @lru_cache(maxsize=8192)
 def polymer_descriptors(smiles: str) -> np.ndarray:
     """Descriptors of a polymer repeat unit, in ``POLYMER_DESCRIPTOR_NAMES`` order [float64]."""
     unit = parse_polymer(smiles)
-    ring = cyclic_oligomer(unit, _N_UNITS)
-    values = _intensive(ring, hansen.estimate_hansen(unit), _N_UNITS)
-    stars = [a.GetIdx() for a in unit.GetAtoms() if a.GetAtomicNum() == 0]
-    path = Chem.GetShortestPath(unit, stars[0], stars[1])[1:-1]
+    ring, n_units, path = polymer_ring(unit)
+    values = _intensive(ring, hansen.estimate_hansen(unit), n_units)
     n_heavy = unit.GetNumHeavyAtoms()
     ring_info = unit.GetRingInfo()
     values += [len(path) / n_heavy, sum(1 for i in path if ring_info.NumAtomRings(i)) / len(path)]

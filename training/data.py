@@ -98,7 +98,8 @@ def load_training_data(data_dir: Path = DEFAULT_DATA_DIR) -> TrainingData:
     splits = [(np.asarray(tr), np.asarray(te)) for tr, te in zip(raw_splits["train"], raw_splits["test"])]
     hashes = {str(p): _sha256(data_dir / p) for p in (CHI_FILE, COSMO_FILE, SPLITS_FILE, POLYSOL_FILE)}
     report = polysol_report(data_dir)
-    notes = {"cosmo_rows_without_experimental_pair": n_cosmo_unmatched,
-             "polysol": report if isinstance(report, dict) else getattr(report, "__dict__", str(report)),
+    counts = {k: (dict(v) if hasattr(v, "keys") else v) for k, v in vars(report).items()
+              if k.startswith("n_")}
+    notes = {"cosmo_rows_without_experimental_pair": n_cosmo_unmatched, "polysol": counts,
              "polysol_rows_dropped_after_check": dropped}
     return TrainingData(experimental, cosmo, soluble, splits, hashes, notes)
