@@ -30,16 +30,75 @@ from chiapp.chemistry import looks_like_polymer, parse_polymer, parse_solvent
 from chiapp.errors import ChiAppError, DataFileError, InputError
 
 __all__ = [
+    "ANTISOLVENT_VIEW",
+    "BATCH_COLUMNS",
+    "BOILING_POINT_SPAN_C",
     "KELVIN",
+    "MAX_BATCH_ROWS",
+    "PERSIST",
     "PLOTLY_CONFIG",
-    "init_session",
-    "user_errors",
-    "structure_svg",
-    "structure_3d_html",
-    "linear_oligomer",
-    "kelvin",
+    "RANKING_VIEW",
+    "SELECTION_VIEW",
+    "band_caption",
+    "batch_columns_table",
+    "batch_summary",
+    "batch_template",
     "celsius",
+    "chain_length_for",
+    "chain_length_input",
+    "chain_size_inputs",
+    "chi_curve",
+    "chi_curves_figure",
+    "chi_figure",
+    "citation",
+    "coefficient_metrics",
+    "critical_chi",
     "csv_bytes",
+    "curve_table",
+    "display_name",
+    "domain_notice",
+    "drawn_to_smiles",
+    "init_session",
+    "kelvin",
+    "linear_oligomer",
+    "manifest_table",
+    "mixture_point_inputs",
+    "mixture_state",
+    "model",
+    "model_manifest",
+    "molecule_input",
+    "page_icon",
+    "phase_band",
+    "phase_figure",
+    "plotly_config",
+    "polymer_choice",
+    "polymer_library",
+    "polymer_names",
+    "predict_batch",
+    "progress_reporter",
+    "rank_solvents",
+    "ranking_figure",
+    "ranking_summary",
+    "read_pairs_csv",
+    "resolve",
+    "resolve_pair",
+    "select_solvents",
+    "selection_summary",
+    "show_3d",
+    "show_failures",
+    "show_structures",
+    "show_table",
+    "smiles_for_editor",
+    "solvent_against_polymers",
+    "solvent_filters",
+    "solvent_library",
+    "solvent_names",
+    "structure_3d_html",
+    "structure_svg",
+    "temperature_grid_k",
+    "temperature_input",
+    "temperature_range_input",
+    "user_errors",
 ]
 
 KELVIN = 273.15
@@ -247,7 +306,7 @@ def show_3d(smiles: tuple[str, ...], titles: tuple[str, ...], height: int = 260)
 # Shared input widgets: driven by the session keys above.
 # ---------------------------------------------------------------------------------------------
 _MODES = ("Name", "SMILES", "Draw")
-_STAR_LABELS = re.compile(r"\[(?:R\d*|X|\*|\*:\d+|A)\]")
+_STAR_LABELS = re.compile(r"\[(?:R\d*|\*|\*:\d+)\]")
 
 
 def _keep_choice(key: str, options) -> None:
@@ -865,17 +924,46 @@ def model_manifest() -> dict:
 
 
 def manifest_table(manifest: dict, key: str) -> pd.DataFrame | None:
-    """A manifest section as a table: rows of records, a dict of records, or key-value pairs."""
+    """A manifest section as a table: one row per entry; nested entries spread into columns."""
     section = manifest.get(key)
     if section is None:
         return None
-    if isinstance(section, list):
-        return pd.DataFrame(section) if all(isinstance(r, dict) for r in section) else pd.DataFrame({key: section})
-    if isinstance(section, dict) and section and all(isinstance(v, dict) for v in section.values()):
-        return pd.DataFrame.from_dict(section, orient="index").rename_axis("").reset_index()
-    if isinstance(section, dict):
-        return pd.DataFrame({"item": list(section), "value": [_plain(v) for v in section.values()]})
-    return pd.DataFrame({"item": [key], "value": [_plain(section)]})
+    if not isinstance(section, dict):
+        return pd.DataFrame({"item": [key], "value": [_plain(section)]})
+    rows = [{"item": name, **value} if isinstance(value, dict) and all(not isinstance(v, (dict, list))
+                                                                       for v in value.values())
+            else {"item": name, "value": _plain(value)} for name, value in section.items()]
+    return pd.DataFrame(rows)
+
+
+def training_table(manifest: dict) -> pd.DataFrame:
+    """Rows per training task and the checksum of every data file the weights were fitted on."""
+    training = manifest.get("training", {})
+    rows = [{"data": f"{task} rows", "value": f"{count:,}"} for task, count in training.get("rows", {}).items()]
+    rows += [{"data": name, "value": f"sha256 {digest[:16]}..."}
+             for name, digest in training.get("data_sha256", {}).items()]
+    return pd.DataFrame(rows, columns=["data", "value"])
+
+
+def benchmark_table(manifest: dict) -> pd.DataFrame | None:
+    """The cross-validation figures of the manifest ('metrics'), one row per kind of split."""
+    table = manifest_table(manifest, "metrics")
+    return None if table is None else table.rename(columns={"item": "evaluation"})
+
+
+def domain_table(manifest: dict) -> pd.DataFrame:
+    """What 'in the model's domain' means for this model: thresholds and the temperature range."""
+    domain = manifest.get("domain", {})
+    rows = [{"item": "training polymers", "value": str(len(domain.get("polymers", ())))},
+            {"item": "training solvents", "value": str(len(domain.get("solvents", ())))}]
+    if "temperature_k" in domain:
+        low, high = domain["temperature_k"]
+        rows.append({"item": "training temperatures", "value": f"{celsius(low):.0f} to {celsius(high):.0f} °C"})
+    rows += [{"item": name.replace("_", " "), "value": _plain(value)} for name, value in domain.items()
+             if name not in ("polymers", "solvents", "temperature_k")]
+    rows += [{"item": f"calibration {name.replace('_', ' ')}", "value": _plain(value)}
+             for name, value in (manifest.get("calibration") or {}).items()]
+    return pd.DataFrame(rows)
 
 
 def _plain(value) -> str:

@@ -1,6 +1,6 @@
 """What the model predicts, what it was trained on, how well it does, its limits and how to cite it.
 
-The numbers on this page come from the shipped model manifest (assets/model/manifest.json)."""
+Every number on this page is read from the shipped model manifest (assets/model/manifest.json)."""
 
 import streamlit as st
 
@@ -13,31 +13,42 @@ with ui.user_errors():
 
 st.header("What it predicts")
 st.markdown(
-    "For a polymer (its repeat unit) and a solvent, the model predicts the temperature dependence of "
-    "the Flory-Huggins parameter, χ(T) = a + b/T, and the probability that the polymer dissolves. "
-    "It is a multitask neural network after Aoki et al., *Macromolecules* 2023, "
+    "For a polymer (its repeat unit) and a solvent, the model predicts χ(T) = a + b/T, the "
+    "Flory-Huggins parameter as a function of temperature, and the probability that the polymer "
+    "dissolves. It is a multitask neural network after Aoki et al., *Macromolecules* 2023, "
     "doi:[10.1021/acs.macromol.2c02600](https://doi.org/10.1021/acs.macromol.2c02600): one network "
-    "learns at once from experimental χ values, from many more χ values computed with COSMO-RS and "
-    "Hansen solubility parameters, and from soluble/insoluble observations. An ensemble of networks "
-    "gives each prediction its spread σ.")
+    "learns at once from experimental χ, from χ computed with COSMO-RS and from Hansen solubility "
+    "parameters, and from soluble/non-solvent observations. An ensemble of networks gives each "
+    "prediction its spread σ.")
 
-for title, key in (("Training data and licences", "training_data"), ("Architecture", "architecture"),
-                   ("Benchmark", "benchmark"), ("Calibration", "calibration")):
-    st.header(title)
-    table = ui.manifest_table(manifest, key)
-    if table is None:
-        st.caption(f"The manifest has no '{key}' section.")
-    else:
-        st.dataframe(table, hide_index=True, key=f"manifest_{key}")
+st.header("Training data and licences")
+st.markdown(
+    "- Experimental and COSMO-RS χ: the data of Aoki et al. (repository yoshida-lab/MTL_ChiParameter, "
+    "MIT licence), experimental values from the Orwoll & Arnold tables.\n"
+    "- Solvent / non-solvent labels: PolySol, Stubbs et al., *Digital Discovery* 2025 (repository "
+    "cstubb/PolySol, MIT licence), from the Polymer Handbook.\n"
+    "- The data is not shipped with the app; the weights and the code that reproduces them are.")
+st.dataframe(ui.training_table(manifest), hide_index=True, key="manifest_training")
+
+st.header("Benchmark")
+benchmark = ui.benchmark_table(manifest)
+if benchmark is None:
+    st.info("This model's manifest holds no cross-validation figures (it was fitted without them).")
+else:
+    st.dataframe(benchmark, hide_index=True, key="manifest_benchmark")
+
+st.header("Architecture and domain")
+st.dataframe(ui.manifest_table(manifest, "architecture"), hide_index=True, key="manifest_architecture")
+st.dataframe(ui.domain_table(manifest), hide_index=True, key="manifest_domain")
 
 st.header("Limits")
 st.markdown(
     "- χ comes from a model, not a measurement: use the band (± σ) and treat borderline verdicts as open.\n"
     "- Out-of-domain pairs (flagged on every result) are unlike the training molecules; χ is then a rough guess.\n"
-    "- The chain is described by its repeat unit only: tacticity, crystallinity, branching, end groups "
-    "and molecular-weight distribution are not seen. A semicrystalline plastic (PE, PP, PET) also needs "
-    "to be above its dissolution temperature, which χ alone does not give.\n"
-    "- Flory-Huggins theory is mean-field: the phase diagrams are qualitative near the critical point.")
+    "- The chain is seen through its repeat unit only: tacticity, crystallinity, branching, end groups "
+    "and the molecular-weight distribution are not. A semicrystalline plastic (PE, PP, PET) must also be "
+    "above its dissolution temperature, which χ alone does not give.\n"
+    "- Flory-Huggins theory is mean-field: phase diagrams are qualitative, most of all near the critical point.")
 
 st.header("How to cite")
 st.code(ui.citation(manifest), language="text")

@@ -1,0 +1,245 @@
+"""Every page from the entry script, its main interactions and its error paths, with the real model.
+
+Widgets are driven by key (the keys live in chiapp/ui.py). A ChiAppError must reach the user as an
+``st.error`` with its message, never as an exception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = [
+    "pages/1_Predict.py",
+    "pages/2_Phase_diagram.py",
+    "pages/3_Rank_solvents.py",
+    "pages/4_Separate_plastics.py",
+    "pages/5_Batch.py",
+    "pages/6_About_the_model.py",
+]
+TIMEOUT_S = 120
+
+
+def open_page(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def chart_count(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page):
+    at = open_page(page)
+    assert_clean(at)
+    assert at.title, "every page has a title"
+
+
+# ---------------------------------------------------------------- Predict χ (the main page)
+
+def test_predict_default_pair_shows_curve_and_coefficients():
+    at = open_page()
+    assert_clean(at)
+    assert chart_count(at) == 1
+    assert metric(at, "Soluble probability").endswith("%")
+    assert at.success or at.warning, "an in/out-of-domain notice is shown"
+
+
+def test_predict_polymer_by_name_changes_the_result():
+    at = open_page()
+    before = metric(at, "a [-]")
+    at.selectbox(key="polymer_name").set_value("poly(methyl methacrylate)").run()
+    assert_clean(at)
+    assert metric(at, "a [-]") != before
+
+
+def test_predict_polymer_by_smiles_changes_the_result():
+    at = open_page()
+    before = metric(at, "a [-]")
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    at.text_input(key="polymer_smiles").set_value("*CC(*)C(=O)OC").run()
+    assert_clean(at)
+    assert metric(at, "a [-]") != before
+
+
+def test_predict_temperature_range_changes_the_curve():
+    at = open_page()
+    before = next(m.label for m in at.metric if m.label.startswith("χ at"))
+    at.slider(key="temperature_range_c").set_value((40.0, 60.0)).run()
+    assert_clean(at)
+    assert next(m.label for m in at.metric if m.label.startswith("χ at")) == "χ at 50 °C" != before
+
+
+def test_predict_draw_mode_keeps_the_last_structure():
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    at.text_input(key="polymer_smiles").set_value("*CC(*)C#N").run()
+    smiles_a = metric(at, "a [-]")
+    at.radio(key="polymer_mode").set_value("Draw").run()
+    assert_clean(at)
+    assert metric(at, "a [-]") == smiles_a, "the editor starts from the structure already chosen"
+
+
+@pytest.mark.parametrize("smiles, words", [
+    ("*CC(*", "syntax"),
+    ("*C(C)(C)(C)(C)*", "valence"),
+    ("*CC*.O", "mixture"),
+])
+def test_predict_bad_smiles_shows_an_error(smiles, words):
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    at.text_input(key="polymer_smiles").set_value(smiles).run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    assert chart_count(at) == 0
+
+
+def test_predict_unknown_name_shows_an_error_with_suggestions():
+    at = open_page()
+    at.radio(key="solvent_mode").set_value("SMILES").run()
+    at.text_input(key="solvent_smiles").set_value("tolune").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "did you mean" in at.error[0].value and "toluene" in at.error[0].value
+
+
+def test_inputs_survive_a_page_switch():
+    at = open_page()
+    at.selectbox(key="polymer_name").set_value("poly(methyl methacrylate)").run()
+    at.slider(key="temperature_range_c").set_value((10.0, 90.0)).run()
+    at.switch_page("pages/5_Batch.py").run()
+    at.switch_page("pages/3_Rank_solvents.py").run()
+    assert at.selectbox(key="polymer_name").value == "poly(methyl methacrylate)"
+    at.switch_page("pages/5_Batch.py").run()
+    at.switch_page("pages/1_Predict.py").run()
+    assert at.selectbox(key="polymer_name").value == "poly(methyl methacrylate)"
+    assert at.slider(key="temperature_range_c").value == (10.0, 90.0)
+
+
+# ---------------------------------------------------------------- Phase diagram
+
+def test_phase_diagram_shows_a_verdict_and_the_users_mixture():
+    at = open_page("pages/2_Phase_diagram.py")
+    assert_clean(at)
+    verdict = at.subheader[0].value
+    assert any(word in verdict for word in ("Dissolves", "Separates")), verdict
+    assert "Your mixture" in at.info[0].value
+    at.radio(key="chain_length_mode").set_value("Chain length N").run()
+    at.number_input(key="chain_length").set_value(10.0).run()
+    assert_clean(at)
+    assert "N = 10," in at.caption[0].value
+
+
+def test_phase_diagram_without_a_molar_volume_asks_for_n():
+    at = open_page("pages/2_Phase_diagram.py")
+    at.radio(key="chain_length_mode").set_value("Molecular weight").run()
+    at.radio(key="solvent_mode").set_value("SMILES").run()
+    at.text_input(key="solvent_smiles").set_value("CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCO").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "chain length N" in at.error[0].value
+
+
+# ---------------------------------------------------------------- Rank solvents
+
+def test_ranking_filters_shrink_the_table():
+    at = open_page("pages/3_Rank_solvents.py")
+    assert_clean(at)
+    n_all = len(at.dataframe[0].value)
+    assert n_all > 100
+    at.multiselect(key="filter_exclude_classes").set_value(["hazardous", "highly hazardous"]).run()
+    at.slider(key="filter_boiling_point_c").set_value((50.0, 200.0)).run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert 0 < len(table) < n_all
+    assert table["boiling_point_c"].between(50, 200).all()
+    assert not table["chem21_class"].isin(["hazardous", "highly hazardous"]).any()
+    assert "left out by the filters" in at.markdown[0].value
+
+
+def test_ranking_in_domain_only_and_temperature():
+    at = open_page("pages/3_Rank_solvents.py")
+    first = at.dataframe[0].value.iloc[0].to_dict()
+    at.toggle(key="filter_in_domain_only").set_value(True).run()
+    at.slider(key="rank_temperature_c").set_value(120.0).run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert len(table) > 0 and table["in_domain"].all()
+    assert table.iloc[0].to_dict() != first
+
+
+# ---------------------------------------------------------------- Separate plastics
+
+def test_separation_lists_selective_solvents_and_plots_the_chosen_one():
+    at = open_page("pages/4_Separate_plastics.py")
+    assert_clean(at)
+    assert at.markdown[1].value  # the summary sentence
+    if at.dataframe:
+        assert chart_count(at) == 1
+
+
+def test_separation_with_the_target_among_the_others_is_an_error():
+    at = open_page("pages/4_Separate_plastics.py")
+    at.multiselect(key="separate_others").set_value(["polystyrene", "polyethylene"]).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "also among the others" in at.error[0].value
+
+
+# ---------------------------------------------------------------- Batch
+
+GOOD_AND_BAD = (b"polymer,solvent,temperature_k\n"
+                b"polystyrene,toluene,298.15\n"
+                b"*CC(*)C(=O)OC,acetone,310\n"
+                b"*CC(*,toluene,300\n"
+                b"polystyrene,notasolventname,300\n"
+                b"polystyrene,toluene,-5\n")
+
+
+def test_batch_predicts_good_rows_and_explains_bad_ones():
+    at = open_page("pages/5_Batch.py")
+    at.file_uploader(key="batch_file").upload("pairs.csv", GOOD_AND_BAD, "text/csv").run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    errors = table["error"].fillna("").astype(str)
+    assert (errors == "").tolist() == [True, True, False, False, False]
+    assert table["chi"].notna().tolist() == [True, True, False, False, False]
+    assert "2 of 5 rows predicted" in at.success[0].value
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty"),
+    (b"\xff\xfe\x00binary", "not UTF-8"),
+    (b"polymer;solvent\npolystyrene;toluene\n", "missing column"),
+    (b"polymer,solvent,temperature_k\n", "no rows"),
+    (b'polymer,solvent,temperature_k\n"polystyrene,toluene,300\n', "not a readable CSV"),
+])
+def test_batch_bad_file_shows_an_error(content, words):
+    at = open_page("pages/5_Batch.py")
+    at.file_uploader(key="batch_file").upload("pairs.csv", content, "text/csv").run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value, [e.value for e in at.error]
+
+
+# ---------------------------------------------------------------- About the model
+
+def test_about_reads_the_benchmark_from_the_manifest():
+    at = open_page("pages/6_About_the_model.py")
+    assert_clean(at)
+    assert len(at.dataframe) >= 2
+    assert "10.1021/acs.macromol.2c02600" in at.code[0].value
