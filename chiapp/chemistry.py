@@ -103,8 +103,6 @@ def parse_polymer(smiles: str) -> Chem.Mol:
         if star.GetDegree() != 1 or star.GetBonds()[0].GetBondType() != Chem.BondType.SINGLE:
             raise UnsupportedMoleculeError(
                 "each '*' must be bonded to one atom by a single bond", smiles, "polymer")
-    if stars[0].GetNeighbors()[0].GetIdx() == stars[1].GetIdx():
-        raise UnsupportedMoleculeError("the two '*' ends are bonded to each other", smiles, "polymer")
     return mol
 
 

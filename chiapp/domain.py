@@ -38,15 +38,14 @@ def _solvent_fp(smiles: str):
     return _GENERATOR.GetFingerprint(parse_solvent(smiles))
 
 
-def _model():
-    from chiapp.prediction import load_model
+def _reference(model) -> dict:
+    """Fingerprints of the model's training molecules, built once per model."""
+    if model._domain is None:
+        model._domain = _build_reference(model.manifest["domain"])
+    return model._domain
 
-    return load_model()
 
-
-@lru_cache(maxsize=1)
-def _reference() -> dict:
-    domain = _model().manifest["domain"]
+def _build_reference(domain: dict) -> dict:
     return {
         "polymers": domain["polymers"], "solvents": domain["solvents"],
         "polymer_fps": [_polymer_fp(s) for s in domain["polymers"]],
@@ -57,35 +56,37 @@ def _reference() -> dict:
     }
 
 
-def _similarities(fp, role: str) -> np.ndarray:
-    return np.asarray(DataStructs.BulkTanimotoSimilarity(fp, _reference()[f"{role}_fps"]))
+def _similarities(model, fp, role: str) -> np.ndarray:
+    return np.asarray(DataStructs.BulkTanimotoSimilarity(fp, _reference(model)[f"{role}_fps"]))
 
 
-def polymer_similarity(smiles: str) -> float:
+def polymer_similarity(model, smiles: str) -> float:
     """Tanimoto similarity [0, 1] of a repeat unit to the nearest training polymer."""
-    return float(_similarities(_polymer_fp(smiles), "polymer").max())
+    return float(_similarities(model, _polymer_fp(smiles), "polymer").max())
 
 
-def solvent_similarity(smiles: str) -> float:
+def solvent_similarity(model, smiles: str) -> float:
     """Tanimoto similarity [0, 1] of a solvent to the nearest training solvent."""
-    return float(_similarities(_solvent_fp(smiles), "solvent").max())
+    return float(_similarities(model, _solvent_fp(smiles), "solvent").max())
 
 
-def polymer_in_domain(polymers: list[str]) -> np.ndarray:
-    threshold = _reference()["polymer_threshold"]
-    return np.array([polymer_similarity(p) >= threshold for p in polymers], dtype=bool)
+def polymer_in_domain(model, polymers: list[str]) -> np.ndarray:
+    threshold = _reference(model)["polymer_threshold"]
+    sims = {p: polymer_similarity(model, p) for p in set(polymers)}
+    return np.array([sims[p] >= threshold for p in polymers], dtype=bool)
 
 
-def solvent_in_domain(solvents: list[str]) -> np.ndarray:
-    threshold = _reference()["solvent_threshold"]
-    return np.array([solvent_similarity(s) >= threshold for s in solvents], dtype=bool)
+def solvent_in_domain(model, solvents: list[str]) -> np.ndarray:
+    threshold = _reference(model)["solvent_threshold"]
+    sims = {s: solvent_similarity(model, s) for s in set(solvents)}
+    return np.array([sims[s] >= threshold for s in solvents], dtype=bool)
 
 
-def in_domain_many(polymers: list[str], solvents: list[str], temperatures_k: np.ndarray) -> np.ndarray:
-    """Row-wise domain flags for paired lists (cached per distinct molecule)."""
-    ref = _reference()
+def in_domain_many(model, polymers: list[str], solvents: list[str], temperatures_k: np.ndarray) -> np.ndarray:
+    """Row-wise domain flags for paired lists (similarity computed once per distinct molecule)."""
+    ref = _reference(model)
     t = np.asarray(temperatures_k, dtype=float)
-    return (polymer_in_domain(polymers) & solvent_in_domain(solvents)
+    return (polymer_in_domain(model, polymers) & solvent_in_domain(model, solvents)
             & (t >= ref["t_min_k"]) & (t <= ref["t_max_k"]))
 
 
@@ -99,16 +100,17 @@ class DomainCheck:
     notes: tuple[str, ...]
 
 
-def _nearest(fp, role: str) -> tuple[tuple[str, float], ...]:
-    sims = _similarities(fp, role)
+def _nearest(model, fp, role: str) -> tuple[tuple[str, float], ...]:
+    sims = _similarities(model, fp, role)
     order = np.argsort(-sims, kind="stable")[:_N_NEAREST]
-    return tuple((_reference()[f"{role}s"][i], float(sims[i])) for i in order)
+    return tuple((_reference(model)[f"{role}s"][i], float(sims[i])) for i in order)
 
 
-def assess(polymer: str, solvent: str, temperatures_k: np.ndarray) -> DomainCheck:
+def assess(model, polymer: str, solvent: str, temperatures_k: np.ndarray) -> DomainCheck:
     """Domain flag of one pair over its temperatures, with the reasons when it is out."""
-    ref = _reference()
-    nearest_p, nearest_s = _nearest(_polymer_fp(polymer), "polymer"), _nearest(_solvent_fp(solvent), "solvent")
+    ref = _reference(model)
+    nearest_p = _nearest(model, _polymer_fp(polymer), "polymer")
+    nearest_s = _nearest(model, _solvent_fp(solvent), "solvent")
     sim_p, sim_s = nearest_p[0][1], nearest_s[0][1]
     notes = []
     if sim_p < ref["polymer_threshold"]:

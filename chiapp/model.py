@@ -69,6 +69,7 @@ class ChiModel:
         self.n_members = int(manifest["architecture"]["n_members"])
         self._w = weights
         self.spread_scale = float(manifest.get("calibration", {}).get("spread_scale", 1.0))
+        self._domain = None  # training fingerprints, built by chiapp.domain on first use
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> "ChiModel":

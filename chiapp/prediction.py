@@ -99,7 +99,7 @@ def _stats(model: ChiModel, a: np.ndarray, b_k: np.ndarray, logit: np.ndarray, t
     return (chi_members.mean(0), model.spread_scale * chi_members.std(0), probability.mean(0))
 
 
-def predict_chi(polymer: str, solvent: str, temperature_k) -> ChiPrediction:
+def predict_chi(polymer: str, solvent: str, temperature_k, *, model: ChiModel | None = None) -> ChiPrediction:
     """χ of a polymer (repeat unit SMILES or name) in a solvent (SMILES or name) at temperatures [K].
 
     >>> p = predict_chi("polystyrene", "toluene", 298.15)
@@ -108,10 +108,10 @@ def predict_chi(polymer: str, solvent: str, temperature_k) -> ChiPrediction:
     """
     temperatures_k = check_temperatures_k(temperature_k)
     polymer_mol, solvent_mol = resolve_pair(polymer, solvent)
-    model = load_model()
+    model = model or load_model()
     c = model.coefficients(polymer_descriptors(polymer_mol.smiles)[None], solvent_descriptors(solvent_mol.smiles)[None])
     chi, chi_std, probability = _stats(model, c.a[:, 0], c.b_k[:, 0], c.soluble_logit[:, 0], temperatures_k)
-    check = domain.assess(polymer_mol.smiles, solvent_mol.smiles, temperatures_k)
+    check = domain.assess(model, polymer_mol.smiles, solvent_mol.smiles, temperatures_k)
     return ChiPrediction(
         polymer=polymer_mol.smiles, solvent=solvent_mol.smiles,
         polymer_name=polymer_mol.name, solvent_name=solvent_mol.name,
@@ -138,7 +138,8 @@ def _featurize(texts: Sequence[str], role: str) -> tuple[dict[str, np.ndarray], 
     return features, smiles, errors
 
 
-def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None, *,
+                  model: ChiModel | None = None) -> pd.DataFrame:
     """Predict every row of a frame with columns ``polymer``, ``solvent``, ``temperature_k``.
 
     Returns the rows in order with ``chi``, ``chi_std``, ``soluble_probability``, ``in_domain`` and
@@ -170,7 +171,7 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     ok = np.flatnonzero(errors == "")
     out = {name: np.full(n_rows, np.nan) for name in ("chi", "chi_std", "soluble_probability")}
     in_domain = np.full(n_rows, None, dtype=object)
-    model = load_model()
+    model = model or load_model()
     for start in range(0, len(ok), _BATCH_CHUNK):
         rows = ok[start:start + _BATCH_CHUNK]
         c = model.coefficients(np.stack([polymer_x[polymers[i]] for i in rows]),
@@ -179,7 +180,7 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
         out["chi"][rows] = chi_members.mean(0)
         out["chi_std"][rows] = model.spread_scale * chi_members.std(0)
         out["soluble_probability"][rows] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
-        in_domain[rows] = domain.in_domain_many([polymer_smiles[polymers[i]] for i in rows],
+        in_domain[rows] = domain.in_domain_many(model, [polymer_smiles[polymers[i]] for i in rows],
                                                 [solvent_smiles[solvents[i]] for i in rows], temperatures[rows])
         report(len(set(polymers)) + len(set(solvents)) + start + len(rows), total)
     report(total, total)
@@ -213,11 +214,11 @@ class ChiGrid:
         return members.mean(0), self.spread_scale * members.std(0)
 
 
-def predict_grid(polymers: Sequence[str], solvents: Sequence[str]) -> ChiGrid:
+def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
     """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``."""
     polymer_x, polymer_smiles, polymer_errors = _featurize(list(polymers), "polymer")
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(solvents), "solvent")
-    model = load_model()
+    model = model or load_model()
     p_keys, s_keys = list(polymer_x), list(solvent_x)
     failures = tuple([("polymer", t, m) for t, m in polymer_errors.items()]
                      + [("solvent", t, m) for t, m in solvent_errors.items()])
@@ -227,8 +228,8 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str]) -> ChiGrid:
         a, b_k, logit = c.a, c.b_k, c.soluble_logit
     else:
         a = b_k = logit = np.zeros(shape)
-    polymer_ok = domain.polymer_in_domain([polymer_smiles[k] for k in p_keys])
-    solvent_ok = domain.solvent_in_domain([solvent_smiles[k] for k in s_keys])
+    polymer_ok = domain.polymer_in_domain(model, [polymer_smiles[k] for k in p_keys])
+    solvent_ok = domain.solvent_in_domain(model, [solvent_smiles[k] for k in s_keys])
     return ChiGrid(
         polymers=tuple(polymer_smiles[k] for k in p_keys), solvents=tuple(solvent_smiles[k] for k in s_keys),
         a=a, b_k=b_k, c_k2=np.zeros(shape), soluble_probability=(1.0 / (1.0 + np.exp(-logit))).mean(0),

@@ -74,9 +74,9 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     xp_t, xs_t = torch.as_tensor(xp, dtype=torch.float32), torch.as_tensor(xs, dtype=torch.float32)
 
     def rows(frame, target):
-        pi = torch.as_tensor(frame["polymer"].map(polymers).to_numpy(), dtype=torch.long)
-        si = torch.as_tensor(frame["solvent"].map(solvents).to_numpy(), dtype=torch.long)
-        y = torch.as_tensor(frame[target].to_numpy(float), dtype=torch.float32)
+        pi = torch.as_tensor(frame["polymer"].map(polymers).to_numpy(copy=True), dtype=torch.long)
+        si = torch.as_tensor(frame["solvent"].map(solvents).to_numpy(copy=True), dtype=torch.long)
+        y = torch.as_tensor(frame[target].to_numpy(float, copy=True), dtype=torch.float32)
         boot = torch.as_tensor(rng.poisson(1.0, size=(config.n_members, len(frame))), dtype=torch.float32)
         t_ratio = (torch.as_tensor(T_REF_K / frame["temperature_k"].to_numpy(float), dtype=torch.float32)
                    if "temperature_k" in frame else None)

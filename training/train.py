@@ -82,6 +82,15 @@ def domain_study(data: TrainingData, chi: pd.DataFrame, folds_keys: list[set[str
             "fraction_in_domain": float(inside.mean())}
 
 
+def domain_entry(experimental: pd.DataFrame, polymer_threshold: float, solvent_threshold: float) -> dict:
+    """What chiapp.domain needs: the molecules with experimental χ, their temperatures, thresholds."""
+    return {"polymers": sorted(experimental.drop_duplicates("polymer_key")["polymer"]),
+            "solvents": sorted(experimental["solvent"].unique()),
+            "temperature_k": [float(experimental["temperature_k"].min()),
+                              float(experimental["temperature_k"].max())],
+            "polymer_threshold": polymer_threshold, "solvent_threshold": solvent_threshold}
+
+
 def metrics_summary(pairs, polymers) -> dict:
     from sklearn.metrics import roc_auc_score
 
@@ -146,12 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         extra["calibration"] = {"spread_scale": 1.0}
         dom = {"polymer_threshold": 0.0, "solvent_threshold": 0.0}
-    exp = data.experimental
-    extra["domain"] = {
-        "polymers": sorted(exp.drop_duplicates("polymer_key")["polymer"]),
-        "solvents": sorted(exp["solvent"].unique()),
-        "temperature_k": [float(exp["temperature_k"].min()), float(exp["temperature_k"].max())],
-        "polymer_threshold": dom["polymer_threshold"], "solvent_threshold": dom["solvent_threshold"]}
+    extra["domain"] = domain_entry(data.experimental, dom["polymer_threshold"], dom["solvent_threshold"])
     model = fit(Tables(data.experimental, data.cosmo, hansen, data.soluble), config, log=print)
     extra["training"]["seconds"] = round(time.perf_counter() - start, 1)
     write_model(model, extra, args.out)

@@ -1,0 +1,70 @@
+"""The featurization: fixed names and order, invariances, and values checked by hand."""
+
+import numpy as np
+import pytest
+
+from chiapp.descriptors import (POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors,
+                                solvent_descriptors)
+
+
+def _named(values, names):
+    return dict(zip(names, values))
+
+
+def test_descriptor_names_are_unique_and_sized():
+    assert len(set(POLYMER_DESCRIPTOR_NAMES)) == len(POLYMER_DESCRIPTOR_NAMES)
+    assert len(set(SOLVENT_DESCRIPTOR_NAMES)) == len(SOLVENT_DESCRIPTOR_NAMES)
+    assert polymer_descriptors("*CC*").shape == (len(POLYMER_DESCRIPTOR_NAMES),)
+    assert solvent_descriptors("CCO").shape == (len(SOLVENT_DESCRIPTOR_NAMES),)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("*CC*", "*CCCC*"),                          # a doubled repeat unit is the same polymer
+    ("*CCO*", "*OCC*"),                          # another starting atom
+    ("*CC(*)c1ccccc1", "*C(c1ccccc1)C*"),        # written the other way round
+    ("*C*", "*CC*"),
+])
+def test_polymer_descriptors_invariant_to_how_the_unit_is_written(a, b):
+    np.testing.assert_allclose(polymer_descriptors(a), polymer_descriptors(b), rtol=1e-12)
+
+
+@pytest.mark.parametrize("smiles, expected", [
+    # by hand from the formula of the repeat unit
+    ("*CC*", {"frac_C": 1.0, "h_per_heavy": 2.0, "backbone_frac": 1.0, "frac_small_ring": 0.0,
+              "hydroxyl_per_heavy": 0.0}),
+    ("*CC(*)O", {"frac_C": 2 / 3, "frac_O": 1 / 3, "h_per_heavy": 4 / 3, "hydroxyl_per_heavy": 1 / 3,
+                 "backbone_frac": 2 / 3}),
+    ("*CC(*)(C)C(=O)OC", {"frac_C": 5 / 7, "frac_O": 2 / 7, "ester_per_heavy": 1 / 7, "h_per_heavy": 8 / 7}),
+    ("*CC(*)c1ccccc1", {"frac_C": 1.0, "aromatic_ring_atom_per_heavy": 6 / 8, "frac_small_ring": 6 / 8,
+                        "h_per_heavy": 1.0, "backbone_frac": 2 / 8}),
+    ("*CC(*)C#N", {"nitrile_per_heavy": 1 / 4, "frac_N": 1 / 4}),
+])
+def test_polymer_descriptors_match_hand_counts(smiles, expected):
+    values = _named(polymer_descriptors(smiles), POLYMER_DESCRIPTOR_NAMES)
+    for name, value in expected.items():
+        assert values[name] == pytest.approx(value), name
+
+
+def test_polymer_mass_per_heavy_atom_is_repeat_unit_mass_over_heavy_atoms():
+    values = _named(polymer_descriptors("*CC(*)c1ccccc1"), POLYMER_DESCRIPTOR_NAMES)
+    assert values["mass_per_heavy"] == pytest.approx(104.15 / 8, rel=1e-3)  # styrene C8H8
+
+
+def test_solvent_descriptors_size_terms():
+    values = _named(solvent_descriptors("Cc1ccccc1"), SOLVENT_DESCRIPTOR_NAMES)
+    assert np.exp(values["log_heavy_atoms"]) == pytest.approx(7)
+    assert np.exp(values["log_mass"]) == pytest.approx(92.14, rel=1e-3)
+    # toluene's molar volume is 106.8 cm3/mol (CRC Handbook); group contributions land within 10 %
+    assert np.exp(values["log_molar_volume"]) == pytest.approx(106.8, rel=0.10)
+    assert values["hansen_known"] == 1.0
+
+
+def test_solvent_without_group_values_is_flagged_not_invented():
+    values = _named(solvent_descriptors("O"), SOLVENT_DESCRIPTOR_NAMES)  # water: no Hansen groups
+    assert values["hansen_known"] == 0.0
+
+
+def test_descriptors_are_read_only():
+    x = polymer_descriptors("*CC*")
+    with pytest.raises(ValueError):
+        x[0] = 1.0

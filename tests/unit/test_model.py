@@ -1,0 +1,105 @@
+"""The numpy ensemble: same numbers as the torch network it was trained as; verified loading."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES
+from chiapp.errors import ModelArtifactError
+from chiapp.model import MANIFEST_FILE, MODEL_DIR, T_REF_K, WEIGHTS_FILE, ChiModel
+from training.network import StackedChiNet
+
+D_P, D_S = len(POLYMER_DESCRIPTOR_NAMES), len(SOLVENT_DESCRIPTOR_NAMES)
+
+
+def _tiny_pair(seed=0):
+    rng = np.random.default_rng(seed)
+    scalers = {"polymer": (rng.normal(size=D_P), rng.uniform(0.5, 2, D_P)),
+               "solvent": (rng.normal(size=D_S), rng.uniform(0.5, 2, D_S))}
+    net = StackedChiNet(3, D_P, D_S, hidden=8, latent=4, n_layers=2, dropout=0.0, scalers=scalers,
+                        generator=torch.Generator().manual_seed(seed))
+    for p in net.parameters():  # non-zero biases too, so every term is exercised
+        torch.nn.init.normal_(p, std=0.3, generator=torch.Generator().manual_seed(seed + 1))
+    manifest = {"architecture": {"n_members": 3, "hidden": 8, "latent": 4, "n_layers": 2}}
+    return net.eval(), ChiModel(net.export(), manifest), rng
+
+
+def test_numpy_ensemble_matches_torch_network():
+    net, model, rng = _tiny_pair()
+    xp, xs = rng.normal(size=(5, D_P)), rng.normal(size=(5, D_S))
+    with torch.no_grad():
+        z = net.latent(torch.as_tensor(xp, dtype=torch.float32), torch.as_tensor(xs, dtype=torch.float32),
+                       torch.arange(5), torch.arange(5))
+        ab = net.head("experimental", z).double().numpy()
+    c = model.coefficients(xp, xs)
+    np.testing.assert_allclose(c.a, ab[..., 0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(c.b_k, ab[..., 1] * T_REF_K, rtol=1e-4, atol=1e-3)
+
+
+def test_grid_coefficients_equal_pairwise_coefficients():
+    _, model, rng = _tiny_pair(1)
+    xp, xs = rng.normal(size=(2, D_P)), rng.normal(size=(3, D_S))
+    grid = model.grid_coefficients(xp, xs)
+    pairs = model.coefficients(np.repeat(xp, 3, axis=0), np.tile(xs, (2, 1)))
+    np.testing.assert_allclose(grid.a.reshape(3, -1), pairs.a, rtol=1e-12)
+    np.testing.assert_allclose(grid.soluble_logit.reshape(3, -1), pairs.soluble_logit, rtol=1e-12)
+
+
+def test_latent_distance_is_the_hansen_like_form():
+    # z = (u_p - u_s)^2 - r_p^2 - r_s^2, so never above the squared distance of the u vectors
+    _, model, rng = _tiny_pair(2)
+    xp, xs = rng.normal(size=(4, D_P)), rng.normal(size=(4, D_S))
+    z = model.latent_distance(xp, xs)
+    (u_p, r_p), (u_s, r_s) = model._tower("polymer", xp), model._tower("solvent", xs)
+    assert z.shape == (3, 4, 4)
+    np.testing.assert_allclose(z, (u_p - u_s) ** 2 - r_p**2 - r_s**2)
+    assert np.all(z <= (u_p - u_s) ** 2)
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    if not (MODEL_DIR / MANIFEST_FILE).is_file():
+        pytest.fail("the shipped model is missing from assets/model; retrain with python -m training.train")
+    target = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, target)
+    return target
+
+
+def test_load_shipped_model_verifies(model_copy):
+    model = ChiModel.load(model_copy)
+    assert model.n_members >= 5 and model.spread_scale > 0
+
+
+def test_load_missing_weights_file(model_copy):
+    (model_copy / WEIGHTS_FILE).unlink()
+    with pytest.raises(ModelArtifactError, match="missing"):
+        ChiModel.load(model_copy)
+
+
+def test_load_truncated_weights_file(model_copy):
+    data = (model_copy / WEIGHTS_FILE).read_bytes()
+    (model_copy / WEIGHTS_FILE).write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelArtifactError, match="corrupt"):
+        ChiModel.load(model_copy)
+
+
+def test_load_descriptor_mismatch(model_copy):
+    manifest = json.loads((model_copy / MANIFEST_FILE).read_text())
+    manifest["descriptors"]["polymer"] = manifest["descriptors"]["polymer"][::-1]
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelArtifactError, match="other polymer descriptors"):
+        ChiModel.load(model_copy)
+
+
+def test_load_manifest_not_json(model_copy):
+    (model_copy / MANIFEST_FILE).write_text("{not json")
+    with pytest.raises(ModelArtifactError, match="not valid JSON"):
+        ChiModel.load(model_copy)
+
+
+def test_load_missing_manifest(tmp_path):
+    with pytest.raises(ModelArtifactError, match="manifest missing"):
+        ChiModel.load(tmp_path)

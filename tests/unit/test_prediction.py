@@ -1,0 +1,112 @@
+"""The public prediction API on the shipped model: literature sanity, invariance, bad input."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chiapp import predict_batch, predict_chi, predict_grid
+from chiapp.errors import InputError, InvalidSmilesError, NameNotFoundError, UnsupportedMoleculeError
+
+PS = "*CC(*)c1ccccc1"
+
+
+def test_polystyrene_in_toluene_is_a_good_solvent_near_room_temperature():
+    # chi = 0.37-0.44 at 25 °C (Orwoll & Arnold, Physical Properties of Polymers Handbook, 2007)
+    p = predict_chi(PS, "Cc1ccccc1", 298.15)
+    assert 0.30 <= p.chi[0] <= 0.50
+    assert p.soluble_probability > 0.5
+
+
+def test_polystyrene_in_cyclohexane_is_near_theta_at_35_c():
+    # cyclohexane is the classic theta solvent of PS, theta = 34.5 °C, where chi = 1/2
+    p = predict_chi(PS, "C1CCCCC1", 308.15)
+    assert 0.40 <= p.chi[0] <= 0.60
+
+
+def test_water_is_a_non_solvent_for_polystyrene():
+    p = predict_chi(PS, "O", 298.15)
+    assert p.chi[0] > 1.0
+    assert p.soluble_probability < 0.5
+
+
+def test_predict_chi_by_name_equals_by_smiles():
+    by_name = predict_chi("polystyrene", "toluene", [300.0, 350.0])
+    by_smiles = predict_chi(PS, "Cc1ccccc1", [300.0, 350.0])
+    np.testing.assert_array_equal(by_name.chi, by_smiles.chi)
+    assert by_name.polymer_name and by_name.solvent_name
+
+
+def test_prediction_same_for_any_way_of_writing_the_repeat_unit():
+    a = predict_chi("*CCO*", "O", 300.0)
+    b = predict_chi("*OCC*", "O", 300.0)
+    c = predict_chi("*CCOCCO*", "O", 300.0)
+    assert a.chi[0] == pytest.approx(b.chi[0], abs=1e-12) == pytest.approx(c.chi[0], abs=1e-12)
+
+
+def test_chi_follows_its_coefficients_and_spread_is_non_negative():
+    t = np.linspace(280.0, 420.0, 50)
+    p = predict_chi(PS, "CCCCCC", t)
+    np.testing.assert_allclose(p.chi, p.a + p.b_k / t + p.c_k2 / t**2, rtol=1e-9)
+    assert p.chi.shape == p.chi_std.shape == (50,)
+    assert np.all(p.chi_std >= 0)
+
+
+def test_domain_flags_a_far_polymer_and_a_hot_temperature():
+    inside = predict_chi(PS, "Cc1ccccc1", 298.15)
+    assert inside.in_domain and inside.polymer_similarity == pytest.approx(1.0)
+    silicone = predict_chi("*[Si](C)(C)O*", "Cc1ccccc1", 298.15)  # no silicon in the chi data
+    assert not silicone.in_domain and silicone.polymer_similarity < inside.polymer_similarity
+    hot = predict_chi(PS, "Cc1ccccc1", 900.0)
+    assert not hot.in_domain and any("temperature" in n for n in hot.domain_notes)
+
+
+@pytest.mark.parametrize("temperature_k, words", [
+    (-26.85, "above absolute zero"),       # -300 °C
+    (0.0, "above absolute zero"),
+    (float("nan"), "finite"),
+    ("warm", "number"),
+    ([], "at least one"),
+])
+def test_predict_chi_rejects_bad_temperatures(temperature_k, words):
+    with pytest.raises(InputError, match=words):
+        predict_chi(PS, "toluene", temperature_k)
+
+
+@pytest.mark.parametrize("polymer, solvent, error", [
+    ("*CC(*", "toluene", InvalidSmilesError),
+    ("CCC", "toluene", UnsupportedMoleculeError),        # a polymer without '*' ends
+    (PS, "[Na+].[Cl-]", UnsupportedMoleculeError),       # a salt
+    (PS, "CC[Hg]CC", UnsupportedMoleculeError),          # a metal
+    (PS, "tolune", NameNotFoundError),                   # a typo gets suggestions
+    (PS, "*CC*", UnsupportedMoleculeError),              # a polymer where a solvent is expected
+])
+def test_predict_chi_rejects_bad_molecules(polymer, solvent, error):
+    with pytest.raises(error):
+        predict_chi(polymer, solvent, 300.0)
+
+
+def test_predict_batch_answers_good_rows_and_reports_bad_ones_in_order():
+    frame = pd.DataFrame({
+        "polymer": [PS, "*CC(*", PS, "CCC", PS, "polystyrene"],
+        "solvent": ["Cc1ccccc1", "Cc1ccccc1", "O", "Cc1ccccc1", "Cc1ccccc1", "toluene"],
+        "temperature_k": [298.15, 298.15, 298.15, 298.15, -26.85, 298.15],
+    })
+    out = predict_batch(frame)
+    assert list(out.columns[:3]) == ["polymer", "solvent", "temperature_k"]
+    assert list(out["error"] == "") == [True, False, True, False, False, True]
+    assert "syntax" in out["error"][1] and "'*'" in out["error"][3] and "0 K" in out["error"][4]
+    assert math.isnan(out["chi"][1]) and not math.isnan(out["chi"][0])
+    single = predict_chi(PS, "O", 298.15)
+    assert out["chi"][2] == pytest.approx(single.chi[0], abs=1e-12)
+    assert out["chi"][0] == pytest.approx(out["chi"][5], abs=1e-12)
+
+
+def test_predict_grid_matches_single_predictions_and_reports_failures():
+    grid = predict_grid([PS, "*CC(*)C"], ["Cc1ccccc1", "O", "not a smiles"])
+    assert grid.a.shape[1:] == (2, 2)
+    assert [f[1] for f in grid.failures] == ["not a smiles"]
+    mean, std = grid.chi([298.15])
+    assert mean[0, 1, 0] == pytest.approx(predict_chi(PS, "O", 298.15).chi[0], abs=1e-9)
+    assert std.shape == (2, 2, 1)
