@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import sys
 from pathlib import Path
 
@@ -28,29 +27,36 @@ REPO = ASSETS.parent
 if str(REPO) not in sys.path:  # run as a script: make ``chiapp`` importable
     sys.path.insert(0, str(REPO))
 
-from chiapp.chemistry import canonical_polymer, canonical_solvent, parse_polymer  # noqa: E402
+from chiapp.chemistry import canonical_solvent, parse_polymer
+from chiapp.properties import (
+    REFERENCE_TEMPERATURE_K,
+    boiling_point_c,
+    flash_point_c,
+    hansen_parameters_mpa05,
+    melting_point_c,
+    molar_volume_cm3_per_mol,
+)
 
 __all__ = [
-    "SOLVENT_ENTRIES",
+    "POLYMER_COLUMNS",
     "POLYMER_ENTRIES",
     "REFERENCE_TEMPERATURE_K",
     "SOLVENT_COLUMNS",
-    "POLYMER_COLUMNS",
-    "training_structures",
-    "solvent_record",
-    "molar_volume_cm3_per_mol",
+    "SOLVENT_ENTRIES",
     "boiling_point_c",
-    "flash_point_c",
-    "melting_point_c",
-    "hansen_parameters_mpa05",
-    "build_solvent_table",
     "build_polymer_table",
+    "build_solvent_table",
+    "flash_point_c",
+    "hansen_parameters_mpa05",
     "load_chem21",
     "main",
+    "melting_point_c",
+    "molar_volume_cm3_per_mol",
+    "solvent_record",
+    "training_structures",
 ]
 
 #: Temperature of the tabulated molar volume [K] (25 °C).
-REFERENCE_TEMPERATURE_K = 298.15
 _KELVIN = 273.15
 DEFAULT_DATA_DIR = REPO.parent / "shared" / "data"
 
@@ -602,116 +608,6 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
 # ---------------------------------------------------------------------------------------------
 # Solvent properties from `chemicals`
 # ---------------------------------------------------------------------------------------------
-def _chemicals():
-    import chemicals  # noqa: F401  (imported lazily: it takes ~0.5 s)
-    return chemicals
-
-
-def _first_method(methods_function, value_function, cas: str, excluded=("JOBACK",)):
-    """First tabulated value (in the package's own priority order) and the name of its table."""
-    for method in methods_function(cas):
-        if method in excluded:  # estimates (group contribution) are not data
-            continue
-        value = value_function(cas, method=method)
-        if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            return float(value), method
-    return None, ""
-
-
-def boiling_point_c(cas: str) -> tuple[float | None, str]:
-    """Normal boiling point [°C] and its table in ``chemicals.phase_change`` (no estimates).
-
-    >>> round(boiling_point_c("108-88-3")[0], 1)  # toluene, 110.6 °C (CRC Handbook)
-    110.6
-    """
-    from chemicals.phase_change import Tb, Tb_methods
-    value, method = _first_method(Tb_methods, Tb, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
-
-
-def melting_point_c(cas: str) -> tuple[float | None, str]:
-    """Melting point [°C] and its table in ``chemicals.phase_change`` (no estimates)."""
-    from chemicals.phase_change import Tm, Tm_methods
-    value, method = _first_method(Tm_methods, Tm, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
-
-
-def flash_point_c(cas: str) -> tuple[float | None, str]:
-    """Closed-cup flash point [°C] and its table in ``chemicals.safety``; None if not tabulated."""
-    from chemicals.safety import T_flash, T_flash_methods
-    value, method = _first_method(T_flash_methods, T_flash, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
-
-
-def hansen_parameters_mpa05(cas: str) -> tuple[tuple[float, float, float] | None, str]:
-    """Hansen (δD, δP, δH) [MPa^0.5], all three from one table of ``chemicals.solubility``."""
-    from chemicals import solubility
-    for method in solubility.hansen_delta_d_methods(cas):
-        values = (solubility.hansen_delta_d(cas, method=method),
-                  solubility.hansen_delta_p(cas, method=method),
-                  solubility.hansen_delta_h(cas, method=method))
-        if all(v is not None and not math.isnan(v) for v in values):
-            return tuple(v / 1000.0 for v in values), method  # Pa^0.5 -> MPa^0.5
-    return None, ""
-
-
-def molar_volume_cm3_per_mol(cas: str, molecular_weight_g_per_mol: float,
-                             temperature_k: float = REFERENCE_TEMPERATURE_K) -> tuple[float | None, str]:
-    """Saturated-liquid molar volume [cm3/mol] at ``temperature_k`` and the table it came from.
-
-    In order: the VDI PPDS density correlation (VDI Heat Atlas), the DIPPR 105 fits of Perry's
-    Handbook (8th ed.), the constant density of the CRC Handbook's table of organic compounds
-    (usually at 20 °C), and the liquid molar volume of CAS Common Chemistry. For a solid at 25 °C
-    the correlations give the subcooled liquid.
-
-    >>> round(molar_volume_cm3_per_mol("108-88-3", 92.138)[0], 1)  # toluene, 106.8 at 25 °C
-    106.8
-    """
-    chemicals = _chemicals()
-    from chemicals import volume
-    from chemicals.dippr import EQ105
-
-    vdi = volume.rho_data_VDI_PPDS_2
-    if cas in vdi.index:
-        row = vdi.loc[cas]
-        if temperature_k < row.Tc:
-            v = volume.volume_VDI_PPDS(temperature_k, row.Tc, row.rhoc, row.A, row.B, row.C, row.D, row.MW)
-            return v * 1e6, "VDI_PPDS"
-    perry = volume.rho_data_Perry_8E_105_l
-    if cas in perry.index:
-        row = perry.loc[cas]
-        if temperature_k < row.Tmax:
-            rho_mol_per_m3 = EQ105(temperature_k, row.C1, row.C2, row.C3, row.C4)
-            return 1e6 / rho_mol_per_m3, "PERRY_DIPPR_105"
-    crc = _crc_organic_table(chemicals)
-    if cas in crc.index and not pd.isna(crc.at[cas, "rho"]):
-        return molecular_weight_g_per_mol / (float(crc.at[cas, "rho"]) / 1000.0), "CRC_ORG_DENSITY"
-    common = _common_chemistry_table(chemicals)
-    key = int(cas.replace("-", ""))
-    if key in common.index and not pd.isna(common.at[key, "Vml"]):
-        return float(common.at[key, "Vml"]) * 1e6, "COMMON_CHEMISTRY"
-    return None, ""
-
-
-_TABLES: dict[str, pd.DataFrame] = {}
-
-
-def _crc_organic_table(chemicals) -> pd.DataFrame:
-    if "crc" not in _TABLES:
-        path = Path(chemicals.utils.source_path) / "Misc" / "Physical Constants of Organic Compounds.csv"
-        table = pd.read_csv(path, sep="\t", index_col=0)
-        _TABLES["crc"] = table[~table.index.duplicated()]
-    return _TABLES["crc"]
-
-
-def _common_chemistry_table(chemicals) -> pd.DataFrame:
-    if "common" not in _TABLES:
-        path = Path(chemicals.utils.source_path) / "Misc" / "common_chemistry_data.tsv"
-        table = pd.read_csv(path, sep="\t", index_col=0)
-        _TABLES["common"] = table[~table.index.duplicated()]
-    return _TABLES["common"]
-
-
 def _rdkit_canonical(smiles: str) -> str:
     mol = Chem.MolFromSmiles(smiles)
     if mol is None:

@@ -21,7 +21,7 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Descriptors, Lipinski, rdMolDescriptors
 
-from chiapp import hansen
+from chiapp import hansen, properties
 from chiapp.chemistry import cyclic_oligomer, parse_polymer, parse_solvent
 
 __all__ = [
@@ -83,6 +83,7 @@ _INTENSIVE_NAMES = (
     "hansen_delta_h",
     "hansen_volume_per_heavy",
     "hansen_known",
+    "hansen_measured",
 )
 _POLYMER_ONLY = ("backbone_frac", "backbone_ring_frac")
 _SOLVENT_ONLY = ("log_heavy_atoms", "log_molar_volume", "log_mass")
@@ -110,7 +111,7 @@ def _rotatable_bonds(mol: Chem.Mol) -> int:
     return count
 
 
-def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int) -> list[float]:
+def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, measured: bool = False) -> list[float]:
     """The shared per-heavy-atom block; ``estimate`` is per ``1/n_units`` of ``mol``."""
     atoms = [a for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
     n_heavy = len(atoms)
@@ -146,7 +147,26 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int) -> 
         values += [estimate.delta_d_mpa05, estimate.delta_p_mpa05, estimate.delta_h_mpa05, volume_per_heavy, 1.0]
     else:
         values += [*_HANSEN_FILL, 0.0]
-    return values
+    return values + [float(measured)]
+
+
+def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
+    """Hansen parameters and molar volume of a solvent: measured values (``chemicals`` tables,
+    found by InChIKey) where they exist, else group contributions; True when measured.
+
+    Group contributions fail for small, strongly associating molecules (water: δH 42.3 measured,
+    Hansen 2007), which are exactly the common non-solvents.
+    """
+    mol = parse_solvent(smiles)
+    estimate = hansen.estimate_hansen(mol)
+    cas = properties.cas_of(Chem.MolToSmiles(mol))
+    deltas = properties.hansen_parameters_mpa05(cas)[0] if cas else None
+    if deltas is None:
+        return estimate, False
+    volume = properties.molar_volume_cm3_per_mol(cas, Descriptors.MolWt(mol))[0]
+    if volume is None:
+        volume = estimate.molar_volume_cm3_per_mol
+    return hansen.HansenEstimate(*deltas, volume, 1.0 if math.isfinite(volume) else 0.0), True
 
 
 def polymer_ring(unit: Chem.Mol) -> tuple[Chem.Mol, int, tuple[int, ...]]:
@@ -175,8 +195,8 @@ def polymer_descriptors(smiles: str) -> np.ndarray:
 def solvent_descriptors(smiles: str) -> np.ndarray:
     """Descriptors of a solvent molecule, in ``SOLVENT_DESCRIPTOR_NAMES`` order [float64]."""
     mol = parse_solvent(smiles)
-    estimate = hansen.estimate_hansen(mol)
-    values = _intensive(mol, estimate, 1)
+    estimate, measured = solvent_hansen(smiles)
+    values = _intensive(mol, estimate, 1, measured)
     n_heavy = mol.GetNumHeavyAtoms()
     volume = estimate.molar_volume_cm3_per_mol
     if not (estimate.coverage >= 1.0 and math.isfinite(volume)):

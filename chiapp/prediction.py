@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from chiapp import domain
+from chiapp import domain, properties
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError, InputError
 from chiapp.model import ChiModel
@@ -27,8 +27,14 @@ _BATCH_CHUNK = 2048
 
 @lru_cache(maxsize=1)
 def load_model() -> ChiModel:
-    """The shipped ensemble, loaded and verified once per process."""
-    return ChiModel.load()
+    """The shipped ensemble, loaded and verified once per process.
+
+    Also loads the ``chemicals`` identifier database (a few seconds, once) that solvent
+    descriptors look measured properties up in, so the first new solvent is not slow.
+    """
+    model = ChiModel.load()
+    properties.cas_of("O")
+    return model
 
 
 def check_temperatures_k(temperature_k) -> np.ndarray:

@@ -1,0 +1,116 @@
+"""Speed and accuracy of the χ model: ``python -m benchmarks.model`` (add ``--speed-only`` to skip CV).
+
+Accuracy re-runs the cross-validation of ``training/`` with the shipped configuration (about ten
+minutes on 2 cores), with the baselines on the same folds. Speed is measured on the shipped model
+after warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.table import median_seconds, print_table
+from chiapp import descriptors
+from chiapp.prediction import load_model, predict_batch, predict_chi
+from training.data import load_training_data
+
+
+def speed_rows(data) -> list:
+    model = load_model()
+    polymers = data.experimental.drop_duplicates("polymer_key")["polymer"].tolist()
+    featurize = descriptors.polymer_descriptors.__wrapped__  # uncached: a polymer never seen before
+    featurize(polymers[0])
+    worst = max((median_seconds(lambda p=p: featurize(p), repeats=3, warmup=0), p) for p in polymers)
+    pair_seconds = median_seconds(lambda: predict_chi("*CC(*)c1ccccc1", "Cc1ccccc1", np.linspace(280, 420, 50)),
+                                  repeats=50, warmup=3)
+    pairs = data.experimental[["polymer", "solvent"]].sample(10_000, replace=True, random_state=0)
+    pairs = pairs.assign(temperature_k=np.random.default_rng(0).uniform(280, 450, len(pairs)))
+    predict_batch(pairs, model=model)  # features now cached
+    batch_seconds = median_seconds(lambda: predict_batch(pairs, model=model), repeats=3, warmup=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "pairs.csv"
+        pairs.to_csv(source, index=False)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "chiapp", "predict", "--input", str(source),
+                        "--output", str(Path(tmp) / "out.csv")], check=True, capture_output=True)
+        cli_seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return [
+        (f"featurize a new polymer, slowest of {len(polymers)} training polymers", f"{worst[0] * 1e3:.1f} ms",
+         "≤ 100 ms", worst[0] <= 0.1),
+        ("one pair at 50 temperatures, features cached", f"{pair_seconds * 1e3:.2f} ms", "≤ 5 ms",
+         pair_seconds <= 0.005),
+        ("10,000 pairs, features cached (predict_batch)", f"{batch_seconds:.2f} s", "≤ 1 s", batch_seconds <= 1.0),
+        ("CLI batch of 10,000 pairs from a cold start, wall time", f"{cli_seconds:.1f} s", "", None),
+        ("CLI batch of 10,000 pairs, peak memory (max RSS)", f"{peak_mb:.0f} MB", "≤ 1,500 MB", peak_mb <= 1500),
+    ]
+
+
+def accuracy_rows(data) -> list:
+    from sklearn.metrics import roc_auc_score
+
+    from training.baselines import chi_baselines, soluble_baselines
+    from training.evaluate import cross_validate, fold_metrics
+    from training.fit import Config
+    from training.train import build_hansen, calibrate, domain_study
+    from training.evaluate import leave_polymer_out_folds
+
+    config = Config()
+    hansen = build_hansen(data, config.seed)
+    rows = []
+    for protocol, label, target in (("pairs", "paper's 5 pair splits", (0.85, 0.15)),
+                                    ("polymers", "leave-polymer-out, 5 folds", (0.5, None))):
+        folds = cross_validate(data, hansen, config, protocol, log=lambda *a: None)
+        base = chi_baselines(data, protocol)
+        m = fold_metrics(folds.chi)
+        rows.append((f"{label}: model R² / MAE", f"{m['r2']:.3f} / {m['mae']:.3f}",
+                     f"R² ≥ {target[0]}" + (f", MAE ≤ {target[1]}" if target[1] else ""),
+                     m["r2"] >= target[0] and (target[1] is None or m["mae"] <= target[1])))
+        for name in ("constant", "gbm"):
+            b = fold_metrics(base, name)
+            rows.append((f"{label}: {name} baseline R² / MAE", f"{b['r2']:.3f} / {b['mae']:.3f}", "", None))
+        h = base.dropna(subset=["hansen"])
+        rows.append((f"{label}: Hansen-distance χ (no fit), {len(h)} of {len(base)} rows, R² / MAE",
+                     f"{1 - ((h.chi - h.hansen) ** 2).sum() / ((h.chi - h.chi.mean()) ** 2).sum():.3f} / "
+                     f"{(h.chi - h.hansen).abs().mean():.3f}", "", None))
+        if protocol == "polymers":
+            auc = roc_auc_score(folds.soluble["soluble"], folds.soluble["probability"])
+            rows.append(("PolySol labels, leave-polymer-out: ROC AUC", f"{auc:.3f}", "≥ 0.85", auc >= 0.85))
+            sb = soluble_baselines(data)
+            rows.append(("PolySol: gbm classifier ROC AUC", f"{roc_auc_score(sb.soluble, sb.gbm):.3f}", "", None))
+            hs = sb.dropna(subset=["hansen"])
+            rows.append((f"PolySol: Hansen distance (−Ra) ROC AUC, {len(hs)} of {len(sb)} rows",
+                         f"{roc_auc_score(hs.soluble, hs.hansen):.3f}", "", None))
+            scale, coverage = calibrate(folds.chi)
+            rows.append(("held-out |error| ≤ 2·chi_std (calibrated, cross-validated)", f"{coverage:.3f}",
+                         "0.85–0.95", 0.85 <= coverage <= 0.95))
+            dom = domain_study(data, folds.chi, leave_polymer_out_folds(data))
+            rows.append(("leave-polymer-out MAE in domain / out of domain",
+                         f"{dom['mae_in_domain']:.3f} / {dom['mae_out_of_domain']:.3f} "
+                         f"({dom['fraction_in_domain']:.0%} in)", "out clearly larger",
+                         dom["mae_out_of_domain"] > 1.3 * dom["mae_in_domain"]))
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.model")
+    parser.add_argument("--speed-only", action="store_true")
+    args = parser.parse_args(argv)
+    data = load_training_data()
+    rows = speed_rows(data)
+    if not args.speed_only:
+        rows += accuracy_rows(data)
+    print_table(rows, title="χ model: speed (2 cores, after warm-up) and cross-validated accuracy")
+
+
+if __name__ == "__main__":
+    main()
