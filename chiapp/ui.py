@@ -14,7 +14,6 @@ import io
 import re
 from contextlib import contextmanager
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -102,7 +101,10 @@ __all__ = [
 ]
 
 KELVIN = 273.15
-_VENDOR_3DMOL = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "3dmol" / "3Dmol-min.js"
+#: The vendored 3Dmol.js (assets/vendor/3dmol), served by Streamlit's static file serving from
+#: ./static, a link to assets/vendor. Relative, so that it resolves under server.baseUrlPath too;
+#: the 3D views are srcdoc iframes, which resolve URLs against the app page's address.
+VIEWER_SCRIPT_URL = "app/static/3dmol/3Dmol-min.js"
 
 #: Plotly's own toolbar: its camera button saves a PNG in the browser, offline.
 PLOTLY_CONFIG = {
@@ -236,6 +238,7 @@ def linear_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
 _MAX_3D_HEAVY_ATOMS = 80
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
 def _embedded_molblock(smiles: str) -> str | None:
     mol = _mol_for(smiles)
     if looks_like_polymer(smiles):
@@ -256,9 +259,16 @@ def _embedded_molblock(smiles: str) -> str | None:
     return Chem.MolToMolBlock(mol)
 
 
-@lru_cache(maxsize=1)
-def _3dmol_js() -> str:
-    return _VENDOR_3DMOL.read_text(encoding="utf-8")
+#: Antialiasing costs ~0.4 s per view on a software renderer (headless Chromium, no GPU) and nothing
+#: on a GPU: switch it on only when WebGL runs on real hardware.
+_SMOOTH_IF_GPU = (
+    "var _chiappSmooth = (function () { try {"
+    " var gl = document.createElement('canvas').getContext('webgl');"
+    " var info = gl.getExtension('WEBGL_debug_renderer_info');"
+    " var hardware = !/SwiftShader|llvmpipe|software/i.test(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));"
+    " gl.getExtension('WEBGL_lose_context').loseContext(); return hardware;"
+    " } catch (e) { return false; } })();"
+)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -278,16 +288,19 @@ def structure_3d_html(smiles: tuple[str, ...], titles: tuple[str, ...], height: 
     view.setStyle({"stick": {"radius": 0.14}, "sphere": {"scale": 0.22}})
     view.setBackgroundColor("white")
     view.zoomTo()
-    view.zoom(0.85)
+    view.zoom(0.75)
     body = view.write_html()  # py3Dmol writes the viewer script; its CDN loader is bypassed below
     body = re.sub(r'id="3dmolviewer_\d+"', 'id="3dmolviewer_chiapp"', body)
     body = re.sub(r"_(\d{8,})", "_chiapp", body)  # stable ids: the same molecules, the same HTML
+    body = body.replace('{backgroundColor:"white"}', '{backgroundColor:"white",antialias:_chiappSmooth}')
     labels = "".join(
         f'<div style="flex:1;text-align:center">{html.escape(t)}</div>' for t in titles)
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<script>{_3dmol_js()}</script>"
-        "<script>var $3Dmolpromise = Promise.resolve();</script></head>"
+        f"<script src='{VIEWER_SCRIPT_URL}'></script>"
+        "<script>var $3Dmolpromise = window.$3Dmol ? Promise.resolve()"
+        " : Promise.reject(new Error('3Dmol.js did not load'));"
+        f"{_SMOOTH_IF_GPU}</script></head>"
         "<body style='margin:0;font:13px sans-serif;color:#1d2a33'>"
         f"<div style='display:flex'>{labels}</div>{body}</body></html>"
     )
@@ -538,16 +551,19 @@ def domain_notice(result) -> None:
 
 
 def coefficient_metrics(result, chi_critical: float) -> None:
-    """a, b, c of χ(T) = a + b/T + c/T², the soluble probability and χ at the range's middle."""
+    """χ, σ and the verdict at the middle of the range, the soluble probability, then a, b, c."""
     middle = len(result.temperatures_k) // 2
-    columns = st.columns(5)
-    columns[0].metric("Soluble probability", f"{result.soluble_probability:.0%}")
-    columns[1].metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C",
-                      f"{result.chi[middle]:.3f} ± {result.chi_std[middle]:.3f}",
-                      delta=f"{result.chi[middle] - chi_critical:+.3f} vs χc", delta_color="inverse")
-    columns[2].metric("a [-]", f"{result.a:.3f}")
-    columns[3].metric("b [K]", f"{result.b_k:.1f}")
-    columns[4].metric("c [K²]", f"{result.c_k2:.3g}")
+    first, second, third = st.columns(3)
+    first.metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C", f"{result.chi[middle]:.3f}",
+                 delta=f"{result.chi[middle] - chi_critical:+.3f} vs χc", delta_color="inverse",
+                 help="Negative (green): below the critical χ, the pair mixes at every concentration.")
+    second.metric("σ (ensemble spread)", f"{result.chi_std[middle]:.3f}")
+    third.metric("Soluble probability", f"{result.soluble_probability:.0%}",
+                 help="The model's classifier head, trained on solvent / non-solvent observations.")
+    first, second, third = st.columns(3)
+    first.metric("a [-]", f"{result.a:.3f}", help="χ(T) = a + b/T + c/T²")
+    second.metric("b [K]", f"{result.b_k:.1f}")
+    third.metric("c [K²]", f"{result.c_k2:.3g}")
 
 
 def curve_table(result) -> pd.DataFrame:
@@ -771,7 +787,7 @@ def solvent_filters() -> dict:
     """Boiling point window, minimum flash point, CHEM21 classes to leave out, in-domain only.
 
     Shared by the ranking and the separation pages (same keys: the filters follow the user)."""
-    with st.expander("Solvent filters", expanded=True):
+    with st.expander("Solvent filters (boiling point, flash point, CHEM21 class, domain)"):
         left, middle = st.columns(2)
         boiling = left.slider("Boiling point window [°C]", min_value=BOILING_POINT_SPAN_C[0],
                               max_value=BOILING_POINT_SPAN_C[1], step=5.0, format="%.0f", key="filter_boiling_point_c",

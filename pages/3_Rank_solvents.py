@@ -6,8 +6,11 @@ from chiapp import ui
 
 st.title("Rank solvents for a polymer")
 
-polymer_text = ui.molecule_input("polymer", ui.polymer_names())
-temperature_c = ui.temperature_input("rank_temperature_c")
+left, right = st.columns(2)
+with left:
+    polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+with right:
+    temperature_c = ui.temperature_input("rank_temperature_c")
 filters = ui.solvent_filters()
 
 with ui.user_errors():

@@ -1,0 +1,105 @@
+"""How fast the app answers in a real browser: ``python -m benchmarks.app``.
+
+Starts ``streamlit run app.py`` on 127.0.0.1, drives Debian's Chromium with Playwright and prints
+one table: cold start to the first χ plot, warm re-renders after a temperature or a solvent change,
+and ranking the whole solvent library. Each warm figure is the median of several changes.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from benchmarks.table import print_table
+from tests.browser.live_server import chromium, live_server
+
+CHART = "[data-testid='stPlotlyChart'] .main-svg"
+MIDDLE_METRIC = "[data-testid='stMetric']:has-text('χ at')"
+SOLVENTS = ("acetone", "cyclohexane", "chloroform", "ethyl acetate", "tetrahydrofuran", "p-xylene", "benzene")
+
+
+def _idle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script run is over (Streamlit shows its status widget while running)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]') &&"
+        " !document.querySelector('[data-stale=true]')", timeout=timeout_ms)
+
+
+def _rerender(page, action, changed_js: str, arg) -> float:
+    """Seconds from an input change to the page showing the new result."""
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(changed_js, arg=arg, timeout=30_000)
+    _idle(page)
+    return time.perf_counter() - start
+
+
+def _metric_label(page) -> str:
+    return page.locator(MIDDLE_METRIC).first.locator("[data-testid='stMetricLabel']").inner_text()
+
+
+def _caption_has(page) -> str:
+    return ("(name) => [...document.querySelectorAll('[data-testid=stImageCaption]')]"
+            ".some(e => e.textContent.startsWith(name + ':'))")
+
+
+def main() -> None:
+    rows = []
+    with live_server() as server, chromium() as (page, _requests):
+        page.goto(server.url)
+        page.wait_for_selector(CHART, timeout=60_000)
+        cold = time.perf_counter() - server.launched_at
+        _idle(page)
+        rows.append(("cold: `streamlit run` to the first χ plot", f"{cold:.2f} s", "≤ 8 s", cold <= 8.0))
+
+        slider = page.locator("[data-testid='stSlider'] input[type='range']").first
+        temperature_times = []
+        for key in ["ArrowRight", "ArrowLeft"] * 4:
+            before = _metric_label(page)
+            slider.focus()
+            temperature_times.append(_rerender(
+                page, lambda k=key: page.keyboard.press(k),
+                "(before) => { const m = [...document.querySelectorAll('[data-testid=stMetricLabel]')]"
+                ".find(e => e.textContent.startsWith('χ at')); return m && m.textContent !== before; }", before))
+        warm_t = statistics.median(temperature_times[1:])
+        rows.append(("warm: temperature change to new plot (median)", f"{warm_t * 1000:.0f} ms", "≤ 500 ms",
+                     warm_t <= 0.5))
+
+        solvent_times = []
+        box = page.get_by_role("combobox", name="Solvent")
+        for name in SOLVENTS:
+            box.click()
+            box.fill(name)
+            option = page.get_by_role("option", name=name, exact=True)
+            solvent_times.append(_rerender(page, option.click, _caption_has(page), name))
+        warm_s = statistics.median(solvent_times[1:])
+        rows.append(("warm: solvent change to new plot and structures (median)", f"{warm_s * 1000:.0f} ms",
+                     "≤ 500 ms", warm_s <= 0.5))
+
+        start = time.perf_counter()
+        page.get_by_role("link", name="Rank solvents").click()
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+        page.wait_for_selector(CHART, timeout=60_000)
+        _idle(page)
+        rank_cold = time.perf_counter() - start
+        rows.append(("ranking the whole library, first time", f"{rank_cold:.2f} s", "≤ 2 s", rank_cold <= 2.0))
+
+        rank_times = []
+        slider = page.locator("[data-testid='stSlider'] input[type='range']").first
+        for key in ["ArrowRight", "ArrowLeft"] * 2:
+            before = page.locator("[data-testid='stMarkdownContainer']:has-text('solvents ranked')").first.inner_text()
+            slider.focus()
+            start = time.perf_counter()
+            page.keyboard.press(key)
+            page.wait_for_function("() => !!document.querySelector('[data-stale=true], [data-testid=stStatusWidget]')",
+                                   timeout=5_000)
+            _idle(page)
+            rank_times.append(time.perf_counter() - start)
+        rank_warm = statistics.median(rank_times)
+        rows.append(("ranking the whole library, new temperature (median)", f"{rank_warm:.2f} s", "≤ 2 s",
+                     rank_warm <= 2.0))
+    print_table(rows, title="App in Chromium (streamlit run, 127.0.0.1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""One live ``streamlit run app.py`` driven by Chromium: a pair in, the χ plot and the 3D view
+out, the ranking page, a screenshot, and not one request leaving 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+from tests.browser.live_server import CHROMIUM, chromium, is_local, live_server  # noqa: E402
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+ARTIFACTS = Path(os.environ.get("CHIAPP_ARTIFACTS", tempfile.gettempdir())) / "chiapp-browser"
+CHART = "[data-testid='stPlotlyChart'] .main-svg"
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a searchable select box by typing it, as a user does."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def chart_text(page) -> str:
+    return page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+
+
+def test_live_app_predicts_draws_ranks_and_stays_offline():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with live_server() as server, chromium() as (page, requests):
+        page.goto(server.url)
+        page.wait_for_selector(CHART, timeout=60_000)
+
+        choose(page, "Polymer", "poly(methyl methacrylate)")
+        choose(page, "Solvent", "acetone")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stImageCaption]')]"
+            ".some(e => e.textContent.startsWith('acetone:'))", timeout=30_000)
+        page.wait_for_selector(CHART, timeout=30_000)
+        page.locator("[data-testid='stMetricValue']").first.wait_for()
+
+        viewer = page.frame_locator("[data-testid='stIFrame']").first
+        viewer.locator("canvas").first.wait_for(state="attached", timeout=30_000)
+        assert viewer.locator("canvas").count() >= 1
+
+        page.screenshot(path=str(ARTIFACTS / "predict.png"), full_page=True)
+
+        page.get_by_role("link", name="Rank solvents").click()
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+        page.wait_for_selector(CHART, timeout=30_000)
+        kept = page.get_by_role("combobox", name="Polymer").input_value()
+        page.screenshot(path=str(ARTIFACTS / "rank.png"), full_page=True)
+
+        errors = page.locator("[data-testid='stException']").count()
+        outside = sorted({u for u in requests if not is_local(u)})
+    assert errors == 0
+    assert "poly(methyl methacrylate)" in kept, "the polymer chosen on one page is kept on the next"
+    assert requests, "the page made requests to its own server"
+    assert outside == [], f"requests left the machine: {outside}"
