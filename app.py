@@ -32,3 +32,4 @@ with st.sidebar:
         "for the temperatures and concentrations at which a solution stays clear.")
 
 navigation.run()
+ui.warm_up()

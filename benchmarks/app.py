@@ -3,12 +3,17 @@
 Starts ``streamlit run app.py`` on 127.0.0.1, drives Debian's Chromium with Playwright and prints
 one table: cold start to the first χ plot, warm re-renders after a temperature or a solvent change,
 and ranking the whole solvent library. Each warm figure is the median of several changes.
+
+``--screenshot docs/screenshot.png`` also saves the main page as it first renders (the README's
+picture), reduced to a 256-colour PNG.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
+from pathlib import Path
 
 from benchmarks.table import print_table
 from tests.browser.live_server import chromium, live_server
@@ -43,7 +48,22 @@ def _caption_has(page) -> str:
             ".some(e => e.textContent.startsWith(name + ':'))")
 
 
-def main() -> None:
+def save_screenshot(page, path: Path) -> None:
+    """The page as a 256-colour PNG (a UI has few colours; this keeps the file small)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(page.screenshot(full_page=False))).convert("RGB")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    print(f"saved {path} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshot", type=Path, help="save the main page to this PNG file")
+    args = parser.parse_args(argv)
     rows = []
     with live_server() as server, chromium() as (page, _requests):
         page.goto(server.url)
@@ -51,6 +71,10 @@ def main() -> None:
         cold = time.perf_counter() - server.launched_at
         _idle(page)
         rows.append(("cold: `streamlit run` to the first χ plot", f"{cold:.2f} s", "≤ 8 s", cold <= 8.0))
+        if args.screenshot:
+            page.frame_locator("[data-testid='stIFrame']").first.locator("canvas").first.wait_for(state="attached")
+            page.wait_for_timeout(500)
+            save_screenshot(page, args.screenshot)
 
         slider = page.locator("[data-testid='stSlider'] input[type='range']").first
         temperature_times = []

@@ -12,13 +12,13 @@ import csv
 import html
 import io
 import re
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import py3Dmol
 import streamlit as st
 from rdkit import Chem
 from rdkit.Chem import AllChem, rdDistGeom
@@ -115,7 +115,7 @@ PLOTLY_CONFIG = {
 
 # ---------------------------------------------------------------------------------------------
 # Session: every input a user chooses lives under one of these keys, so it survives page switches
-# (widgets are created with ``persist_state="session"`` and no ``value=``: the key is the truth).
+# (widgets are created with a key and no ``value=``: the key is the truth; see init_session).
 # ---------------------------------------------------------------------------------------------
 #: The boiling-point slider's whole span [°C]; the whole span means "no boiling-point filter".
 BOILING_POINT_SPAN_C = (-50.0, 350.0)
@@ -160,10 +160,15 @@ def page_icon():
 
 
 def init_session() -> None:
-    """Put every default input into session state once per session (the entry script calls it)."""
+    """Every run, before any page: defaults for new sessions, and each input written back to itself.
+
+    Writing a value back through the Session State API makes it the value of the widget that the
+    next page creates under the same key. Without it a widget of the same key on another page
+    may start from its default (seen in Streamlit 1.67 on a page switch before any interaction),
+    even with ``persist_state="session"``.
+    """
     for key, value in DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = value
+        st.session_state[key] = st.session_state[key] if key in st.session_state else value
 
 
 @contextmanager
@@ -272,29 +277,25 @@ _SMOOTH_IF_GPU = (
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def structure_3d_html(smiles: tuple[str, ...], titles: tuple[str, ...], height: int = 260) -> str | None:
-    """One page of 3D ball-and-stick views side by side, 3Dmol.js inlined; None if none embeds.
+def structure_3d_html(smiles: str, title: str, height: int = 240) -> str | None:
+    """A 3D ball-and-stick view of one molecule as an HTML page; None if no conformer embeds.
 
-    A polymer is shown as a short linear oligomer (up to a trimer) capped with H.
+    A polymer is shown as a short linear oligomer (up to a trimer) capped with H. The page loads
+    the vendored 3Dmol.js from the app's own server; py3Dmol writes the viewer script.
     """
-    blocks = [_embedded_molblock(s) for s in smiles]
-    if not any(blocks):
+    import py3Dmol  # imports IPython (~0.7 s): only when a 3D view is first drawn
+
+    block = _embedded_molblock(smiles)
+    if block is None:
         return None
-    n_views = len(blocks)
-    view = py3Dmol.view(width="100%", height=f"{height}px", viewergrid=(1, n_views), linked=False, js="")
-    for col, block in enumerate(blocks):
-        if block:
-            view.addModel(block, "sdf", viewer=(0, col))
+    view = py3Dmol.view(width="100%", height=f"{height}px", js="")
+    view.addModel(block, "sdf")
     view.setStyle({"stick": {"radius": 0.14}, "sphere": {"scale": 0.22}})
-    view.setBackgroundColor("white")
     view.zoomTo()
-    view.zoom(0.75)
-    body = view.write_html()  # py3Dmol writes the viewer script; its CDN loader is bypassed below
-    body = re.sub(r'id="3dmolviewer_\d+"', 'id="3dmolviewer_chiapp"', body)
-    body = re.sub(r"_(\d{8,})", "_chiapp", body)  # stable ids: the same molecules, the same HTML
+    view.zoom(0.8)
+    body = view.write_html()  # its CDN loader is bypassed: $3Dmolpromise is set in the head
+    body = re.sub(r"_(\d{8,})", "_chiapp", body)  # stable ids: the same molecule, the same HTML
     body = body.replace('{backgroundColor:"white"}', '{backgroundColor:"white",antialias:_chiappSmooth}')
-    labels = "".join(
-        f'<div style="flex:1;text-align:center">{html.escape(t)}</div>' for t in titles)
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<script src='{VIEWER_SCRIPT_URL}'></script>"
@@ -302,15 +303,15 @@ def structure_3d_html(smiles: tuple[str, ...], titles: tuple[str, ...], height: 
         " : Promise.reject(new Error('3Dmol.js did not load'));"
         f"{_SMOOTH_IF_GPU}</script></head>"
         "<body style='margin:0;font:13px sans-serif;color:#1d2a33'>"
-        f"<div style='display:flex'>{labels}</div>{body}</body></html>"
+        f"<div style='text-align:center'>{html.escape(title)}</div>{body}</body></html>"
     )
 
 
-def show_3d(smiles: tuple[str, ...], titles: tuple[str, ...], height: int = 260) -> None:
+def show_3d(smiles: str, title: str, height: int = 240) -> None:
     """Draw ``structure_3d_html`` in an iframe, or say why there is no 3D view."""
-    page = structure_3d_html(smiles, titles, height)
+    page = structure_3d_html(smiles, title, height)
     if page is None:
-        st.caption("No 3D conformer could be generated in time for these molecules.")
+        st.caption(f"No 3D conformer of {title} could be generated in time.")
     else:
         st.iframe(page, height=height + 24)
 
@@ -455,6 +456,21 @@ def model():
     return prediction.load_model()
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server, after the first page is drawn: compute the solvent library's features in the
+    background, so that the first ranking or separation does not wait for them (~1.4 s)."""
+    def work() -> None:
+        try:
+            ranking.rank_solvents(str(DEFAULTS["polymer_smiles"]), kelvin(25.0))
+        except ChiAppError:
+            pass  # the pages will show the same error with its message
+
+    thread = threading.Thread(target=work, name="chiapp-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 @st.cache_data(show_spinner=False)
 def polymer_names() -> list[str]:
     return list(library.polymer_names())
@@ -515,16 +531,16 @@ def chain_length_input(key: str = "chain_length") -> float:
 # ---------------------------------------------------------------------------------------------
 def show_structures(polymer, solvent) -> None:
     """2D structures side by side and, when switched on, a 3D view of both."""
-    left, right = st.columns(2)
-    for column, molecule in ((left, polymer), (right, solvent)):
+    show_3d_views = st.toggle("3D views", key="show_3d", persist_state=PERSIST,
+                              help="Polymer as a short H-capped oligomer; drag to rotate, scroll to zoom.")
+    for column, molecule in zip(st.columns(2), (polymer, solvent)):
         with column:
             st.image(structure_svg(molecule.smiles), caption=f"{display_name(molecule)}: `{molecule.smiles}`",
                      width="stretch")
-    if st.toggle("3D views", key="show_3d", persist_state=PERSIST,
-                 help="Polymer as a short H-capped oligomer; drag to rotate."):
-        with st.spinner("Building 3D conformers..."):
-            show_3d((polymer.smiles, solvent.smiles),
-                    (f"{display_name(polymer)} (oligomer)", display_name(solvent)))
+            if show_3d_views:
+                with st.spinner("Building a 3D conformer..."):
+                    oligomer = " (oligomer)" if molecule.role == "polymer" else ""
+                    show_3d(molecule.smiles, f"{display_name(molecule)}{oligomer}")
 
 
 def _names(items) -> str:
@@ -545,9 +561,10 @@ def domain_notice(result) -> None:
         st.success(f"In the model's domain (similarity {result.similarity:.2f}). {nearest}",
                    icon=":material/check_circle:")
     else:
-        st.warning(f"Out of the model's domain (similarity {result.similarity:.2f}): this pair is "
-                   f"unlike the training data; treat χ as a rough guess. {nearest}",
-                   icon=":material/warning:")
+        reasons = " ".join(f"{note[:1].upper()}{note[1:]}." if not note.endswith(".") else note
+                           for note in result.domain_notes)
+        st.warning(f"Out of the model's domain (similarity {result.similarity:.2f}): treat χ as a rough "
+                   f"guess. {reasons} {nearest}", icon=":material/warning:")
 
 
 def coefficient_metrics(result, chi_critical: float) -> None:
@@ -611,6 +628,9 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
         figure.add_trace(go.Scatter(
             x=[user_point[0]], y=[user_point[1]], mode="markers", name="your mixture",
             marker=dict(symbol="star", size=16, color="#f1c40f", line=dict(color="#1d2a33", width=1))))
+    if band.central.curves["phi_binodal_lean"].isna().all():
+        figure.add_annotation(text="one phase at every φ and T shown (no binodal)", x=0.5, y=0.5,
+                              xref="paper", yref="paper", showarrow=False, font=dict(size=16, color=_LINE))
     figure.update_xaxes(range=[0, 1])
     figure.update_yaxes(range=[float(celsius(critical.t_min_k)), float(celsius(critical.t_max_k))])
     figure = _layout(figure, "Polymer volume fraction φ [-]", "Temperature [°C]", height=480)

@@ -17,10 +17,8 @@ with right:
 with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
 structures, results = st.columns([1, 2])
-with structures:
-    ui.show_structures(polymer, solvent)
 
-with results, ui.user_errors():
+with results, ui.user_errors():  # the result first: the 3D conformers can take a moment
     with st.spinner("Predicting χ(T)..."):
         prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
     chi_critical = ui.critical_chi(chain_length)
@@ -32,3 +30,6 @@ with results, ui.user_errors():
     ui.domain_notice(prediction)
     st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
                        file_name="chi_curve.csv", mime="text/csv", key="download_curve")
+
+with structures:
+    ui.show_structures(polymer, solvent)

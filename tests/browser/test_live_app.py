@@ -52,6 +52,10 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
 
         page.screenshot(path=str(ARTIFACTS / "predict.png"), full_page=True)
 
+        page.get_by_role("link", name="Phase diagram").click()
+        page.wait_for_selector(CHART, timeout=60_000)
+        assert page.get_by_role("combobox", name="Solvent").input_value() == "acetone"
+
         page.get_by_role("link", name="Rank solvents").click()
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
         page.wait_for_selector(CHART, timeout=30_000)
