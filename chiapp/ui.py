@@ -438,7 +438,7 @@ def chi_curves_figure(curves: dict[str, object], criticals: dict[str, float], hi
                 x=[temperatures_c[0], temperatures_c[-1]], y=[criticals[name]] * 2, mode="lines",
                 line=dict(color=color, dash="dot", width=1.5), name=f"χc {name}", legendgroup=name,
                 showlegend=False, hovertemplate=f"χc {html.escape(name)} = %{{y:.3f}}<extra></extra>"))
-    return _layout(figure, "Temperature [°C]", "χ [-] (dotted: each polymer's χc; below it, it dissolves)")
+    return _layout(figure, "Temperature [°C]", "χ [-]")
 
 
 def plotly_config(file_name: str) -> dict:
@@ -984,7 +984,21 @@ def training_table(manifest: dict) -> pd.DataFrame:
 def benchmark_table(manifest: dict) -> pd.DataFrame | None:
     """The cross-validation figures of the manifest ('metrics'), one row per kind of split."""
     table = manifest_table(manifest, "metrics")
-    return None if table is None else table.rename(columns={"item": "evaluation"})
+    if table is None:
+        return None
+    names = {"item": "evaluation", "r2": "R² (mean over folds)", "mae": "MAE of χ (mean over folds)",
+             "r2_pooled": "R² (pooled)", "value": "value"}
+    table = table.rename(columns=names)
+    table["evaluation"] = table["evaluation"].str.replace("_", " ")
+    return table
+
+
+def domain_study_table(manifest: dict) -> pd.DataFrame | None:
+    """How the in-domain thresholds were chosen and the errors inside and outside, if recorded."""
+    table = manifest_table(manifest, "domain_study")
+    if table is not None:
+        table["item"] = table["item"].str.replace("_", " ")
+    return table
 
 
 def domain_table(manifest: dict) -> pd.DataFrame:

@@ -32,6 +32,8 @@ if not result.table.empty:
         curves, criticals = ui.solvent_against_polymers(solvent, (result.target, *result.others), range_c)
     st.plotly_chart(ui.chi_curves_figure(curves, criticals, highlight=ui.display_name(result.target)),
                     config=ui.plotly_config("selective_dissolution"), key="selection_plot")
+    st.caption("Dotted lines: each plastic's critical χ in this solvent. A plastic dissolves where its "
+               "curve lies below its own dotted line; bands are ± σ.")
 
 if not result.antisolvents.empty:
     with st.expander(f"{len(result.antisolvents)} antisolvents to precipitate the target afterwards"):

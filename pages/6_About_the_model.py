@@ -36,6 +36,10 @@ if benchmark is None:
     st.info("This model's manifest holds no cross-validation figures (it was fitted without them).")
 else:
     st.dataframe(benchmark, hide_index=True, key="manifest_benchmark")
+study = ui.domain_study_table(manifest)
+if study is not None:
+    st.caption("Held-out error inside and outside the model's domain (leave-polymer-out folds):")
+    st.dataframe(study, hide_index=True, key="manifest_domain_study")
 
 st.header("Architecture and domain")
 st.dataframe(ui.manifest_table(manifest, "architecture"), hide_index=True, key="manifest_architecture")
