@@ -648,9 +648,9 @@ def _segments(curves: pd.DataFrame) -> list[pd.DataFrame]:
 # Batch: the uploaded CSV, checked as a whole here; bad rows are the core's business.
 # ---------------------------------------------------------------------------------------------
 BATCH_COLUMNS = {
-    "polymer": "library name or repeat-unit SMILES with two '*' ends, e.g. polystyrene or *CC(*)c1ccccc1",
-    "solvent": "library name or SMILES, e.g. toluene or Cc1ccccc1",
-    "temperature_k": "temperature [K]; or give a column temperature_c [°C] instead",
+    "polymer": "library name or repeat-unit SMILES with two `*` ends, e.g. `polystyrene` or `*CC(*)c1ccccc1`",
+    "solvent": "library name or SMILES, e.g. `toluene` or `Cc1ccccc1`",
+    "temperature_k": "temperature [K]; or give a column `temperature_c` [°C] instead",
 }
 MAX_BATCH_ROWS = 20_000
 
