@@ -343,12 +343,12 @@ def molecule_input(role: str, names: list[str], label: str | None = None) -> str
     """Name, SMILES or drawing of a polymer or a solvent; returns the text to resolve."""
     label = label or role.capitalize()
     mode = st.radio(f"{label} given as", _MODES, key=f"{role}_mode", horizontal=True,
-                    persist_state=PERSIST)
+                    persist_state=PERSIST, on_change=_carry_over, args=(role,))
     if mode == "SMILES":
         example = "*CC(*)c1ccccc1 (polystyrene)" if role == "polymer" else "Cc1ccccc1 (toluene)"
-        return st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
+        return _remember(role, st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
                              help=f"For example {example}." + (
-                                 " A polymer is its repeat unit with two '*' ends." if role == "polymer" else ""))
+                                 " A polymer is its repeat unit with two '*' ends." if role == "polymer" else "")))
     if mode == "Draw":
         from streamlit_jsme import st_jsme  # the editor loads only when asked for
 
@@ -359,10 +359,26 @@ def molecule_input(role: str, names: list[str], label: str | None = None) -> str
                         key=f"{role}_jsme")
         if drawn:
             st.session_state[f"{role}_smiles"] = drawn_to_smiles(drawn)
-        return st.session_state.get(f"{role}_smiles", "")
+        return _remember(role, st.session_state.get(f"{role}_smiles", ""))
     _keep_choice(f"{role}_name", names)
-    return st.selectbox(label, names, key=f"{role}_name", persist_state=PERSIST,
-                        help="Type to search the library.")
+    return _remember(role, st.selectbox(label, names, key=f"{role}_name", persist_state=PERSIST,
+                                        help="Type to search the library."))
+
+
+def _remember(role: str, text: str) -> str:
+    st.session_state[f"_{role}_shown"] = text
+    return text
+
+
+def _carry_over(role: str) -> None:
+    """On a switch between name, SMILES and drawing, start from the molecule shown until now."""
+    try:
+        molecule = resolve(role, st.session_state.get(f"_{role}_shown", ""))
+    except ChiAppError:
+        return
+    st.session_state[f"{role}_smiles"] = molecule.smiles
+    if molecule.name:
+        st.session_state[f"{role}_name"] = molecule.name
 
 
 def temperature_range_input(key: str = "temperature_range_c") -> tuple[float, float]:

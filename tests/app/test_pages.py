@@ -87,6 +87,16 @@ def test_predict_temperature_range_changes_the_curve():
     assert next(m.label for m in at.metric if m.label.startswith("χ at")) == "χ at 50 °C" != before
 
 
+def test_switching_to_smiles_starts_from_the_chosen_name():
+    at = open_page()
+    at.selectbox(key="polymer_name").set_value("poly(methyl methacrylate)").run()
+    before = metric(at, "a [-]")
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    assert_clean(at)
+    assert at.text_input(key="polymer_smiles").value == "*CC(*)(C)C(=O)OC"
+    assert metric(at, "a [-]") == before
+
+
 def test_predict_draw_mode_keeps_the_last_structure():
     at = open_page()
     at.radio(key="polymer_mode").set_value("SMILES").run()

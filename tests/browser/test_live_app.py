@@ -52,6 +52,19 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
 
         page.screenshot(path=str(ARTIFACTS / "predict.png"), full_page=True)
 
+        # The offline molecule editor: it starts from the chosen repeat unit ('*' ends as R atoms),
+        # and Apply hands the structure back unchanged.
+        page.get_by_role("radiogroup", name="Polymer given as").get_by_text("Draw").click()
+        page.locator("#jsme_apply_btn").first.wait_for(timeout=30_000)
+        page.wait_for_function("() => !!window.JSApplet && !!document.querySelector('[id^=jsme_inner_] *')",
+                               timeout=30_000)
+        page.locator("#jsme_apply_btn").first.click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stImageCaption]')]"
+            ".some(e => e.textContent.startsWith('poly(methyl methacrylate):'))", timeout=30_000)
+        page.get_by_role("radiogroup", name="Polymer given as").get_by_text("Name").click()
+        page.wait_for_selector(CHART, timeout=30_000)
+
         page.get_by_role("link", name="Phase diagram").click()
         page.wait_for_selector(CHART, timeout=60_000)
         assert page.get_by_role("combobox", name="Solvent").input_value() == "acetone"
