@@ -21,6 +21,7 @@ navigation = st.navigation([
 ])
 
 with st.sidebar:
+    ui.offline_guard()
     st.markdown(
         "**What χ tells you.** The Flory-Huggins parameter χ measures how much a polymer and a "
         "solvent dislike each other. Below a critical value χc (about 0.5 for long chains) they "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import re
 import threading
 from contextlib import contextmanager
@@ -159,6 +160,27 @@ def page_icon():
     return icon
 
 
+#: streamlit-jsme loads its editor from a CDN when its bundled copy is not ready the moment its
+#: component starts (a race), unless a script whose src names ``jsme.nocache`` is in the page. This
+#: puts such a marker in the page once, as a script of an unknown type, which browsers never fetch.
+_OFFLINE_GUARD_JS = """
+export default function () {
+  if (document.querySelector('script[data-chiapp-offline]')) return;
+  const marker = document.createElement('script');
+  marker.type = 'text/x-chiapp-marker';
+  marker.dataset.chiappOffline = 'true';
+  marker.setAttribute('src', 'bundled/jsme.nocache.js');
+  document.head.appendChild(marker);
+}
+"""
+_offline_guard = st.components.v2.component("chiapp_offline_guard", js=_OFFLINE_GUARD_JS)
+
+
+def offline_guard() -> None:
+    """Mount the marker above on every page (the entry script calls it, before any editor)."""
+    _offline_guard(key="chiapp_offline_guard")
+
+
 def init_session() -> None:
     """Every run, before any page: defaults for new sessions, and each input written back to itself.
 
@@ -168,7 +190,7 @@ def init_session() -> None:
     even with ``persist_state="session"``.
     """
     for key, value in DEFAULTS.items():
-        st.session_state[key] = st.session_state[key] if key in st.session_state else value
+        st.session_state[key] = st.session_state.get(key, value)
 
 
 @contextmanager
@@ -407,8 +429,8 @@ _PALETTE = ("#1f6f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#
 
 def _layout(figure: go.Figure, x_title: str, y_title: str, height: int = 420) -> go.Figure:
     figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=x_title, yaxis_title=y_title,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0),
+        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title=x_title, yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
         hovermode="x unified", template="plotly_white")
     return figure
 
@@ -419,17 +441,17 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
     chi = np.asarray(prediction.chi)
     spread = band_sigmas * np.asarray(prediction.chi_std)
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=temperatures_c, y=chi + spread, mode="lines", line=dict(width=0),
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi + spread, mode="lines", line={"width": 0},
                                 hoverinfo="skip", showlegend=False))
-    figure.add_trace(go.Scatter(x=temperatures_c, y=chi - spread, mode="lines", line=dict(width=0),
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi - spread, mode="lines", line={"width": 0},
                                 fill="tonexty", fillcolor=_BAND, name=f"± {band_sigmas:g} σ (ensemble)",
                                 hoverinfo="skip"))
-    figure.add_trace(go.Scatter(x=temperatures_c, y=chi, mode="lines", line=dict(color=_LINE, width=3),
+    figure.add_trace(go.Scatter(x=temperatures_c, y=chi, mode="lines", line={"color": _LINE, "width": 3},
                                 name="predicted χ", hovertemplate="χ = %{y:.3f}<extra></extra>"))
     if chi_critical is not None:
         figure.add_trace(go.Scatter(
             x=[temperatures_c[0], temperatures_c[-1]], y=[chi_critical, chi_critical], mode="lines",
-            line=dict(color=_CRITICAL, dash="dash"), name=f"critical χc = {chi_critical:.3f}",
+            line={"color": _CRITICAL, "dash": "dash"}, name=f"critical χc = {chi_critical:.3f}",
             hovertemplate="χc = %{y:.3f}<extra></extra>"))
     return _layout(figure, "Temperature [°C]", "χ [-]")
 
@@ -443,16 +465,16 @@ def chi_curves_figure(curves: dict[str, object], criticals: dict[str, float], hi
         chi, std = np.asarray(result.chi), np.asarray(result.chi_std)
         figure.add_trace(go.Scatter(
             x=np.concatenate([temperatures_c, temperatures_c[::-1]]),
-            y=np.concatenate([chi + std, (chi - std)[::-1]]), fill="toself", line=dict(width=0),
+            y=np.concatenate([chi + std, (chi - std)[::-1]]), fill="toself", line={"width": 0},
             fillcolor=color, opacity=0.15, hoverinfo="skip", showlegend=False, legendgroup=name))
         figure.add_trace(go.Scatter(
             x=temperatures_c, y=chi, mode="lines", name=name, legendgroup=name,
-            line=dict(color=color, width=4 if name == highlight else 2),
+            line={"color": color, "width": 4 if name == highlight else 2},
             hovertemplate=f"{html.escape(name)}: χ = %{{y:.3f}}<extra></extra>"))
         if name in criticals:
             figure.add_trace(go.Scatter(
                 x=[temperatures_c[0], temperatures_c[-1]], y=[criticals[name]] * 2, mode="lines",
-                line=dict(color=color, dash="dot", width=1.5), name=f"χc {name}", legendgroup=name,
+                line={"color": color, "dash": "dot", "width": 1.5}, name=f"χc {name}", legendgroup=name,
                 showlegend=False, hovertemplate=f"χc {html.escape(name)} = %{{y:.3f}}<extra></extra>"))
     return _layout(figure, "Temperature [°C]", "χ [-]")
 
@@ -629,7 +651,7 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
                 y = np.concatenate([segment["temperature_c"].to_numpy(),
                                     segment["temperature_c"].to_numpy()[::-1]])
                 figure.add_trace(go.Scatter(
-                    x=x, y=y, mode="lines", line=dict(color=color, width=width, dash=dash),
+                    x=x, y=y, mode="lines", line={"color": color, "width": width, "dash": dash},
                     name=f"{kind}, {label}", legendgroup=f"{kind}{label}",
                     showlegend=i == 0,
                     hovertemplate="φ = %{x:.3g}, T = %{y:.1f} °C<extra>" + f"{kind}, {label}</extra>"))
@@ -638,15 +660,15 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
         figure.add_trace(go.Scatter(
             x=[critical.critical_phi] * len(critical.critical_temperatures_k),
             y=celsius(critical.critical_temperatures_k), mode="markers", name="critical point",
-            marker=dict(symbol="diamond", size=12, color=_CRITICAL),
+            marker={"symbol": "diamond", "size": 12, "color": _CRITICAL},
             hovertemplate="critical: φc = %{x:.3g}, Tc = %{y:.1f} °C<extra></extra>"))
     if user_point is not None:
         figure.add_trace(go.Scatter(
             x=[user_point[0]], y=[user_point[1]], mode="markers", name="your mixture",
-            marker=dict(symbol="star", size=16, color="#f1c40f", line=dict(color="#1d2a33", width=1))))
+            marker={"symbol": "star", "size": 16, "color": "#f1c40f", "line": {"color": "#1d2a33", "width": 1}}))
     if band.central.curves["phi_binodal_lean"].isna().all():
         figure.add_annotation(text="one phase at every φ and T shown (no binodal)", x=0.5, y=0.5,
-                              xref="paper", yref="paper", showarrow=False, font=dict(size=16, color=_LINE))
+                              xref="paper", yref="paper", showarrow=False, font={"size": 16, "color": _LINE})
     figure.update_xaxes(range=[0, 1])
     figure.update_yaxes(range=[float(celsius(critical.t_min_k)), float(celsius(critical.t_max_k))])
     figure = _layout(figure, "Polymer volume fraction φ [-]", "Temperature [°C]", height=480)
@@ -657,7 +679,7 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
 def _segments(curves: pd.DataFrame) -> list[pd.DataFrame]:
     """Runs of consecutive two-phase temperatures (an island and a lower region are separate)."""
     edges = [0, *(np.flatnonzero(np.diff(curves.index.to_numpy()) > 1) + 1), len(curves)]
-    return [curves.iloc[start:stop] for start, stop in zip(edges[:-1], edges[1:]) if stop > start]
+    return [curves.iloc[start:stop] for start, stop in itertools.pairwise(edges) if stop > start]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -873,10 +895,10 @@ def ranking_figure(table: pd.DataFrame, n_best: int = 25) -> go.Figure:
     figure = go.Figure(go.Bar(
         x=margin, y=best["name"], orientation="h",
         marker_color=[_VERDICT_COLORS.get(v, _LINE) for v in best["verdict"]],
-        error_x=dict(type="data", array=best["chi_std"], color="#555", thickness=1),
+        error_x={"type": "data", "array": best["chi_std"], "color": "#555", "thickness": 1},
         customdata=np.stack([best["chi"], best["chi_critical"], best["verdict"]], axis=1),
         hovertemplate="%{y}: χ = %{customdata[0]:.3f}, χc = %{customdata[1]:.3f} (%{customdata[2]})<extra></extra>"))
-    figure.add_vline(x=0, line=dict(color=_CRITICAL, dash="dash"))
+    figure.add_vline(x=0, line={"color": _CRITICAL, "dash": "dash"})
     figure = _layout(figure, "χ − χc [-] (left of the dashed line: dissolves)", "", height=max(360, 22 * len(best)))
     figure.update_layout(hovermode="closest", showlegend=False)
     return figure
@@ -1042,9 +1064,9 @@ def _plain(value) -> str:
 
 def citation(manifest: dict) -> str:
     """How to cite: the model paper, and this tool's version (from the manifest when it says)."""
-    lines = ["Method: Y. Aoki et al., \"Multitask machine learning to predict polymer-solvent miscibility "
+    lines = [("Method: Y. Aoki et al., \"Multitask machine learning to predict polymer-solvent miscibility "
              "using Flory-Huggins interaction parameters\", Macromolecules 2023, "
-             "doi:10.1021/acs.macromol.2c02600."]
+             "doi:10.1021/acs.macromol.2c02600.")]
     for key in ("citation", "cite"):
         if manifest.get(key):
             lines.append(_plain(manifest[key]))

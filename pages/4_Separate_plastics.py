@@ -17,9 +17,8 @@ with right:
 range_c = ui.temperature_range_input("separate_temperature_range_c")
 filters = ui.solvent_filters()
 
-with ui.user_errors():
-    with st.spinner("Screening the solvent library against every plastic..."):
-        result = ui.select_solvents(target, tuple(others), range_c, tuple(filters.items()))
+with ui.user_errors(), st.spinner("Screening the solvent library against every plastic..."):
+    result = ui.select_solvents(target, tuple(others), range_c, tuple(filters.items()))
 
 st.markdown(ui.selection_summary(result))
 ui.show_failures(result.failures)

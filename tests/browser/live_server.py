@@ -58,7 +58,8 @@ def live_server(timeout_s: float = 60.0) -> Iterator[Server]:
     """Start the app on a free port of 127.0.0.1; yield it once healthy; always stop it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tempfile.NamedTemporaryFile("w+", prefix="chiapp-streamlit-", suffix=".log", delete=False)
+    # kept open for the server's lifetime and closed in the finally below
+    log = tempfile.NamedTemporaryFile("w+", prefix="chiapp-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     started = time.perf_counter()
     process = subprocess.Popen(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from tests.browser.live_server import CHROMIUM, chromium, is_local, live_server  # noqa: E402
+from tests.browser.live_server import CHROMIUM, chromium, is_local, live_server
 
 pytestmark = [
     pytest.mark.browser,
