@@ -28,8 +28,10 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def chart_text(page) -> str:
-    return page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+def idle(page) -> None:
+    """Wait until the script run is over: no status widget, no stale element."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]') &&"
+                           " !document.querySelector('[data-stale=true]')", timeout=30_000)
 
 
 def test_live_app_predicts_draws_ranks_and_stays_offline():
@@ -63,7 +65,8 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
             "() => [...document.querySelectorAll('[data-testid=stImageCaption]')]"
             ".some(e => e.textContent.startsWith('poly(methyl methacrylate):'))", timeout=30_000)
         page.get_by_role("radiogroup", name="Polymer given as").get_by_text("Name").click()
-        page.wait_for_selector(CHART, timeout=30_000)
+        page.get_by_role("combobox", name="Polymer").wait_for(timeout=30_000)
+        idle(page)
 
         page.get_by_role("link", name="Phase diagram").click()
         page.wait_for_selector(CHART, timeout=60_000)
