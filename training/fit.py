@@ -36,6 +36,7 @@ class Config:
     weight_cosmo: float = 0.5
     weight_hansen: float = 0.2
     weight_soluble: float = 0.3
+    bootstrap: bool = True
     seed: int = 0
 
 
@@ -77,7 +78,9 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
         pi = torch.as_tensor(frame["polymer"].map(polymers).to_numpy(copy=True), dtype=torch.long)
         si = torch.as_tensor(frame["solvent"].map(solvents).to_numpy(copy=True), dtype=torch.long)
         y = torch.as_tensor(frame[target].to_numpy(float, copy=True), dtype=torch.float32)
-        boot = torch.as_tensor(rng.poisson(1.0, size=(config.n_members, len(frame))), dtype=torch.float32)
+        shape = (config.n_members, len(frame))
+        boot = torch.as_tensor(rng.poisson(1.0, size=shape) if config.bootstrap else np.ones(shape),
+                               dtype=torch.float32)
         t_ratio = (torch.as_tensor(T_REF_K / frame["temperature_k"].to_numpy(float), dtype=torch.float32)
                    if "temperature_k" in frame else None)
         return pi, si, y, boot, t_ratio
