@@ -3,7 +3,9 @@
 Polymers are described per heavy atom (intensive), computed on a cyclic trimer of the repeat
 unit: the ring has no ends, so every atom sees a chain-like neighbourhood, the result does not
 depend on which atom the repeat unit starts at, and a doubled repeat unit (``*CCCC*`` for
-``*CC*``) gives the same numbers. χ is a per-site quantity, so intensive inputs are what it needs.
+``*CC*``) gives the same numbers, except the group-contribution polar and hydrogen-bond terms,
+which by the Hoftyzer–Van Krevelen construction (sqrt of a sum of squares) depend on the repeat
+unit chosen: write the smallest one. χ is a per-site quantity, so intensive inputs are what it needs.
 Solvents get the same intensive block plus their size, since χ scales with the solvent's volume.
 
 A cyclic trimer (not the paper's 10-mer; more units when the backbone is short, so the big ring
