@@ -54,7 +54,11 @@ def save_screenshot(page, path: Path) -> None:
 
     from PIL import Image
 
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1400, "height": 1120})  # the whole χ chart in view
+    page.wait_for_timeout(800)
     image = Image.open(BytesIO(page.screenshot(full_page=False))).convert("RGB")
+    page.set_viewport_size(size)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
     print(f"saved {path} ({path.stat().st_size / 1024:.0f} KB)")
