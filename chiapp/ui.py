@@ -1059,6 +1059,8 @@ def _plain(value) -> str:
         return ", ".join(_plain(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:.4g}"
     return str(value)
 
 
