@@ -90,8 +90,8 @@ def _describe(problem) -> str:
 def parse_polymer(smiles: str) -> Chem.Mol:
     """Parse a polymer repeat unit with exactly two '*' ends, each bonded to one atom.
 
-    >>> parse_polymer("*CC(*)c1ccccc1").GetNumHeavyAtoms()
-    10
+    >>> parse_polymer("*CC(*)c1ccccc1").GetNumHeavyAtoms()  # the '*' ends are not atoms
+    8
     """
     mol = _read(smiles, "polymer")
     stars = [a for a in mol.GetAtoms() if a.GetAtomicNum() == 0]

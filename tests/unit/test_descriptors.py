@@ -59,9 +59,17 @@ def test_solvent_descriptors_size_terms():
     assert values["hansen_known"] == 1.0
 
 
-def test_solvent_without_group_values_is_flagged_not_invented():
-    values = _named(solvent_descriptors("O"), SOLVENT_DESCRIPTOR_NAMES)  # water: no Hansen groups
-    assert values["hansen_known"] == 0.0
+def test_solvent_hansen_measured_where_tabulated():
+    # water defeats group contributions; its measured delta_H is 42.3 MPa^0.5 (Hansen 2007)
+    values = _named(solvent_descriptors("O"), SOLVENT_DESCRIPTOR_NAMES)
+    assert values["hansen_measured"] == 1.0 and values["hansen_delta_h"] == pytest.approx(42.3)
+    assert np.exp(values["log_molar_volume"]) == pytest.approx(18.07, rel=0.01)
+
+
+def test_solvent_without_any_hansen_values_is_flagged_not_invented():
+    # 4-ethylpyridine: not in the measured tables, and aromatic N has no group value
+    values = _named(solvent_descriptors("CCc1ccncc1"), SOLVENT_DESCRIPTOR_NAMES)
+    assert values["hansen_known"] == 0.0 and values["hansen_measured"] == 0.0
 
 
 def test_descriptors_are_read_only():
