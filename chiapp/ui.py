@@ -504,7 +504,9 @@ def warm_up() -> threading.Thread:
         except ChiAppError:
             pass  # the pages will show the same error with its message
 
-    thread = threading.Thread(target=work, name="chiapp-warm-up", daemon=True)
+    # Not a daemon: a process that ends meanwhile waits for it (~1.5 s) instead of killing it inside
+    # RDKit's C++ code, which aborts the interpreter ("terminate called without an active exception").
+    thread = threading.Thread(target=work, name="chiapp-warm-up", daemon=False)
     thread.start()
     return thread
 
