@@ -1,10 +1,12 @@
-"""Applicability domain: how like the training data a question is.
+"""Applicability domain: where the model's answer can be trusted.
 
-A polymer or solvent is in the domain when its Tanimoto similarity (Morgan radius-2 bits; the
-polymer on its cyclic oligomer, so the ends do not count) to the nearest training molecule with
-experimental χ reaches the threshold chosen by leave-polymer-out cross-validation, and a
-temperature is in the domain inside the training range widened by a margin. The thresholds, the
-range and the training molecules travel with the weights (``assets/model``).
+A prediction is in the domain when the ensemble members agree (calibrated spread at or below the
+threshold chosen by leave-polymer-out cross-validation: there, held-out pairs outside it had more
+than twice the error of those inside) and the temperature lies inside the training range widened
+by a margin. Similarity to the nearest training molecules (Tanimoto on Morgan radius-2 bits; the
+polymer on its cyclic oligomer, so the ends do not count) is reported beside it, for the user to
+see what the model has learnt from; it did not predict the error, so it does not set the flag.
+The threshold, the range and the training molecules travel with the weights (``assets/model``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from chiapp.chemistry import parse_polymer, parse_solvent
 from chiapp.descriptors import polymer_ring
 
 __all__ = ["DomainCheck", "assess", "polymer_similarity", "solvent_similarity", "in_domain_many",
-           "polymer_in_domain", "solvent_in_domain", "TEMPERATURE_MARGIN_K"]
+           "TEMPERATURE_MARGIN_K"]
 
 #: How far outside the training temperatures a prediction still counts as in the domain [K].
 TEMPERATURE_MARGIN_K = 20.0
@@ -50,7 +52,7 @@ def _build_reference(domain: dict) -> dict:
         "polymers": domain["polymers"], "solvents": domain["solvents"],
         "polymer_fps": [_polymer_fp(s) for s in domain["polymers"]],
         "solvent_fps": [_solvent_fp(s) for s in domain["solvents"]],
-        "polymer_threshold": domain["polymer_threshold"], "solvent_threshold": domain["solvent_threshold"],
+        "spread_threshold": domain["spread_threshold"],
         "t_min_k": domain["temperature_k"][0] - TEMPERATURE_MARGIN_K,
         "t_max_k": domain["temperature_k"][1] + TEMPERATURE_MARGIN_K,
     }
@@ -70,24 +72,11 @@ def solvent_similarity(model, smiles: str) -> float:
     return float(_similarities(model, _solvent_fp(smiles), "solvent").max())
 
 
-def polymer_in_domain(model, polymers: list[str]) -> np.ndarray:
-    threshold = _reference(model)["polymer_threshold"]
-    sims = {p: polymer_similarity(model, p) for p in set(polymers)}
-    return np.array([sims[p] >= threshold for p in polymers], dtype=bool)
-
-
-def solvent_in_domain(model, solvents: list[str]) -> np.ndarray:
-    threshold = _reference(model)["solvent_threshold"]
-    sims = {s: solvent_similarity(model, s) for s in set(solvents)}
-    return np.array([sims[s] >= threshold for s in solvents], dtype=bool)
-
-
-def in_domain_many(model, polymers: list[str], solvents: list[str], temperatures_k: np.ndarray) -> np.ndarray:
-    """Row-wise domain flags for paired lists (similarity computed once per distinct molecule)."""
+def in_domain_many(model, chi_std: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
+    """Element-wise domain flags from calibrated spreads and their temperatures [K]."""
     ref = _reference(model)
     t = np.asarray(temperatures_k, dtype=float)
-    return (polymer_in_domain(model, polymers) & solvent_in_domain(model, solvents)
-            & (t >= ref["t_min_k"]) & (t <= ref["t_max_k"]))
+    return (np.asarray(chi_std) <= ref["spread_threshold"]) & (t >= ref["t_min_k"]) & (t <= ref["t_max_k"])
 
 
 @dataclass(frozen=True)
@@ -106,19 +95,17 @@ def _nearest(model, fp, role: str) -> tuple[tuple[str, float], ...]:
     return tuple((_reference(model)[f"{role}s"][i], float(sims[i])) for i in order)
 
 
-def assess(model, polymer: str, solvent: str, temperatures_k: np.ndarray) -> DomainCheck:
+def assess(model, polymer: str, solvent: str, temperatures_k: np.ndarray, chi_std: np.ndarray) -> DomainCheck:
     """Domain flag of one pair over its temperatures, with the reasons when it is out."""
     ref = _reference(model)
     nearest_p = _nearest(model, _polymer_fp(polymer), "polymer")
     nearest_s = _nearest(model, _solvent_fp(solvent), "solvent")
     sim_p, sim_s = nearest_p[0][1], nearest_s[0][1]
     notes = []
-    if sim_p < ref["polymer_threshold"]:
-        notes.append(f"the polymer is unlike every training polymer (similarity {sim_p:.2f} "
-                     f"< {ref['polymer_threshold']:.2f})")
-    if sim_s < ref["solvent_threshold"]:
-        notes.append(f"the solvent is unlike every training solvent (similarity {sim_s:.2f} "
-                     f"< {ref['solvent_threshold']:.2f})")
+    spread = float(np.max(chi_std))
+    if spread > ref["spread_threshold"]:
+        notes.append(f"the ensemble members disagree (σ up to {spread:.2f}, above {ref['spread_threshold']:.2f}): "
+                     "the model has not learnt this kind of pair")
     t = np.asarray(temperatures_k, dtype=float)
     if t.min() < ref["t_min_k"] or t.max() > ref["t_max_k"]:
         notes.append(f"temperatures outside {ref['t_min_k'] - 273.15:.0f}–{ref['t_max_k'] - 273.15:.0f} °C "

@@ -38,14 +38,18 @@ from chiapp.chemistry import (
 )
 from chiapp.errors import (
     DataFileError,
+    InputError,
     InvalidSmilesError,
     MoleculeError,
     NameNotFoundError,
     UnsupportedMoleculeError,
 )
 
+from chiapp.flory_huggins import chain_length_from_molecular_weight
+
 __all__ = [
     "ASSETS_DIR",
+    "chain_length_for",
     "SOLVENTS_FILE",
     "POLYMERS_FILE",
     "CHEM21_CLASSES",
@@ -332,3 +336,22 @@ def resolve_polymer(text: str) -> Molecule:
         "not a library polymer, and read as a SMILES it is a small molecule without '*' ends; write a "
         f"polymer as its repeat unit with two '*' ends (polystyrene is *CC(*)c1ccccc1) or give its name{hint}",
         smiles=text, role="polymer")
+
+
+def chain_length_for(polymer: Molecule, solvent: Molecule, *, chain_length: float | None = None,
+                     molecular_weight_g_per_mol: float | None = None,
+                     polymer_density_g_per_cm3: float | None = None) -> float:
+    """N given, or N = (Mn / ρ) / V_solvent [-] with the solvent's molar volume from the library and
+    the polymer's density from the library (else the Flory–Huggins module's default)."""
+    if chain_length is not None:
+        return float(chain_length)
+    solvent_data = solvent_row(solvent.smiles)
+    if solvent_data is None or pd.isna(solvent_data["molar_volume_cm3_per_mol"]):
+        raise InputError(f"the molar volume of {solvent.name or solvent.smiles} is not in the solvent library, so N "
+                         "cannot be computed from the molecular weight; give the chain length N instead")
+    if polymer_density_g_per_cm3 is None:
+        polymer_data = polymer_row(polymer.smiles)
+        if polymer_data is not None and not pd.isna(polymer_data["density_g_per_cm3"]):
+            polymer_density_g_per_cm3 = float(polymer_data["density_g_per_cm3"])
+    return chain_length_from_molecular_weight(
+        molecular_weight_g_per_mol, polymer_density_g_per_cm3, float(solvent_data["molar_volume_cm3_per_mol"]))

@@ -117,7 +117,7 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, model: ChiModel | 
     model = model or load_model()
     c = model.coefficients(polymer_descriptors(polymer_mol.smiles)[None], solvent_descriptors(solvent_mol.smiles)[None])
     chi, chi_std, probability = _stats(model, c.a[:, 0], c.b_k[:, 0], c.soluble_logit[:, 0], temperatures_k)
-    check = domain.assess(model, polymer_mol.smiles, solvent_mol.smiles, temperatures_k)
+    check = domain.assess(model, polymer_mol.smiles, solvent_mol.smiles, temperatures_k, chi_std)
     return ChiPrediction(
         polymer=polymer_mol.smiles, solvent=solvent_mol.smiles,
         polymer_name=polymer_mol.name, solvent_name=solvent_mol.name,
@@ -162,9 +162,9 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     n_rows = len(frame)
     total = len(set(polymers)) + len(set(solvents)) + n_rows
     report = progress or (lambda done, total: None)
-    polymer_x, polymer_smiles, polymer_errors = _featurize(polymers, "polymer")
+    polymer_x, _, polymer_errors = _featurize(polymers, "polymer")
     report(len(set(polymers)), total)
-    solvent_x, solvent_smiles, solvent_errors = _featurize(solvents, "solvent")
+    solvent_x, _, solvent_errors = _featurize(solvents, "solvent")
     report(len(set(polymers)) + len(set(solvents)), total)
 
     temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
@@ -186,8 +186,7 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
         out["chi"][rows] = chi_members.mean(0)
         out["chi_std"][rows] = model.spread_scale * chi_members.std(0)
         out["soluble_probability"][rows] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
-        in_domain[rows] = domain.in_domain_many(model, [polymer_smiles[polymers[i]] for i in rows],
-                                                [solvent_smiles[solvents[i]] for i in rows], temperatures[rows])
+        in_domain[rows] = domain.in_domain_many(model, out["chi_std"][rows], temperatures[rows])
         report(len(set(polymers)) + len(set(solvents)) + start + len(rows), total)
     report(total, total)
     result = frame.copy()
@@ -203,21 +202,27 @@ class ChiGrid:
     """Every polymer with every solvent. Coefficient arrays are (n_members, P, S), the spread of
     ``chi()`` already calibrated; ``failures`` lists (role, input, message) of inputs left out."""
 
+
     polymers: tuple[str, ...]
     solvents: tuple[str, ...]
     a: np.ndarray
     b_k: np.ndarray
     c_k2: np.ndarray
     soluble_probability: np.ndarray
-    in_domain: np.ndarray
     spread_scale: float
     failures: tuple[tuple[str, str, str], ...]
+    model: ChiModel = field(repr=False)
 
     def chi(self, temperatures_k) -> tuple[np.ndarray, np.ndarray]:
         """Mean and calibrated spread of χ, each of shape (P, S, T)."""
         t = check_temperatures_k(temperatures_k)
         members = self.a[..., None] + self.b_k[..., None] / t + self.c_k2[..., None] / t**2
         return members.mean(0), self.spread_scale * members.std(0)
+
+    def in_domain(self, temperatures_k) -> np.ndarray:
+        """Domain flags of shape (P, S, T): members agree and the temperature is in range."""
+        t = check_temperatures_k(temperatures_k)
+        return domain.in_domain_many(self.model, self.chi(t)[1], t)
 
 
 def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
@@ -234,9 +239,7 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: Chi
         a, b_k, logit = c.a, c.b_k, c.soluble_logit
     else:
         a = b_k = logit = np.zeros(shape)
-    polymer_ok = domain.polymer_in_domain(model, [polymer_smiles[k] for k in p_keys])
-    solvent_ok = domain.solvent_in_domain(model, [solvent_smiles[k] for k in s_keys])
     return ChiGrid(
         polymers=tuple(polymer_smiles[k] for k in p_keys), solvents=tuple(solvent_smiles[k] for k in s_keys),
         a=a, b_k=b_k, c_k2=np.zeros(shape), soluble_probability=(1.0 / (1.0 + np.exp(-logit))).mean(0),
-        in_domain=polymer_ok[:, None] & solvent_ok[None, :], spread_scale=model.spread_scale, failures=failures)
+        spread_scale=model.spread_scale, failures=failures, model=model)

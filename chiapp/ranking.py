@@ -417,7 +417,7 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     table = frame.assign(
         chi=chi, chi_std=sigma, chi_critical=chi_c, verdict=verdict,
         soluble_probability=np.asarray(grid.soluble_probability)[p, s_idx],
-        in_domain=np.asarray(grid.in_domain, dtype=bool)[p, s_idx],
+        in_domain=grid.in_domain(temperatures)[p, s_idx, worst],
         chain_length=lengths, temperature_k=temperatures[worst])
     bad = np.isnan(lengths)
     for name in table.loc[bad, "name"]:
@@ -499,7 +499,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     for name in frame.loc[bad, "name"]:
         failures.append((name, "solvent", "chain length below 1 for one of the polymers: a molecular "
                          "weight is too small for this solvent"))
-    domain = np.asarray(grid.in_domain, dtype=bool)[np.ix_(p_idx, s_idx)].all(axis=0)   # (S,)
+    domain = grid.in_domain(temperatures)[np.ix_(p_idx, s_idx)].all(axis=(0, 2))   # (S,)
     keep = ~bad & (domain if in_domain_only else True)
     n_filtered += int((~bad & ~keep).sum())
     frame, s_idx, chi_c, domain = frame[keep].reset_index(drop=True), s_idx[keep], chi_c[:, keep], domain[keep]

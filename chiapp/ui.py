@@ -27,7 +27,7 @@ from rdkit.Chem.Draw import rdMolDraw2D
 
 from chiapp import flory_huggins, library, prediction, ranking
 from chiapp.chemistry import looks_like_polymer, parse_polymer, parse_solvent
-from chiapp.errors import ChiAppError, DataFileError, InputError
+from chiapp.errors import ChiAppError, DataFileError
 
 __all__ = [
     "ANTISOLVENT_VIEW",
@@ -44,7 +44,6 @@ __all__ = [
     "batch_summary",
     "batch_template",
     "celsius",
-    "chain_length_for",
     "chain_length_input",
     "chain_size_inputs",
     "chi_curve",
@@ -594,17 +593,19 @@ def _names(items) -> str:
 
 
 def domain_notice(result) -> None:
-    """Say whether the pair is like the training data, with the nearest training molecules."""
+    """Say whether the model can be trusted here (its members agree, the temperature is in range),
+    with the nearest training molecules."""
     nearest = (f"Nearest training polymers: {_names(result.nearest_polymers)}. "
                f"Nearest training solvents: {_names(result.nearest_solvents)}.")
     if result.in_domain:
-        st.success(f"In the model's domain (similarity {result.similarity:.2f}). {nearest}",
+        st.success(f"In the model's domain: the ensemble agrees and the temperatures are within the "
+                   f"training range. {nearest}",
                    icon=":material/check_circle:")
     else:
         reasons = " ".join(f"{note[:1].upper()}{note[1:]}." if not note.endswith(".") else note
                            for note in result.domain_notes)
-        st.warning(f"Out of the model's domain (similarity {result.similarity:.2f}): treat χ as a rough "
-                   f"guess. {reasons} {nearest}", icon=":material/warning:")
+        st.warning(f"Out of the model's domain: treat χ as a rough guess. {reasons} {nearest}",
+                   icon=":material/warning:")
 
 
 def coefficient_metrics(result, chi_critical: float) -> None:
@@ -778,24 +779,6 @@ def chain_size_inputs() -> dict:
         key="polymer_density_g_per_cm3", persist_state=PERSIST)
     return {"molecular_weight_g_per_mol": float(molecular_weight),
             "polymer_density_g_per_cm3": None if density is None else float(density)}
-
-
-def chain_length_for(polymer, solvent, *, chain_length: float | None = None,
-                     molecular_weight_g_per_mol: float | None = None,
-                     polymer_density_g_per_cm3: float | None = None) -> float:
-    """N given, or N = (Mn / ρ) / V_solvent with the solvent's molar volume from the library."""
-    if chain_length is not None:
-        return float(chain_length)
-    solvent_row = library.solvent_row(solvent.smiles)
-    if solvent_row is None or pd.isna(solvent_row["molar_volume_cm3_per_mol"]):
-        raise InputError(f"the molar volume of {display_name(solvent)} is not in the solvent library, so N "
-                         "cannot be computed from the molecular weight; give the chain length N instead")
-    if polymer_density_g_per_cm3 is None:
-        polymer_row = library.polymer_row(polymer.smiles)
-        if polymer_row is not None and not pd.isna(polymer_row["density_g_per_cm3"]):
-            polymer_density_g_per_cm3 = float(polymer_row["density_g_per_cm3"])
-    return flory_huggins.chain_length_from_molecular_weight(
-        molecular_weight_g_per_mol, polymer_density_g_per_cm3, float(solvent_row["molar_volume_cm3_per_mol"]))
 
 
 def mixture_point_inputs() -> tuple[float, float]:
@@ -988,7 +971,7 @@ def solvent_against_polymers(solvent_name: str, polymers: tuple, range_c: tuple[
         weight = ranking.DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL
         if row is not None and not pd.isna(row["molecular_weight_g_per_mol"]):
             weight = float(row["molecular_weight_g_per_mol"])
-        criticals[name] = critical_chi(chain_length_for(polymer, solvent, molecular_weight_g_per_mol=weight))
+        criticals[name] = critical_chi(library.chain_length_for(polymer, solvent, molecular_weight_g_per_mol=weight))
     return curves, criticals
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import ui
+from chiapp import library, ui
 
 st.title("Phase diagram")
 
@@ -19,7 +19,7 @@ with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
     with st.spinner("Predicting χ(T) and solving the binodal..."):
         prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
-        chain_length = ui.chain_length_for(polymer, solvent, **size)
+        chain_length = library.chain_length_for(polymer, solvent, **size)
         band = ui.phase_band(prediction, chain_length, range_c)
         state = ui.mixture_state(prediction, chain_length, phi, temperature_c)
 

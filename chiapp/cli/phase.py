@@ -1,11 +1,12 @@
 """``python -m chiapp phase``: the phase diagram of a polymer solution from chi(T) = a + b/T + c/T**2.
 
     python -m chiapp phase --chi-a 0.2 --chi-b-k 120 --chain-length 1000 --temperature-c 0 200 --output curves.csv
+    python -m chiapp phase --polymer polystyrene --solvent cyclohexane --molecular-weight 100000
 
 prints the critical temperature(s), the type and a one-line verdict, and writes the curves as CSV.
 Chain length either directly (--chain-length) or from --molecular-weight (number average M_n),
---polymer-density and --solvent-molar-volume. The seam for a predicted chi(T) is
-:func:`report_phase_diagram`, which takes (a, b_k, c_k2) however they were obtained.
+--polymer-density and --solvent-molar-volume. With --polymer and --solvent, chi(T) is the model's
+prediction and the molar volume and density come from the libraries unless given.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "phase", help="phase diagram (binodal, spinodal, UCST/LCST) from chi(T) = a + b/T + c/T^2",
         description="Binary Flory-Huggins phase diagram of a polymer solution with chi(T) = a + b/T + c/T^2.")
     chi = parser.add_argument_group("chi(T) = a + b/T + c/T^2, T in K")
+    chi.add_argument("--polymer", help="predict chi(T) with the model: polymer name or repeat-unit SMILES")
+    chi.add_argument("--solvent", help="with --polymer: solvent name or SMILES")
     chi.add_argument("--chi-a", type=float, help="a [-]")
     chi.add_argument("--chi-b-k", type=float, default=0.0, help="b [K] (default 0)")
     chi.add_argument("--chi-c-k2", type=float, default=0.0, help="c [K^2] (default 0)")
@@ -90,7 +93,32 @@ def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Names
     return diagram
 
 
+def _predicted(args: argparse.Namespace) -> tuple[float, float, float]:
+    """(a, b_k, c_k2) from the model, and the chain length's missing inputs from the libraries."""
+    from chiapp.library import chain_length_for
+    from chiapp.prediction import predict_chi, resolve_pair
+
+    if args.chi_a is not None:
+        raise InputError("give either --polymer/--solvent or --chi-a, not both")
+    polymer, solvent = resolve_pair(args.polymer, args.solvent)
+    if args.chain_length is None and args.molecular_weight is not None and args.solvent_molar_volume is None:
+        args.chain_length = chain_length_for(polymer, solvent, molecular_weight_g_per_mol=args.molecular_weight,
+                                             polymer_density_g_per_cm3=args.polymer_density)
+        args.molecular_weight = None
+    prediction = predict_chi(polymer.smiles, solvent.smiles, temperatures_k_from_args(args))
+    if not prediction.in_domain:
+        print("OUT OF DOMAIN: " + "; ".join(prediction.domain_notes))
+    print(f"predicted for {polymer.name or polymer.smiles} in {solvent.name or solvent.smiles}; "
+          f"chi uncertainty up to ±{prediction.chi_std.max():.2f} (1 sigma)")
+    return prediction.a, prediction.b_k, prediction.c_k2
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.polymer or args.solvent:
+        if not (args.polymer and args.solvent):
+            raise InputError("--polymer and --solvent go together")
+        report_phase_diagram(*_predicted(args), args)
+        return 0
     if args.chi_a is None:
         raise InputError("give --chi-a (and --chi-b-k, --chi-c-k2) for chi(T) = a + b/T + c/T^2")
     report_phase_diagram(args.chi_a, args.chi_b_k, args.chi_c_k2, args)

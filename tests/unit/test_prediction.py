@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chiapp import predict_batch, predict_chi, predict_grid
+from chiapp import load_model, predict_batch, predict_chi, predict_grid
 from chiapp.errors import InputError, InvalidSmilesError, NameNotFoundError, UnsupportedMoleculeError
 
 PS = "*CC(*)c1ccccc1"
@@ -57,13 +57,17 @@ def test_chi_follows_its_coefficients_and_spread_is_non_negative():
     assert np.all(p.chi_std >= 0)
 
 
-def test_domain_flags_a_far_polymer_and_a_hot_temperature():
-    inside = predict_chi(PS, "Cc1ccccc1", 298.15)
+def test_domain_flag_follows_spread_and_temperature_range():
+    inside = predict_chi(PS, "Cc1ccccc1", 298.15)  # a measured pair
     assert inside.in_domain and inside.polymer_similarity == pytest.approx(1.0)
+    assert inside.nearest_polymers[0][0] == PS
     silicone = predict_chi("*[Si](C)(C)O*", "Cc1ccccc1", 298.15)  # no silicon in the chi data
-    assert not silicone.in_domain and silicone.polymer_similarity < inside.polymer_similarity
+    assert silicone.polymer_similarity < 0.5
     hot = predict_chi(PS, "Cc1ccccc1", 900.0)
     assert not hot.in_domain and any("temperature" in n for n in hot.domain_notes)
+    threshold = load_model().manifest["domain"]["spread_threshold"]
+    for p in (inside, silicone):
+        assert p.in_domain == bool(p.chi_std.max() <= threshold)
 
 
 @pytest.mark.parametrize("temperature_k, words", [

@@ -1,4 +1,4 @@
-"""`python -m chiapp predict` as a user runs it: a real subprocess on the shipped model."""
+"""The command line as a user runs it: a real subprocess on the shipped model."""
 
 import subprocess
 import sys
@@ -54,3 +54,22 @@ def test_cli_predict_unusable_file_exits_non_zero(tmp_path):
     empty.write_text("")
     done = _run("--input", str(empty))
     assert done.returncode == 2 and "empty" in done.stderr
+
+
+def test_cli_phase_uses_the_predicted_chi_and_library_volumes(tmp_path):
+    out = tmp_path / "curves.csv"
+    done = subprocess.run([sys.executable, "-m", "chiapp", "phase", "--polymer", "polystyrene", "--solvent",
+                           "cyclohexane", "--molecular-weight", "100000", "--temperature-c", "0", "150",
+                           "--output", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "type:" in done.stdout and "predicted for" in done.stdout
+    # N = (1e5 g/mol / 1.05 g/cm3) / 108.7 cm3/mol ≈ 876 for PS in cyclohexane: chi_c ≈ 0.535
+    chi_c = float(done.stdout.split("chi_c = ")[1].split()[0])
+    assert 0.52 < chi_c < 0.55
+    assert len(pd.read_csv(out)) >= 200
+
+
+def test_cli_phase_polymer_without_solvent_is_an_error():
+    done = subprocess.run([sys.executable, "-m", "chiapp", "phase", "--polymer", "PS", "--chain-length", "100"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--polymer and --solvent go together" in done.stderr
