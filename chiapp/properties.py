@@ -8,7 +8,7 @@ of data are used; the package's group-contribution estimates are excluded.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -127,30 +127,18 @@ def molar_volume_cm3_per_mol(cas: str, molecular_weight_g_per_mol: float,
         if temperature_k < row.Tmax:
             rho_mol_per_m3 = EQ105(temperature_k, row.C1, row.C2, row.C3, row.C4)
             return float(1e6 / rho_mol_per_m3), "PERRY_DIPPR_105"
-    crc = _crc_organic_table(chemicals)
+    crc = _misc_table(chemicals, "Physical Constants of Organic Compounds.csv")
     if cas in crc.index and not pd.isna(crc.at[cas, "rho"]):
         return molecular_weight_g_per_mol / (float(crc.at[cas, "rho"]) / 1000.0), "CRC_ORG_DENSITY"
-    common = _common_chemistry_table(chemicals)
+    common = _misc_table(chemicals, "common_chemistry_data.tsv")
     key = int(cas.replace("-", ""))
     if key in common.index and not pd.isna(common.at[key, "Vml"]):
         return float(common.at[key, "Vml"]) * 1e6, "COMMON_CHEMISTRY"
     return None, ""
 
 
-_TABLES: dict[str, pd.DataFrame] = {}
-
-
-def _crc_organic_table(chemicals) -> pd.DataFrame:
-    if "crc" not in _TABLES:
-        path = Path(chemicals.utils.source_path) / "Misc" / "Physical Constants of Organic Compounds.csv"
-        table = pd.read_csv(path, sep="\t", index_col=0)
-        _TABLES["crc"] = table[~table.index.duplicated()]
-    return _TABLES["crc"]
-
-
-def _common_chemistry_table(chemicals) -> pd.DataFrame:
-    if "common" not in _TABLES:
-        path = Path(chemicals.utils.source_path) / "Misc" / "common_chemistry_data.tsv"
-        table = pd.read_csv(path, sep="\t", index_col=0)
-        _TABLES["common"] = table[~table.index.duplicated()]
-    return _TABLES["common"]
+@cache
+def _misc_table(chemicals, file_name: str) -> pd.DataFrame:
+    """A tab-separated table of ``chemicals``' Misc folder, read once, first row per index kept."""
+    table = pd.read_csv(Path(chemicals.utils.source_path) / "Misc" / file_name, sep="\t", index_col=0)
+    return table[~table.index.duplicated()]
