@@ -4,6 +4,8 @@ One member (after Aoki et al., Macromolecules 2023, doi 10.1021/acs.macromol.2c0
 
     (u_p, r_p) = tower_p(x_p),   (u_s, r_s) = tower_s(x_s)          latent vectors of size k
     z_i = (u_p,i - u_s,i)^2 - r_p,i^2 - r_s,i^2                         a learned Hansen-like distance
+    z += V_s (δ_p - δ_s)^2 / (R T_ref) per Hansen component (d, p, h)    the textbook one, when
+                                                                          the manifest asks for it
     (a, b) = W_task z + w_task   for each χ task,  χ(T) = a + b·T_ref/T  [-], T in K
     logit(soluble) = w_sol·z + w0
 
@@ -24,8 +26,9 @@ import numpy as np
 
 from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES
 from chiapp.errors import ModelArtifactError
+from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
 
-__all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "Coefficients", "ChiModel", "sha256_file"]
+__all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "N_HANSEN_TERMS", "Coefficients", "ChiModel", "hansen_terms", "sha256_file"]
 
 #: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
 T_REF_K = 298.15
@@ -35,6 +38,26 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "assets" / "model"
 WEIGHTS_FILE = "weights.safetensors"
 MANIFEST_FILE = "manifest.json"
 TOWERS = ("polymer", "solvent")
+
+
+_HANSEN = ("hansen_delta_d", "hansen_delta_p", "hansen_delta_h")
+_P_HANSEN = [POLYMER_DESCRIPTOR_NAMES.index(n) for n in _HANSEN]
+_S_HANSEN = [SOLVENT_DESCRIPTOR_NAMES.index(n) for n in _HANSEN]
+_P_KNOWN, _S_KNOWN = POLYMER_DESCRIPTOR_NAMES.index("hansen_known"), SOLVENT_DESCRIPTOR_NAMES.index("hansen_known")
+_S_LOG_VOLUME = SOLVENT_DESCRIPTOR_NAMES.index("log_molar_volume")
+N_HANSEN_TERMS = len(_HANSEN)
+
+
+def hansen_terms(polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
+    """V_s·(δ_polymer − δ_solvent)²/(R·T_ref) for δD, δP, δH [-], shape (..., 3); broadcasts.
+
+    Lindvig's Hansen χ (chiapp.hansen.hansen_chi) is 0.6·(1, ¼, ¼)·these·T_ref/T. They are
+    given to the heads as three more, fixed, z components, so the network has the textbook
+    distance at hand and learns only what it misses (zero where δ is unknown).
+    """
+    known = polymer_x[..., _P_KNOWN] * solvent_x[..., _S_KNOWN]
+    scale = known * np.exp(solvent_x[..., _S_LOG_VOLUME]) / (GAS_CONSTANT_J_PER_MOL_K * T_REF_K)
+    return (polymer_x[..., _P_HANSEN] - solvent_x[..., _S_HANSEN]) ** 2 * scale[..., None]
 
 
 def sha256_file(path: Path) -> str:
@@ -70,6 +93,7 @@ class ChiModel:
         self._w = weights
         self.spread_scale = float(manifest.get("calibration", {}).get("spread_scale", 1.0))
         self._domain = None  # training fingerprints, built by chiapp.domain on first use
+        self.hansen_z = bool(manifest["architecture"].get("hansen_z", False))
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> "ChiModel":
@@ -116,8 +140,8 @@ class ChiModel:
             "solvent.mean": (len(SOLVENT_DESCRIPTOR_NAMES),),
             "polymer.w0": (self.n_members, len(POLYMER_DESCRIPTOR_NAMES), arch["hidden"]),
             "solvent.w0": (self.n_members, len(SOLVENT_DESCRIPTOR_NAMES), arch["hidden"]),
-            "head.experimental.w": (self.n_members, arch["latent"], 2),
-            "head.soluble.w": (self.n_members, arch["latent"], 1),
+            "head.experimental.w": (self.n_members, arch["latent"] + N_HANSEN_TERMS * self.hansen_z, 2),
+            "head.soluble.w": (self.n_members, arch["latent"] + N_HANSEN_TERMS * self.hansen_z, 1),
         }
         for key, shape in expected.items():
             if key not in self._w:
@@ -139,10 +163,17 @@ class ChiModel:
         return out[..., :latent], out[..., latent:]
 
     def latent_distance(self, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
-        """z of shape (n_members, n_pairs, latent) for paired rows of descriptors."""
-        u_p, r_p = self._tower("polymer", np.atleast_2d(polymer_x))
-        u_s, r_s = self._tower("solvent", np.atleast_2d(solvent_x))
-        return (u_p - u_s) ** 2 - r_p**2 - r_s**2
+        """z of shape (n_members, n_pairs, latent [+ 3]) for paired rows of descriptors."""
+        polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
+        u_p, r_p = self._tower("polymer", polymer_x)
+        u_s, r_s = self._tower("solvent", solvent_x)
+        return self._with_hansen((u_p - u_s) ** 2 - r_p**2 - r_s**2, polymer_x, solvent_x)
+
+    def _with_hansen(self, z: np.ndarray, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
+        if not self.hansen_z:
+            return z
+        terms = hansen_terms(polymer_x, solvent_x)
+        return np.concatenate([z, np.broadcast_to(terms, (z.shape[0], *terms.shape))], axis=-1)
 
     def coefficients(self, polymer_x: np.ndarray, solvent_x: np.ndarray, task: str = "experimental") -> Coefficients:
         """χ coefficients for paired rows: polymer_x (n, d_p), solvent_x (n, d_s)."""
@@ -163,6 +194,7 @@ class ChiModel:
         u_p, r_p = self._tower("polymer", np.atleast_2d(polymer_x))
         u_s, r_s = self._tower("solvent", np.atleast_2d(solvent_x))
         z = (u_p[:, :, None, :] - u_s[:, None, :, :]) ** 2 - r_p[:, :, None, :] ** 2 - r_s[:, None, :, :] ** 2
+        z = self._with_hansen(z, np.atleast_2d(polymer_x)[:, None, :], np.atleast_2d(solvent_x)[None, :, :])
         n_members, n_p, n_s, latent = z.shape
         flat = self.coefficients_from_latent(z.reshape(n_members, n_p * n_s, latent))
         return Coefficients(*(v.reshape(n_members, n_p, n_s) for v in

@@ -22,16 +22,18 @@ from training.fit import Config, Tables, fit
 N_FOLDS = 5
 
 
-def leave_polymer_out_folds(data: TrainingData, seed: int = 0) -> list[set[str]]:
-    """Five sets of held-out polymer keys: the 46 experimental polymers spread evenly, then the
-    PolySol-only polymers, each shuffled with ``seed``."""
+def leave_polymer_out_folds(data: TrainingData, seed: int = 0, n_folds: int = N_FOLDS,
+                            excluded: frozenset[str] = frozenset()) -> list[set[str]]:
+    """``n_folds`` sets of held-out polymer keys: the polymers with experimental χ spread evenly,
+    then the PolySol-only polymers, each shuffled with ``seed``; ``excluded`` polymers are in none
+    (the inner folds of a nested CV exclude the outer test polymers)."""
     rng = np.random.default_rng(seed)
-    folds: list[set[str]] = [set() for _ in range(N_FOLDS)]
-    exp_keys = sorted(data.experimental["polymer_key"].unique())
-    other = sorted(set(data.soluble["polymer_key"]) - set(exp_keys))
+    folds: list[set[str]] = [set() for _ in range(n_folds)]
+    exp_keys = sorted(set(data.experimental["polymer_key"]) - excluded)
+    other = sorted(set(data.soluble["polymer_key"]) - set(data.experimental["polymer_key"]) - excluded)
     for keys in (exp_keys, other):
         for i, key in enumerate(rng.permutation(keys)):
-            folds[i % N_FOLDS].add(key)
+            folds[i % n_folds].add(key)
     return folds
 
 
@@ -54,12 +56,14 @@ def tables_without(data: TrainingData, hansen: pd.DataFrame | None, polymer_keys
 @dataclass(frozen=True)
 class FoldPredictions:
     chi: pd.DataFrame      # experimental rows: fold, chi, chi_pred, chi_std (raw ensemble spread)
-    soluble: pd.DataFrame  # PolySol rows: fold, soluble, probability
+    soluble: pd.DataFrame  # PolySol rows: fold, soluble, probability, chi_pred (at T_REF_K)
 
 
 def predict_rows(model, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 
+    if not len(frame):
+        return np.empty(0), np.empty(0), np.empty(0)
     xp = np.stack([polymer_descriptors(p) for p in frame["polymer"]])
     xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
     c = model.coefficients(xp, xs)
@@ -67,6 +71,18 @@ def predict_rows(model, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np
     chi = c.a + c.b_k / t
     probability = 1.0 / (1.0 + np.exp(-c.soluble_logit))
     return chi.mean(0), chi.std(0), probability.mean(0)
+
+
+def held_out_predictions(data: TrainingData, hansen: pd.DataFrame | None, config: Config,
+                         excluded: set[str], scored: set[str]) -> FoldPredictions:
+    """Fit without the ``excluded`` polymers (every task), predict the ``scored`` ones."""
+    model = fit(tables_without(data, hansen, polymer_keys=excluded), config)
+    chi_rows = data.experimental[data.experimental["polymer_key"].isin(scored)]
+    mean, std, _ = predict_rows(model, chi_rows)
+    sol_rows = data.soluble[data.soluble["polymer_key"].isin(scored)]
+    chi_room, _, probability = predict_rows(model, sol_rows)
+    return FoldPredictions(chi_rows.assign(chi_pred=mean, chi_std=std),
+                           sol_rows.assign(probability=probability, chi_pred=chi_room))
 
 
 def cross_validate(data: TrainingData, hansen: pd.DataFrame | None, config: Config, protocol: str,
@@ -84,14 +100,10 @@ def cross_validate(data: TrainingData, hansen: pd.DataFrame | None, config: Conf
             log(f"  pairs split {k}: MAE {np.abs(mean - test_rows['chi']).mean():.3f}")
     elif protocol == "polymers":
         for k, keys in enumerate(leave_polymer_out_folds(data)):
-            model = fit(tables_without(data, hansen, polymer_keys=keys), config)
-            test_rows = data.experimental[data.experimental["polymer_key"].isin(keys)]
-            mean, std, _ = predict_rows(model, test_rows)
-            chi_parts.append(test_rows.assign(fold=k, chi_pred=mean, chi_std=std))
-            sol_rows = data.soluble[data.soluble["polymer_key"].isin(keys)]
-            _, _, probability = predict_rows(model, sol_rows)
-            soluble_parts.append(sol_rows.assign(fold=k, probability=probability))
-            log(f"  polymer fold {k}: MAE {np.abs(mean - test_rows['chi']).mean():.3f}")
+            held_out = held_out_predictions(data, hansen, config, keys, keys)
+            chi_parts.append(held_out.chi.assign(fold=k))
+            soluble_parts.append(held_out.soluble.assign(fold=k))
+            log(f"  polymer fold {k}: MAE {np.abs(held_out.chi['chi_pred'] - held_out.chi['chi']).mean():.3f}")
     else:
         raise ValueError(f"protocol must be 'pairs' or 'polymers', got {protocol!r}")
     soluble = pd.concat(soluble_parts) if soluble_parts else pd.DataFrame()

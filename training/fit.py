@@ -19,8 +19,8 @@ import torch
 
 from chiapp.descriptors import (POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors,
                                 solvent_descriptors)
-from chiapp.model import T_REF_K, ChiModel
-from training.network import StackedChiNet
+from chiapp.model import N_HANSEN_TERMS, T_REF_K, ChiModel, hansen_terms
+from training.network import StackedChiNet, distance
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Config:
     weight_hansen: float = 0.2
     weight_soluble: float = 0.3
     bootstrap: bool = True
+    hansen_z: bool = False  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
     seed: int = 0
 
 
@@ -71,7 +72,7 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     xs = np.stack([solvent_descriptors(s) for s in solvents])
     scalers = {"polymer": _scaler(xp), "solvent": _scaler(xs)}
     net = StackedChiNet(config.n_members, xp.shape[1], xs.shape[1], config.hidden, config.latent,
-                        config.n_layers, config.dropout, scalers, generator)
+                        config.n_layers, config.dropout, scalers, generator, N_HANSEN_TERMS * config.hansen_z)
     xp_t, xs_t = torch.as_tensor(xp, dtype=torch.float32), torch.as_tensor(xs, dtype=torch.float32)
 
     def rows(frame, target):
@@ -83,7 +84,9 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
                                dtype=torch.float32)
         t_ratio = (torch.as_tensor(T_REF_K / frame["temperature_k"].to_numpy(float), dtype=torch.float32)
                    if "temperature_k" in frame else None)
-        return pi, si, y, boot, t_ratio
+        fixed = (torch.as_tensor(hansen_terms(xp[pi.numpy()], xs[si.numpy()]), dtype=torch.float32)
+                 if config.hansen_z else None)
+        return pi, si, y, boot, t_ratio, fixed
 
     chi_tasks = [(task, rows(frame, "chi"), weight) for task, frame, weight in (
         ("experimental", tables.experimental, 1.0),
@@ -99,15 +102,13 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
         u_p, r_p = net.tower("polymer", xp_t)
         u_s, r_s = net.tower("solvent", xs_t)
         loss = torch.zeros(())
-        for task, (pi, si, y, boot, t_ratio), weight in chi_tasks:
-            z = (u_p[:, pi] - u_s[:, si]) ** 2 - r_p[:, pi] ** 2 - r_s[:, si] ** 2
-            ab = net.head(task, z)
+        for task, (pi, si, y, boot, t_ratio, fixed), weight in chi_tasks:
+            ab = net.head(task, distance(u_p, r_p, u_s, r_s, pi, si, fixed))
             pred = ab[..., 0] + ab[..., 1] * t_ratio
             loss = loss + weight * ((boot * (pred - y) ** 2).sum(1) / boot.sum(1)).sum()
         if soluble is not None:
-            pi, si, y, boot, _ = soluble
-            z = (u_p[:, pi] - u_s[:, si]) ** 2 - r_p[:, pi] ** 2 - r_s[:, si] ** 2
-            logit = net.head("soluble", z)[..., 0]
+            pi, si, y, boot, _, fixed = soluble
+            logit = net.head("soluble", distance(u_p, r_p, u_s, r_s, pi, si, fixed))[..., 0]
             bce = torch.nn.functional.binary_cross_entropy_with_logits(logit, y.expand_as(logit), reduction="none")
             loss = loss + config.weight_soluble * ((boot * bce).sum(1) / boot.sum(1)).sum()
         optimizer.zero_grad()
@@ -119,7 +120,7 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     net.eval()
     manifest = {
         "architecture": {"n_members": config.n_members, "hidden": config.hidden, "latent": config.latent,
-                         "n_layers": config.n_layers, "activation": "silu",
+                         "n_layers": config.n_layers, "activation": "silu", "hansen_z": config.hansen_z,
                          "chi": "a + b_k / T, b_k = b * T_REF_K", "t_ref_k": T_REF_K},
         "descriptors": {"polymer": list(POLYMER_DESCRIPTOR_NAMES), "solvent": list(SOLVENT_DESCRIPTOR_NAMES)},
         "config": asdict(config),

@@ -20,7 +20,7 @@ from chiapp.model import TASKS
 class StackedChiNet(nn.Module):
     def __init__(self, n_members: int, polymer_dim: int, solvent_dim: int, hidden: int, latent: int,
                  n_layers: int, dropout: float, scalers: dict[str, tuple[np.ndarray, np.ndarray]],
-                 generator: torch.Generator):
+                 generator: torch.Generator, n_fixed: int = 0):
         super().__init__()
         self.n_members, self.n_layers, self.dropout = n_members, n_layers, dropout
         dims = {"polymer": polymer_dim, "solvent": solvent_dim}
@@ -34,10 +34,11 @@ class StackedChiNet(nn.Module):
             for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
                 self.params[f"{tower}__w{i}"] = nn.Parameter(_uniform((n_members, n_in, n_out), n_in, generator))
                 self.params[f"{tower}__b{i}"] = nn.Parameter(torch.zeros(n_members, n_out))
+        z_dim = latent + n_fixed  # fixed z components (the Hansen terms) come after the learned ones
         for task in TASKS:
-            self.params[f"head__{task}__w"] = nn.Parameter(_uniform((n_members, latent, 2), latent, generator))
+            self.params[f"head__{task}__w"] = nn.Parameter(_uniform((n_members, z_dim, 2), z_dim, generator))
             self.params[f"head__{task}__b"] = nn.Parameter(torch.zeros(n_members, 2))
-        self.params["head__soluble__w"] = nn.Parameter(_uniform((n_members, latent, 1), latent, generator))
+        self.params["head__soluble__w"] = nn.Parameter(_uniform((n_members, z_dim, 1), z_dim, generator))
         self.params["head__soluble__b"] = nn.Parameter(torch.zeros(n_members, 1))
 
     def tower(self, name: str, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -53,13 +54,11 @@ class StackedChiNet(nn.Module):
         latent = out.shape[-1] // 2
         return out[..., :latent], out[..., latent:]
 
-    def latent(self, polymer_x, solvent_x, polymer_index, solvent_index) -> torch.Tensor:
-        """z (n_members, n_pairs, latent), towers run once per unique molecule."""
+    def latent(self, polymer_x, solvent_x, polymer_index, solvent_index, fixed=None) -> torch.Tensor:
+        """z (n_members, n_pairs, latent [+ fixed]), towers run once per unique molecule."""
         u_p, r_p = self.tower("polymer", polymer_x)
         u_s, r_s = self.tower("solvent", solvent_x)
-        u_p, r_p = u_p[:, polymer_index], r_p[:, polymer_index]
-        u_s, r_s = u_s[:, solvent_index], r_s[:, solvent_index]
-        return (u_p - u_s) ** 2 - r_p**2 - r_s**2
+        return distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, fixed)
 
     def head(self, task: str, z: torch.Tensor) -> torch.Tensor:
         return torch.baddbmm(self.params[f"head__{task}__b"][:, None, :], z, self.params[f"head__{task}__w"])
@@ -71,6 +70,14 @@ class StackedChiNet(nn.Module):
             out[f"{tower}.mean"] = getattr(self, f"{tower}_mean").double().numpy()
             out[f"{tower}.std"] = getattr(self, f"{tower}_std").double().numpy()
         return out
+
+
+def distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, fixed=None) -> torch.Tensor:
+    """z = (u_p - u_s)² - r_p² - r_s² for the indexed pairs, then the fixed (n_pairs, k) terms."""
+    z = (u_p[:, polymer_index] - u_s[:, solvent_index]) ** 2 - r_p[:, polymer_index] ** 2 - r_s[:, solvent_index] ** 2
+    if fixed is None:
+        return z
+    return torch.cat([z, fixed.expand(z.shape[0], -1, -1)], dim=-1)
 
 
 def _uniform(shape: tuple[int, ...], fan_in: int, generator: torch.Generator) -> torch.Tensor:
