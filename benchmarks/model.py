@@ -10,6 +10,7 @@ the shipped model after warm-up.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def model_rows(data) -> dict:
     """The model's cross-validated figures, re-run here (about 20 minutes on 2 cores)."""
     from sklearn.metrics import roc_auc_score
 
-    from training.evaluate import cross_validate, fold_metrics, leave_polymer_out_folds
+    from training.evaluate import cross_validate, fold_metrics
     from training.fit import Config
     from training.train import build_hansen, calibrate, domain_study
 
@@ -76,8 +77,8 @@ def model_rows(data) -> dict:
     hansen = build_hansen(data, config.seed)
     pairs = cross_validate(data, hansen, config, "pairs", log=lambda *a: None)
     polymers = cross_validate(data, hansen, config, "polymers", log=lambda *a: None)
-    _, coverage = calibrate(polymers.chi)
-    dom = domain_study(data, polymers.chi, leave_polymer_out_folds(data))
+    scale, coverage = calibrate(polymers.chi)
+    dom = domain_study(polymers.chi, scale)
     return {"pair_splits": fold_metrics(pairs.chi), "leave_polymer_out": fold_metrics(polymers.chi),
             "polysol_leave_polymer_out_auc": roc_auc_score(polymers.soluble["soluble"],
                                                            polymers.soluble["probability"]),
@@ -125,6 +126,22 @@ def accuracy_rows(data, figures: dict) -> list:
     rows.append(("leave-polymer-out MAE in domain / out of domain",
                  f"{dom['mae_in_domain']:.3f} / {dom['mae_out_of_domain']:.3f} ({dom['fraction_in_domain']:.0%} in)",
                  "out clearly larger", dom["mae_out_of_domain"] > 1.3 * dom["mae_in_domain"]))
+    return rows + selection_rows()
+
+
+def selection_rows() -> list:
+    """The hyperparameter choice and the physical-inputs ablation, as ``python -m training.select``
+    recorded them (about 40 minutes to redo)."""
+    from training.select import SELECTION_FILE
+
+    record = json.loads(SELECTION_FILE.read_text())
+    nested = record["nested"]
+    rows = [("nested leave-polymer-out, choice made inside each fold: pooled R² / MAE, AUC",
+             f"{nested['r2']:.3f} / {nested['mae']:.3f}, {nested['auc']:.3f}", "", None)]
+    for name, m in record["grouped_cv"].items():
+        mark = " (selected)" if name == record["selected"] else ""
+        rows.append((f"grouped CV, {record['inner_members']} members, {name}{mark}: pooled R² / MAE, AUC",
+                     f"{m['r2']:.3f} / {m['mae']:.3f}, {m['auc']:.3f}", "", None))
     return rows
 
 

@@ -17,8 +17,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from chiapp.descriptors import (POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors,
-                                solvent_descriptors)
+from chiapp.descriptors import (
+    POLYMER_DESCRIPTOR_NAMES,
+    SOLVENT_DESCRIPTOR_NAMES,
+    polymer_descriptors,
+    solvent_descriptors,
+)
 from chiapp.model import N_HANSEN_TERMS, T_REF_K, ChiModel, hansen_terms
 from training.network import StackedChiNet, distance
 
@@ -38,6 +42,7 @@ class Config:
     weight_soluble: float = 0.3
     bootstrap: bool = True
     hansen_z: bool = False  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
+    hansen_inputs: bool = True  # False blinds the towers to PHYSICAL_DESCRIPTORS (an ablation)
     seed: int = 0
 
 
@@ -56,9 +61,18 @@ def _molecule_index(frames: list[pd.DataFrame], column: str) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
-def _scaler(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+#: The group-contribution Hansen δ, volumes and the flags that go with them.
+PHYSICAL_DESCRIPTORS = ("hansen_delta_d", "hansen_delta_p", "hansen_delta_h", "hansen_volume_per_heavy",
+                        "hansen_known", "hansen_measured", "log_molar_volume")
+
+
+def _scaler(x: np.ndarray, names: tuple[str, ...], blind: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Standardization; a ``blind`` column gets an infinite scale, so it reads as 0 everywhere,
+    in training and in the exported model alike."""
     mean, std = x.mean(axis=0), x.std(axis=0)
-    return mean, np.where(std > 1e-8, std, 1.0)
+    std = np.where(std > 1e-8, std, 1.0)
+    std[[i for i, name in enumerate(names) if name in blind]] = np.inf
+    return mean, std
 
 
 def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
@@ -70,7 +84,9 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     solvents = _molecule_index(frames, "solvent")
     xp = np.stack([polymer_descriptors(p) for p in polymers])
     xs = np.stack([solvent_descriptors(s) for s in solvents])
-    scalers = {"polymer": _scaler(xp), "solvent": _scaler(xs)}
+    blind = () if config.hansen_inputs else PHYSICAL_DESCRIPTORS
+    scalers = {"polymer": _scaler(xp, POLYMER_DESCRIPTOR_NAMES, blind),
+               "solvent": _scaler(xs, SOLVENT_DESCRIPTOR_NAMES, blind)}
     net = StackedChiNet(config.n_members, xp.shape[1], xs.shape[1], config.hidden, config.latent,
                         config.n_layers, config.dropout, scalers, generator, N_HANSEN_TERMS * config.hansen_z)
     xp_t, xs_t = torch.as_tensor(xp, dtype=torch.float32), torch.as_tensor(xs, dtype=torch.float32)
@@ -91,7 +107,7 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     chi_tasks = [(task, rows(frame, "chi"), weight) for task, frame, weight in (
         ("experimental", tables.experimental, 1.0),
         ("cosmo", tables.cosmo, config.weight_cosmo),
-        ("hansen", tables.hansen, config.weight_hansen)) if frame is not None and len(frame)]
+        ("hansen", tables.hansen, config.weight_hansen)) if frame is not None and len(frame) and weight > 0]
     soluble = rows(tables.soluble, "soluble") if tables.soluble is not None and len(tables.soluble) else None
 
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
