@@ -4,7 +4,7 @@ One member (after Aoki et al., Macromolecules 2023, doi 10.1021/acs.macromol.2c0
 
     (u_p, r_p) = tower_p(x_p),   (u_s, r_s) = tower_s(x_s)          latent vectors of size k
     z_i = (u_p,i - u_s,i)^2 - r_p,i^2 - r_s,i^2                         a learned Hansen-like distance
-    z += V_s (δ_p - δ_s)^2 / (R T_ref) per Hansen component (d, p, h)    the textbook one, when
+    z += V_s (δ_p - δ_s)^2 / (R T_ref) / scale, for δD, δP, δH           the textbook one, when
                                                                           the manifest asks for it
     (a, b) = W_task z + w_task   for each χ task,  χ(T) = a + b·T_ref/T  [-], T in K
     logit(soluble) = w_sol·z + w0
@@ -143,6 +143,8 @@ class ChiModel:
             "head.experimental.w": (self.n_members, arch["latent"] + N_HANSEN_TERMS * self.hansen_z, 2),
             "head.soluble.w": (self.n_members, arch["latent"] + N_HANSEN_TERMS * self.hansen_z, 1),
         }
+        if self.hansen_z:
+            expected["hansen.scale"] = (N_HANSEN_TERMS,)
         for key, shape in expected.items():
             if key not in self._w:
                 raise ModelArtifactError(f"weights lack tensor {key!r}")
@@ -172,7 +174,7 @@ class ChiModel:
     def _with_hansen(self, z: np.ndarray, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
         if not self.hansen_z:
             return z
-        terms = hansen_terms(polymer_x, solvent_x)
+        terms = hansen_terms(polymer_x, solvent_x) / self._w["hansen.scale"]
         return np.concatenate([z, np.broadcast_to(terms, (z.shape[0], *terms.shape))], axis=-1)
 
     def coefficients(self, polymer_x: np.ndarray, solvent_x: np.ndarray, task: str = "experimental") -> Coefficients:

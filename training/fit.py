@@ -23,7 +23,7 @@ from chiapp.descriptors import (
     polymer_descriptors,
     solvent_descriptors,
 )
-from chiapp.model import N_HANSEN_TERMS, T_REF_K, ChiModel, hansen_terms
+from chiapp.model import T_REF_K, ChiModel, hansen_terms
 from training.network import StackedChiNet, distance
 
 
@@ -41,9 +41,13 @@ class Config:
     weight_hansen: float = 0.2
     weight_soluble: float = 0.3
     bootstrap: bool = True
-    hansen_z: bool = False  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
+    hansen_z: bool = True  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
     hansen_inputs: bool = True  # False blinds the towers to PHYSICAL_DESCRIPTORS (an ablation)
     seed: int = 0
+
+    def __post_init__(self):
+        if self.hansen_z and not self.hansen_inputs:
+            raise ValueError("hansen_z reads the Hansen descriptors that hansen_inputs=False blinds")
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,6 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
     blind = () if config.hansen_inputs else PHYSICAL_DESCRIPTORS
     scalers = {"polymer": _scaler(xp, POLYMER_DESCRIPTOR_NAMES, blind),
                "solvent": _scaler(xs, SOLVENT_DESCRIPTOR_NAMES, blind)}
-    net = StackedChiNet(config.n_members, xp.shape[1], xs.shape[1], config.hidden, config.latent,
-                        config.n_layers, config.dropout, scalers, generator, N_HANSEN_TERMS * config.hansen_z)
     xp_t, xs_t = torch.as_tensor(xp, dtype=torch.float32), torch.as_tensor(xs, dtype=torch.float32)
 
     def rows(frame, target):
@@ -100,15 +102,22 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
                                dtype=torch.float32)
         t_ratio = (torch.as_tensor(T_REF_K / frame["temperature_k"].to_numpy(float), dtype=torch.float32)
                    if "temperature_k" in frame else None)
-        fixed = (torch.as_tensor(hansen_terms(xp[pi.numpy()], xs[si.numpy()]), dtype=torch.float32)
-                 if config.hansen_z else None)
-        return pi, si, y, boot, t_ratio, fixed
+        fixed = hansen_terms(xp[pi.numpy()], xs[si.numpy()]) if config.hansen_z else None
+        return [pi, si, y, boot, t_ratio, fixed]
 
     chi_tasks = [(task, rows(frame, "chi"), weight) for task, frame, weight in (
         ("experimental", tables.experimental, 1.0),
         ("cosmo", tables.cosmo, config.weight_cosmo),
         ("hansen", tables.hansen, config.weight_hansen)) if frame is not None and len(frame) and weight > 0]
     soluble = rows(tables.soluble, "soluble") if tables.soluble is not None and len(tables.soluble) else None
+    every = [r for _, r, _ in chi_tasks] + ([soluble] if soluble else [])
+    fixed_scale = None
+    if config.hansen_z:  # root mean square of each Hansen term over the training rows, so they enter z near 1
+        fixed_scale = np.sqrt(np.mean(np.concatenate([r[5] for r in every]) ** 2, axis=0))
+        for r in every:
+            r[5] = torch.as_tensor(r[5] / fixed_scale, dtype=torch.float32)
+    net = StackedChiNet(config.n_members, xp.shape[1], xs.shape[1], config.hidden, config.latent,
+                        config.n_layers, config.dropout, scalers, generator, fixed_scale)
 
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.learning_rate,

@@ -20,7 +20,7 @@ from chiapp.model import TASKS
 class StackedChiNet(nn.Module):
     def __init__(self, n_members: int, polymer_dim: int, solvent_dim: int, hidden: int, latent: int,
                  n_layers: int, dropout: float, scalers: dict[str, tuple[np.ndarray, np.ndarray]],
-                 generator: torch.Generator, n_fixed: int = 0):
+                 generator: torch.Generator, fixed_scale: np.ndarray | None = None):
         super().__init__()
         self.n_members, self.n_layers, self.dropout = n_members, n_layers, dropout
         dims = {"polymer": polymer_dim, "solvent": solvent_dim}
@@ -34,7 +34,11 @@ class StackedChiNet(nn.Module):
             for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
                 self.params[f"{tower}__w{i}"] = nn.Parameter(_uniform((n_members, n_in, n_out), n_in, generator))
                 self.params[f"{tower}__b{i}"] = nn.Parameter(torch.zeros(n_members, n_out))
-        z_dim = latent + n_fixed  # fixed z components (the Hansen terms) come after the learned ones
+        # Fixed z components (the Hansen terms), divided by their scale, come after the learned ones.
+        n_fixed = 0 if fixed_scale is None else len(fixed_scale)
+        if n_fixed:
+            self.register_buffer("fixed_scale", torch.as_tensor(fixed_scale, dtype=torch.float32))
+        z_dim = latent + n_fixed
         for task in TASKS:
             self.params[f"head__{task}__w"] = nn.Parameter(_uniform((n_members, z_dim, 2), z_dim, generator))
             self.params[f"head__{task}__b"] = nn.Parameter(torch.zeros(n_members, 2))
@@ -55,9 +59,12 @@ class StackedChiNet(nn.Module):
         return out[..., :latent], out[..., latent:]
 
     def latent(self, polymer_x, solvent_x, polymer_index, solvent_index, fixed=None) -> torch.Tensor:
-        """z (n_members, n_pairs, latent [+ fixed]), towers run once per unique molecule."""
+        """z (n_members, n_pairs, latent [+ fixed]), towers run once per unique molecule; ``fixed``
+        are the raw Hansen terms of the pairs."""
         u_p, r_p = self.tower("polymer", polymer_x)
         u_s, r_s = self.tower("solvent", solvent_x)
+        if fixed is not None:
+            fixed = fixed / self.fixed_scale
         return distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, fixed)
 
     def head(self, task: str, z: torch.Tensor) -> torch.Tensor:
@@ -69,11 +76,13 @@ class StackedChiNet(nn.Module):
         for tower in ("polymer", "solvent"):
             out[f"{tower}.mean"] = getattr(self, f"{tower}_mean").double().numpy()
             out[f"{tower}.std"] = getattr(self, f"{tower}_std").double().numpy()
+        if hasattr(self, "fixed_scale"):
+            out["hansen.scale"] = self.fixed_scale.double().numpy()
         return out
 
 
 def distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, fixed=None) -> torch.Tensor:
-    """z = (u_p - u_s)² - r_p² - r_s² for the indexed pairs, then the fixed (n_pairs, k) terms."""
+    """z = (u_p - u_s)² - r_p² - r_s² for the indexed pairs, then the scaled fixed (n_pairs, k) terms."""
     z = (u_p[:, polymer_index] - u_s[:, solvent_index]) ** 2 - r_p[:, polymer_index] ** 2 - r_s[:, solvent_index] ** 2
     if fixed is None:
         return z

@@ -11,7 +11,7 @@ from training.train import domain_entry, write_model
 
 def test_tiny_model_trains_saves_loads_and_predicts(tmp_path, synthetic):
     data = synthetic
-    config = Config(n_members=2, hidden=16, latent=4, n_steps=300, dropout=0.0, learning_rate=1e-2, seed=3)
+    config = Config(n_members=2, hidden=16, latent=4, n_steps=600, dropout=0.0, learning_rate=1e-2, seed=3)
     model = fit(Tables(data), config)
     write_model(model, {"calibration": {"spread_scale": 1.0}, "domain": domain_entry(data, spread_threshold=1.0)}, tmp_path)
 

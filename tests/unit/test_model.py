@@ -21,7 +21,8 @@ def _tiny_pair(seed=0, hansen_z=False):
     scalers = {"polymer": (rng.normal(size=D_P), rng.uniform(0.5, 2, D_P)),
                "solvent": (rng.normal(size=D_S), rng.uniform(0.5, 2, D_S))}
     net = StackedChiNet(3, D_P, D_S, hidden=8, latent=4, n_layers=2, dropout=0.0, scalers=scalers,
-                        generator=torch.Generator().manual_seed(seed), n_fixed=N_HANSEN_TERMS * hansen_z)
+                        generator=torch.Generator().manual_seed(seed),
+                        fixed_scale=rng.uniform(0.5, 3.0, N_HANSEN_TERMS) if hansen_z else None)
     for p in net.parameters():  # non-zero biases too, so every term is exercised
         torch.nn.init.normal_(p, std=0.3, generator=torch.Generator().manual_seed(seed + 1))
     manifest = {"architecture": {"n_members": 3, "hidden": 8, "latent": 4, "n_layers": 2, "hansen_z": hansen_z}}
