@@ -20,11 +20,15 @@ def test_polystyrene_in_toluene_is_a_good_solvent_near_room_temperature():
 
 
 def test_polystyrene_in_cyclohexane_is_near_theta_at_35_c():
-    # cyclohexane is the classic theta solvent of PS, theta = 34.5 °C, where chi = 1/2; the training
-    # table itself scatters from 0.45 to 0.80 around there, so ask for 1/2 within the stated 2 sigma
+    # cyclohexane is the classic theta solvent of PS (theta = 34.5 °C): chi = 1/2 in the dilute limit,
+    # higher in concentrated solution; the handbook table (Orwoll & Arnold 2007) gives 0.57 at
+    # 30 °C and 0.64 at 40 °C. So near theta chi is 0.45-0.70, poorer than toluene, and it falls
+    # on heating (an upper critical solution temperature).
     p = predict_chi(PS, "C1CCCCC1", 308.15)
-    assert abs(p.chi[0] - 0.5) <= 2 * p.chi_std[0]
+    assert 0.45 <= p.chi[0] <= 0.70
     assert p.chi_std[0] < 0.15
+    assert p.b_k > 0
+    assert p.chi[0] > predict_chi(PS, "Cc1ccccc1", 308.15).chi[0] + 0.1
 
 
 def test_water_is_a_non_solvent_for_polystyrene():
