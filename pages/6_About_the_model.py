@@ -42,6 +42,11 @@ if study is not None:
     st.dataframe(study, hide_index=True, key="manifest_domain_study")
 
 st.header("Architecture and domain")
+st.markdown(
+    "Two towers map the polymer's and the solvent's descriptors to latent vectors; their "
+    "Hansen-like distance z, with the textbook Hansen terms V(Δδ)²/RT added when `hansen_z` is "
+    "true, feeds one linear head per task. The choice of these settings was made by "
+    "cross-validation grouped by polymer (`python -m training.select`).")
 st.dataframe(ui.manifest_table(manifest, "architecture"), hide_index=True, key="manifest_architecture")
 st.dataframe(ui.domain_table(manifest), hide_index=True, key="manifest_domain")
 
