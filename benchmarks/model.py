@@ -131,7 +131,7 @@ def accuracy_rows(data, figures: dict) -> list:
 
 def selection_rows() -> list:
     """The hyperparameter choice and the physical-inputs ablation, as ``python -m training.select``
-    recorded them (about 40 minutes to redo)."""
+    recorded them (about 16 minutes to redo)."""
     from training.select import SELECTION_FILE
 
     record = json.loads(SELECTION_FILE.read_text())

@@ -56,7 +56,7 @@ def tables_without(data: TrainingData, hansen: pd.DataFrame | None, polymer_keys
 @dataclass(frozen=True)
 class FoldPredictions:
     chi: pd.DataFrame      # experimental rows: fold, chi, chi_pred, chi_std (raw ensemble spread)
-    soluble: pd.DataFrame  # PolySol rows: fold, soluble, probability, chi_pred (at T_REF_K)
+    soluble: pd.DataFrame  # PolySol rows: fold, soluble, probability
 
 
 def predict_rows(model, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -80,9 +80,8 @@ def held_out_predictions(data: TrainingData, hansen: pd.DataFrame | None, config
     chi_rows = data.experimental[data.experimental["polymer_key"].isin(scored)]
     mean, std, _ = predict_rows(model, chi_rows)
     sol_rows = data.soluble[data.soluble["polymer_key"].isin(scored)]
-    chi_room, _, probability = predict_rows(model, sol_rows)
-    return FoldPredictions(chi_rows.assign(chi_pred=mean, chi_std=std),
-                           sol_rows.assign(probability=probability, chi_pred=chi_room))
+    _, _, probability = predict_rows(model, sol_rows)
+    return FoldPredictions(chi_rows.assign(chi_pred=mean, chi_std=std), sol_rows.assign(probability=probability))
 
 
 def cross_validate(data: TrainingData, hansen: pd.DataFrame | None, config: Config, protocol: str,

@@ -111,13 +111,12 @@ def fit(tables: Tables, config: Config = Config(), log=None) -> ChiModel:
         ("hansen", tables.hansen, config.weight_hansen)) if frame is not None and len(frame) and weight > 0]
     soluble = rows(tables.soluble, "soluble") if tables.soluble is not None and len(tables.soluble) else None
     every = [r for _, r, _ in chi_tasks] + ([soluble] if soluble else [])
-    fixed_scale = None
-    if config.hansen_z:  # root mean square of each Hansen term over the training rows, so they enter z near 1
-        fixed_scale = np.sqrt(np.mean(np.concatenate([r[5] for r in every]) ** 2, axis=0))
-        for r in every:
-            r[5] = torch.as_tensor(r[5] / fixed_scale, dtype=torch.float32)
+    # each Hansen term's root mean square over the training rows, so the terms enter z near 1
+    fixed_scale = np.sqrt(np.mean(np.concatenate([r[5] for r in every]) ** 2, axis=0)) if config.hansen_z else None
     net = StackedChiNet(config.n_members, xp.shape[1], xs.shape[1], config.hidden, config.latent,
                         config.n_layers, config.dropout, scalers, generator, fixed_scale)
+    for r in every:
+        r[5] = net.fixed_terms(r[5])
 
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.learning_rate,

@@ -37,7 +37,7 @@ class StackedChiNet(nn.Module):
         # Fixed z components (the Hansen terms), divided by their scale, come after the learned ones.
         n_fixed = 0 if fixed_scale is None else len(fixed_scale)
         if n_fixed:
-            self.register_buffer("fixed_scale", torch.as_tensor(fixed_scale, dtype=torch.float32))
+            self.register_buffer("fixed_scale", torch.as_tensor(fixed_scale, dtype=torch.float64))
         z_dim = latent + n_fixed
         for task in TASKS:
             self.params[f"head__{task}__w"] = nn.Parameter(_uniform((n_members, z_dim, 2), z_dim, generator))
@@ -63,9 +63,11 @@ class StackedChiNet(nn.Module):
         are the raw Hansen terms of the pairs."""
         u_p, r_p = self.tower("polymer", polymer_x)
         u_s, r_s = self.tower("solvent", solvent_x)
-        if fixed is not None:
-            fixed = fixed / self.fixed_scale
-        return distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, fixed)
+        return distance(u_p, r_p, u_s, r_s, polymer_index, solvent_index, self.fixed_terms(fixed))
+
+    def fixed_terms(self, raw) -> torch.Tensor | None:
+        """The raw Hansen terms (n_pairs, 3) of pairs as they enter z: divided by their scale."""
+        return None if raw is None else (torch.as_tensor(raw, dtype=torch.float64) / self.fixed_scale).float()
 
     def head(self, task: str, z: torch.Tensor) -> torch.Tensor:
         return torch.baddbmm(self.params[f"head__{task}__b"][:, None, :], z, self.params[f"head__{task}__w"])

@@ -11,7 +11,7 @@ The outer scores estimate how well "choose by grouped CV, then fit" does on new 
 choice that ships is made the same way once more on all polymers (5-fold grouped CV), and
 ``training.fit.Config`` holds it; a test checks that Config matches the recorded choice.
 Inner fits use ``INNER_MEMBERS`` members instead of 10 (they rank candidates; 5 cost half).
-Runs two fits at a time, one core each; about 40 min on 2 cores. Writes training/selection.json.
+Runs two fits at a time, one core each; about 16 min on 2 cores. Writes training/selection.json.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     # Every inner fit of every outer fold, and the all-polymer selection, as one batch of jobs.
     jobs, where = [], []
     for k, test in enumerate(outer):
-        for j, inner in enumerate(leave_polymer_out_folds(data, args.seed + 1, INNER_FOLDS, frozenset(test))):
+        for inner in leave_polymer_out_folds(data, args.seed + 1, INNER_FOLDS, frozenset(test)):
             for name in CANDIDATES:
                 jobs.append((name, inner_changes, frozenset(test | inner), frozenset(inner)))
                 where.append(("inner", k, name))
@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<16}" + "".join(f"{scores[('inner', k, name)]['mae']:9.3f}" for k in range(len(outer)))
               + f"{every['mae']:9.3f}{every['r2']:9.3f}{every['auc']:9.3f}")
     print(f"(experimental χ MAE on held-out polymers, grouped CV, {INNER_MEMBERS} members; the lowest MAE "
-          "wins each column. 'inner k': the 3 inner folds of outer fold k; 'all': the 5 folds on all polymers)")
+          f"wins each column. 'inner k': the {INNER_FOLDS} inner folds of outer fold k; 'all': the "
+          f"{len(outer)} folds on all polymers)")
     print(f"chosen per outer fold: {chosen}")
     print(f"nested leave-polymer-out, chosen candidate refit with 10 members: MAE {nested['mae']:.3f}, "
           f"R2 {nested['r2']:.3f}, AUC {nested['auc']:.3f}")
