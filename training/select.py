@@ -41,7 +41,7 @@ CANDIDATES: dict[str, dict] = {
     "no_physics": {"hansen_inputs": False, "weight_hansen": 0.0},
     "start": {},
     "hansen_z": {"hansen_z": True},
-    "hansen_z_wider": {"hansen_z": True, "hidden": 128, "latent": 32},
+    "hansen_z_no_bootstrap": {"hansen_z": True, "bootstrap": False},
 }
 START = Config(hansen_z=False)
 

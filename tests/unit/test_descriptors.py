@@ -59,6 +59,17 @@ def test_solvent_descriptors_size_terms():
     assert values["hansen_known"] == 1.0
 
 
+def test_solvent_rdkit_block_is_signed_log_of_hand_counts():
+    values = _named(solvent_descriptors("OCc1ccccc1"), SOLVENT_DESCRIPTOR_NAMES)  # benzyl alcohol
+    assert values["rdkit_RingCount"] == pytest.approx(np.log1p(1))
+    assert values["rdkit_NumHDonors"] == pytest.approx(np.log1p(1))
+    assert values["rdkit_NumAromaticRings"] == pytest.approx(np.log1p(1))
+    assert values["rdkit_MolWt"] == pytest.approx(np.log1p(108.14), rel=1e-4)  # C7H8O
+    # a partial charge that is negative stays negative
+    assert values["rdkit_MinPartialCharge"] < 0
+    assert "rdkit_Ipc" not in SOLVENT_DESCRIPTOR_NAMES  # seconds on large molecules
+
+
 def test_solvent_hansen_measured_where_tabulated():
     # water defeats group contributions; its measured delta_H is 42.3 MPa^0.5 (Hansen 2007)
     values = _named(solvent_descriptors("O"), SOLVENT_DESCRIPTOR_NAMES)
