@@ -41,7 +41,7 @@ class Config:
     weight_hansen: float = 0.2
     weight_soluble: float = 0.3
     bootstrap: bool = True
-    hansen_z: bool = True  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
+    hansen_z: bool = False  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
     hansen_inputs: bool = True  # False blinds the towers to PHYSICAL_DESCRIPTORS (an ablation)
     seed: int = 0
 

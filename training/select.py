@@ -112,11 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     selected = min(CANDIDATES, key=lambda name: scores[("all", None, name)]["mae"])
     nested = _metrics(outer_results)
 
-    print(f"{'candidate':<16}" + "".join(f"{'inner ' + str(k):>9}" for k in range(len(outer)))
+    width = max(map(len, CANDIDATES)) + 2
+    print(f"{'candidate':<{width}}" + "".join(f"{'inner ' + str(k):>9}" for k in range(len(outer)))
           + f"{'all MAE':>9}{'all R2':>9}{'all AUC':>9}")
     for name in CANDIDATES:
         every = scores[("all", None, name)]
-        print(f"{name:<16}" + "".join(f"{scores[('inner', k, name)]['mae']:9.3f}" for k in range(len(outer)))
+        print(f"{name:<{width}}" + "".join(f"{scores[('inner', k, name)]['mae']:9.3f}" for k in range(len(outer)))
               + f"{every['mae']:9.3f}{every['r2']:9.3f}{every['auc']:9.3f}")
     print(f"(experimental χ MAE on held-out polymers, grouped CV, {INNER_MEMBERS} members; the lowest MAE "
           f"wins each column. 'inner k': the {INNER_FOLDS} inner folds of outer fold k; 'all': the "
