@@ -496,14 +496,14 @@ def model():
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
     """Once per server, after the first page is drawn: compute the solvent library's features in the
-    background, so that the first ranking or separation does not wait for them (~1.4 s)."""
+    background, so that the first ranking or separation does not wait for them (~2 s)."""
     def work() -> None:
         try:
             ranking.rank_solvents(str(DEFAULTS["polymer_smiles"]), kelvin(25.0))
         except ChiAppError:
             pass  # the pages will show the same error with its message
 
-    # Not a daemon: a process that ends meanwhile waits for it (~1.5 s) instead of killing it inside
+    # Not a daemon: a process that ends meanwhile waits for it (~2 s) instead of killing it inside
     # RDKit's C++ code, which aborts the interpreter ("terminate called without an active exception").
     thread = threading.Thread(target=work, name="chiapp-warm-up", daemon=False)
     thread.start()
