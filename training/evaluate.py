@@ -10,13 +10,15 @@ Two protocols:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import argparse
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from chiapp.model import T_REF_K
-from training.data import TrainingData
+from training.data import DEFAULT_DATA_DIR, TrainingData, load_training_data
 from training.fit import Config, Tables, fit
 
 N_FOLDS = 5
@@ -118,3 +120,41 @@ def fold_metrics(chi: pd.DataFrame, column: str = "chi_pred") -> dict[str, float
     per_fold = [(r2(g["chi"].to_numpy(), g[column].to_numpy()), np.abs(g["chi"] - g[column]).mean())
                 for _, g in chi.groupby("fold")]
     return {"r2": float(np.mean([p[0] for p in per_fold])), "mae": float(np.mean([p[1] for p in per_fold]))}
+
+
+def _config_change(text: str) -> tuple[str, object]:
+    """``name=value`` for a field of Config, the value read as that field's type."""
+    name, _, value = text.partition("=")
+    kinds = {f.name: type(getattr(Config(), f.name)) for f in fields(Config)}
+    if name not in kinds or not value:
+        raise argparse.ArgumentTypeError(f"expected name=value with name one of {', '.join(kinds)}; got {text!r}")
+    if kinds[name] is bool:
+        return name, value.lower() in ("1", "true", "yes")
+    return name, kinds[name](value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.evaluate pairs seed=1``: cross-validate Config() with some fields changed
+    and print its metrics (a seed's spread, a candidate's figures; about 5 min on one core)."""
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=main.__doc__.split(":")[0])
+    parser.add_argument("protocol", choices=("pairs", "polymers"))
+    parser.add_argument("changes", nargs="*", type=_config_change, metavar="name=value")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    args = parser.parse_args(argv)
+    from training.train import build_hansen  # train imports this module
+
+    config = replace(Config(), **dict(args.changes))
+    data = load_training_data(args.data_dir)
+    held_out = cross_validate(data, build_hansen(data, config.seed), config, args.protocol)
+    metrics = fold_metrics(held_out.chi)
+    line = f"{args.protocol} {config}: R2 {metrics['r2']:.3f}, MAE {metrics['mae']:.3f} (mean over folds)"
+    if len(held_out.soluble):
+        from sklearn.metrics import roc_auc_score
+
+        line += f", PolySol AUC {roc_auc_score(held_out.soluble['soluble'], held_out.soluble['probability']):.3f}"
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
