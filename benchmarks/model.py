@@ -67,11 +67,9 @@ def _r2_mae(frame: pd.DataFrame, column: str) -> str:
 
 def model_rows(data) -> dict:
     """The model's cross-validated figures, re-run here (about 20 minutes on 2 cores)."""
-    from sklearn.metrics import roc_auc_score
-
-    from training.evaluate import cross_validate, fold_metrics
+    from training.evaluate import cross_validate
     from training.fit import Config
-    from training.train import build_hansen, calibrate, domain_study
+    from training.train import build_hansen, calibrate, domain_study, metrics_summary
 
     config = Config()
     hansen = build_hansen(data, config.seed)
@@ -79,10 +77,7 @@ def model_rows(data) -> dict:
     polymers = cross_validate(data, hansen, config, "polymers", log=lambda *a: None)
     scale, coverage = calibrate(polymers.chi)
     dom = domain_study(polymers.chi, scale)
-    return {"pair_splits": fold_metrics(pairs.chi), "leave_polymer_out": fold_metrics(polymers.chi),
-            "polysol_leave_polymer_out_auc": roc_auc_score(polymers.soluble["soluble"],
-                                                           polymers.soluble["probability"]),
-            "coverage": coverage, "domain": dom}
+    return {**metrics_summary(pairs, polymers), "coverage": coverage, "domain": dom}
 
 
 def manifest_figures() -> dict:

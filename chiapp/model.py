@@ -193,10 +193,11 @@ class ChiModel:
 
         The towers run once per molecule, not once per pair.
         """
-        u_p, r_p = self._tower("polymer", np.atleast_2d(polymer_x))
-        u_s, r_s = self._tower("solvent", np.atleast_2d(solvent_x))
+        polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
+        u_p, r_p = self._tower("polymer", polymer_x)
+        u_s, r_s = self._tower("solvent", solvent_x)
         z = (u_p[:, :, None, :] - u_s[:, None, :, :]) ** 2 - r_p[:, :, None, :] ** 2 - r_s[:, None, :, :] ** 2
-        z = self._with_hansen(z, np.atleast_2d(polymer_x)[:, None, :], np.atleast_2d(solvent_x)[None, :, :])
+        z = self._with_hansen(z, polymer_x[:, None, :], solvent_x[None, :, :])
         n_members, n_p, n_s, latent = z.shape
         flat = self.coefficients_from_latent(z.reshape(n_members, n_p * n_s, latent))
         return Coefficients(*(v.reshape(n_members, n_p, n_s) for v in

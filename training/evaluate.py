@@ -122,6 +122,13 @@ def fold_metrics(chi: pd.DataFrame, column: str = "chi_pred") -> dict[str, float
     return {"r2": float(np.mean([p[0] for p in per_fold])), "mae": float(np.mean([p[1] for p in per_fold]))}
 
 
+def soluble_auc(soluble: pd.DataFrame) -> float:
+    """ROC AUC of the held-out PolySol labels by the predicted soluble probability."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(soluble["soluble"], soluble["probability"]))
+
+
 def _config_change(text: str) -> tuple[str, object]:
     """``name=value`` for a field of Config, the value read as that field's type."""
     name, _, value = text.partition("=")
@@ -129,29 +136,33 @@ def _config_change(text: str) -> tuple[str, object]:
     if name not in kinds or not value:
         raise argparse.ArgumentTypeError(f"expected name=value with name one of {', '.join(kinds)}; got {text!r}")
     if kinds[name] is bool:
-        return name, value.lower() in ("1", "true", "yes")
+        if value.lower() not in ("1", "0", "true", "false"):
+            raise argparse.ArgumentTypeError(f"{name} is true or false; got {value!r}")
+        return name, value.lower() in ("1", "true")
     return name, kinds[name](value)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m training.evaluate pairs seed=1``: cross-validate Config() with some fields changed
     and print its metrics (a seed's spread, a candidate's figures; about 5 min on one core)."""
-    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=main.__doc__.split(":")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate",
+                                     description="Cross-validate Config() with some fields changed.")
     parser.add_argument("protocol", choices=("pairs", "polymers"))
     parser.add_argument("changes", nargs="*", type=_config_change, metavar="name=value")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     args = parser.parse_args(argv)
     from training.train import build_hansen  # train imports this module
 
-    config = replace(Config(), **dict(args.changes))
+    try:
+        config = replace(Config(), **dict(args.changes))
+    except ValueError as err:  # a combination Config refuses
+        parser.error(str(err))
     data = load_training_data(args.data_dir)
     held_out = cross_validate(data, build_hansen(data, config.seed), config, args.protocol)
     metrics = fold_metrics(held_out.chi)
     line = f"{args.protocol} {config}: R2 {metrics['r2']:.3f}, MAE {metrics['mae']:.3f} (mean over folds)"
     if len(held_out.soluble):
-        from sklearn.metrics import roc_auc_score
-
-        line += f", PolySol AUC {roc_auc_score(held_out.soluble['soluble'], held_out.soluble['probability']):.3f}"
+        line += f", PolySol AUC {soluble_auc(held_out.soluble):.3f}"
     print(line)
     return 0
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from training.data import DEFAULT_DATA_DIR, load_training_data
-from training.evaluate import FoldPredictions, held_out_predictions, leave_polymer_out_folds, r2
+from training.evaluate import FoldPredictions, held_out_predictions, leave_polymer_out_folds, r2, soluble_auc
 from training.fit import Config
 from training.train import build_hansen
 
@@ -69,13 +69,11 @@ def _score(job: tuple[str, dict, frozenset, frozenset]) -> FoldPredictions:
 
 def _metrics(parts: list[FoldPredictions]) -> dict[str, float]:
     """Pooled over the parts: MAE and R² of experimental χ, ROC AUC of the PolySol labels."""
-    from sklearn.metrics import roc_auc_score
-
     chi = pd.concat([p.chi for p in parts])
     soluble = pd.concat([p.soluble for p in parts])
     return {"mae": float(np.abs(chi["chi_pred"] - chi["chi"]).mean()),
             "r2": r2(chi["chi"].to_numpy(), chi["chi_pred"].to_numpy()),
-            "auc": float(roc_auc_score(soluble["soluble"], soluble["probability"]))}
+            "auc": soluble_auc(soluble)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, WEIGHTS_FILE, sha256_file
 from training.data import DEFAULT_DATA_DIR, TrainingData, load_training_data
-from training.evaluate import cross_validate, fold_metrics, r2
+from training.evaluate import cross_validate, fold_metrics, r2, soluble_auc
 from training.fit import Config, Tables, fit
 from training.hansen_task import hansen_table
 
@@ -77,12 +77,9 @@ def domain_entry(experimental: pd.DataFrame, spread_threshold: float) -> dict:
 
 
 def metrics_summary(pairs, polymers) -> dict:
-    from sklearn.metrics import roc_auc_score
-
     out = {"pair_splits": fold_metrics(pairs.chi), "leave_polymer_out": fold_metrics(polymers.chi)}
     out["leave_polymer_out"]["r2_pooled"] = r2(polymers.chi["chi"].to_numpy(), polymers.chi["chi_pred"].to_numpy())
-    out["polysol_leave_polymer_out_auc"] = float(roc_auc_score(polymers.soluble["soluble"],
-                                                               polymers.soluble["probability"]))
+    out["polysol_leave_polymer_out_auc"] = soluble_auc(polymers.soluble)
     return out
 
 

@@ -18,9 +18,9 @@ def test_changes_take_the_type_of_the_config_field(text, expected):
     assert _config_change(text) == expected
 
 
-@pytest.mark.parametrize("text", ["sed=1", "bootstrap", "seed="])
+@pytest.mark.parametrize("text", ["sed=1", "bootstrap", "seed=", "bootstrap=flase"])
 def test_unknown_or_valueless_change_is_refused(text):
-    with pytest.raises(argparse.ArgumentTypeError, match="name=value"):
+    with pytest.raises(argparse.ArgumentTypeError, match="name=value|true or false"):
         _config_change(text)
 
 
@@ -29,3 +29,10 @@ def test_bad_argument_exits_with_usage_error(capsys):
         main(["pairs", "n_members=ten"])
     assert exit_info.value.code == 2
     assert "n_members" in capsys.readouterr().err
+
+
+def test_combination_config_refuses_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["polymers", "hansen_z=1", "hansen_inputs=0"])
+    assert exit_info.value.code == 2
+    assert "hansen_inputs=False blinds" in capsys.readouterr().err
