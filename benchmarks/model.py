@@ -69,7 +69,8 @@ def model_rows(data) -> dict:
     """The model's cross-validated figures, re-run here (about 20 minutes on 2 cores)."""
     from training.evaluate import cross_validate
     from training.fit import Config
-    from training.train import build_hansen, calibrate, domain_study, metrics_summary
+    from training.hansen_task import build_hansen
+    from training.train import calibrate, domain_study, metrics_summary
 
     config = Config()
     hansen = build_hansen(data, config.seed)

@@ -20,6 +20,7 @@ import pandas as pd
 from chiapp.model import T_REF_K
 from training.data import DEFAULT_DATA_DIR, TrainingData, load_training_data
 from training.fit import Config, Tables, fit
+from training.hansen_task import build_hansen
 
 N_FOLDS = 5
 
@@ -151,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("changes", nargs="*", type=_config_change, metavar="name=value")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     args = parser.parse_args(argv)
-    from training.train import build_hansen  # train imports this module
 
     try:
         config = replace(Config(), **dict(args.changes))

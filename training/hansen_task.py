@@ -13,8 +13,10 @@ import pandas as pd
 
 from chiapp import hansen
 from chiapp.chemistry import parse_polymer, parse_solvent
+from training.data import TrainingData
 
 TEMPERATURES_K = (298.15, 398.15)
+N_HANSEN_PAIRS = 6000  # random pairs of the training molecules, each at TEMPERATURES_K
 CHI_CAP = 5.0  # beyond the measured range (χ ≤ 4.4); a larger χ_H only says "insoluble"
 
 
@@ -47,3 +49,11 @@ def hansen_table(polymers: list[str], polymer_keys: list[str], solvents: list[st
         for t, chi in zip(TEMPERATURES_K, np.atleast_1d(chis)):
             rows.append((p, key_of[p], s, t, min(float(chi), CHI_CAP)))
     return pd.DataFrame(rows, columns=["polymer", "polymer_key", "solvent", "temperature_k", "chi"])
+
+
+def build_hansen(data: TrainingData, seed: int) -> pd.DataFrame:
+    polymers = pd.concat([data.experimental[["polymer", "polymer_key"]], data.soluble[["polymer", "polymer_key"]]])
+    polymers = polymers.drop_duplicates("polymer_key")
+    solvents = pd.concat([data.experimental["solvent"], data.soluble["solvent"]]).unique().tolist()
+    return hansen_table(polymers["polymer"].tolist(), polymers["polymer_key"].tolist(), solvents,
+                        N_HANSEN_PAIRS, seed)

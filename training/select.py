@@ -29,7 +29,7 @@ import pandas as pd
 from training.data import DEFAULT_DATA_DIR, load_training_data
 from training.evaluate import FoldPredictions, held_out_predictions, leave_polymer_out_folds, r2, soluble_auc
 from training.fit import Config
-from training.train import build_hansen
+from training.hansen_task import build_hansen
 
 SELECTION_FILE = Path(__file__).with_name("selection.json")
 INNER_FOLDS = 3

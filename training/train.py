@@ -20,21 +20,12 @@ import numpy as np
 import pandas as pd
 
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, WEIGHTS_FILE, sha256_file
-from training.data import DEFAULT_DATA_DIR, TrainingData, load_training_data
+from training.data import DEFAULT_DATA_DIR, load_training_data
 from training.evaluate import cross_validate, fold_metrics, r2, soluble_auc
 from training.fit import Config, Tables, fit
-from training.hansen_task import hansen_table
+from training.hansen_task import build_hansen
 
-N_HANSEN_PAIRS = 6000
 TARGET_COVERAGE = 0.9  # fraction of held-out |error| within 2 calibrated sigma
-
-
-def build_hansen(data: TrainingData, seed: int) -> pd.DataFrame:
-    polymers = pd.concat([data.experimental[["polymer", "polymer_key"]], data.soluble[["polymer", "polymer_key"]]])
-    polymers = polymers.drop_duplicates("polymer_key")
-    solvents = pd.concat([data.experimental["solvent"], data.soluble["solvent"]]).unique().tolist()
-    return hansen_table(polymers["polymer"].tolist(), polymers["polymer_key"].tolist(), solvents,
-                        N_HANSEN_PAIRS, seed)
 
 
 def calibrate(chi: pd.DataFrame) -> tuple[float, float]:

@@ -1,6 +1,7 @@
 """The training options the hyperparameter choice compares: they change what they say, nothing else."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ def _shift_physical(xp, xs):
 @pytest.mark.parametrize("hansen_inputs", [True, False])
 def test_blinded_physical_inputs_do_not_reach_the_prediction(hansen_inputs, synthetic):
     data = synthetic
-    model = fit(Tables(data), Config(**{**TINY.__dict__, "hansen_inputs": hansen_inputs, "hansen_z": False}))
+    model = fit(Tables(data), replace(TINY, hansen_inputs=hansen_inputs))
     xp, xs = _descriptors(data)
     before = model.coefficients(xp, xs).a
     after = model.coefficients(*_shift_physical(xp, xs)).a
@@ -49,7 +50,7 @@ def test_hansen_z_needs_the_hansen_inputs():
 
 def test_hansen_z_model_uses_the_hansen_terms(synthetic):
     data = synthetic
-    model = fit(Tables(data), Config(**{**TINY.__dict__, "hansen_z": True}))
+    model = fit(Tables(data), replace(TINY, hansen_z=True))
     assert model.manifest["architecture"]["hansen_z"] is True
     xp, xs = _descriptors(data)
     z = model.latent_distance(xp, xs)
