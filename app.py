@@ -1,36 +1,11 @@
-"""chiapp: polymer-solvent Flory-Huggins χ(T), phase diagrams and solvent choice, in the browser.
+"""``streamlit run app.py`` from a checkout: runs the app that ships in the package.
 
-Run with ``streamlit run app.py``. Every page reads its inputs, calls one function of ``chiapp``
-and draws the result; the shared widgets, caches and figures live in ``chiapp/ui.py``.
+The app itself is ``chiapp/webapp/main.py`` (so that an installed ``chiapp app`` has it too); this
+file only hands over to it on every rerun.
 """
 
-import streamlit as st
+import runpy
 
-from chiapp import ui
+from chiapp.resources import webapp_path
 
-st.set_page_config(page_title="chiapp: polymer-solvent χ", page_icon=ui.page_icon(), layout="wide")
-ui.init_session()
-
-navigation = st.navigation([
-    st.Page("pages/1_Predict.py", title="Predict χ", icon=":material/show_chart:", default=True),
-    st.Page("pages/2_Phase_diagram.py", title="Phase diagram", icon=":material/thermostat:"),
-    st.Page("pages/3_Rank_solvents.py", title="Rank solvents", icon=":material/format_list_numbered:"),
-    st.Page("pages/4_Separate_plastics.py", title="Separate plastics", icon=":material/recycling:"),
-    st.Page("pages/5_Batch.py", title="Batch", icon=":material/table_view:"),
-    st.Page("pages/6_About_the_model.py", title="About the model", icon=":material/info:"),
-])
-
-with st.sidebar:
-    ui.offline_guard()
-    st.markdown(
-        "**What χ tells you.** The Flory-Huggins parameter χ measures how much a polymer and a "
-        "solvent dislike each other. Below a critical value χc (about 0.5 for long chains) they "
-        "mix at every concentration; above it the solution splits into two phases. χ changes "
-        "with temperature, so a solvent can dissolve a plastic hot but not cold.")
-    st.markdown(
-        "**Where to start.** *Predict χ* for one pair; *Rank solvents* to find a solvent for one "
-        "polymer; *Separate plastics* to dissolve one plastic out of a mixture; *Phase diagram* "
-        "for the temperatures and concentrations at which a solution stays clear.")
-
-navigation.run()
-ui.warm_up()
+runpy.run_path(str(webapp_path("main.py")), run_name="__main__")

@@ -1,7 +1,7 @@
 """Solvent and polymer libraries, and turning what a user types into a checked molecule.
 
-The libraries are ``assets/solvents.csv`` and ``assets/polymers.csv`` (built by
-``assets/build_libraries.py``; provenance in ``assets/README.md``). A name is looked up in this
+The libraries are ``chiapp/assets/solvents.csv`` and ``chiapp/assets/polymers.csv`` (built by
+``training/build_libraries.py``; provenance in ``chiapp/assets/README.md``). A name is looked up in this
 order, and the first hit wins:
 
 1. the library of the expected role: names, abbreviations, synonyms and CAS numbers, compared
@@ -46,6 +46,7 @@ from chiapp.errors import (
 )
 
 from chiapp.flory_huggins import chain_length_from_molecular_weight
+from chiapp.resources import asset_path
 
 __all__ = [
     "ASSETS_DIR",
@@ -65,7 +66,7 @@ __all__ = [
     "polymer_row",
 ]
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+ASSETS_DIR = asset_path()
 SOLVENTS_FILE = ASSETS_DIR / "solvents.csv"
 POLYMERS_FILE = ASSETS_DIR / "polymers.csv"
 #: The CHEM21 classes, safest first (Prat et al., Green Chem. 2016, 18, 288-296).
@@ -112,7 +113,7 @@ def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise DataFileError(f"library {path.name} lacks columns {missing}; rebuild it with "
-                            "python assets/build_libraries.py")
+                            "python -m training.build_libraries")
     for column in ("synonyms", "abbreviation", "chem21_class", "notes", "cas"):
         if column in table.columns:
             table[column] = table[column].fillna("").astype(str)

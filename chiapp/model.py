@@ -27,6 +27,7 @@ import numpy as np
 from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES
 from chiapp.errors import ModelArtifactError
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
+from chiapp.resources import asset_path
 
 __all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "N_HANSEN_TERMS", "Coefficients", "ChiModel", "hansen_terms", "sha256_file"]
 
@@ -34,7 +35,7 @@ __all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "N_HANSEN_TERMS", "Coefficients", "C
 T_REF_K = 298.15
 #: Heads in the weights file; "experimental" is what the app reports.
 TASKS = ("experimental", "cosmo", "hansen")
-MODEL_DIR = Path(__file__).resolve().parent.parent / "assets" / "model"
+MODEL_DIR = asset_path("model")
 WEIGHTS_FILE = "weights.safetensors"
 MANIFEST_FILE = "manifest.json"
 TOWERS = ("polymer", "solvent")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
 PAGES = [
     "pages/1_Predict.py",
     "pages/2_Phase_diagram.py",

@@ -16,7 +16,7 @@ import pytest
 from chiapp.chemistry import canonical_polymer, canonical_solvent, parse_polymer, parse_solvent
 from chiapp.library import CHEM21_CLASSES, POLYMERS_FILE, SOLVENTS_FILE
 
-_SCRIPT = Path(__file__).resolve().parents[2] / "assets" / "build_libraries.py"
+_SCRIPT = Path(__file__).resolve().parents[2] / "training" / "build_libraries.py"
 _spec = importlib.util.spec_from_file_location("build_libraries", _SCRIPT)
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
