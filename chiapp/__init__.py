@@ -14,8 +14,17 @@ import importlib
 from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
-from chiapp.errors import (ChiAppError, DataFileError, InputError, InvalidSmilesError, ModelArtifactError,
-                           MoleculeError, NameNotFoundError, UnsupportedMoleculeError, VolumeFractionError)
+from chiapp.errors import (
+    ChiAppError,
+    DataFileError,
+    InputError,
+    InvalidSmilesError,
+    ModelArtifactError,
+    MoleculeError,
+    NameNotFoundError,
+    UnsupportedMoleculeError,
+    VolumeFractionError,
+)
 
 #: public name -> module that defines it
 _LAZY = {

@@ -14,14 +14,15 @@ from rdkit import Chem, RDLogger
 from chiapp.errors import InvalidSmilesError, UnsupportedMoleculeError
 
 __all__ = [
-    "SUPPORTED_ELEMENTS",
     "MAX_HEAVY_ATOMS",
-    "parse_polymer",
-    "parse_solvent",
+    "SUPPORTED_ELEMENTS",
     "canonical_polymer",
     "canonical_solvent",
     "cyclic_oligomer",
+    "linear_oligomer",
     "looks_like_polymer",
+    "parse_polymer",
+    "parse_solvent",
 ]
 
 RDLogger.DisableLog("rdApp.*")  # RDKit's own warnings go to stderr; we raise our own messages
@@ -146,6 +147,27 @@ def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     ring = combined.GetMol()
     Chem.SanitizeMol(ring)
     return ring
+
+
+def linear_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
+    """Chain ``n_units`` copies of a repeat unit head to tail, capping both free ends with H."""
+    stars = [a.GetIdx() for a in repeat_unit.GetAtoms() if a.GetAtomicNum() == 0]
+    head, tail = (repeat_unit.GetAtomWithIdx(s).GetNeighbors()[0].GetIdx() for s in stars)
+    n_atoms = repeat_unit.GetNumAtoms()
+    chain = Chem.RWMol(repeat_unit)
+    for i in range(1, n_units):
+        chain.InsertMol(repeat_unit)
+        chain.AddBond(tail + (i - 1) * n_atoms, head + i * n_atoms, Chem.BondType.SINGLE)
+    first_star, last_star = stars[0], stars[1] + (n_units - 1) * n_atoms
+    internal = [stars[1] + i * n_atoms for i in range(n_units - 1)]
+    internal += [stars[0] + i * n_atoms for i in range(1, n_units)]
+    for idx in (first_star, last_star):
+        chain.GetAtomWithIdx(idx).SetAtomicNum(1)
+    for idx in sorted(internal, reverse=True):
+        chain.RemoveAtom(idx)
+    mol = chain.GetMol()
+    Chem.SanitizeMol(mol)
+    return Chem.RemoveHs(mol)
 
 
 @lru_cache(maxsize=4096)

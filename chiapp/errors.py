@@ -8,14 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "ChiAppError",
-    "MoleculeError",
-    "InvalidSmilesError",
-    "UnsupportedMoleculeError",
-    "NameNotFoundError",
-    "InputError",
-    "VolumeFractionError",
     "DataFileError",
+    "InputError",
+    "InvalidSmilesError",
     "ModelArtifactError",
+    "MoleculeError",
+    "NameNotFoundError",
+    "UnsupportedMoleculeError",
+    "VolumeFractionError",
 ]
 
 
