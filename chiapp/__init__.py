@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
 from chiapp.errors import (ChiAppError, DataFileError, InputError, InvalidSmilesError, ModelArtifactError,
-                           MoleculeError, NameNotFoundError, UnsupportedMoleculeError, VolumeFractionError)
+                           MoleculeError, MopacNotFoundError, NameNotFoundError, QuantumChemistryError,
+                           UnsupportedMoleculeError, VolumeFractionError)
 
 #: public name -> module that defines it
 _LAZY = {
@@ -25,18 +26,21 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError",
+    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
+    "MopacNotFoundError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
+    from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
 
