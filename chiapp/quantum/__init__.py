@@ -14,6 +14,16 @@ from chiapp.quantum.chi import QcChi, chi_from_solvent_activity, chi_infinite_di
 from chiapp.quantum.cosmosac import COSMO_SAC_2010, ActivityCoefficients, activity_coefficients
 from chiapp.quantum.sigma import SigmaProfile, polymer_sigma_profile, sigma_cache_dir, solvent_sigma_profile
 
-__all__ = ["qc_chi", "QcChi", "chi_from_solvent_activity", "chi_infinite_dilution", "activity_coefficients",
-           "ActivityCoefficients", "COSMO_SAC_2010", "SigmaProfile", "solvent_sigma_profile",
-           "polymer_sigma_profile", "sigma_cache_dir"]
+__all__ = [
+           "COSMO_SAC_2010",
+           "ActivityCoefficients",
+           "QcChi",
+           "SigmaProfile",
+           "activity_coefficients",
+           "chi_from_solvent_activity",
+           "chi_infinite_dilution",
+           "polymer_sigma_profile",
+           "qc_chi",
+           "sigma_cache_dir",
+           "solvent_sigma_profile",
+]

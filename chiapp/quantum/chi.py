@@ -29,8 +29,14 @@ from chiapp.errors import InputError, VolumeFractionError
 from chiapp.quantum.cosmosac import COSMO_SAC_2010, CosmoSacParameters, activity_coefficients
 from chiapp.quantum.sigma import SigmaProfile, polymer_sigma_profile, solvent_sigma_profile
 
-__all__ = ["N_CHAIN_UNITS", "DEFAULT_METHOD", "QcChi", "chi_from_solvent_activity", "chi_infinite_dilution",
-           "qc_chi"]
+__all__ = [
+    "DEFAULT_METHOD",
+    "N_CHAIN_UNITS",
+    "QcChi",
+    "chi_from_solvent_activity",
+    "chi_infinite_dilution",
+    "qc_chi",
+]
 
 #: Repeat units of the chain the solvent is dissolved in; χ changes by < 1e-3 beyond a few hundred.
 N_CHAIN_UNITS = 1000

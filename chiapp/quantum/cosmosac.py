@@ -29,13 +29,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.constants import calorie, R
+from scipy.constants import R, calorie
 
 from chiapp.errors import InputError, QuantumChemistryError
 from chiapp.quantum.sigma import A_EFF_A2, SIGMA_GRID_E_PER_A2, SigmaProfile
 
-__all__ = ["CosmoSacParameters", "COSMO_SAC_2010", "ActivityCoefficients", "activity_coefficients",
-           "segment_ln_gamma", "combinatorial_ln_gamma", "infinite_dilution_ln_gamma"]
+__all__ = [
+    "COSMO_SAC_2010",
+    "ActivityCoefficients",
+    "CosmoSacParameters",
+    "activity_coefficients",
+    "combinatorial_ln_gamma",
+    "infinite_dilution_ln_gamma",
+    "segment_ln_gamma",
+]
 
 #: Gas constant [kcal/(mol K)].
 GAS_CONSTANT_KCAL_PER_MOL_K = R / (1000.0 * calorie)

@@ -33,7 +33,7 @@ from rdkit import Chem
 
 from chiapp.errors import MopacNotFoundError, QuantumChemistryError
 
-__all__ = ["MOPAC_ENV", "METHODS", "CosmoSurface", "find_mopac", "run_cosmo", "read_cos_file", "mopac_input"]
+__all__ = ["METHODS", "MOPAC_ENV", "CosmoSurface", "find_mopac", "mopac_input", "read_cos_file", "run_cosmo"]
 
 #: Environment variable that points at the MOPAC executable.
 MOPAC_ENV = "CHIAPP_MOPAC"
@@ -159,7 +159,7 @@ def run_cosmo(mol: Chem.Mol, method: str = "PM6", *, optimize: bool = True,
         job.write_text(mopac_input(mol, method, optimize, title=smiles))
         try:
             done = subprocess.run([mopac, job.name], cwd=work, capture_output=True, text=True,
-                                  timeout=timeout_s, env={**os.environ, "OMP_NUM_THREADS": "1"})
+                                  timeout=timeout_s, check=False, env={**os.environ, "OMP_NUM_THREADS": "1"})
         except subprocess.TimeoutExpired:
             raise QuantumChemistryError(f"MOPAC took more than {timeout_s:.0f} s on {smiles}") from None
         except OSError as err:

@@ -58,9 +58,20 @@ from chiapp.quantum.conformer import embed_conformer
 from chiapp.quantum.mopac import CosmoSurface, run_cosmo
 
 __all__ = [
-    "SIGMA_GRID_E_PER_A2", "PROFILE_NAMES", "CACHE_ENV", "A_EFF_A2", "SIGMA_0_E_PER_A2", "F_DECAY",
-    "SigmaProfile", "average_sigmas", "segment_classes", "bin_profile", "profile_from_surface",
-    "sigma_cache_dir", "solvent_sigma_profile", "polymer_sigma_profile",
+    "A_EFF_A2",
+    "CACHE_ENV",
+    "F_DECAY",
+    "PROFILE_NAMES",
+    "SIGMA_0_E_PER_A2",
+    "SIGMA_GRID_E_PER_A2",
+    "SigmaProfile",
+    "average_sigmas",
+    "bin_profile",
+    "polymer_sigma_profile",
+    "profile_from_surface",
+    "segment_classes",
+    "sigma_cache_dir",
+    "solvent_sigma_profile",
 ]
 
 #: σ grid [e/Å²] of the profiles.
@@ -129,7 +140,7 @@ class SigmaProfile:
 
     def to_json(self) -> dict:
         return {"key": self.key, "role": self.role, "method": self.method, "recipe": RECIPE_VERSION,
-                "areas_a2": self.areas_a2.round(8).tolist(), "volume_a3": self.volume_a3, "seconds": self.seconds}
+                "areas_a2": self.areas_a2.tolist(), "volume_a3": self.volume_a3, "seconds": self.seconds}
 
     @classmethod
     def from_json(cls, data: dict) -> SigmaProfile:
@@ -224,7 +235,8 @@ def _cached(role: str, key: str, method: str, optimize: bool, cache_dir, compute
             pass  # a damaged cache file is recomputed and overwritten
     start = time.perf_counter()
     areas, volume = compute()
-    profile = SigmaProfile(key, role, method, areas, volume, time.perf_counter() - start)
+    # rounded as stored, so a profile is the same number whether computed now or read back
+    profile = SigmaProfile(key, role, method, np.round(areas, 8), volume, time.perf_counter() - start)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
