@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     def table(frame: pd.DataFrame, extra: dict[str, np.ndarray] | None = None) -> dict[str, dict]:
         groups = frame["polymer_key"].to_numpy()
         reference = frame["chi"].to_numpy()
-        rows = {"QC χ (residual + SG)": _metrics(reference, frame["chi_qc"].to_numpy(), groups),
-                "QC χ residual only": _metrics(reference, frame["chi_qc_residual"].to_numpy(), groups),
+        rows = {"QC χ residual + SG": _metrics(reference, frame["chi_qc"].to_numpy(), groups),
+                "QC χ residual only (qc_chi default)": _metrics(reference, frame["chi_qc_residual"].to_numpy(), groups),
                 "Hansen χ": _metrics(reference, frame["chi_hansen"].to_numpy(), groups)}
         for name, values in (extra or {}).items():
             rows[name] = _metrics(reference, values, groups)

@@ -30,6 +30,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--temperature-c", type=float, nargs="+", metavar="T", default=[25.0],
                         help="temperatures [°C] (default 25)")
     parser.add_argument("--method", choices=("PM7", "PM6"), default="PM7", help="MOPAC Hamiltonian (default PM7)")
+    parser.add_argument("--include-combinatorial", action="store_true",
+                        help="add the Staverman-Guggenheim part to chi (off by default; see chiapp.quantum.chi)")
     parser.add_argument("--cache-dir", help="sigma-profile cache directory (default: $CHIAPP_SIGMA_CACHE or "
                                             "~/.cache/chiapp/sigma)")
     parser.add_argument("--mopac", help="path of the MOPAC executable (default: $CHIAPP_MOPAC or 'mopac')")
@@ -47,7 +49,8 @@ def run(args) -> int:
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f} s] {message}", file=sys.stderr, flush=True)
 
-    result = qc_chi(args.polymer, args.solvent, temperatures_k, method=args.method, cache_dir=args.cache_dir,
+    result = qc_chi(args.polymer, args.solvent, temperatures_k, method=args.method,
+                    include_combinatorial=args.include_combinatorial, cache_dir=args.cache_dir,
                     executable=args.mopac, progress=progress)
     progress("done")
     print(f"# {result.polymer} in {result.solvent}: COSMO-SAC 2010 on MOPAC {result.method} sigma-profiles")

@@ -136,7 +136,7 @@ def test_quantum_cache_dir_is_outside_the_package(monkeypatch, tmp_path):
 def _profile(peaks: dict[tuple[int, float], float], volume_a3: float, key: str = "x") -> sigma.SigmaProfile:
     areas = np.zeros((3, sigma.SIGMA_GRID_E_PER_A2.size))
     for (kind, s), area in peaks.items():
-        areas[kind, int(round((s + 0.025) / 0.001))] += area
+        areas[kind, round((s + 0.025) / 0.001)] += area
     return sigma.SigmaProfile(key, "solvent", "synthetic", areas, volume_a3)
 
 
@@ -266,7 +266,9 @@ def test_quantum_cosmosac_acetone_in_water_known_failure(cache):
 def test_quantum_qc_chi_result_is_frozen_and_consistent(cache):
     result = chiapp.qc_chi("polystyrene", "cyclohexane", [298.15, 320.0], cache_dir=cache)
     assert result.chi.shape == (2,)
-    np.testing.assert_allclose(result.chi, result.chi_residual + result.chi_combinatorial)
+    np.testing.assert_array_equal(result.chi, result.chi_residual)
+    both = chiapp.qc_chi("polystyrene", "cyclohexane", [298.15, 320.0], cache_dir=cache, include_combinatorial=True)
+    np.testing.assert_allclose(both.chi, result.chi_residual + result.chi_combinatorial)
     assert result.chi_combinatorial[0] == result.chi_combinatorial[1]  # athermal part
     with pytest.raises(ValueError):
         result.chi[0] = 1.0
