@@ -55,7 +55,7 @@ def chi_from_solvent_activity(ln_activity, phi_solvent, chain_length):
 
         χ = (ln a_1 − ln φ_1 − (1 − 1/N) φ_2) / φ_2²,   φ_2 = 1 − φ_1
 
-    >>> round(chi_from_solvent_activity(np.log(0.5) + 0.5 * (1 - 1 / 100) + 0.8 * 0.25, 0.5, 100), 12)
+    >>> round(float(chi_from_solvent_activity(np.log(0.5) + 0.5 * (1 - 1 / 100) + 0.8 * 0.25, 0.5, 100)), 12)
     0.8
     """
     phi1 = np.asarray(phi_solvent, dtype=float)
