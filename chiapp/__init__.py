@@ -21,7 +21,9 @@ from chiapp.errors import (
     InvalidSmilesError,
     ModelArtifactError,
     MoleculeError,
+    MopacNotFoundError,
     NameNotFoundError,
+    QuantumChemistryError,
     UnsupportedMoleculeError,
     VolumeFractionError,
 )
@@ -34,12 +36,14 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError",
+    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
+    "MopacNotFoundError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
@@ -47,6 +51,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
+    from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
 
 

@@ -16,6 +16,8 @@ __all__ = [
     "NameNotFoundError",
     "UnsupportedMoleculeError",
     "VolumeFractionError",
+    "QuantumChemistryError",
+    "MopacNotFoundError",
 ]
 
 
@@ -67,3 +69,11 @@ class DataFileError(ChiAppError, ValueError):
 
 class ModelArtifactError(ChiAppError, RuntimeError):
     """Shipped weights missing, corrupt, or not matching this code's descriptors."""
+
+
+class QuantumChemistryError(ChiAppError, RuntimeError):
+    """A quantum-chemistry step (conformer, MOPAC COSMO run, its output) failed for a molecule."""
+
+
+class MopacNotFoundError(QuantumChemistryError):
+    """The MOPAC executable is not installed or not where the setting points."""
