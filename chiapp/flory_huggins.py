@@ -625,11 +625,16 @@ class PhaseDiagram:
             return (f"Separates into two phases between {temps[0]} and {temps[1]} and dissolves at any concentration "
                     f"outside that window (closed loop: LCST {temps[0]}, UCST {temps[1]}).")
         if self.kind == "miscible":
-            return f"Dissolves at any concentration from {span} (chi stays below chi_c = {self.critical_chi:.3f})."
+            return f"Dissolves at any concentration from {span} (χ stays below χc = {self.critical_chi:.3f})."
         lean = self.curves["phi_binodal_lean"].min()
         adjective = "hourglass: narrowest near the middle" if self.kind == "hourglass" else "immiscible"
         return (f"Separates into two phases at all temperatures from {span} except below polymer fraction "
-                f"{lean:.2g} ({adjective}; chi stays above chi_c = {self.critical_chi:.3f}).")
+                f"{_fraction(lean)} ({adjective}; χ stays above χc = {self.critical_chi:.3f}).")
+
+
+def _fraction(phi: float) -> str:
+    """A volume fraction as a chemist reads it: 0.012, 3e-04, or 'less than 1e-6'."""
+    return "less than 1e-6" if phi < 1e-6 else (f"{phi:.2g}" if phi >= 1e-3 else f"{phi:.0e}")
 
 
 def _classify(a, b, c, chi_c, crits, t_min, t_max) -> str:
@@ -719,6 +724,24 @@ class PhaseDiagramBand:
     upper: PhaseDiagram
     chi_sigma: float
     n_sigma: float
+
+    def critical_interval_summary(self) -> str:
+        """The critical temperatures with the interval the χ ± n_sigma·σ band gives, in one sentence.
+
+        The lower diagram (χ − σ) is the more miscible; each critical temperature of the central
+        one is bracketed by the nearest one of the same kind in the other two, or 'none' there.
+        """
+        def named(diagram: "PhaseDiagram") -> list[str]:
+            return [_celsius(t) for t in diagram.critical_temperatures_k]
+
+        central, low, high = named(self.central), named(self.lower), named(self.upper)
+        if not central and not low and not high:
+            return f"No critical temperature between {_celsius(self.central.t_min_k)} and " \
+                   f"{_celsius(self.central.t_max_k)}, whichever χ in the ± {self.n_sigma:g}σ band holds."
+        parts = [f"with χ − {self.n_sigma:g}σ: {', '.join(low) or 'none'}",
+                 f"with χ + {self.n_sigma:g}σ: {', '.join(high) or 'none'}"]
+        head = f"critical temperature(s) {', '.join(central)}" if central else "no critical temperature in range"
+        return f"Predicted {head}; {'; '.join(parts)} (the true one likely lies between, or is absent)."
 
     @property
     def curves(self) -> pd.DataFrame:

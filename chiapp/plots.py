@@ -57,10 +57,15 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
     figure.add_trace(go.Scatter(x=temperatures_c, y=chi + spread, mode="lines", line={"width": 0},
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=temperatures_c, y=chi - spread, mode="lines", line={"width": 0},
-                                fill="tonexty", fillcolor=_BAND, name=f"± {band_sigmas:g} σ (ensemble)",
+                                fill="tonexty", fillcolor=_BAND, name=f"± {band_sigmas:g} σ",
                                 hoverinfo="skip"))
     figure.add_trace(go.Scatter(x=temperatures_c, y=chi, mode="lines", line={"color": _LINE, "width": 3},
                                 name="predicted χ", hovertemplate="χ = %{y:.3f}<extra></extra>"))
+    evidence = getattr(prediction, "evidence", None)
+    if evidence is not None and len(evidence.chis):
+        figure.add_trace(go.Scatter(
+            x=celsius(evidence.temperatures_k), y=evidence.chis, mode="markers", name="measured χ",
+            marker={"color": "#1d2a33", "size": 7}, hovertemplate="measured χ = %{y:.3f}<extra></extra>"))
     if chi_critical is not None:
         figure.add_trace(go.Scatter(
             x=[temperatures_c[0], temperatures_c[-1]], y=[chi_critical, chi_critical], mode="lines",

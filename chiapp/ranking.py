@@ -6,15 +6,12 @@ the pair's chain length (``chiapp.flory_huggins``):
 
     N = (M_n / ρ_polymer) / V_solvent,      χ_c = (1 + 1/sqrt N)**2 / 2
 
-A polymer-solvent pair is one phase at every composition when χ < χ_c. With σ the ensemble
-spread of χ (calibrated by the model), a solvent is
-
-- 'good'       when χ + σ < χ_c: miscible at every composition even at the upper edge of the band,
-- 'poor'       when χ - σ > χ_c: demixes even at the lower edge,
-- 'borderline' otherwise (χ_c lies within χ ± σ).
-
-The band is one σ (about 68 % for a Gaussian error): a 'good' verdict is a claim the model makes
-with some confidence, a 'borderline' one is not a claim either way.
+A polymer-solvent pair is one phase at every composition when χ < χ_c. χ and its σ are the
+posterior of ``chiapp.posterior`` (ensemble, Hansen prior, measured evidence of the pair), and the
+verdict is the one verdict of the package: P(dissolves) = Φ((χ_c − χ)/σ), 'dissolves' at 0.7 and
+above, 'does not dissolve' at 0.3 and below, 'borderline' between. Rankings sort by that
+probability, so a pair the model knows little about (wide σ) cannot outrank a well-known good
+solvent on a lucky mean.
 
 Selective dissolution (solvent-targeted recovery of a plastic from a mixture, Walker et al.,
 Sci. Adv. 2020, 6, eaba7599, doi 10.1126/sciadv.aba7599): at temperature T a solvent is selective
@@ -49,6 +46,7 @@ from chiapp.library import (
     resolve_solvent,
     solvent_library,
 )
+from chiapp.posterior import DOES_NOT_AT, dissolve_probability, verdicts
 from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = [
@@ -63,13 +61,14 @@ __all__ = [
     "select_solvents",
 ]
 
-#: Every verdict, best first.
-VERDICTS = ("good", "borderline", "poor")
+#: Every verdict, best first (chiapp.posterior's).
+VERDICTS = ("dissolves", "borderline", "does not dissolve")
 #: Temperatures sampled across a range given to :func:`rank_solvents`.
 _N_RANGE_POINTS = 21
 
 RANKING_COLUMNS = (
-    "name", "smiles", "chi", "chi_std", "chi_critical", "verdict", "soluble_probability", "in_domain",
+    "name", "smiles", "chi", "chi_std", "chi_critical", "verdict", "dissolve_probability", "classifier_probability",
+    "in_domain",
     "chain_length", "temperature_k", "boiling_point_c", "flash_point_c", "chem21_class",
     "molar_volume_cm3_per_mol", "molar_volume_source",
 )
@@ -110,8 +109,8 @@ class Selection:
     describe the one with the largest margin. ``precipitation_temperature_c`` is where, cooling
     from that window, the target stops dissolving (χ_t crosses χ_c,t), linearly interpolated
     between grid temperatures; empty when the target stays dissolved down to the lowest temperature.
-    ``antisolvents`` (ANTISOLVENT_COLUMNS) are the solvents in which the target is 'poor'
-    (χ - σ > χ_c) at the lowest temperature, largest χ - χ_c first: candidates to precipitate the
+    ``antisolvents`` (ANTISOLVENT_COLUMNS) are the solvents in which the target 'does not dissolve'
+    (P(dissolves) ≤ 0.3) at the lowest temperature, largest χ - χ_c first: candidates to precipitate the
     dissolved target. Whether an antisolvent mixes with the selective solvent is not checked.
     """
 
@@ -352,18 +351,20 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures)
     p = int(p_idx[0])
     lengths, chi_c = _critical(molecular_weight, density, frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float))
-    mean, std = grid.chi(temperatures)
-    mean = np.asarray(mean)[p, s_idx, :]
-    std = np.asarray(std)[p, s_idx, :]
-    excess = mean - chi_c[:, None]
-    worst = np.nanargmax(np.where(np.isnan(excess), -np.inf, excess), axis=1) if len(frame) else np.array([], int)
+    usable = ~np.isnan(chi_c)
+    mean, std, probability = (np.full((len(frame), len(temperatures)), np.nan) for _ in range(3))
+    if usable.any():
+        mean[usable], std[usable], probability[usable] = grid.posterior(p, s_idx[usable], temperatures,
+                                                                        chi_c[usable])
+    # over a range, each solvent is judged at its worst temperature: the lowest P(dissolves)
+    worst = (np.nanargmin(np.where(np.isnan(probability), np.inf, probability), axis=1) if len(frame)
+             else np.array([], int))
     rows = np.arange(len(frame))
-    chi, sigma = mean[rows, worst], std[rows, worst]
-    verdict = np.where(chi + sigma < chi_c, "good", np.where(chi - sigma > chi_c, "poor", "borderline"))
+    chi, sigma, chance = mean[rows, worst], std[rows, worst], probability[rows, worst]
 
     table = frame.assign(
-        chi=chi, chi_std=sigma, chi_critical=chi_c, verdict=verdict,
-        soluble_probability=np.asarray(grid.soluble_probability)[p, s_idx],
+        chi=chi, chi_std=sigma, chi_critical=chi_c, verdict=verdicts(chance), dissolve_probability=chance,
+        classifier_probability=np.asarray(grid.soluble_probability)[p, s_idx],
         in_domain=grid.in_domain(temperatures)[p, s_idx, worst],
         chain_length=lengths, temperature_k=temperatures[worst])
     bad = np.isnan(lengths)
@@ -374,7 +375,10 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     if in_domain_only:
         n_filtered += int((~table["in_domain"]).sum())
         table = table[table["in_domain"]]
-    table = table.sort_values(["chi", "name"], kind="mergesort").reset_index(drop=True)
+    # most likely to dissolve first; among equals (P ≈ 1), the larger margin χc − χ first
+    table = (table.assign(_margin=table["chi"] - table["chi_critical"])
+             .sort_values(["dissolve_probability", "_margin", "name"], ascending=[False, True, True],
+                          kind="mergesort").drop(columns="_margin").reset_index(drop=True))
     return Ranking(molecule, tuple(float(t) for t in temperatures), molecular_weight, density,
                    table[list(RANKING_COLUMNS)], _failures(failures), n_filtered)
 
@@ -454,9 +458,9 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
         return Selection(target_molecule, other_molecules, tuple(temperatures), empty.table, empty.antisolvents,
                          _failures(failures), 0, n_filtered)
 
-    mean, std = grid.chi(temperatures)
-    mean = np.asarray(mean)[np.ix_(p_idx, s_idx)]                                         # (P, S, T)
-    std = np.asarray(std)[np.ix_(p_idx, s_idx)]
+    posteriors = [grid.posterior(int(p), s_idx, temperatures, chi_c[i]) for i, p in enumerate(p_idx)]
+    mean = np.stack([post[0] for post in posteriors])                                   # (P, S, T)
+    std = np.stack([post[1] for post in posteriors])
     members = np.stack([_member_chis(grid, int(p), s_idx, temperatures) for p in p_idx], axis=1)  # (M, P, S, T)
 
     def margins(chis: np.ndarray) -> np.ndarray:  # (..., P, S, T) -> (..., S, T)
@@ -498,7 +502,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
                  .drop(columns="_safety").reset_index(drop=True))
 
     lowest_chi, lowest_std = mean[0, :, 0], std[0, :, 0]
-    poor = lowest_chi - lowest_std > chi_c[0]
+    poor = dissolve_probability(lowest_chi, lowest_std, chi_c[0]) <= DOES_NOT_AT
     antisolvents = pd.DataFrame({
         "name": frame["name"], "smiles": frame["smiles"], "chi": lowest_chi, "chi_std": lowest_std,
         "chi_critical": chi_c[0], "margin": lowest_chi - chi_c[0], "in_domain": domain,

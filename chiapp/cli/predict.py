@@ -4,7 +4,8 @@
     python -m chiapp predict --input pairs.csv --output predictions.csv
 
 The CSV has columns ``polymer``, ``solvent`` and ``temperature_k`` or ``temperature_c``. The output
-is the input rows in order plus chi, chi_std, soluble_probability, in_domain and error; a bad row
+is the input rows in order plus chi, chi_std, dissolve_probability, verdict, in_domain, the raw
+ensemble's chi and the classifier's probability, and error; a bad row
 gets its reason in ``error`` and an empty chi. The exit code is non-zero only when the file itself
 cannot be used.
 """
@@ -66,16 +67,21 @@ def run(args) -> int:
     if not (args.polymer and args.solvent and args.temperature_c):
         raise InputError("give --polymer, --solvent and --temperature-c, or --input FILE.csv")
     prediction = predict_chi(args.polymer, args.solvent, check_temperatures_c(args.temperature_c))
-    table = prediction.to_frame()[["temperature_c", "chi", "chi_std"]]
+    table = prediction.to_frame()[["temperature_c", "chi", "chi_std", "dissolve_probability", "verdict"]]
     print(f"polymer  {prediction.polymer_name or ''} {prediction.polymer}")
     print(f"solvent  {prediction.solvent_name or ''} {prediction.solvent}")
-    print(f"chi(T) = {prediction.a:.3f} + {prediction.b_k:.1f} K / T    "
-          f"soluble probability {prediction.soluble_probability:.2f}")
+    print(f"chi(T) = {prediction.a:.3f} + {prediction.b_k:.1f} K / T (posterior); chain length N = "
+          f"{prediction.chain_length:,.0f}, chi_c = {prediction.chi_critical:.3f}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    evidence = prediction.evidence
+    if len(evidence.chis):
+        print(f"measured chi of this pair used: {len(evidence.chis)} points ({evidence.chi_source})")
+    if evidence.label_text:
+        print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
     if prediction.in_domain:
         print("in domain: the pair resembles the training data")
     else:
-        print("OUT OF DOMAIN: " + "; ".join(prediction.domain_notes))
+        print("OUT OF DOMAIN, the answer leans on the Hansen prior: " + "; ".join(prediction.domain_notes))
     if args.output:
         write_csv(prediction.to_frame(), args.output)
     return 0

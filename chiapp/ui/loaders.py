@@ -73,10 +73,12 @@ def resolve_pair(polymer_text: str, solvent_text: str):
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)
-def chi_curve(polymer_smiles: str, solvent_smiles: str, range_c: tuple[float, float]):
-    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction."""
+def chi_curve(polymer_smiles: str, solvent_smiles: str, range_c: tuple[float, float],
+              chain_length: float | None = None):
+    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction (N: given, else the libraries')."""
     model()
-    return prediction.predict_chi(polymer_smiles, solvent_smiles, temperature_grid_k(range_c))
+    return prediction.predict_chi(polymer_smiles, solvent_smiles, temperature_grid_k(range_c),
+                                  chain_length=chain_length)
 
 
 def critical_chi(chain_length: float) -> float:

@@ -59,16 +59,40 @@ def domain_notice(result) -> None:
                    icon=":material/warning:")
 
 
-def coefficient_metrics(result, chi_critical: float) -> None:
-    """χ, σ and the verdict at the middle of the range, the soluble probability, then a, b, c."""
+def verdict_headline(result) -> None:
+    """The one verdict at the middle of the range, as the page's headline: P(dissolves), χ ± σ
+    against χc and the handbook's word, with the qualification inside the headline when the pair
+    is out of the model's domain."""
+    middle = len(result.temperatures_k) // 2
+    chance, word = float(result.dissolve_probability[middle]), result.verdicts[middle]
+    text = (f"**{word.capitalize()}** at {celsius(result.temperatures_k[middle]):.0f} °C: "
+            f"P(dissolves) = {chance:.0%}, χ = {result.chi[middle]:.2f} ± {result.chi_std[middle]:.2f} "
+            f"against χc = {result.chi_critical:.3f} (N = {result.chain_length:,.0f}).")
+    label = result.evidence.label_text
+    if label:
+        text += f" Polymer Handbook: {label}."
+    if len(result.evidence.chis):
+        text += f" {len(result.evidence.chis)} measured χ of this pair are used."
+    if not result.in_domain:
+        st.warning("**Rough guess, outside what the model was trained on**: the answer leans on the Hansen "
+                   f"prior and its band is wide. {text}", icon=":material/warning:")
+    elif word == "dissolves":
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.info(text, icon=":material/info:")
+
+
+def coefficient_metrics(result) -> None:
+    """χ, σ and P(dissolves) at the middle of the range, then a, b, c of the posterior χ(T)."""
     middle = len(result.temperatures_k) // 2
     first, second, third = st.columns(3)
-    first.metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C", f"{result.chi[middle]:.3f}",
-                 delta=f"{result.chi[middle] - chi_critical:+.3f} vs χc", delta_color="inverse",
+    first.metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C", f"{result.chi[middle]:.2f}",
+                 delta=f"{result.chi[middle] - result.chi_critical:+.2f} vs χc", delta_color="inverse",
                  help="Negative (green): below the critical χ, the pair mixes at every concentration.")
-    second.metric("σ (ensemble spread)", f"{result.chi_std[middle]:.3f}")
-    third.metric("Soluble probability", f"{result.soluble_probability:.0%}",
-                 help="The model's classifier head, trained on solvent / non-solvent observations.")
+    second.metric("σ of χ", f"{result.chi_std[middle]:.2f}",
+                  help=f"Posterior uncertainty; the raw ensemble alone says ± {result.ensemble_chi_std[middle]:.2f}.")
+    third.metric("P(dissolves)", f"{result.dissolve_probability[middle]:.0%}",
+                 help="P(χ < χc) from χ and σ: the verdict's probability, the same in rankings and the CLI.")
     first, second, third = st.columns(3)
     first.metric("a [-]", f"{result.a:.3f}", help="χ(T) = a + b/T + c/T²")
     second.metric("b [K]", f"{result.b_k:.1f}")
@@ -95,8 +119,8 @@ RANKING_VIEW = {
     "chi": st.column_config.NumberColumn("χ", format="%.3f"),
     "chi_std": st.column_config.NumberColumn("σ", format="%.3f"),
     "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
-    "soluble_probability": st.column_config.ProgressColumn("P(soluble)", min_value=0.0, max_value=1.0,
-                                                           format="percent"),
+    "dissolve_probability": st.column_config.ProgressColumn("P(dissolves)", min_value=0.0, max_value=1.0,
+                                                            format="percent"),
     "in_domain": st.column_config.CheckboxColumn("in domain"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
     "flash_point_c": st.column_config.NumberColumn("flash point [°C]", format="%.0f"),
@@ -143,7 +167,7 @@ SELECTION_VIEW = {
 
 
 ANTISOLVENT_VIEW = {k: v for k, v in {**RANKING_VIEW, "margin": SELECTION_VIEW["margin"]}.items()
-                    if k not in ("verdict", "soluble_probability")}
+                    if k not in ("verdict", "dissolve_probability")}
 
 
 def batch_summary(results: pd.DataFrame) -> str:

@@ -16,7 +16,7 @@ def test_polystyrene_in_toluene_is_a_good_solvent_near_room_temperature():
     # chi = 0.37-0.44 at 25 °C (Orwoll & Arnold, Physical Properties of Polymers Handbook, 2007)
     p = predict_chi(PS, "Cc1ccccc1", 298.15)
     assert 0.30 <= p.chi[0] <= 0.50
-    assert p.soluble_probability > 0.5
+    assert p.verdict == "dissolves" and p.dissolve_probability[0] >= 0.7
 
 
 def test_polystyrene_in_cyclohexane_is_near_theta_at_35_c():
@@ -34,7 +34,7 @@ def test_polystyrene_in_cyclohexane_is_near_theta_at_35_c():
 def test_water_is_a_non_solvent_for_polystyrene():
     p = predict_chi(PS, "O", 298.15)
     assert p.chi[0] > 1.0
-    assert p.soluble_probability < 0.5
+    assert p.verdict == "does not dissolve" and p.dissolve_probability[0] <= 0.3
 
 
 def test_predict_chi_by_name_equals_by_smiles():
@@ -122,8 +122,12 @@ def test_predict_grid_matches_single_predictions_and_reports_failures():
     assert grid.a.shape[1:] == (2, 2)
     assert [f[1] for f in grid.failures] == ["not a smiles"]
     mean, std = grid.chi([298.15])
-    assert mean[0, 1, 0] == pytest.approx(predict_chi(PS, "O", 298.15).chi[0], abs=1e-9)
+    single = predict_chi(PS, "O", 298.15)
+    assert mean[0, 1, 0] == pytest.approx(single.ensemble_chi[0], abs=1e-9)   # the raw ensemble
     assert std.shape == (2, 2, 1)
+    chi, chi_std, probability = grid.posterior(0, [1], [298.15], [single.chi_critical])  # the posterior
+    assert chi[0, 0] == pytest.approx(single.chi[0], abs=1e-9)
+    assert probability[0, 0] == pytest.approx(single.dissolve_probability[0], abs=1e-9)
 
 
 def test_prediction_is_immutable_and_compares_by_value():

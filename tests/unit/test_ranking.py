@@ -57,12 +57,12 @@ def test_rank_solvents_polyethylene_no_good_common_solvent_at_25c():
     common = ["toluene", "p-xylene", "decalin", "n-hexane", "cyclohexane", "chloroform", "tetrahydrofuran",
               "acetone", "ethanol", "water"]
     ranking = rank_solvents("polyethylene", T25_K, solvents=common)
-    assert not (ranking.table["verdict"] == "good").any()
+    assert not (ranking.table["verdict"] == "dissolves").any()
 
 
 def test_rank_solvents_polyethylene_hot_xylene_or_decalin_good():
     ranking = rank_solvents("polyethylene", 403.15, solvents=["p-xylene", "decalin"])
-    assert (ranking.table["verdict"] == "good").any()
+    assert (ranking.table["verdict"] == "dissolves").any()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,12 +73,16 @@ def test_rank_solvents_table_is_sorted_with_consistent_verdicts():
     table = ranking.table
     assert list(table.columns) == list(RANKING_COLUMNS)
     assert len(table) + len(ranking.failures) + ranking.n_filtered_out >= 300
-    assert table["chi"].is_monotonic_increasing
+    assert table["dissolve_probability"].is_monotonic_decreasing
     assert set(table["verdict"]) <= set(VERDICTS)
-    good = table["verdict"] == "good"
-    assert (table.loc[good, "chi"] + table.loc[good, "chi_std"] < table.loc[good, "chi_critical"]).all()
-    poor = table["verdict"] == "poor"
-    assert (table.loc[poor, "chi"] - table.loc[poor, "chi_std"] > table.loc[poor, "chi_critical"]).all()
+    # the verdict is P(dissolves) = Φ((χc − χ)/σ) read at 0.7 / 0.3: recompute it from the columns
+    from scipy.stats import norm
+    probability = norm.cdf((table["chi_critical"] - table["chi"]) / table["chi_std"])
+    assert probability == pytest.approx(table["dissolve_probability"].to_numpy(), abs=1e-9)
+    good = table["verdict"] == "dissolves"
+    assert (table.loc[good, "chi"] < table.loc[good, "chi_critical"]).all()
+    poor = table["verdict"] == "does not dissolve"
+    assert (table.loc[poor, "chi"] > table.loc[poor, "chi_critical"]).all()
     assert (table["chi_critical"] > 0.5).all() and (table["chain_length"] >= 1).all()
 
 
@@ -119,9 +123,9 @@ def test_rank_solvents_range_judges_the_worst_temperature():
         assert T25_K <= row.temperature_k <= 373.15
         single = rank_solvents("PS", row.temperature_k, solvents=[row.name]).table.iloc[0]
         assert single["chi"] == pytest.approx(row.chi)
-        for t in np.linspace(T25_K, 373.15, 21):
+        for t in np.linspace(T25_K, 373.15, 21):  # the worst temperature: the lowest P(dissolves)
             other = rank_solvents("PS", t, solvents=[row.name]).table.iloc[0]
-            assert other["chi"] - other["chi_critical"] <= row.chi - row.chi_critical + 1e-12
+            assert other["dissolve_probability"] >= row.dissolve_probability - 1e-12
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +160,8 @@ def test_select_solvents_antisolvents_are_poor_for_the_target():
     selection = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K)
     anti = selection.antisolvents
     assert list(anti.columns) == list(ANTISOLVENT_COLUMNS)
-    assert (anti["chi"] - anti["chi_std"] > anti["chi_critical"]).all()
+    from scipy.stats import norm
+    assert (norm.cdf((anti["chi_critical"] - anti["chi"]) / anti["chi_std"]) <= 0.3).all()
     assert anti["margin"].is_monotonic_decreasing
 
 

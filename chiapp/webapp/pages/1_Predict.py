@@ -20,13 +20,14 @@ structures, results = st.columns([1, 2])
 
 with results, ui.user_errors():  # the result first: the 3D conformers can take a moment
     with st.spinner("Predicting χ(T)..."):
-        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
-    chi_critical = ui.critical_chi(chain_length)
-    ui.coefficient_metrics(prediction, chi_critical)
-    st.plotly_chart(ui.chi_figure(prediction, chi_critical), config=ui.plotly_config("chi_curve"),
+        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c, chain_length)
+    ui.verdict_headline(prediction)
+    ui.coefficient_metrics(prediction)
+    st.plotly_chart(ui.chi_figure(prediction, prediction.chi_critical), config=ui.plotly_config("chi_curve"),
                     key="chi_plot")
-    st.caption("The band is the spread of the model ensemble. Below the dashed line the pair mixes "
-               "at every concentration. The camera icon of the chart saves it as a PNG.")
+    st.caption("The band is ± 1 σ of the posterior χ (the ensemble, a Hansen prior and the measured "
+               "evidence of the pair; dots: measured χ). Below the dashed line the pair mixes at every "
+               "concentration. The camera icon of the chart saves it as a PNG.")
     ui.domain_notice(prediction)
     st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
                        file_name="chi_curve.csv", mime="text/csv", key="download_curve")

@@ -18,12 +18,16 @@ phi, temperature_c = ui.mixture_point_inputs()
 with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
     with st.spinner("Predicting χ(T) and solving the binodal..."):
-        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
         chain_length = library.chain_length_for(polymer, solvent, **size)
+        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c, chain_length)
         band = ui.phase_band(prediction, chain_length, range_c)
         state = ui.mixture_state(prediction, chain_length, phi, temperature_c)
 
-st.subheader(band.central.summary())
+if prediction.in_domain:
+    st.subheader(band.central.summary())
+else:
+    st.subheader(f"Rough guess, outside the model's training data: {band.central.summary()}")
+st.markdown(band.critical_interval_summary())
 st.caption(ui.band_caption(band, chain_length))
 st.plotly_chart(ui.phase_figure(band, (phi, temperature_c)), config=ui.plotly_config("phase_diagram"),
                 key="phase_plot")

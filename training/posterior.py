@@ -1,0 +1,170 @@
+"""Fit and measure the posterior of chiapp.posterior on leave-polymer-out predictions.
+
+    python -m training.posterior --held-out lpo_chi.pkl [--write-manifest]
+
+``--held-out`` is the experimental rows with held-out ensemble predictions (columns polymer,
+solvent, temperature_k, chi, chi_pred, chi_std = raw spread, fold), as
+``training.evaluate.cross_validate(..., "polymers")`` returns them (``training.train`` passes
+them directly). Each outer fold's parameters are fitted on the other folds only, and the table
+compares the raw ensemble, the prior alone and the posterior on every held-out row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+from chiapp.model import MANIFEST_FILE, MODEL_DIR, hansen_terms
+from chiapp.posterior import PosteriorParameters, combine, prior_chi
+
+TARGET_COVERAGE = 0.9
+MOST_UNCERTAIN_SHARE = 0.2
+#: Width of a handbook label's probit [χ units]: not fitted (the labels have no χ to fit it on);
+#: about the scatter of χ measured for one pair by different laboratories.
+LABEL_SIGMA = 0.1
+_SPREAD_WEIGHTS = np.round(np.arange(0.5, 4.01, 0.1), 2)
+
+
+def with_hansen(chi: pd.DataFrame) -> pd.DataFrame:
+    """Adds the three Hansen terms and whether δ is known for both molecules."""
+    px = {p: polymer_descriptors(p) for p in chi["polymer"].unique()}
+    sx = {s: solvent_descriptors(s) for s in chi["solvent"].unique()}
+    terms = np.stack([hansen_terms(px[p], sx[s]) for p, s in zip(chi["polymer"], chi["solvent"])])
+    return chi.assign(h_d=terms[:, 0], h_p=terms[:, 1], h_h=terms[:, 2], known=terms.sum(axis=1) > 0)
+
+
+def _terms(frame: pd.DataFrame) -> np.ndarray:
+    return frame[["h_d", "h_p", "h_h"]].to_numpy(float)
+
+
+def _prior(frame: pd.DataFrame, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray]:
+    mean, sigma = prior_chi(_terms(frame)[:, None, :], frame["known"].to_numpy()[:, None],
+                            frame["temperature_k"].to_numpy(float)[:, None], params)
+    return mean[:, 0, 0], sigma[:, 0, 0]
+
+
+def _hansen_x(frame: pd.DataFrame) -> np.ndarray:
+    probe = PosteriorParameters(0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+    return _prior(frame, probe)[0]
+
+
+def measurement_sigma(chi: pd.DataFrame) -> float:
+    """Pooled residual SD of χ = a + b/T fitted per pair with at least 4 points: the scatter a
+    measured χ has about its own pair's curve (different laboratories, methods, molar masses)."""
+    residuals = []
+    for _, group in chi.groupby(["polymer_key", "solvent"]):
+        if len(group) >= 4:
+            x = np.stack([np.ones(len(group)), 1.0 / group["temperature_k"].to_numpy(float)], axis=1)
+            y = group["chi"].to_numpy(float)
+            coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+            residuals.append((y - x @ coef, len(group) - 2))
+    ss = sum(float(np.sum(r**2)) for r, _ in residuals)
+    dof = sum(d for _, d in residuals)
+    return float(np.sqrt(ss / dof))
+
+
+def fit_parameters(train: pd.DataFrame, spread_scale: float, meas_sigma: float) -> PosteriorParameters:
+    """Prior by least squares on the rows with δ known (else a constant), k by the smallest MAE,
+    then s for 90 % coverage at 2σ."""
+    known = train["known"].to_numpy()
+    x, y = _hansen_x(train), train["chi"].to_numpy(float)
+    slope, intercept = np.polyfit(x[known], y[known], 1)
+    resid = y[known] - (intercept + slope * x[known])
+    intercept_unknown = float(np.median(y))
+    params = PosteriorParameters(float(intercept), float(slope), float(np.sqrt(np.mean(resid**2))),
+                                 intercept_unknown, float(np.sqrt(np.mean((y - intercept_unknown) ** 2))),
+                                 1.0, 1.0, meas_sigma, LABEL_SIGMA)
+    prior_mean, prior_sigma = _prior(train, params)
+    e_mean, e_std = train["chi_pred"].to_numpy(float), spread_scale * train["chi_std"].to_numpy(float)
+    best = min(_SPREAD_WEIGHTS, key=lambda k: np.mean(np.abs(
+        combine(e_mean, e_std, prior_mean, prior_sigma, _with(params, spread_weight=k))[0] - y)))
+    params = _with(params, spread_weight=float(best))
+    mean, sigma = combine(e_mean, e_std, prior_mean, prior_sigma, params)
+    scale = float(np.quantile(np.abs(y - mean) / (2 * sigma), TARGET_COVERAGE))
+    return _with(params, sigma_scale=scale)
+
+
+def _with(params: PosteriorParameters, **changes) -> PosteriorParameters:
+    return PosteriorParameters(**{**vars(params), **changes})
+
+
+def study(chi: pd.DataFrame, spread_scale: float) -> tuple[pd.DataFrame, dict]:
+    """Per outer fold, fit on the other folds and predict this one; the held-out table and metrics."""
+    meas_sigma = measurement_sigma(chi)
+    parts = []
+    for fold, test in chi.groupby("fold"):
+        params = fit_parameters(chi[chi["fold"] != fold], spread_scale, meas_sigma)
+        prior_mean, prior_sigma = _prior(test, params)
+        e_std = spread_scale * test["chi_std"].to_numpy(float)
+        mean, sigma = combine(test["chi_pred"].to_numpy(float), e_std, prior_mean, prior_sigma, params)
+        constant = float(np.median(chi.loc[chi["fold"] != fold, "chi"]))
+        parts.append(test.assign(ensemble_std=e_std, prior=prior_mean, prior_std=prior_sigma, posterior=mean,
+                                 posterior_std=sigma, constant=constant))
+    held = pd.concat(parts)
+    y = held["chi"].to_numpy(float)
+    uncertain = held["ensemble_std"] >= held["ensemble_std"].quantile(1 - MOST_UNCERTAIN_SHARE)
+
+    def scores(column: str) -> dict:
+        pred = held[column].to_numpy(float)
+        return {"mae": float(np.mean(np.abs(pred - y))),
+                "r2": float(1 - np.sum((y - pred) ** 2) / np.sum((y - y.mean()) ** 2)),
+                "mae_most_uncertain_fifth": float(np.mean(np.abs(pred - y)[uncertain]))}
+
+    metrics = {name: scores(column) for name, column in
+               (("ensemble", "chi_pred"), ("prior", "prior"), ("posterior", "posterior"), ("constant", "constant"))}
+    sub = y[uncertain.to_numpy()]
+    metrics["best_constant_on_that_fifth_mae"] = float(np.mean(np.abs(sub - np.median(sub))))
+    metrics["posterior_coverage_2sigma"] = float(np.mean(np.abs(held["posterior"] - y) <= 2 * held["posterior_std"]))
+    metrics["ensemble_coverage_2sigma"] = float(np.mean(np.abs(held["chi_pred"] - y) <= 2 * held["ensemble_std"]))
+    metrics["n_rows"] = int(len(held))
+    metrics["measurement_sigma"] = meas_sigma
+    return held, metrics
+
+
+def posterior_entry(chi: pd.DataFrame, spread_scale: float) -> dict:
+    """The manifest's "posterior": parameters fitted on every held-out row, and the study's scores."""
+    chi = chi if "known" in chi else with_hansen(chi)
+    _, metrics = study(chi, spread_scale)
+    params = fit_parameters(chi, spread_scale, measurement_sigma(chi))
+    return {"form": "precision-weighted ensemble and Hansen prior; measured chi and handbook labels as "
+                    "observations; P(dissolves) = Phi((chi_c - chi)/sigma)",
+            "parameters": vars(params), "held_out": metrics}
+
+
+def print_study(metrics: dict) -> None:
+    print(f"\n### Posterior study ({metrics['n_rows']} held-out rows, 5 folds grouped by polymer)\n")
+    print("| answer | MAE | R² | MAE, most uncertain fifth |\n|---|---|---|---|")
+    for name in ("ensemble", "prior", "posterior", "constant"):
+        m = metrics[name]
+        print(f"| {name} | {m['mae']:.3f} | {m['r2']:.3f} | {m['mae_most_uncertain_fifth']:.3f} |")
+    print(f"| best constant on that fifth (its own median) | | | {metrics['best_constant_on_that_fifth_mae']:.3f} |")
+    print(f"2σ coverage: posterior {metrics['posterior_coverage_2sigma']:.3f}, "
+          f"ensemble {metrics['ensemble_coverage_2sigma']:.3f}; measurement σ {metrics['measurement_sigma']:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.posterior", description=__doc__.splitlines()[0])
+    parser.add_argument("--held-out", type=Path, required=True, help="pickled held-out experimental rows")
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    parser.add_argument("--write-manifest", action="store_true", help="store the result in the manifest")
+    args = parser.parse_args(argv)
+    manifest_path = args.model_dir / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    chi = with_hansen(pd.read_pickle(args.held_out))
+    entry = posterior_entry(chi, float(manifest["calibration"]["spread_scale"]))
+    print_study(entry["held_out"])
+    print(json.dumps(entry["parameters"], indent=1))
+    if args.write_manifest:
+        manifest["posterior"] = entry
+        manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote the posterior into {manifest_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
