@@ -41,7 +41,8 @@ they appear some kelvin lower: crystallization needs undercooling).
 
 **Which melting point.** Tm0, the equilibrium melting point of infinitely thick crystals, is an
 upper bound; real lamellae melt lower (Gibbs–Thomson), and the same surface term lowers the melting
-point in solution. By default Tm is the melting point of a typical commercial grade (the DSC peak,
+point in solution (Nakajima & Hamada, Mem. Fac. Eng. Kyoto Univ. 1965, 27, 231: with folded-chain
+crystals of fold length l the depression keeps Flory's form with Tm0 replaced by Tm0(l)). By default Tm is the melting point of a typical commercial grade (the DSC peak,
 ``melting_point_c`` of ``assets/crystallinity.csv``), which is what a recycler's article has;
 ``basis="equilibrium"`` uses Tm0. ΔHu is the per-mole heat of fusion of the perfect crystal
 (Wunderlich and others, with sources in the table); Vu = M0 / ρ_amorphous.
@@ -260,8 +261,8 @@ def crystalline_data(polymer: str, *, grade: str | None = None, overrides=None,
         if override.crystallinity is not None:
             crystallinity = _positive("crystallinity", override.crystallinity, allow_zero=True, upper=1.0)
             overridden = True
-        elif row is None and melting_k is not None and heat is not None:
-            crystallinity = float("nan")  # crystalline, fraction unknown
+        elif row is None and overridden:
+            crystallinity = float("nan")  # made crystalline by the user, fraction unknown
         if overridden:
             source = (source + "; " if source else "") + "user override"
     if crystallinity == 0.0 or (row is None and not overridden):
@@ -441,7 +442,7 @@ def _reason(data, center, low, high, upper, chi, sigma, chi_critical, limited_by
         text += f", {band})" if band else ")"
     else:
         text += f" (melting-point depression, {band})"
-    if upper is not None:
+    if upper is not None and upper <= _SHOWN_MAX_K:
         text += f", and below {_about(upper)} (LCST)"
     if high is None:
         text += "; within the band it may not dissolve at all"
