@@ -40,7 +40,7 @@ MIN_POLYMERS, MAX_POLYMERS = 2, 6
 STEP_COLUMNS = (
     "step", "dissolves", "solvent", "window_low_c", "window_high_c", "operating_temperature_c", "margin",
     "margin_std", "confidence", "chem21_class", "boiling_point_c", "needs_pressure", "recovery",
-    "precipitation_temperature_c", "antisolvent", "undissolved", "reason",
+    "precipitation_temperature_c", "antisolvent", "undissolved", "molten", "reason",
 )
 ALTERNATIVE_COLUMNS = ("step", "dissolves", "rank", "solvent", "windows", "operating_temperature_c", "margin",
                        "margin_std", "confidence", "chem21_class", "boiling_point_c", "needs_pressure")
@@ -61,11 +61,12 @@ class SeparationPlan:
 
     def to_frame(self) -> pd.DataFrame:
         """The steps as a DataFrame, with the residue as a last row."""
-        frame = self.steps.copy()
+        frame = self.steps.astype(object)
         if self.residue is not None:
-            frame.loc[len(frame)] = {"step": len(frame) + 1, "dissolves": "", "solvent": "",
-                                     "recovery": f"{self.residue}: the undissolved solid left after the last filtration",
-                                     "undissolved": self.residue}
+            last = pd.DataFrame([{"step": len(frame) + 1, "dissolves": "", "solvent": "",
+                                  "recovery": f"{self.residue}: the undissolved solid left after the last filtration",
+                                  "undissolved": self.residue}], columns=frame.columns, dtype=object)
+            frame = pd.concat([frame, last], ignore_index=True) if len(frame) else last
         return frame
 
     def describe(self) -> str:
@@ -78,7 +79,8 @@ class SeparationPlan:
                 f"{row.step}. {row.solvent} at {row.window_low_c:.0f}-{row.window_high_c:.0f} °C{pressure} "
                 f"(best near {row.operating_temperature_c:.0f} °C, margin {row.margin:.2f} ± {row.margin_std:.2f}, "
                 f"CHEM21 {row.chem21_class or 'unclassified'}): dissolves {row.dissolves}; "
-                f"{row.undissolved} stay solid and are filtered off. Recover {row.dissolves} by {row.recovery}.")
+                f"{row.undissolved} stay undissolved and are filtered off{row.molten}. "
+                f"Recover {row.dissolves} by {row.recovery}.")
         if self.residue is not None:
             lines.append(f"{len(self.steps) + 1}. {self.residue} is what remains: recovered as the solid.")
         if self.unseparated:
@@ -93,16 +95,22 @@ def _label(text: str) -> str:
 
 #: Antisolvent candidates named in a recovery.
 _N_ANTISOLVENTS = 3
+#: An antisolvent is clearly poor when its χ - χ_c is this many σ above 0 (97.7 % one-sided).
+_CLEARLY_POOR_Z = 2.0
 
 
 def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame) -> list[str]:
-    """Antisolvents for the dissolved polymer (poor for it at the lowest temperature), boiling below
-    the solvent (so that distillation takes them off first); safest CHEM21 class first, then the
-    closest to the solvent in Hansen space (Ra² = 4 ΔδD² + ΔδP² + ΔδH², Hansen, Hansen Solubility
-    Parameters, 2nd ed., CRC 2007): a proxy for mixing with it, not a check."""
+    """Antisolvents for the dissolved polymer: poor for it at the lowest temperature, and clearly so
+    ((χ - χ_c) / σ ≥ 2 where any is), boiling below the solvent (so that distillation takes them off
+    first), in the nearer half to the solvent in Hansen space (Ra² = 4 ΔδD² + ΔδP² + ΔδH²; Hansen,
+    Hansen Solubility Parameters, 2nd ed., CRC 2007: a proxy for mixing with it, not a check);
+    then safest CHEM21 class first, most clearly poor first."""
     if antisolvents.empty:
         return []
     table = antisolvents
+    clear = (table["margin"] / table["chi_std"].clip(lower=1e-9)).to_numpy() >= _CLEARLY_POOR_Z
+    if clear.any():
+        table = table[clear]
     boiling = table["boiling_point_c"].to_numpy(dtype=float)
     if pd.notna(row["boiling_point_c"]):
         lower = boiling < float(row["boiling_point_c"])
@@ -111,10 +119,15 @@ def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame) -> list[str]:
     safety = table["chem21_class"].map({c: i for i, c in enumerate(CHEM21_CLASSES)}).fillna(len(CHEM21_CLASSES))
     hansen = _hansen_table()
     solvent = hansen.get(row["smiles"])
-    distance = [(_hansen_distance(solvent, hansen.get(smiles)) if solvent is not None else math.inf)
-                for smiles in table["smiles"]]
-    table = table.assign(_safety=safety, _distance=distance).sort_values(
-        ["_safety", "_distance", "margin"], ascending=[True, True, False], kind="mergesort")
+    distance = np.array([_hansen_distance(solvent, hansen.get(smiles)) if solvent is not None else math.inf
+                         for smiles in table["smiles"]])
+    known = distance[np.isfinite(distance)]
+    if known.size:
+        near = distance <= np.median(known)
+        table, safety = table[near], safety[near]
+    z = table["margin"] / table["chi_std"].clip(lower=1e-9)
+    table = table.assign(_safety=safety, _z=z).sort_values(["_safety", "_z"], ascending=[True, False],
+                                                           kind="mergesort")
     return [str(n) for n in table["name"].head(_N_ANTISOLVENTS)]
 
 
@@ -141,6 +154,20 @@ def _recovery(row: pd.Series, antisolvents: pd.DataFrame, low_c: float) -> tuple
         return (f"adding an antisolvent ({' or '.join(names)}; miscibility with {row['name']} not checked)",
                 names[0])
     return "evaporating the solvent", ""
+
+
+def _molten(others: Sequence[str], high_c: float, overrides) -> str:
+    """A note naming the undissolved crystalline polymers whose melting point is inside the window:
+    they melt without dissolving (a separate liquid phase, harder to filter)."""
+    from chiapp.crystallinity import crystalline_data
+
+    overrides = dict(overrides or {})
+    molten = []
+    for name in others:
+        data = crystalline_data(name, overrides=overrides.get(name))
+        if data is not None and data.melting_point_c < high_c:
+            molten.append(f"{name} (melts at {data.melting_point_c:.0f} °C)")
+    return f" (molten, not dissolved: {', '.join(molten)})" if molten else ""
 
 
 def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequence[str] | None = None,
@@ -217,7 +244,8 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
             "confidence": top["margin"] / max(top["margin_std"], 1e-9), "chem21_class": top["chem21_class"],
             "boiling_point_c": top["boiling_point_c"], "needs_pressure": bool(top["needs_pressure"]),
             "recovery": recovery, "precipitation_temperature_c": top["precipitation_temperature_c"],
-            "antisolvent": antisolvent, "undissolved": ", ".join(others), "reason": top["reason"]})
+            "antisolvent": antisolvent, "undissolved": ", ".join(others),
+            "molten": _molten(others, float(top["window_high_c"]), crystalline_overrides), "reason": top["reason"]})
         for rank, row in enumerate(selection.table.iloc[1:1 + n_alternatives].itertuples(index=False), start=2):
             alternatives.append({
                 "step": number, "dissolves": target, "rank": rank, "solvent": row.name, "windows": row.windows,

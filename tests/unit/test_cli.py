@@ -73,3 +73,23 @@ def test_cli_phase_polymer_without_solvent_is_an_error():
     done = subprocess.run([sys.executable, "-m", "chiapp", "phase", "--polymer", "PS", "--chain-length", "100"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--polymer and --solvent go together" in done.stderr
+
+
+def test_cli_plan_repeated_polymers_prints_steps_and_writes_csv(tmp_path):
+    target = tmp_path / "plan.csv"
+    done = subprocess.run([sys.executable, "-m", "chiapp", "plan", "--polymers", "PS", "--polymers", "PE",
+                           "--temperature-c", "20", "140", "--n-temperatures", "25",
+                           "--solvents", "toluene,p-xylene,n-hexane", "--output", str(target)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1. " in done.stdout and "dissolves" in done.stdout
+    frame = pd.read_csv(target)
+    assert {"step", "dissolves", "solvent", "window_low_c", "window_high_c", "recovery"} <= set(frame.columns)
+    assert set(frame["undissolved"].dropna()) & {"PS", "PE"}
+
+
+def test_cli_plan_one_polymer_is_a_one_line_error():
+    done = subprocess.run([sys.executable, "-m", "chiapp", "plan", "--polymers", "PS", "--temperature-c", "20", "140"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error:") and "Traceback" not in done.stderr
