@@ -281,15 +281,21 @@ def crystalline_data(polymer: str, *, grade: str | None = None, overrides=None,
 # ---------------------------------------------------------------------------------------------
 # The physics
 
-def _k_per_kelvin(data: CrystallineData, solvent_molar_volume_cm3_per_mol: float) -> float:
-    """K = R Vu / (ΔHu V1) [1/K]."""
-    volume = _positive("solvent_molar_volume_cm3_per_mol", solvent_molar_volume_cm3_per_mol)
+def _k_per_kelvin(data: CrystallineData, solvent_molar_volume_cm3_per_mol):
+    """K = R Vu / (ΔHu V1) [1/K]; V1 a number or an array (then K is one)."""
+    if np.ndim(solvent_molar_volume_cm3_per_mol) == 0:
+        volume = _positive("solvent_molar_volume_cm3_per_mol", solvent_molar_volume_cm3_per_mol)
+    else:
+        volume = np.asarray(solvent_molar_volume_cm3_per_mol, dtype=float)
+        if not (np.all(np.isfinite(volume)) and np.all(volume > 0)):
+            raise InputError("solvent_molar_volume_cm3_per_mol must be finite and > 0")
     return _R_CM3 * data.repeat_unit_molar_volume_cm3_per_mol / (data.heat_of_fusion_j_per_mol * volume)
 
 
-def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol: float) -> np.ndarray:
+def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol) -> np.ndarray:
     """χ_m(T) = 1 - (1/T - 1/Tm) / K [-]: the largest χ at which the crystals melt into a dilute
     solution at T (Flory's melting-point depression at φ1 → 1); +inf for an amorphous polymer.
+    Temperatures and solvent volumes broadcast (e.g. (T,) with (S, 1) gives (S, T)).
 
     >>> data = CrystallineData("x", "", "*CC*", 400.0, None, 8000.0, 32.0, 0.5, "")
     >>> float(melting_chi(400.0, data, 100.0)[0])
@@ -297,7 +303,7 @@ def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volu
     """
     t = np.atleast_1d(np.asarray(temperatures_k, dtype=float))
     if data is None:
-        return np.full(t.shape, np.inf)
+        return np.full(np.broadcast_shapes(t.shape, np.shape(solvent_molar_volume_cm3_per_mol)), np.inf)
     k = _k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
     return 1.0 - (1.0 / t - 1.0 / data.melting_point_k) / k
 

@@ -367,9 +367,9 @@ _TD_SIGMA_GRID_K = np.linspace(250.0, 650.0, 41)
 def _limits(temperatures_k: np.ndarray, data, volumes: np.ndarray, chi_c: np.ndarray) -> np.ndarray:
     """χ_lim = min(χ_c, χ_m(T)) per solvent and temperature, (S, T); NaN where χ_c is NaN."""
     out = np.full((len(volumes), len(temperatures_k)), np.nan)
-    for i, (volume, critical) in enumerate(zip(volumes, chi_c)):
-        if math.isfinite(critical) and math.isfinite(volume) and volume > 0:
-            out[i] = dissolution_chi_limit(temperatures_k, data, float(volume), float(critical))
+    ok = np.isfinite(chi_c) & np.isfinite(volumes) & (volumes > 0)
+    if ok.any():
+        out[ok] = dissolution_chi_limit(temperatures_k[None, :], data, volumes[ok][:, None], chi_c[ok][:, None])
     return out
 
 
