@@ -16,6 +16,7 @@ import sys
 
 import pandas as pd
 
+from chiapp.crystallinity import dissolution_limit
 from chiapp.errors import DataFileError, InputError
 from chiapp.prediction import predict_batch, predict_chi
 
@@ -99,6 +100,10 @@ def run(args) -> int:
     print(f"chi(T) = {prediction.a:.3f} + {prediction.b_k:.1f} K / T    "
           f"soluble probability {prediction.soluble_probability:.2f}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    limit = dissolution_limit(args.polymer, args.solvent, prediction.temperatures_k)
+    if limit.is_crystalline:
+        print(f"crystalline ({limit.data.grade or limit.data.polymer}, melts at {limit.data.melting_point_c:.0f} °C): "
+              f"{limit.reason}")
     if prediction.in_domain:
         print("in domain: the pair resembles the training data")
     else:
