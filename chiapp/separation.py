@@ -35,6 +35,8 @@ from chiapp.library import CHEM21_CLASSES, resolve_polymer
 
 __all__ = ["STEP_COLUMNS", "ALTERNATIVE_COLUMNS", "SeparationPlan", "plan_separation"]
 
+#: Grid step when ``temperatures_k`` is given as a (low, high) range [K].
+RANGE_STEP_K = 2.5
 #: Number of plastics a plan takes.
 MIN_POLYMERS, MAX_POLYMERS = 2, 6
 STEP_COLUMNS = (
@@ -79,7 +81,8 @@ class SeparationPlan:
                 f"{row.step}. {row.solvent} at {row.window_low_c:.0f}-{row.window_high_c:.0f} °C{pressure} "
                 f"(best near {row.operating_temperature_c:.0f} °C, margin {row.margin:.2f} ± {row.margin_std:.2f}, "
                 f"CHEM21 {row.chem21_class or 'unclassified'}): dissolves {row.dissolves}; "
-                f"{row.undissolved} stay undissolved and are filtered off{row.molten}. "
+                f"{row.undissolved} {'stay' if ',' in row.undissolved else 'stays'} undissolved and "
+                f"{'are' if ',' in row.undissolved else 'is'} filtered off{row.molten}. "
                 f"Recover {row.dissolves} by {row.recovery}.")
         if self.residue is not None:
             lines.append(f"{len(self.steps) + 1}. {self.residue} is what remains: recovered as the solid.")
@@ -176,7 +179,8 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
                     in_domain_only: bool = False, allow_above_boiling: bool = False,
                     crystalline_overrides: Mapping[str, object] | None = None,
                     chem21_only: bool = False, n_alternatives: int = 3) -> SeparationPlan:
-    """A dissolution sequence for 2-6 plastics over ``temperatures_k`` (increasing, [K]).
+    """A dissolution sequence for 2-6 plastics over ``temperatures_k`` [K]: increasing temperatures,
+    or a (low, high) range, sampled every RANGE_STEP_K.
 
     ``polymers`` are names or repeat units ("LDPE", "iPP", "PET"...: a grade name picks that
     grade's crystalline data); the solvent filters, ``allow_above_boiling`` and
@@ -200,7 +204,13 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
         keys[key] = name
     if not isinstance(n_alternatives, int) or n_alternatives < 0:
         raise InputError(f"n_alternatives must be an integer ≥ 0, got {n_alternatives!r}")
-    temperatures = np.asarray(temperatures_k, dtype=float)
+    try:
+        temperatures = np.asarray(temperatures_k, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"temperatures_k must be numbers in kelvin, got {temperatures_k!r}") from None
+    if temperatures.size == 2 and np.all(np.isfinite(temperatures)) and temperatures[1] > temperatures[0]:
+        n = max(2, int(round((temperatures[1] - temperatures[0]) / RANGE_STEP_K)) + 1)
+        temperatures = np.linspace(temperatures[0], temperatures[1], n)  # a (low, high) range
     if chem21_only:
         from chiapp.library import solvent_library
         library = solvent_library()

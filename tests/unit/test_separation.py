@@ -66,6 +66,13 @@ def test_plan_windows_stay_below_boiling_points_without_the_pressure_option():
     assert len(frame) == len(plan.steps) + (plan.residue is not None)
 
 
+def test_plan_takes_a_low_high_range():
+    plan = plan_separation(["PS", "PE"], (293.15, 413.15), solvents=["toluene", "p-xylene"])
+    assert len(plan.temperatures_k) == 49  # every 2.5 K
+    assert plan.temperatures_k[0] == 293.15 and plan.temperatures_k[-1] == pytest.approx(413.15)
+    assert len(plan.steps) == 1 and plan.residue in {"PS", "PE"}
+
+
 @pytest.mark.parametrize("polymers, error", [
     (["PS"], InputError), (["PS", "PE", "PP", "PET", "PA6", "PVC", "PMMA"], InputError),
     (["PS", "polystyrene"], InputError), (["PS", "polystyrne"], NameNotFoundError), ("PS,PE", InputError),
