@@ -37,6 +37,9 @@ _LAZY = {
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
     "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
+    "crystalline_data": "crystallinity", "crystalline_limit": "crystallinity", "dissolution_limit": "crystallinity",
+    "CrystallineData": "crystallinity", "CrystallineOverride": "crystallinity", "CrystallineLimit": "crystallinity",
+    "plan_separation": "separation", "SeparationPlan": "separation",
 }
 
 __all__ = [
@@ -47,12 +50,21 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.crystallinity import (
+        CrystallineData,
+        CrystallineLimit,
+        CrystallineOverride,
+        crystalline_data,
+        crystalline_limit,
+        dissolution_limit,
+    )
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
+    from chiapp.separation import SeparationPlan, plan_separation
 
 
 def __getattr__(name: str):

@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 
 from chiapp import domain, properties
+from chiapp.crystallinity import CrystallineLimit, crystalline_data, crystalline_limit, dissolution_chi_limit
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError
 from chiapp.evidence import Evidence, evidence_for
 from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
+from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, hansen_terms
-from chiapp.posterior import PosteriorParameters, posterior_curve
+from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
@@ -65,13 +67,15 @@ def resolve_pair(polymer: str, solvent: str):
 class ChiPrediction(FrozenResult):
     """χ(T) = a + b_k/T (+ c_k2/T², zero for this model) of one polymer–solvent pair, and what it means.
 
-    ``chi``/``chi_std`` [-] are the posterior of ``chiapp.posterior`` (ensemble, Hansen prior and the
-    measured evidence of the pair); ``ensemble_chi``/``ensemble_chi_std`` the raw ensemble for
+    ``chi``/``chi_std`` [-] are the posterior of ``chiapp.posterior`` (ensemble, Hansen prior and
+    the measured evidence of the pair); ``ensemble_chi``/``ensemble_chi_std`` the raw ensemble for
     comparison. ``dissolve_probability`` is P(χ < χc) at each temperature and ``verdicts`` its
-    reading ('dissolves', 'borderline', 'does not dissolve'), for the chain length
-    ``chain_length`` (χc = ``chi_critical``). ``classifier_probability`` is the network's own
-    soluble head, an input shown for transparency, not the verdict. ``in_domain`` is False when
-    the ensemble members disagree or a temperature is outside the training range
+    reading ('dissolves', 'borderline', 'does not dissolve'), for the chain length ``chain_length``
+    (χc = ``chi_critical``); for a semicrystalline polymer the threshold is ``chi_limit`` = min(χc,
+    χ_m(T)) (Flory's melting-point depression) and ``crystalline`` holds its dissolution temperature
+    and the reason, else ``chi_limit`` is χc and ``crystalline`` None. ``classifier_probability`` is
+    the network's own soluble head, an input shown for transparency, not the verdict. ``in_domain``
+    is False when the ensemble members disagree or a temperature is outside the training range
     (``domain_notes`` says which): the answer then leans on the prior.
     """
 
@@ -89,6 +93,8 @@ class ChiPrediction(FrozenResult):
     verdicts: tuple[str, ...]
     chain_length: float
     chi_critical: float
+    chi_limit: np.ndarray
+    crystalline: CrystallineLimit | None
     ensemble_chi: np.ndarray
     ensemble_chi_std: np.ndarray
     classifier_probability: float
@@ -140,9 +146,13 @@ def _chain_length(polymer_mol, solvent_mol, chain_length, molecular_weight_g_per
 
 
 def predict_chi(polymer: str, solvent: str, temperature_k, *, chain_length: float | None = None,
-                molecular_weight_g_per_mol: float | None = None, model: ChiModel | None = None) -> ChiPrediction:
+                molecular_weight_g_per_mol: float | None = None, crystalline_overrides=None,
+                model: ChiModel | None = None) -> ChiPrediction:
     """χ of a polymer (repeat unit SMILES or name) in a solvent (SMILES or name) at temperatures [K],
     with P(dissolves) and the verdict for the chain length (given, or from M_n and the libraries).
+    A semicrystalline polymer (its grade picked by name: "LDPE", "iPP") dissolves only above its
+    dissolution temperature; ``crystalline_overrides`` (``chiapp.crystallinity.CrystallineOverride``
+    or a mapping) sets a measured melting point or an amorphous grade.
 
     >>> p = predict_chi("polystyrene", "toluene", 298.15)
     >>> 0.2 < float(p.chi[0]) < 0.6, p.verdict
@@ -158,16 +168,24 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, chain_length: floa
     chi_c = critical_chi(n)
     terms = hansen_terms(px, sx)
     found = evidence_for(polymer_mol.smiles, solvent_mol.smiles)
+    crystal = crystalline_data(polymer, overrides=crystalline_overrides)
+    volume = solvent_molar_volume(solvent_mol.smiles)[0]
+    limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
+    label_limit = float(dissolution_chi_limit(np.array([LABEL_TEMPERATURE_K]), crystal, volume, chi_c)[0])
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
-                            bool(terms.sum() > 0), chi_c, posterior_parameters(model),
-                            found.temperatures_k, found.chis, found.labels)
+                            bool(terms.sum() > 0), limits, posterior_parameters(model),
+                            found.temperatures_k, found.chis, found.labels, label_limit)
+    limit = None if crystal is None else crystalline_limit(
+        polymer_mol.smiles, curve.a, curve.b_k, curve.chi_std, temperatures_k, data=crystal,
+        solvent_molar_volume_cm3_per_mol=volume, chi_critical=chi_c)
     check = domain.assess(model, polymer_mol.smiles, solvent_mol.smiles, temperatures_k, ens_std)
     return ChiPrediction(
         polymer=polymer_mol.smiles, solvent=solvent_mol.smiles,
         polymer_name=polymer_mol.name, solvent_name=solvent_mol.name,
         temperatures_k=temperatures_k, chi=curve.chi, chi_std=curve.chi_std,
         a=curve.a, b_k=curve.b_k, c_k2=0.0, dissolve_probability=curve.dissolve_probability,
-        verdicts=curve.verdicts, chain_length=n, chi_critical=chi_c, ensemble_chi=ens_chi, ensemble_chi_std=ens_std,
+        verdicts=curve.verdicts, chain_length=n, chi_critical=chi_c, chi_limit=limits, crystalline=limit,
+        ensemble_chi=ens_chi, ensemble_chi_std=ens_std,
         classifier_probability=float(probability), evidence=found, in_domain=check.in_domain,
         similarity=min(check.polymer_similarity, check.solvent_similarity),
         polymer_similarity=check.polymer_similarity, solvent_similarity=check.solvent_similarity,
@@ -308,22 +326,27 @@ class ChiGrid(FrozenResult):
         members = self.a[..., None] + self.b_k[..., None] / t + self.c_k2[..., None] / t**2
         return members.mean(0), self.spread_scale * members.std(0)
 
-    def posterior(self, p: int, solvent_indices, temperatures_k, chi_critical) -> tuple[np.ndarray, ...]:
-        """Posterior χ, σ and P(dissolves), each (S, T), of polymer ``p`` with the given solvents,
-        with the measured evidence of each pair (``chiapp.posterior.posterior_curve``, as in
-        :func:`predict_chi`); ``chi_critical`` per solvent."""
+    def posterior(self, p: int, solvent_indices, temperatures_k, chi_limit, label_chi_limit=None
+                  ) -> tuple[np.ndarray, ...]:
+        """Posterior χ, σ and P(dissolves), each (S, T), and a, b_k, each (S,), of polymer ``p`` with
+        the given solvents and the measured evidence of each pair (``chiapp.posterior.posterior_curve``,
+        as in :func:`predict_chi`). ``chi_limit`` is χc per solvent (S,) or the crystalline limit
+        per solvent and temperature (S, T); ``label_chi_limit`` (S,) the limit at 25 °C."""
         t = check_temperatures_k(temperatures_k)
         params = posterior_parameters(self.model)
         solvent_indices = np.asarray(solvent_indices, dtype=int)
+        limits = np.asarray(chi_limit, dtype=float)
         out = np.empty((3, len(solvent_indices), len(t)))
+        coefficients = np.empty((2, len(solvent_indices)))
         for i, s in enumerate(solvent_indices):
             found = evidence_for(self.polymers[p], self.solvents[s])
             terms = self.hansen[p, s]
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
-                                    bool(terms.sum() > 0), np.asarray(chi_critical)[i], params,
-                                    found.temperatures_k, found.chis, found.labels)
+                                    bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,
+                                    found.labels, None if label_chi_limit is None else float(label_chi_limit[i]))
             out[:, i] = curve.chi, curve.chi_std, curve.dissolve_probability
-        return out[0], out[1], out[2]
+            coefficients[:, i] = curve.a, curve.b_k
+        return out[0], out[1], out[2], coefficients[0], coefficients[1]
 
     def in_domain(self, temperatures_k) -> np.ndarray:
         """Domain flags of shape (P, S, T): members agree and the temperature is in range."""

@@ -6,22 +6,31 @@ the pair's chain length (``chiapp.flory_huggins``):
 
     N = (M_n / ρ_polymer) / V_solvent,      χ_c = (1 + 1/sqrt N)**2 / 2
 
-A polymer-solvent pair is one phase at every composition when χ < χ_c. χ and its σ are the
-posterior of ``chiapp.posterior`` (ensemble, Hansen prior, measured evidence of the pair), and the
-verdict is the one verdict of the package: P(dissolves) = Φ((χ_c − χ)/σ), 'dissolves' at 0.7 and
-above, 'does not dissolve' at 0.3 and below, 'borderline' between. Rankings sort by that
-probability, so a pair the model knows little about (wide σ) cannot outrank a well-known good
-solvent on a lucky mean.
+A polymer-solvent pair is one phase at every composition when χ < χ_c. A semicrystalline polymer
+dissolves only when, in addition, its crystals melt into the solution: χ < χ_m(T), Flory's
+melting-point depression written as a limit on χ (``chiapp.crystallinity``, where the rule lives).
+With χ_lim = min(χ_c, χ_m(T)) (χ_c for an amorphous polymer), χ and σ the posterior of
+``chiapp.posterior`` (ensemble, Hansen prior, measured evidence of the pair), the verdict is the
+one verdict of the package: P(dissolves) = Φ((χ_lim − χ)/σ), 'dissolves' at 0.7 and above, 'does
+not dissolve' at 0.3 and below, 'borderline' between. Rankings sort by that probability, so a pair
+the model knows little about (wide σ) cannot outrank a well-known good solvent on a lucky mean.
+For a crystalline polymer the dissolution temperature Td (above which it dissolves, with the
+interval from χ ± σ) and the reason are given with every solvent.
 
 Selective dissolution (solvent-targeted recovery of a plastic from a mixture, Walker et al.,
 Sci. Adv. 2020, 6, eaba7599, doi 10.1126/sciadv.aba7599): at temperature T a solvent is selective
-for the target when the target dissolves (χ_t < χ_c,t) and every other polymer does not
-(χ_o > χ_c,o). Its margin at T is
+for the target when the target dissolves (χ_t < χ_lim,t) and every other polymer does not
+(χ_o > χ_lim,o), χ_lim = min(χ_c, χ_m(T)) as above. Its margin at T is
 
-    m(T) = min(χ_c,t - χ_t, min_o (χ_o - χ_c,o))          > 0 exactly where it is selective,
+    m(T) = min(χ_lim,t - χ_t, min_o (χ_o - χ_lim,o))      > 0 exactly where it is selective,
 
-and the margin of a temperature window is the smallest m(T) inside it. Its uncertainty is the
-standard deviation over the ensemble members of the same quantity computed member by member.
+and the margin of a temperature window is the largest m(T) inside it, at the window's operating
+temperature. (It was the smallest m(T) while windows ran to the ends of the range; a window that a
+dissolution temperature bounds has m → 0 at that edge, so its smallest m says nothing.) Its
+uncertainty is the standard deviation over the ensemble members of m at that temperature.
+Windows stay inside the solvent's liquid range at 1 atm (``chiapp.liquid_range``): below its
+boiling point unless ``allow_above_boiling`` (a pressurized step, flagged ``needs_pressure``),
+above its melting point.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from chiapp.chemistry import canonical_polymer, canonical_solvent
+from chiapp.crystallinity import crystalline_data, crystalline_limit, dissolution_chi_limit
 from chiapp.errors import ChiAppError, InputError, UnsupportedMoleculeError
 from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
 from chiapp.library import (
@@ -46,10 +56,12 @@ from chiapp.library import (
     resolve_solvent,
     solvent_library,
 )
-from chiapp.posterior import DOES_NOT_AT, dissolve_probability, verdicts
+from chiapp.liquid_range import liquid_mask
+from chiapp.posterior import DOES_NOT_AT, LABEL_TEMPERATURE_K, dissolve_probability, verdicts
 from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = [
+    "RANK_BY",
     "ANTISOLVENT_COLUMNS",
     "FAILURE_COLUMNS",
     "RANKING_COLUMNS",
@@ -63,6 +75,8 @@ __all__ = [
 
 #: Every verdict, best first (chiapp.posterior's).
 VERDICTS = ("dissolves", "borderline", "does not dissolve")
+#: Orders of a selection table: by margin, or by margin over its spread.
+RANK_BY = ("margin", "confidence")
 #: Temperatures sampled across a range given to :func:`rank_solvents`.
 _N_RANGE_POINTS = 21
 
@@ -70,11 +84,13 @@ RANKING_COLUMNS = (
     "name", "smiles", "chi", "chi_std", "chi_critical", "verdict", "dissolve_probability", "classifier_probability",
     "in_domain",
     "chain_length", "temperature_k", "boiling_point_c", "flash_point_c", "chem21_class",
-    "molar_volume_cm3_per_mol", "molar_volume_source",
+    "molar_volume_cm3_per_mol", "molar_volume_source", "chi_limit", "dissolution_temperature_c",
+    "dissolution_temperature_low_c", "dissolution_temperature_high_c", "reason",
 )
 SELECTION_COLUMNS = (
-    "name", "smiles", "window_low_c", "window_high_c", "windows", "margin", "margin_std",
+    "name", "smiles", "window_low_c", "window_high_c", "windows", "operating_temperature_c", "margin", "margin_std",
     "precipitation_temperature_c", "in_domain", "chem21_class", "boiling_point_c", "flash_point_c",
+    "melting_point_c", "target_dissolution_temperature_c", "needs_pressure", "reason",
 )
 ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_critical", "margin", "in_domain",
                        "chem21_class", "boiling_point_c", "flash_point_c")
@@ -106,7 +122,11 @@ class Selection:
 
     ``table`` (SELECTION_COLUMNS) holds the selective solvents only, largest margin first, then
     safest CHEM21 class; ``windows`` lists every window, the ``window_*_c`` columns and ``margin``
-    describe the one with the largest margin. ``precipitation_temperature_c`` is where, cooling
+    describe the one with the largest margin; ``operating_temperature_c`` is where in it m(T) is
+    largest, ``margin`` m there and ``margin_std`` the posterior σ of the polymer whose limit binds.
+    ``target_dissolution_temperature_c`` and ``reason`` say where a crystalline target starts to
+    dissolve in that solvent; ``needs_pressure`` marks a window above the boiling point (only with
+    ``allow_above_boiling``). ``precipitation_temperature_c`` is where, cooling
     from that window, the target stops dissolving (χ_t crosses χ_c,t), linearly interpolated
     between grid temperatures; empty when the target stays dissolved down to the lowest temperature.
     ``antisolvents`` (ANTISOLVENT_COLUMNS) are the solvents in which the target 'does not dissolve'
@@ -200,7 +220,7 @@ def _failures(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
 
 
-_PROPERTY_COLUMNS = ("boiling_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol")
+_PROPERTY_COLUMNS = ("boiling_point_c", "melting_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol")
 
 
 @lru_cache(maxsize=1)
@@ -234,7 +254,8 @@ def _solvent_frame(solvents, failures: list) -> pd.DataFrame:
             if values is not None:
                 records.append((values[0], molecule.smiles, *values[1:]))
             else:
-                records.append((molecule.name or str(text).strip(), molecule.smiles, np.nan, np.nan, "", np.nan))
+                records.append((molecule.name or str(text).strip(), molecule.smiles, np.nan, np.nan, np.nan, "",
+                                np.nan))
     volumes, sources = [], []
     for record in records:
         volume = record[-1]
@@ -284,6 +305,46 @@ def _critical(molecular_weight: float, density: float | None, volumes: np.ndarra
     return lengths, chis
 
 
+#: Temperatures where σ is read for the interval of a dissolution temperature [K].
+_TD_SIGMA_GRID_K = np.linspace(250.0, 650.0, 41)
+
+
+def _limits(temperatures_k: np.ndarray, data, volumes: np.ndarray, chi_c: np.ndarray) -> np.ndarray:
+    """χ_lim = min(χ_c, χ_m(T)) per solvent and temperature, (S, T); NaN where χ_c is NaN."""
+    out = np.full((len(volumes), len(temperatures_k)), np.nan)
+    ok = np.isfinite(chi_c) & np.isfinite(volumes) & (volumes > 0)
+    if ok.any():
+        out[ok] = dissolution_chi_limit(temperatures_k[None, :], data, volumes[ok][:, None], chi_c[ok][:, None])
+    return out
+
+
+def _crystalline_columns(data, grid, p: int, s_idx: np.ndarray, volumes: np.ndarray,
+                         chi_c: np.ndarray, a: np.ndarray, b_k: np.ndarray) -> dict[str, np.ndarray]:
+    """Td [°C] with its χ ± σ interval and the reason, per solvent (chiapp.crystallinity), from the
+    posterior χ(T) = a + b_k/T and its σ."""
+    n = len(s_idx)
+    columns = {"dissolution_temperature_c": np.full(n, np.nan), "dissolution_temperature_low_c": np.full(n, np.nan),
+               "dissolution_temperature_high_c": np.full(n, np.nan),
+               "reason": np.full(n, "amorphous: no melting-point limit" if data is None else "", dtype=object)}
+    if data is None or n == 0:
+        return columns
+    usable = np.isfinite(chi_c) & np.isfinite(volumes) & (volumes > 0)
+    sigma = np.full((n, len(_TD_SIGMA_GRID_K)), np.nan)
+    if usable.any():
+        sigma[usable] = grid.posterior(p, s_idx[usable], _TD_SIGMA_GRID_K, chi_c[usable])[1]
+    for i in range(n):
+        if not usable[i]:
+            continue
+        limit = crystalline_limit(data.smiles, a[i], b_k[i], sigma[i], _TD_SIGMA_GRID_K, data=data,
+                                  solvent_molar_volume_cm3_per_mol=float(volumes[i]), chi_critical=float(chi_c[i]))
+        for key, value in (("dissolution_temperature_c", limit.dissolution_temperature_k),
+                           ("dissolution_temperature_low_c", limit.dissolution_temperature_low_k),
+                           ("dissolution_temperature_high_c", limit.dissolution_temperature_high_k)):
+            columns[key][i] = np.nan if value is None else value - ZERO_CELSIUS_K
+        columns["reason"][i] = limit.reason
+    return columns
+
+
 def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
     """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame)."""
     grid = _predict_grid([p.smiles for p in polymers], list(frame["smiles"]))
@@ -305,27 +366,11 @@ def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
     return grid, np.array(polymer_idx, dtype=int), np.array(idx, dtype=int), frame.iloc[rows].reset_index(drop=True)
 
 
-def _member_chis(grid, p: int, s_idx: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
-    """χ of every member, (n_members, S, T), from χ = a + b/T + c/T², with the members' deviations
-    from their mean scaled by the grid's calibration (``spread_scale``), so that their standard
-    deviation is the calibrated σ of ``grid.chi``."""
-    inv = 1.0 / temperatures_k
-    a = grid.a[:, p, s_idx][..., None]
-    b = grid.b_k[:, p, s_idx][..., None]
-    c = grid.c_k2[:, p, s_idx][..., None]
-    members = a + b * inv + c * inv**2
-    mean = members.mean(axis=0)
-    return mean + float(getattr(grid, "spread_scale", 1.0)) * (members - mean)
-
-
-# ---------------------------------------------------------------------------------------------
-# Ranking
-
 def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None = None,
                   molecular_weight_g_per_mol: float | None = None,
                   boiling_point_c: tuple[float, float] | None = None,
                   min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
-                  in_domain_only: bool = False) -> Ranking:
+                  in_domain_only: bool = False, crystalline_overrides=None) -> Ranking:
     """Rank solvents for ``polymer`` by predicted χ at ``temperature_k`` [K] (or a (low, high) range).
 
     ``polymer`` is a library name, abbreviation or repeat-unit SMILES; ``solvents`` is None (the
@@ -333,9 +378,14 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     ``molecular_weight_g_per_mol`` is M_n (default: the library's typical M_n, else 100,000).
     ``boiling_point_c`` = (low, high) [°C], ``min_flash_point_c`` [°C] and ``exclude_classes``
     (CHEM21 classes) filter the solvents; ``in_domain_only`` drops pairs outside the model's domain.
-    Over a range, each solvent is judged at its worst temperature (largest χ - χ_c).
+    Over a range, each solvent is judged at its worst temperature (largest χ - χ_lim).
+    A semicrystalline polymer (``assets/crystallinity.csv``; "LDPE", "iPP" pick a grade) is judged
+    against χ_lim = min(χ_c, χ_m(T)) and gets its dissolution temperature in each solvent;
+    ``crystalline_overrides`` (a ``chiapp.crystallinity.CrystallineOverride`` or mapping: measured
+    melting point, heat of fusion, crystallinity 0 for an amorphous grade) corrects the table.
     """
     molecule = resolve_polymer(polymer)
+    crystal = crystalline_data(polymer, overrides=crystalline_overrides)
     temperatures = _ranking_temperatures(temperature_k)
     filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
     molecular_weight, density = polymer_defaults(molecule, molecular_weight_g_per_mol)
@@ -350,23 +400,28 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
 
     grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures)
     p = int(p_idx[0])
-    lengths, chi_c = _critical(molecular_weight, density, frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float))
+    volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
+    lengths, chi_c = _critical(molecular_weight, density, volumes)
+    limits = _limits(temperatures, crystal, volumes, chi_c)                           # (S, T)
+    label_limits = _limits(np.array([LABEL_TEMPERATURE_K]), crystal, volumes, chi_c)[:, 0]
     usable = ~np.isnan(chi_c)
     mean, std, probability = (np.full((len(frame), len(temperatures)), np.nan) for _ in range(3))
+    post_a, post_b_k = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     if usable.any():
-        mean[usable], std[usable], probability[usable] = grid.posterior(p, s_idx[usable], temperatures,
-                                                                        chi_c[usable])
+        mean[usable], std[usable], probability[usable], post_a[usable], post_b_k[usable] = grid.posterior(
+            p, s_idx[usable], temperatures, limits[usable], label_limits[usable])
     # over a range, each solvent is judged at its worst temperature: the lowest P(dissolves)
     worst = (np.nanargmin(np.where(np.isnan(probability), np.inf, probability), axis=1) if len(frame)
              else np.array([], int))
     rows = np.arange(len(frame))
-    chi, sigma, chance = mean[rows, worst], std[rows, worst], probability[rows, worst]
+    chi, sigma, chance, limit = mean[rows, worst], std[rows, worst], probability[rows, worst], limits[rows, worst]
 
     table = frame.assign(
         chi=chi, chi_std=sigma, chi_critical=chi_c, verdict=verdicts(chance), dissolve_probability=chance,
         classifier_probability=np.asarray(grid.soluble_probability)[p, s_idx],
         in_domain=grid.in_domain(temperatures)[p, s_idx, worst],
-        chain_length=lengths, temperature_k=temperatures[worst])
+        chain_length=lengths, temperature_k=temperatures[worst], chi_limit=limit,
+        **_crystalline_columns(crystal, grid, p, s_idx, volumes, chi_c, post_a, post_b_k))
     bad = np.isnan(lengths)
     for name in table.loc[bad, "name"]:
         failures.append((name, "solvent", f"chain length below 1 with M_n = {molecular_weight:g} g/mol: the "
@@ -405,7 +460,9 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
                     molecular_weights_g_per_mol: Mapping[str, float] | None = None,
                     boiling_point_c: tuple[float, float] | None = None,
                     min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
-                    in_domain_only: bool = False) -> Selection:
+                    in_domain_only: bool = False, allow_above_boiling: bool = False,
+                    crystalline_overrides: Mapping[str, object] | None = None,
+                    rank_by: str = "confidence") -> Selection:
     """Solvents that dissolve ``target`` while none of ``others`` dissolves, over ``temperatures_k``.
 
     ``target`` and ``others`` are polymer names or repeat units (a bad one raises);
@@ -413,7 +470,18 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     the filters are those of :func:`rank_solvents`; ``molecular_weights_g_per_mol`` maps a polymer,
     as given, to its M_n (default: the library's). ``in_domain_only`` keeps solvents whose pairs
     with every polymer are in the model's domain.
+
+    Semicrystalline polymers dissolve only above their dissolution temperature in each solvent
+    (the target) and count as undissolved below it (the others); ``crystalline_overrides`` maps a
+    polymer, as given, to its override (see :func:`rank_solvents`). Windows stay between the
+    solvent's melting and boiling points; ``allow_above_boiling`` lets them pass the boiling
+    point (a step under pressure, flagged in ``needs_pressure``).
+    ``rank_by`` orders the table: 'margin' (largest first) or 'confidence' (largest margin /
+    margin_std first: the window most likely to be selective given the model's spread); ties go
+    to the safer CHEM21 class.
     """
+    if rank_by not in RANK_BY:
+        raise InputError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
     temperatures = _selection_temperatures(temperatures_k)
     if isinstance(others, str):
         others = [o for o in others.split(",") if o.strip()]
@@ -431,6 +499,8 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     inputs = (target, *others)
     polymers = (target_molecule, *other_molecules)
     defaults = [polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
+    overrides = dict(crystalline_overrides or {})
+    crystals = [crystalline_data(text, overrides=overrides.get(text)) for text in inputs]
 
     failures: list[tuple[str, str, str]] = []
     frame = _solvent_frame(solvents, failures)
@@ -454,32 +524,42 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     keep = ~bad & (domain if in_domain_only else True)
     n_filtered += int((~bad & ~keep).sum())
     frame, s_idx, chi_c, domain = frame[keep].reset_index(drop=True), s_idx[keep], chi_c[:, keep], domain[keep]
+    volumes = volumes[keep]
     if frame.empty:
         return Selection(target_molecule, other_molecules, tuple(temperatures), empty.table, empty.antisolvents,
                          _failures(failures), 0, n_filtered)
 
-    posteriors = [grid.posterior(int(p), s_idx, temperatures, chi_c[i]) for i, p in enumerate(p_idx)]
+    limits = np.stack([_limits(temperatures, crystal, volumes, chi_c[i])
+                       for i, crystal in enumerate(crystals)])                           # (P, S, T)
+    label_limits = [_limits(np.array([LABEL_TEMPERATURE_K]), crystal, volumes, chi_c[i])[:, 0]
+                    for i, crystal in enumerate(crystals)]
+    posteriors = [grid.posterior(int(p), s_idx, temperatures, limits[i], label_limits[i])
+                  for i, p in enumerate(p_idx)]
     mean = np.stack([post[0] for post in posteriors])                                   # (P, S, T)
     std = np.stack([post[1] for post in posteriors])
-    members = np.stack([_member_chis(grid, int(p), s_idx, temperatures) for p in p_idx], axis=1)  # (M, P, S, T)
-
-    def margins(chis: np.ndarray) -> np.ndarray:  # (..., P, S, T) -> (..., S, T)
-        target_gap = chi_c[0][:, None] - chis[..., 0, :, :]
-        others_gap = (chis[..., 1:, :, :] - chi_c[1:][:, :, None]).min(axis=-3)
-        return np.minimum(target_gap, others_gap)
-
-    margin = margins(mean)                       # (S, T)
-    member_margin = margins(members)             # (M, S, T)
-    target_gap = chi_c[0][:, None] - mean[0]     # (S, T), > 0 where the target dissolves
+    # each polymer's distance to its limit, signed so that > 0 is what the selection wants
+    gaps = np.concatenate([limits[:1] - mean[:1], mean[1:] - limits[1:]])                 # (P, S, T)
+    binding = gaps.argmin(axis=0)                                                        # (S, T)
+    margin = np.take_along_axis(gaps, binding[None], axis=0)[0]                          # (S, T)
+    margin_std = np.take_along_axis(std, binding[None], axis=0)[0]   # σ of the constraint that binds
+    target_gap = limits[0] - mean[0]             # (S, T), > 0 where the target dissolves
+    boiling = frame["boiling_point_c"].to_numpy(dtype=float)
+    liquid = liquid_mask(temperatures, boiling, frame["melting_point_c"].to_numpy(dtype=float),
+                         allow_above_boiling=allow_above_boiling)                         # (S, T)
+    target_columns = _crystalline_columns(crystals[0], grid, int(p_idx[0]), s_idx, volumes, chi_c[0],
+                                          posteriors[0][3], posteriors[0][4])
 
     rows = []
     for s in range(len(frame)):
-        windows = _windows(margin[s] > 0)
+        windows = _windows((margin[s] > 0) & liquid[s])
         if not windows:
             continue
-        scored = [(float(margin[s, a:b + 1].min()), a, b) for a, b in windows]
-        best, a, b = max(scored)
-        spread = float(member_margin[:, s, a:b + 1].min(axis=1).std())
+        scored = []
+        for a, b in windows:
+            k = a + int(np.argmax(margin[s, a:b + 1]))
+            scored.append((float(margin[s, k]), a, b, k))
+        best, a, b, k = max(scored)
+        spread = float(margin_std[s, k])
         precipitation = None
         below = np.flatnonzero(target_gap[s, :a] <= 0)
         if below.size:
@@ -488,18 +568,23 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
             "name": frame["name"].iat[s], "smiles": frame["smiles"].iat[s],
             "window_low_c": temperatures[a] - ZERO_CELSIUS_K, "window_high_c": temperatures[b] - ZERO_CELSIUS_K,
             "windows": "; ".join(f"{temperatures[i] - ZERO_CELSIUS_K:.0f}-{temperatures[j] - ZERO_CELSIUS_K:.0f} °C"
-                                 for _, i, j in scored),
-            "margin": best, "margin_std": spread,
+                                 for _, i, j, _ in scored),
+            "margin": best, "margin_std": spread, "operating_temperature_c": temperatures[k] - ZERO_CELSIUS_K,
             "precipitation_temperature_c": np.nan if precipitation is None else precipitation,
             "in_domain": bool(domain[s]), "chem21_class": frame["chem21_class"].iat[s],
             "boiling_point_c": frame["boiling_point_c"].iat[s], "flash_point_c": frame["flash_point_c"].iat[s],
+            "melting_point_c": frame["melting_point_c"].iat[s],
+            "target_dissolution_temperature_c": target_columns["dissolution_temperature_c"][s],
+            "needs_pressure": bool(temperatures[b] - ZERO_CELSIUS_K > boiling[s]),
+            "reason": target_columns["reason"][s],
         })
     table = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
     if not table.empty:
         safety = table["chem21_class"].map({c: i for i, c in enumerate(CHEM21_CLASSES)}).fillna(len(CHEM21_CLASSES))
-        table = (table.assign(_safety=safety).sort_values(["margin", "_safety", "name"], ascending=[False, True, True],
-                                                          kind="mergesort")
-                 .drop(columns="_safety").reset_index(drop=True))
+        key = table["margin"] if rank_by == "margin" else table["margin"] / table["margin_std"].clip(lower=1e-9)
+        table = (table.assign(_key=key, _safety=safety)
+                 .sort_values(["_key", "_safety", "name"], ascending=[False, True, True], kind="mergesort")
+                 .drop(columns=["_key", "_safety"]).reset_index(drop=True))
 
     lowest_chi, lowest_std = mean[0, :, 0], std[0, :, 0]
     poor = dissolve_probability(lowest_chi, lowest_std, chi_c[0]) <= DOES_NOT_AT

@@ -473,7 +473,7 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("polychloroprene", "CR", "neoprene;chloroprene rubber;poly(2-chloro-1,3-butadiene)", "*C/C(Cl)=C/C*",
      1.23, "typical", 100000, "repeat unit as in the training data (trans)"),
     # vinyls and styrenics
-    ("polystyrene", "PS", "atactic polystyrene;GPPS;poly(vinylbenzene)", "*CC(*)c1ccccc1", 1.05, "amorphous", 100000, ""),
+    ("polystyrene", "PS", "atactic polystyrene;GPPS;poly(vinylbenzene);isotactic polystyrene;iPS;syndiotactic polystyrene;sPS", "*CC(*)c1ccccc1", 1.05, "amorphous", 100000, ""),
     ("poly(alpha-methylstyrene)", "PAMS", "poly(α-methylstyrene)", "*CC(*)(C)c1ccccc1", 1.065, "amorphous", 100000, ""),
     ("poly(4-chlorostyrene)", "P4ClS", "poly(p-chlorostyrene)", "*CC(*)c1ccc(Cl)cc1", None, "", 100000, ""),
     ("poly(2-chlorostyrene)", "P2ClS", "poly(o-chlorostyrene)", "*CC(*)c1ccccc1Cl", None, "", 100000, ""),

@@ -78,6 +78,10 @@ def run(args) -> int:
         print(f"measured chi of this pair used: {len(evidence.chis)} points ({evidence.chi_source})")
     if evidence.label_text:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
+    if prediction.crystalline is not None and prediction.crystalline.data is not None:
+        data = prediction.crystalline.data
+        print(f"crystalline ({data.grade or data.polymer}, melts at {data.melting_point_c:.0f} °C): "
+              f"{prediction.crystalline.reason}")
     if prediction.in_domain:
         print("in domain: the pair resembles the training data")
     else:

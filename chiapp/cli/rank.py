@@ -106,10 +106,14 @@ def run(args: argparse.Namespace) -> int:
     print(f"{polymer.name or polymer.smiles} ({polymer.smiles}), Mn = {ranking.molecular_weight_g_per_mol:g} g/mol, "
           f"T = {temps if len(ranking.temperatures_k) > 1 else temps.split(',')[0]} °C: "
           f"{len(ranking.table)} solvents, {counts.get('good', 0)} good, {counts.get('borderline', 0)} borderline, "
-          f"{counts.get('poor', 0)} poor (good: chi + sigma < chi_c)")
-    print_table(ranking.table, {"name": "solvent", "chi": "chi", "chi_std": "sigma", "chi_critical": "chi_c",
-                                "verdict": "verdict", "in_domain": "in domain", "boiling_point_c": "bp °C",
-                                "flash_point_c": "flash °C", "chem21_class": "CHEM21"}, args.top)
+          f"{counts.get('poor', 0)} poor (good: chi + sigma < chi_c, and above the dissolution temperature "
+          "of a crystalline polymer)")
+    columns = {"name": "solvent", "chi": "chi", "chi_std": "sigma", "chi_critical": "chi_c", "verdict": "verdict",
+               "in_domain": "in domain", "boiling_point_c": "bp °C", "flash_point_c": "flash °C",
+               "chem21_class": "CHEM21"}
+    if ranking.table["dissolution_temperature_c"].notna().any():
+        columns["dissolution_temperature_c"] = "Td °C"
+    print_table(ranking.table, columns, args.top)
     print_failures(ranking.failures)
     if args.output:
         write_csv(ranking.table, args.output)

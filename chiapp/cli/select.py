@@ -38,6 +38,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="temperature window [°C]")
     parser.add_argument("--n-temperatures", type=int, default=50, help="grid points (default 50)")
     parser.add_argument("--antisolvents", type=int, default=5, help="antisolvents to print (default 5)")
+    parser.add_argument("--allow-above-boiling", action="store_true",
+                        help="let windows pass a solvent's boiling point (a step under pressure)")
     add_common_filters(parser)
     return parser
 
@@ -55,14 +57,15 @@ def run(args: argparse.Namespace) -> int:
         solvents=solvent_list(args.solvents),
         boiling_point_c=tuple(args.boiling_point_c) if args.boiling_point_c else None,
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),
-        in_domain_only=args.in_domain_only)
+        in_domain_only=args.in_domain_only, allow_above_boiling=args.allow_above_boiling)
     names = ", ".join(m.name or m.smiles for m in selection.others)
     print(f"dissolve {selection.target.name or selection.target.smiles}, not {names}, {low:g}-{high:g} °C: "
           f"{len(selection.table)} of {selection.n_screened} solvents are selective somewhere in the window")
     print_table(selection.table, {"name": "solvent", "windows": "window(s)", "margin": "margin",
                                   "margin_std": "sigma", "precipitation_temperature_c": "precip. °C",
                                   "in_domain": "in domain", "chem21_class": "CHEM21",
-                                  "boiling_point_c": "bp °C"}, args.top)
+                                  "boiling_point_c": "bp °C", "needs_pressure": "pressure", "reason": "target"},
+                args.top)
     if args.antisolvents:
         print(f"\nantisolvents for {selection.target.name or selection.target.smiles} at {low:g} °C "
               "(target poor: chi - sigma > chi_c):")

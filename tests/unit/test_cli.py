@@ -138,3 +138,20 @@ def test_cli_export_neutralizes_formulas_and_keeps_numbers(tmp_path):
     assert out["note"].tolist() == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
     assert out["polymer"][1] == "'=1+1"
     assert float(out["chi"][0]) == float(out["chi"][0])  # a number, not text with a quote
+
+
+def test_cli_plan_repeated_polymers_prints_steps_and_writes_csv(tmp_path):
+    target = tmp_path / "plan.csv"
+    done = _cli("plan", "--polymers", "PS", "--polymers", "PE", "--temperature-c", "20", "140",
+                "--n-temperatures", "25", "--solvents", "toluene", "p-xylene", "n-hexane", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "1. " in done.stdout and "dissolves" in done.stdout
+    frame = pd.read_csv(target)
+    assert {"step", "dissolves", "solvent", "window_low_c", "window_high_c", "recovery"} <= set(frame.columns)
+    assert set(frame["undissolved"].dropna()) & {"PS", "PE"}
+
+
+def test_cli_plan_one_polymer_is_a_one_line_error():
+    done = _cli("plan", "--polymers", "PS", "--temperature-c", "20", "140")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error:") and "Traceback" not in done.stderr

@@ -125,9 +125,10 @@ def test_predict_grid_matches_single_predictions_and_reports_failures():
     single = predict_chi(PS, "O", 298.15)
     assert mean[0, 1, 0] == pytest.approx(single.ensemble_chi[0], abs=1e-9)   # the raw ensemble
     assert std.shape == (2, 2, 1)
-    chi, chi_std, probability = grid.posterior(0, [1], [298.15], [single.chi_critical])  # the posterior
+    chi, chi_std, probability, a, b_k = grid.posterior(0, [1], [298.15], [single.chi_critical])  # the posterior
     assert chi[0, 0] == pytest.approx(single.chi[0], abs=1e-9)
     assert probability[0, 0] == pytest.approx(single.dissolve_probability[0], abs=1e-9)
+    assert (a[0], b_k[0]) == pytest.approx((single.a, single.b_k), abs=1e-9)
 
 
 def test_prediction_is_immutable_and_compares_by_value():
