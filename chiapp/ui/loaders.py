@@ -47,6 +47,12 @@ def solvent_names() -> list[str]:
     return list(library.solvent_names())
 
 
+@st.cache_data(max_entries=1024, show_spinner=False)
+def search(role: str, text: str) -> list[tuple[str, str, str]]:
+    """``library.search_molecules`` (the whole ranked list), cached."""
+    return library.search_molecules(text, role, None)
+
+
 @st.cache_data(show_spinner=False)
 def polymer_library() -> pd.DataFrame:
     return library.polymer_library()

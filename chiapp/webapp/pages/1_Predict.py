@@ -8,10 +8,10 @@ st.title("Predict χ for a polymer and a solvent")
 
 left, right = st.columns(2)
 with left:
-    polymer_text = ui.molecule_input("polymer", ui.polymer_names())
+    polymer_text = ui.molecule_input("polymer", ui.polymer_names(), show_structure=False)
     range_c = ui.temperature_range_input()
 with right:
-    solvent_text = ui.molecule_input("solvent", ui.solvent_names())
+    solvent_text = ui.molecule_input("solvent", ui.solvent_names(), show_structure=False)
     chain_length = ui.chain_length_input()
 
 with ui.user_errors():
