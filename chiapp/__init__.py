@@ -34,6 +34,7 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "search_molecules": "library", "pair_report_for": "report", "render_report": "report",
 }
 
 __all__ = [
@@ -44,10 +45,11 @@ __all__ = [
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
-    from chiapp.library import Molecule, resolve_polymer, resolve_solvent
+    from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
+    from chiapp.report import pair_report_for, render_report
 
 
 def __getattr__(name: str):

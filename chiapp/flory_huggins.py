@@ -625,11 +625,13 @@ class PhaseDiagram:
             return (f"Separates into two phases between {temps[0]} and {temps[1]} and dissolves at any concentration "
                     f"outside that window (closed loop: LCST {temps[0]}, UCST {temps[1]}).")
         if self.kind == "miscible":
-            return f"Dissolves at any concentration from {span} (chi stays below chi_c = {self.critical_chi:.3f})."
-        lean = self.curves["phi_binodal_lean"].min()
+            return f"Dissolves at any concentration from {span} (χ stays below χc = {self.critical_chi:.3f})."
+        lean = float(self.curves["phi_binodal_lean"].min())
         adjective = "hourglass: narrowest near the middle" if self.kind == "hourglass" else "immiscible"
-        return (f"Separates into two phases at all temperatures from {span} except below polymer fraction "
-                f"{lean:.2g} ({adjective}; chi stays above chi_c = {self.critical_chi:.3f}).")
+        below = (f"except below a polymer fraction φ of {lean:.2f}" if lean >= 0.01 else
+                 "at any polymer fraction φ above 0.01 (the solvent-rich phase holds almost no polymer)")
+        return (f"Separates into two phases at all temperatures from {span} {below} ({adjective}; χ stays above "
+                f"χc = {self.critical_chi:.3f}).")
 
 
 def _classify(a, b, c, chi_c, crits, t_min, t_max) -> str:
