@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import ui
+from chiapp import report, ui
 
 st.title("Predict χ for a polymer and a solvent")
 
@@ -23,13 +23,17 @@ with results, ui.user_errors():  # the result first: the 3D conformers can take 
         prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c)
     chi_critical = ui.critical_chi(chain_length)
     ui.coefficient_metrics(prediction, chi_critical)
-    st.plotly_chart(ui.chi_figure(prediction, chi_critical), config=ui.plotly_config("chi_curve"),
-                    key="chi_plot")
-    st.caption("The band is the spread of the model ensemble. Below the dashed line the pair mixes "
-               "at every concentration. The camera icon of the chart saves it as a PNG.")
+    st.plotly_chart(ui.chi_figure(prediction, chi_critical, title=ui.pair_title(polymer, solvent, chain_length)),
+                    config=ui.plotly_config("chi_curve"), key="chi_plot")
+    st.caption("The band is ± σ, the spread of the model ensemble. Below the dashed line (χc) the pair mixes "
+               "at every concentration. The camera button of the chart saves it (PNG or SVG: see the sidebar).")
     ui.domain_notice(prediction)
-    st.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
-                       file_name="chi_curve.csv", mime="text/csv", key="download_curve")
+    left_button, right_button = st.columns(2)
+    left_button.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),
+                                file_name="chi_curve.csv", mime="text/csv", key="download_curve")
+    with right_button:
+        ui.report_button(lambda: report.pair_report(prediction, chain_length, ui.model_manifest()),
+                         "chi_report.html", key="report_predict")
 
 with structures:
     ui.show_structures(polymer, solvent)
