@@ -56,6 +56,7 @@ from chiapp.ui.views import (
                                report_button,
                                selection_summary,
                                show_3d,
+                               show_batch_results,
                                show_failures,
                                show_structures,
                                show_table,

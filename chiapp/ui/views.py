@@ -102,7 +102,7 @@ RANKING_VIEW = {
     "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
     "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
     "soluble_probability": st.column_config.ProgressColumn("P(soluble)", min_value=0.0, max_value=1.0,
-                                                           format="percent"),
+                                                           format="%.2f"),
     "in_domain": st.column_config.CheckboxColumn("in domain"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
     "flash_point_c": st.column_config.NumberColumn("flash point [°C]", format="%.0f"),
@@ -111,27 +111,31 @@ RANKING_VIEW = {
 }
 
 
-def _empty_missing(table: pd.DataFrame, columns: dict):
-    """A Styler that shows a missing value as an empty cell (st.dataframe would write 'None'),
-    numbers in the column's own format; sorting still uses the numbers."""
-    formats = {}
-    for name, config in columns.items():
-        number_format = ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
-        if name in table.columns and number_format and number_format.startswith("%"):
-            formats[name] = (lambda f: lambda v: "" if pd.isna(v) else f % v)(number_format)
-    return table.style.format(formats, na_rep="")
+def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, dict]:
+    """Numeric columns with missing values as text in the column's own format, a missing value an
+    empty cell: st.dataframe writes 'None' in a number column's empty cell whatever the styling.
+    Such a column sorts as text; the others stay numbers."""
+    table, columns = table.copy(), dict(columns)
+    for name, config in list(columns.items()):
+        if name not in table.columns or not pd.api.types.is_float_dtype(table[name]) or not table[name].isna().any():
+            continue
+        number_format = ((config or {}).get("type_config") or {}).get("format") or "%g"
+        table[name] = [("" if pd.isna(v) else number_format % v) for v in table[name]]
+        columns[name] = st.column_config.TextColumn((config or {}).get("label") or name,
+                                                    help=(config or {}).get("help"), alignment="right")
+    return table, columns
 
 
 def show_table(table: pd.DataFrame, columns: dict, key: str) -> None:
     """A sortable table of the given columns (click a header to sort); missing values are empty cells."""
-    shown = [c for c in columns if c in table.columns]
-    st.dataframe(_empty_missing(table[shown], columns), column_config=columns, hide_index=True, key=key)
+    shown, config = _empty_missing(table[[c for c in columns if c in table.columns]], columns)
+    st.dataframe(shown, column_config=config, hide_index=True, key=key)
 
 
 def show_failures(failures: pd.DataFrame, what: str = "solvents") -> None:
     if len(failures):
         with st.expander(f"{len(failures)} {what} could not be used"):
-            st.dataframe(failures.style.format(na_rep=""), hide_index=True)
+            st.dataframe(failures.fillna(""), hide_index=True)
 
 
 def selection_summary(result) -> str:
@@ -187,6 +191,18 @@ def report_button(build, file_name: str, key: str) -> None:
                        key=key, on_click="ignore", icon=":material/description:",
                        help="One file with the inputs, the answer, the figures, the tables, the model version "
                             "and the citation; it needs no internet to open.")
+
+
+BATCH_VIEW = {
+    "chi": st.column_config.NumberColumn("χ", format="%.2f"),
+    "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
+    "soluble_probability": st.column_config.NumberColumn("P(soluble)", format="%.2f"),
+}
+
+
+def show_batch_results(results: pd.DataFrame, key: str) -> None:
+    """The predicted rows in their input order; a failed row's χ is an empty cell, its reason in 'error'."""
+    show_table(results, {c: BATCH_VIEW.get(c) for c in results.columns}, key=key)
 
 
 def batch_summary(results: pd.DataFrame) -> str:

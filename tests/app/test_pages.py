@@ -234,7 +234,8 @@ def test_batch_predicts_good_rows_and_explains_bad_ones():
     assert len(table) == 5
     errors = table["error"].fillna("").astype(str)
     assert (errors == "").tolist() == [True, True, False, False, False]
-    assert table["chi"].notna().tolist() == [True, True, False, False, False]
+    assert [v not in ("", None) and v == v for v in table["chi"]] == [True, True, False, False, False]
+    assert "None" not in table["chi"].astype(str).tolist(), "a failed row's χ is an empty cell"
     assert "2 of 5 rows predicted" in at.success[0].value
 
 
