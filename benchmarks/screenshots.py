@@ -32,12 +32,17 @@ def _save(page, path: Path) -> int:
     """Grow the viewport to the page's content height, then save it quantized to 256 colours."""
     from PIL import Image
 
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMainBlockContainer],"
-        " [data-testid=stAppViewContainer], body')].map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": WIDTH_PX, "height": int(min(max(height, 900) + 40, MAX_HEIGHT_PX))})
-    page.wait_for_timeout(1200)
-    _idle(page)
+    height = 0
+    for _ in range(4):  # grow until the page stops growing (charts and tables render after the run)
+        content = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+            "[data-testid=stMainBlockContainer], [data-testid=stAppViewContainer], body')].map(e => e.scrollHeight))")
+        if content <= height:
+            break
+        height = content
+        page.set_viewport_size({"width": WIDTH_PX, "height": int(min(max(height, 900) + 40, MAX_HEIGHT_PX))})
+        page.wait_for_timeout(1500)
+        _idle(page)
     image = Image.open(BytesIO(page.screenshot(full_page=True))).convert("RGB")
     page.set_viewport_size({"width": WIDTH_PX, "height": 1000})
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -129,7 +129,8 @@ def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, di
 def show_table(table: pd.DataFrame, columns: dict, key: str) -> None:
     """A sortable table of the given columns (click a header to sort); missing values are empty cells."""
     shown, config = _empty_missing(table[[c for c in columns if c in table.columns]], columns)
-    st.dataframe(shown, column_config=config, hide_index=True, key=key)
+    st.dataframe(shown, column_config={k: v for k, v in config.items() if v is not None},  # None would hide it
+                 hide_index=True, key=key)
 
 
 def show_failures(failures: pd.DataFrame, what: str = "solvents") -> None:
@@ -202,7 +203,8 @@ BATCH_VIEW = {
 
 def show_batch_results(results: pd.DataFrame, key: str) -> None:
     """The predicted rows in their input order; a failed row's χ is an empty cell, its reason in 'error'."""
-    show_table(results, {c: BATCH_VIEW.get(c) for c in results.columns}, key=key)
+    order = [c for c in results.columns if c != "error"] + (["error"] if "error" in results.columns else [])
+    show_table(results, {c: BATCH_VIEW.get(c) for c in order}, key=key)  # the reason last: it is long
 
 
 def batch_summary(results: pd.DataFrame) -> str:
