@@ -214,7 +214,7 @@ def selection_report(result, range_c: tuple[float, float], manifest: dict, curve
     else:
         answer = (f"{len(result.table)} of {result.n_screened} solvents dissolve {target} and leave "
                   f"{', '.join(others)} undissolved somewhere in the range; best: {result.table['name'].iloc[0]}.")
-    figures = ()
+    figures: tuple = ()
     if curves:
         figures = (plots.chi_curves_figure(curves, criticals or {}, highlight=target, title=plots.figure_title(
             f"{solvent} with {', '.join(curves)}", None, version, detail="N per pair from the library Mn")),)

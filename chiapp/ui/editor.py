@@ -1,10 +1,13 @@
 """The molecule editor: JSME (bundled by streamlit-jsme, served from the app, never from a CDN) with
 its R button, and an Apply that always reaches Python, empty or not.
 
-A polymer's two ``*`` ends are drawn as R groups: JSME's R button (the toolbar's "R", shown by its
-``rbutton`` option) turns the atom clicked into R, and JSME writes it ``[R]`` (or ``[R1]``...) in its
-SMILES; ``drawn_to_smiles`` reads those as ``*``. JSME cannot read ``*`` back, so a repeat unit is
-sent to it with R atoms (``smiles_for_editor``).
+A polymer's two ``*`` ends are drawn as R groups: JSME's R button (its ``rbutton`` option puts it in
+the left column, under X) turns the atom clicked into R, and JSME writes it ``[R]`` (``[R1]``... for
+numbered groups) in its SMILES; ``drawn_to_smiles`` reads those as ``*``. So a user draws the repeat
+unit with one extra atom at each end and clicks those two with R (tests/browser/drawing.py does
+exactly this with the mouse). JSME cannot read ``*`` back, so a repeat unit is sent to it with R
+atoms (``smiles_for_editor``). Found in Chromium with JSME 2024-04-29: the X button asks for an
+element symbol and is no way to a '*'; the crossed-R button deletes R groups.
 """
 
 from __future__ import annotations

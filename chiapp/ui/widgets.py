@@ -78,8 +78,9 @@ def molecule_input(role: str, names: list[str], label: str | None = None, show_s
 
 
 #: How to draw a repeat unit in JSME, shown above the editor.
-DRAW_POLYMER_HINT = ("Draw the repeat unit, then mark its two ends with R groups: pick the **R** button "
-                     "of the toolbar and click each end atom (R is read as the '*' end). Then press **Apply**.")
+DRAW_POLYMER_HINT = ("Draw the repeat unit with one extra atom at each end, then pick **R** (left column, "
+                     "under X) and click those two end atoms: each becomes R, read as a '*' end. "
+                     "Then press **Apply**.")
 
 
 def _drawing(role: str) -> str:

@@ -65,3 +65,21 @@ def test_cli_report_writes_one_file(tmp_path, capsys):
     assert main(["report", "--polymer", "PS", "--solvent", "toluene", "--temperature-c", "150", "150",
                  "--output", str(out)]) == 2
     assert "is empty" in capsys.readouterr().err
+
+
+def test_ranking_and_selection_reports_are_self_contained():
+    import numpy as np
+
+    from chiapp.prediction import load_model
+    from chiapp.ranking import rank_solvents, select_solvents
+    from chiapp.report import ranking_report, selection_report
+    from chiapp.units import kelvin
+
+    manifest = load_model().manifest
+    ranking = rank_solvents("PS", kelvin(25.0), solvents=["toluene", "water", "<b>acetone</b>", "CCO"])
+    page = render_report(ranking_report(ranking, 25.0, manifest))
+    assert "Solvents for polystyrene" in page and "toluene" in page and "src=\"http" not in page
+    assert "<b>acetone</b>" not in page  # a bad row is listed nowhere unescaped
+    selection = select_solvents("PS", ["PE"], kelvin(np.linspace(20.0, 140.0, 13)), solvents=["toluene", "water"])
+    page = render_report(selection_report(selection, (20.0, 140.0), manifest))
+    assert "Separating polystyrene from polyethylene" in page and "src=\"http" not in page
