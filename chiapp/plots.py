@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,10 @@ def model_version(manifest: dict) -> str:
     return f"model weights {digest[:12]}" if digest else "model (unversioned)"
 
 
+#: Characters per title line: fits a figure ~600 px wide at plotly's 16 px title font.
+_TITLE_CHARS = 70
+
+
 def figure_title(subject: str, chain_length: float | None = None, version: str | None = None,
                  detail: str | None = None) -> str:
     """'polystyrene in toluene' + chain length + detail on the first line, the model version under it."""
@@ -58,7 +63,9 @@ def figure_title(subject: str, chain_length: float | None = None, version: str |
         first += f", N = {chain_length:,.0f}"
     if detail:
         first += f", {detail}"
-    return f"{html.escape(first)}<br><sup>chiapp {html.escape(version)}</sup>" if version else html.escape(first)
+    # plotly never wraps a title: break long ones so that a narrow figure or its PNG does not cut them
+    first = "<br>".join(html.escape(line) for line in textwrap.wrap(first, _TITLE_CHARS)) or html.escape(first)
+    return f"{first}<br><sup>chiapp {html.escape(version)}</sup>" if version else first
 
 
 def _layout(figure: go.Figure, x_title: str, y_title: str, height: int = 420, title: str | None = None) -> go.Figure:

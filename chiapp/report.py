@@ -217,7 +217,8 @@ def selection_report(result, range_c: tuple[float, float], manifest: dict, curve
     figures: tuple = ()
     if curves:
         figures = (plots.chi_curves_figure(curves, criticals or {}, highlight=target, title=plots.figure_title(
-            f"{solvent} with {', '.join(curves)}", None, version, detail="N per pair from the library Mn")),)
+            f"Selective dissolution in {solvent}: {target} (target) and {len(others)} other plastic(s)", None,
+            version, detail="N of each pair from the library Mn")),)
     tables = [("Selective solvents", _shown(result.table, _SELECTION_COLUMNS, {"margin": 2, "margin_std": 2}))]
     if not result.antisolvents.empty:
         tables.append(("Antisolvents to precipitate the target", _shown(

@@ -296,8 +296,8 @@ def test_empty_drawing_says_so_instead_of_keeping_the_old_molecule(monkeypatch):
     monkeypatch.setattr(editor, "draw_molecule", lambda smiles, key, height=380: "")
     at.run()
     assert not at.exception
-    assert any("drawing is empty" in w.value for w in at.warning)
-    assert at.error and chart_count(at) == 0
+    assert len(at.error) == 1 and "The drawing is empty: draw the polymer" in at.error[0].value
+    assert chart_count(at) == 0
 
 
 def test_drawing_with_r_ends_becomes_a_polymer(monkeypatch):

@@ -31,8 +31,10 @@ if not result.table.empty:
     with ui.user_errors():
         curves, criticals = ui.solvent_against_polymers(solvent, (result.target, *result.others), range_c)
     st.plotly_chart(ui.chi_curves_figure(curves, criticals, highlight=ui.display_name(result.target),
-                                         title=ui.figure_title(f"{solvent} with {', '.join(curves)}",
-                                                               detail="N of each pair from the library Mn")),
+                                         title=ui.figure_title(
+                                             f"Selective dissolution in {solvent}: {ui.display_name(result.target)} "
+                                             f"(target) and {len(result.others)} other plastic(s)",
+                                             detail="N of each pair from the library Mn")),
                     config=ui.plotly_config("selective_dissolution"), key="selection_plot")
     st.caption("Dotted lines: each plastic's critical χ in this solvent. A plastic dissolves where its "
                "curve lies below its own dotted line; bands are ± σ.")
