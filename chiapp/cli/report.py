@@ -37,6 +37,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
+    try:
+        import plotly  # noqa: F401 - the figures and the inline plotly.js come from it
+    except ImportError:
+        raise InputError("chiapp report draws its figures with plotly: pip install 'chiapp[app]'") from None
     from chiapp.report import pair_report_for, report_html
 
     output = Path(args.output)
