@@ -40,6 +40,7 @@ _LAZY = {
     "crystalline_data": "crystallinity", "crystalline_limit": "crystallinity", "dissolution_limit": "crystallinity",
     "CrystallineData": "crystallinity", "CrystallineOverride": "crystallinity", "CrystallineLimit": "crystallinity",
     "plan_separation": "separation", "SeparationPlan": "separation",
+    "search_molecules": "library", "pair_report_for": "report", "render_report": "report",
 }
 
 __all__ = [
@@ -59,11 +60,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
         dissolution_limit,
     )
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
-    from chiapp.library import Molecule, resolve_polymer, resolve_solvent
+    from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
+    from chiapp.report import pair_report_for, render_report
     from chiapp.separation import SeparationPlan, plan_separation
 
 

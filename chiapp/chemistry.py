@@ -7,6 +7,7 @@ rest of the package trusts what these functions return.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rdkit import Chem, RDLogger
@@ -80,12 +81,29 @@ def _read(smiles: str, role: str) -> Chem.Mol:
 
 
 def _describe(problem) -> str:
+    """An RDKit sanitization problem in a chemist's words; atoms are numbered from 1 in SMILES order.
+
+    'Explicit valence for atom # 1 C, 5, is greater than permitted' becomes
+    'valence error: atom 2 (C) has 5 bonds; carbon takes at most 4'.
+    """
     kind = problem.GetType()
+    message = problem.Message()
     if kind == "AtomValenceException":
-        return f"valence error: {problem.Message()}"
+        found = re.search(r"atom # (\d+) ([A-Z][a-z]?), (\d+)", message)
+        if found:
+            index, symbol, valence = int(found[1]), found[2], int(found[3])
+            table = Chem.GetPeriodicTable()
+            allowed = max(table.GetValenceList(symbol))
+            element = table.GetElementName(table.GetAtomicNumber(symbol)).lower()
+            return (f"valence error: atom {index + 1} ({symbol}) has {valence} bonds; {element} takes at most "
+                    f"{allowed}")
+        return f"valence error: {message}"
     if kind in ("AtomKekulizeException", "KekulizeException"):
-        return f"aromatic ring cannot be kekulized: {problem.Message()}"
-    return problem.Message()
+        atoms = re.search(r"atoms:?\s*([\d ]+)", message)
+        where = (f" (atoms {', '.join(str(int(i) + 1) for i in atoms[1].split())})" if atoms else "")
+        return (f"aromatic ring cannot be kekulized{where}: it cannot be written with alternating single and "
+                "double bonds; check the lowercase (aromatic) atoms, and write an aromatic N-H as [nH]")
+    return message
 
 
 @lru_cache(maxsize=4096)

@@ -626,15 +626,12 @@ class PhaseDiagram:
                     f"outside that window (closed loop: LCST {temps[0]}, UCST {temps[1]}).")
         if self.kind == "miscible":
             return f"Dissolves at any concentration from {span} (χ stays below χc = {self.critical_chi:.3f})."
-        lean = self.curves["phi_binodal_lean"].min()
+        lean = float(self.curves["phi_binodal_lean"].min())
         adjective = "hourglass: narrowest near the middle" if self.kind == "hourglass" else "immiscible"
-        return (f"Separates into two phases at all temperatures from {span} except below polymer fraction "
-                f"{_fraction(lean)} ({adjective}; χ stays above χc = {self.critical_chi:.3f}).")
-
-
-def _fraction(phi: float) -> str:
-    """A volume fraction as a chemist reads it: 0.012, 3e-04, or 'less than 1e-6'."""
-    return "less than 1e-6" if phi < 1e-6 else (f"{phi:.2g}" if phi >= 1e-3 else f"{phi:.0e}")
+        below = (f"except below a polymer fraction φ of {lean:.2f}" if lean >= 0.01 else
+                 "at any polymer fraction φ above 0.01 (the solvent-rich phase holds almost no polymer)")
+        return (f"Separates into two phases at all temperatures from {span} {below} ({adjective}; χ stays above "
+                f"χc = {self.critical_chi:.3f}).")
 
 
 def _classify(a, b, c, chi_c, crits, t_min, t_max) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,7 @@ __all__ = [
     "polymer_row",
     "resolve_polymer",
     "resolve_solvent",
+    "search_molecules",
     "solvent_library",
     "solvent_molar_volume",
     "solvent_names",
@@ -170,16 +172,22 @@ def polymer_names() -> list[str]:
 
 
 class _Index:
-    """Normalized key -> row number, with the text each key came from (for suggestions)."""
+    """Normalized key -> row number, with the text each key came from (for suggestions).
+
+    ``entries`` keeps every (key, row, field, text), duplicates included, for ``search_molecules``.
+    """
 
     def __init__(self, table: pd.DataFrame, fields: tuple[str, ...], structure_key):
         self.rows: dict[str, int] = {}
         self.shown: dict[str, str] = {}
+        self.entries: list[tuple[str, int, str, str]] = []
         for field in fields:  # earlier fields win: a name beats another entry's synonym
             for row, value in enumerate(table[field]):
                 for text in str(value).split(";"):
                     text = text.strip()
                     key = normalize_name(text) if text else ""
+                    if key:
+                        self.entries.append((key, row, field, text))
                     if key and key not in self.rows:
                         self.rows[key] = row
                         self.shown[key] = text
@@ -208,6 +216,72 @@ def _solvent_index() -> _Index:
 @lru_cache(maxsize=1)
 def _polymer_index() -> _Index:
     return _Index(_polymers(), ("name", "abbreviation", "synonyms"), canonical_polymer)
+
+
+#: How a search text meets a library entry, best first: the whole entry, its start, a word's start, inside it.
+_MATCH_KINDS = ("exact", "prefix", "word", "inside")
+_FIELD_LABELS = {"name": "name", "abbreviation": "abbreviation", "synonyms": "synonym", "cas": "CAS"}
+
+
+def _match_kind(query: str, key: str, text: str) -> int | None:
+    """Rank (index of _MATCH_KINDS) of a normalized query against one entry, or None."""
+    if key == query:
+        return 0
+    if key.startswith(query):
+        return 1
+    if any(normalize_name(word).startswith(query) for word in re.split(r"[\s(),\-/]+", text)[1:] if word):
+        return 2
+    if query in key:
+        return 3
+    return None
+
+
+def search_molecules(text: str, role: str, limit: int | None = 20) -> list[tuple[str, str, str]]:
+    """Library molecules matching what a chemist types, best first: (name, smiles, matched_on).
+
+    Names, abbreviations, synonyms (trade names among them: teflon, plexiglas, silicone) and CAS
+    numbers are compared as ``normalize_name`` keys (case, spaces and hyphens ignored, so
+    ``110-54-3`` and ``110543`` are the same). Order: an exact match first, then an entry that
+    starts with the text, then one with a word that starts with it, then one that contains it; in
+    each group a name before an abbreviation, a synonym or a CAS number, then the shorter name.
+    When nothing matches, close spellings (difflib ratio >= 0.6) follow. ``matched_on`` says what
+    matched ("synonym: silicone"); it is empty for an empty text, which lists the whole library in
+    library order. ``role`` is "polymer" or "solvent".
+
+    >>> search_molecules("THF", "solvent", 1)[0][0]
+    'tetrahydrofuran'
+    >>> search_molecules("PS", "polymer", 1)[0][0]
+    'polystyrene'
+    """
+    if role not in ("polymer", "solvent"):
+        raise InputError(f"role must be 'polymer' or 'solvent', got {role!r}")
+    table, index = (_polymers(), _polymer_index()) if role == "polymer" else (_solvents(), _solvent_index())
+    names, smiles = table["name"].tolist(), table["smiles"].tolist()
+    query = normalize_name(text) if isinstance(text, str) else ""
+    if not query:
+        found = [(names[row], smiles[row], "") for row in range(len(names))]
+        return found if limit is None else found[:limit]
+    field_rank = {field: i for i, field in enumerate(("name", "abbreviation", "cas", "synonyms"))}
+    best: dict[int, tuple[tuple, str]] = {}
+    for key, row, field, shown in index.entries:
+        kind = _match_kind(query, key, shown)
+        if kind is None:
+            continue
+        rank = (kind, field_rank.get(field, 9), len(names[row]), row)
+        if row not in best or rank < best[row][0]:
+            matched = "" if field == "name" else f"{_FIELD_LABELS.get(field, field)}: {shown}"
+            best[row] = (rank, matched)
+    ordered = sorted(best.items(), key=lambda item: item[1][0])
+    found = [(names[row], smiles[row], matched) for row, (_, matched) in ordered]
+    if not found:
+        close = difflib.get_close_matches(query, [key for key, *_ in index.entries], n=10, cutoff=_SUGGESTION_CUTOFF)
+        seen: set[int] = set()
+        for near in close:
+            for key, row, field, shown in index.entries:
+                if key == near and row not in seen:
+                    seen.add(row)
+                    found.append((names[row], smiles[row], f"close to {_FIELD_LABELS.get(field, field)}: {shown}"))
+    return found if limit is None else found[:limit]
 
 
 def solvent_row(smiles: str) -> pd.Series | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -15,9 +16,10 @@ import plotly.graph_objects as go
 
 from chiapp.units import celsius
 
-__all__ = ["PLOTLY_CONFIG", "chi_curves_figure", "chi_figure", "phase_figure", "plotly_config", "ranking_figure"]
+__all__ = ["PLOTLY_CONFIG", "chi_curves_figure", "chi_figure", "figure_title", "model_version", "phase_figure",
+           "plotly_config", "ranking_figure"]
 
-#: Plotly's own toolbar: its camera button saves a PNG in the browser, offline.
+#: Plotly's own toolbar: its camera button saves a PNG (or an SVG, see plotly_config) in the browser, offline.
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -37,19 +39,53 @@ _CRITICAL = "#c0392b"
 _PALETTE = ("#1f6f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#d4ac0d", "#2c3e50")
 
 
-_VERDICT_COLORS = {"good": "#27ae60", "borderline": "#e67e22", "poor": "#c0392b"}
+_VERDICT_COLORS = {"dissolves": "#27ae60", "borderline": "#e67e22", "does not dissolve": "#c0392b"}
 
 
-def _layout(figure: go.Figure, x_title: str, y_title: str, height: int = 420) -> go.Figure:
+def model_version(manifest: dict) -> str:
+    """How a figure or a report names the model: the manifest's "version", else the first 12 hex
+    digits of the weights' sha256 (the checksum the loader verifies)."""
+    if manifest.get("version"):
+        return f"model {manifest['version']}"
+    digest = next(iter((manifest.get("files") or {}).values()), "")
+    return f"model weights {digest[:12]}" if digest else "model (unversioned)"
+
+
+#: Characters per title line: fits a figure ~600 px wide at plotly's 16 px title font.
+_TITLE_CHARS = 70
+
+
+def figure_title(subject: str, chain_length: float | None = None, version: str | None = None,
+                 detail: str | None = None) -> str:
+    """'polystyrene in toluene' + chain length + detail on the first line, the model version under it."""
+    first = subject
+    if chain_length is not None:
+        first += f", N = {chain_length:,.0f}"
+    if detail:
+        first += f", {detail}"
+    # plotly never wraps a title: break long ones so that a narrow figure or its PNG does not cut them
+    first = "<br>".join(html.escape(line) for line in textwrap.wrap(first, _TITLE_CHARS)) or html.escape(first)
+    return f"{first}<br><sup>chiapp {html.escape(version)}</sup>" if version else first
+
+
+def _layout(figure: go.Figure, x_title: str, y_title: str, height: int = 420, title: str | None = None) -> go.Figure:
+    """House layout: the title on top, the legend under the plot (never clipped: it wraps and the
+    bottom margin grows to hold it)."""
     figure.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title=x_title, yaxis_title=y_title,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
+        height=height + (60 if title else 0) + 60,
+        margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10, "autoexpand": True},
+        xaxis_title=x_title, yaxis_title=y_title,
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "xanchor": "left", "x": 0.0},
         hovermode="x unified", template="plotly_white")
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
     return figure
 
 
-def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float = 1.0) -> go.Figure:
-    """χ(T) with its ensemble band (± band_sigmas σ) and the critical χ line."""
+def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float = 1.0,
+               title: str | None = None) -> go.Figure:
+    """χ(T) with its ensemble band (± band_sigmas σ) and the critical χ line; ``title`` from figure_title."""
     temperatures_c = celsius(prediction.temperatures_k)
     chi = np.asarray(prediction.chi)
     spread = band_sigmas * np.asarray(prediction.chi_std)
@@ -60,7 +96,7 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
                                 fill="tonexty", fillcolor=_BAND, name=f"± {band_sigmas:g} σ",
                                 hoverinfo="skip"))
     figure.add_trace(go.Scatter(x=temperatures_c, y=chi, mode="lines", line={"color": _LINE, "width": 3},
-                                name="predicted χ", hovertemplate="χ = %{y:.3f}<extra></extra>"))
+                                name="predicted χ", hovertemplate="χ = %{y:.2f}<extra></extra>"))
     evidence = getattr(prediction, "evidence", None)
     if evidence is not None and len(evidence.chis):
         figure.add_trace(go.Scatter(
@@ -71,10 +107,11 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
             x=[temperatures_c[0], temperatures_c[-1]], y=[chi_critical, chi_critical], mode="lines",
             line={"color": _CRITICAL, "dash": "dash"}, name=f"critical χc = {chi_critical:.3f}",
             hovertemplate="χc = %{y:.3f}<extra></extra>"))
-    return _layout(figure, "Temperature [°C]", "χ [-]")
+    return _layout(figure, "Temperature [°C]", "χ [-]", title=title)
 
 
-def chi_curves_figure(curves: dict[str, Any], criticals: dict[str, float], highlight: str | None = None) -> go.Figure:
+def chi_curves_figure(curves: dict[str, Any], criticals: dict[str, float], highlight: str | None = None,
+                      title: str | None = None) -> go.Figure:
     """χ(T) of one solvent with several polymers, each with its band and its own χc (dotted)."""
     figure = go.Figure()
     for i, (name, result) in enumerate(curves.items()):
@@ -88,21 +125,29 @@ def chi_curves_figure(curves: dict[str, Any], criticals: dict[str, float], highl
         figure.add_trace(go.Scatter(
             x=temperatures_c, y=chi, mode="lines", name=name, legendgroup=name,
             line={"color": color, "width": 4 if name == highlight else 2},
-            hovertemplate=f"{html.escape(name)}: χ = %{{y:.3f}}<extra></extra>"))
+            hovertemplate=f"{html.escape(name)}: χ = %{{y:.2f}}<extra></extra>"))
         if name in criticals:
             figure.add_trace(go.Scatter(
                 x=[temperatures_c[0], temperatures_c[-1]], y=[criticals[name]] * 2, mode="lines",
                 line={"color": color, "dash": "dot", "width": 1.5}, name=f"χc {name}", legendgroup=name,
                 showlegend=False, hovertemplate=f"χc {html.escape(name)} = %{{y:.3f}}<extra></extra>"))
-    return _layout(figure, "Temperature [°C]", "χ [-]")
+    return _layout(figure, "Temperature [°C]", "χ [-]", title=title)
 
 
-def plotly_config(file_name: str) -> dict:
-    """Plotly toolbar config whose camera button saves ``<file_name>.png`` in the browser."""
-    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": file_name}}
+#: Formats the camera button of plotly's toolbar can save in the browser.
+IMAGE_FORMATS = ("png", "svg")
 
 
-def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figure:
+def plotly_config(file_name: str, image_format: str = "png") -> dict:
+    """Plotly toolbar config whose camera button saves ``<file_name>.<image_format>`` in the browser
+    (PNG at twice the screen resolution, or SVG, a vector figure for a report)."""
+    if image_format not in IMAGE_FORMATS:
+        raise ValueError(f"image_format must be one of {IMAGE_FORMATS}, got {image_format!r}")
+    options = {"format": image_format, "filename": file_name, **({"scale": 2} if image_format == "png" else {})}
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": options}
+
+
+def phase_figure(band, user_point: tuple[float, float] | None = None, title: str | None = None) -> go.Figure:
     """Binodal (solid) and spinodal (dashed) in the (φ, T [°C]) plane for χ and χ ± σ, critical
     points as diamonds, the user's own mixture as a star."""
     figure = go.Figure()
@@ -126,14 +171,14 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
                     x=x, y=y, mode="lines", line={"color": color, "width": width, "dash": dash},
                     name=f"{kind}, {label}", legendgroup=f"{kind}{label}",
                     showlegend=i == 0,
-                    hovertemplate="φ = %{x:.3g}, T = %{y:.1f} °C<extra>" + f"{kind}, {label}</extra>"))
+                    hovertemplate="φ = %{x:.2f}, T = %{y:.0f} °C<extra>" + f"{kind}, {label}</extra>"))
     critical = band.central
     if critical.critical_temperatures_k:
         figure.add_trace(go.Scatter(
             x=[critical.critical_phi] * len(critical.critical_temperatures_k),
             y=celsius(critical.critical_temperatures_k), mode="markers", name="critical point",
             marker={"symbol": "diamond", "size": 12, "color": _CRITICAL},
-            hovertemplate="critical: φc = %{x:.3g}, Tc = %{y:.1f} °C<extra></extra>"))
+            hovertemplate="critical: φc = %{x:.3f}, Tc = %{y:.0f} °C<extra></extra>"))
     if user_point is not None:
         figure.add_trace(go.Scatter(
             x=[user_point[0]], y=[user_point[1]], mode="markers", name="your mixture",
@@ -143,7 +188,7 @@ def phase_figure(band, user_point: tuple[float, float] | None = None) -> go.Figu
                               xref="paper", yref="paper", showarrow=False, font={"size": 16, "color": _LINE})
     figure.update_xaxes(range=[0, 1])
     figure.update_yaxes(range=[float(celsius(critical.t_min_k)), float(celsius(critical.t_max_k))])
-    figure = _layout(figure, "Polymer volume fraction φ [-]", "Temperature [°C]", height=480)
+    figure = _layout(figure, "Polymer volume fraction φ [-]", "Temperature [°C]", height=480, title=title)
     figure.update_layout(hovermode="closest")
     return figure
 
@@ -154,17 +199,24 @@ def _segments(curves: pd.DataFrame) -> list[pd.DataFrame]:
     return [curves.iloc[start:stop] for start, stop in itertools.pairwise(edges) if stop > start]
 
 
-def ranking_figure(table: pd.DataFrame, n_best: int = 25) -> go.Figure:
-    """The best solvents as horizontal bars of χ − χc with the ± σ band, coloured by verdict."""
+def ranking_figure(table: pd.DataFrame, n_best: int = 25, title: str | None = None) -> go.Figure:
+    """The best solvents as horizontal bars of χ − χlim (χc, or the melting limit of a crystalline
+    polymer) with the ± σ band, coloured by verdict. The axis shows at most ± 3 around zero, so one
+    very uncertain pair cannot squash the others."""
     best = table.head(n_best).iloc[::-1]
-    margin = best["chi"] - best["chi_critical"]
+    limit = best["chi_limit"] if "chi_limit" in best else best["chi_critical"]
+    margin = best["chi"] - limit
     figure = go.Figure(go.Bar(
         x=margin, y=best["name"], orientation="h",
         marker_color=[_VERDICT_COLORS.get(v, _LINE) for v in best["verdict"]],
         error_x={"type": "data", "array": best["chi_std"], "color": "#555", "thickness": 1},
         customdata=np.stack([best["chi"], best["chi_critical"], best["verdict"]], axis=1),
-        hovertemplate="%{y}: χ = %{customdata[0]:.3f}, χc = %{customdata[1]:.3f} (%{customdata[2]})<extra></extra>"))
+        hovertemplate="%{y}: χ = %{customdata[0]:.2f}, χc = %{customdata[1]:.3f} (%{customdata[2]})<extra></extra>"))
     figure.add_vline(x=0, line={"color": _CRITICAL, "dash": "dash"})
-    figure = _layout(figure, "χ − χc [-] (left of the dashed line: dissolves)", "", height=max(360, 22 * len(best)))
+    figure = _layout(figure, "χ − χlim [-] (left of the dashed line: dissolves)", "", height=max(360, 22 * len(best)),
+                     title=title)
     figure.update_layout(hovermode="closest", showlegend=False)
+    reach = np.nan_to_num((margin.abs() + best["chi_std"]).to_numpy(float), nan=0.5)
+    span = float(min(3.0, max(0.5, reach.max(initial=0.5))))
+    figure.update_xaxes(range=[-span, span])
     return figure

@@ -7,6 +7,7 @@ live in plain modules that the API and the command line use too.
 """
 
 from chiapp.model_card import (
+                               architecture_table,
                                benchmark_table,
                                citation,
                                domain_study_table,
@@ -14,7 +15,7 @@ from chiapp.model_card import (
                                manifest_table,
                                training_table,
 )
-from chiapp.plots import PLOTLY_CONFIG, chi_curves_figure, chi_figure, phase_figure, plotly_config, ranking_figure
+from chiapp.plots import PLOTLY_CONFIG, chi_curves_figure, chi_figure, phase_figure, ranking_figure
 from chiapp.tables import PAIR_COLUMNS, csv_bytes, curve_table, pairs_template
 from chiapp.ui.loaders import (
                                chi_curve,
@@ -48,9 +49,14 @@ from chiapp.ui.views import (
                                batch_summary,
                                coefficient_metrics,
                                domain_notice,
+                               figure_title,
+                               pair_title,
+                               plotly_config,
                                ranking_summary,
+                               report_button,
                                selection_summary,
                                show_3d,
+                               show_batch_results,
                                show_failures,
                                show_structures,
                                show_table,

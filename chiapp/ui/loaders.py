@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from chiapp import depiction, flory_huggins, library, prediction, ranking
-from chiapp.errors import ChiAppError
+from chiapp.errors import ChiAppError, InputError
 from chiapp.ui.session import DEFAULTS
 from chiapp.units import kelvin, temperature_grid_k
 
@@ -47,6 +47,12 @@ def solvent_names() -> list[str]:
     return list(library.solvent_names())
 
 
+@st.cache_data(max_entries=1024, show_spinner=False)
+def search(role: str, text: str) -> list[tuple[str, str, str]]:
+    """``library.search_molecules`` (the whole ranked list), cached."""
+    return library.search_molecules(text, role, None)
+
+
 @st.cache_data(show_spinner=False)
 def polymer_library() -> pd.DataFrame:
     return library.polymer_library()
@@ -58,9 +64,16 @@ def solvent_library() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def resolve(role: str, text: str):
-    """A library name or a SMILES as a Molecule; raises NameNotFoundError / MoleculeError."""
+def _resolve(role: str, text: str):
     return library.resolve_polymer(text) if role == "polymer" else library.resolve_solvent(text)
+
+
+def resolve(role: str, text: str):
+    """A library name or a SMILES as a Molecule; raises NameNotFoundError / MoleculeError, and
+    InputError for an empty drawing (Apply on an empty editor: chiapp.ui.widgets sets the flag)."""
+    if not (text or "").strip() and st.session_state.get(f"_{role}_drawing_empty"):
+        raise InputError(f"The drawing is empty: draw the {role} in the editor and press Apply.")
+    return _resolve(role, text)
 
 
 def display_name(molecule) -> str:

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "solvent_smiles": "Cc1ccccc1",
     "temperature_range_c": (0.0, 150.0),
     "show_3d": True,
+    "figure_format": "PNG",
     "chain_length_mode": "Molecular weight",
     "molecular_weight_g_per_mol": 100_000.0,
     "chain_length": 1000.0,

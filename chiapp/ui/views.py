@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from chiapp.ui.loaders import display_name, structure_3d_html, structure_svg
+from chiapp import plots, report
+from chiapp.ui.loaders import display_name, model_manifest, structure_3d_html, structure_svg
 from chiapp.ui.session import PERSIST
 from chiapp.units import celsius
 
@@ -34,12 +35,13 @@ def show_structures(polymer, solvent) -> None:
 
 
 def _names(items) -> str:
+    """Nearest training molecules (SMILES as code, so '*' is never read as markdown) with similarity."""
     shown = []
     for item in items:
         if isinstance(item, (tuple, list)) and len(item) == 2:
-            shown.append(f"{item[0]} ({float(item[1]):.2f})")
+            shown.append(f"`{item[0]}` ({float(item[1]):.2f})")
         else:
-            shown.append(str(item))
+            shown.append(f"`{item}`")
     return ", ".join(shown) or "none"
 
 
@@ -47,7 +49,7 @@ def domain_notice(result) -> None:
     """Say whether the model can be trusted here (its members agree, the temperature is in range),
     with the nearest training molecules."""
     nearest = (f"Nearest training polymers: {_names(result.nearest_polymers)}. "
-               f"Nearest training solvents: {_names(result.nearest_solvents)}.")
+               f"Nearest training solvents: {_names(result.nearest_solvents)} (Tanimoto similarity, 1 = same).")
     if result.in_domain:
         st.success(f"In the model's domain: the ensemble agrees and the temperatures are within the "
                    f"training range. {nearest}",
@@ -94,30 +96,31 @@ def coefficient_metrics(result) -> None:
     third.metric("P(dissolves)", f"{result.dissolve_probability[middle]:.0%}",
                  help="P(χ < χc) from χ and σ: the verdict's probability, the same in rankings and the CLI.")
     first, second, third = st.columns(3)
-    first.metric("a [-]", f"{result.a:.3f}", help="χ(T) = a + b/T + c/T²")
-    second.metric("b [K]", f"{result.b_k:.1f}")
-    third.metric("c [K²]", f"{result.c_k2:.3g}")
+    first.metric("a [-]", f"{result.a:.2f}", help="χ(T) = a + b/T")
+    second.metric("b [K]", f"{result.b_k:.0f}")
+    if result.c_k2:
+        third.metric("c [K²]", f"{result.c_k2:.3g}")
 
 
 def band_caption(band, chain_length: float) -> str:
     return (f"N = {chain_length:,.0f}, χc = {band.central.critical_chi:.3f}, φc = {band.central.critical_phi:.3f}. "
             f"Solid: binodal (two phases inside); dashed: spinodal. The thin curves are the binodals for "
-            f"χ ± {band.chi_sigma:.3f} (one ensemble σ): the true curve likely lies between them.")
+            f"χ ± σ (σ = {band.chi_sigma:.2f}, the ensemble spread): the true curve likely lies between them.")
 
 
 def ranking_summary(result) -> str:
     counts = result.table["verdict"].value_counts()
     filtered = f"; {result.n_filtered_out} left out by the filters" if result.n_filtered_out else ""
     return (f"{len(result.table)} solvents ranked for {display_name(result.polymer)} "
-            f"(Mn {result.molecular_weight_g_per_mol:,.0f} g/mol): {counts.get('good', 0)} good, "
-            f"{counts.get('borderline', 0)} borderline, {counts.get('poor', 0)} poor{filtered}.")
+            f"(Mn {result.molecular_weight_g_per_mol:,.0f} g/mol): {counts.get('dissolves', 0)} dissolve it, "
+            f"{counts.get('borderline', 0)} borderline, {counts.get('does not dissolve', 0)} do not{filtered}.")
 
 
 RANKING_VIEW = {
     "name": st.column_config.TextColumn("solvent"),
     "verdict": st.column_config.TextColumn("verdict"),
-    "chi": st.column_config.NumberColumn("χ", format="%.3f"),
-    "chi_std": st.column_config.NumberColumn("σ", format="%.3f"),
+    "chi": st.column_config.NumberColumn("χ", format="%.2f"),
+    "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
     "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
     "dissolve_probability": st.column_config.ProgressColumn("P(dissolves)", min_value=0.0, max_value=1.0,
                                                             format="percent"),
@@ -129,16 +132,32 @@ RANKING_VIEW = {
 }
 
 
+def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, dict]:
+    """Numeric columns with missing values as text in the column's own format, a missing value an
+    empty cell: st.dataframe writes 'None' in a number column's empty cell whatever the styling.
+    Such a column sorts as text; the others stay numbers."""
+    table, columns = table.copy(), dict(columns)
+    for name, config in list(columns.items()):
+        if name not in table.columns or not pd.api.types.is_float_dtype(table[name]) or not table[name].isna().any():
+            continue
+        number_format = ((config or {}).get("type_config") or {}).get("format") or "%g"
+        table[name] = [("" if pd.isna(v) else number_format % v) for v in table[name]]
+        columns[name] = st.column_config.TextColumn((config or {}).get("label") or name,
+                                                    help=(config or {}).get("help"), alignment="right")
+    return table, columns
+
+
 def show_table(table: pd.DataFrame, columns: dict, key: str) -> None:
-    """A sortable table of the given columns (click a header to sort)."""
-    shown = [c for c in columns if c in table.columns]
-    st.dataframe(table[shown], column_config=columns, hide_index=True, key=key)
+    """A sortable table of the given columns (click a header to sort); missing values are empty cells."""
+    shown, config = _empty_missing(table[[c for c in columns if c in table.columns]], columns)
+    st.dataframe(shown, column_config={k: v for k, v in config.items() if v is not None},  # None would hide it
+                 hide_index=True, key=key)
 
 
 def show_failures(failures: pd.DataFrame, what: str = "solvents") -> None:
     if len(failures):
         with st.expander(f"{len(failures)} {what} could not be used"):
-            st.dataframe(failures, hide_index=True)
+            st.dataframe(failures.fillna(""), hide_index=True)
 
 
 def selection_summary(result) -> str:
@@ -155,8 +174,8 @@ SELECTION_VIEW = {
     "name": st.column_config.TextColumn("solvent"),
     "window_low_c": st.column_config.NumberColumn("from [°C]", format="%.0f"),
     "window_high_c": st.column_config.NumberColumn("to [°C]", format="%.0f"),
-    "margin": st.column_config.NumberColumn("margin (χ units)", format="%.3f"),
-    "margin_std": st.column_config.NumberColumn("± σ", format="%.3f"),
+    "margin": st.column_config.NumberColumn("margin (χ units)", format="%.2f"),
+    "margin_std": st.column_config.NumberColumn("± σ", format="%.2f"),
     "precipitation_temperature_c": st.column_config.NumberColumn("target precipitates below [°C]", format="%.0f"),
     "chem21_class": st.column_config.TextColumn("CHEM21"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
@@ -168,6 +187,45 @@ SELECTION_VIEW = {
 
 ANTISOLVENT_VIEW = {k: v for k, v in {**RANKING_VIEW, "margin": SELECTION_VIEW["margin"]}.items()
                     if k not in ("verdict", "dissolve_probability")}
+
+
+def plotly_config(file_name: str) -> dict:
+    """``chiapp.plots.plotly_config`` in the format chosen in the sidebar (PNG or SVG)."""
+    return plots.plotly_config(file_name, str(st.session_state.get("figure_format", "png")).lower())
+
+
+def pair_title(polymer, solvent, chain_length: float | None = None) -> str:
+    """Figure title: the pair, N and the model version (``chiapp.plots.figure_title``)."""
+    return plots.figure_title(f"{display_name(polymer)} in {display_name(solvent)}", chain_length,
+                              plots.model_version(model_manifest()))
+
+
+def figure_title(subject: str, chain_length: float | None = None, detail: str | None = None) -> str:
+    return plots.figure_title(subject, chain_length, plots.model_version(model_manifest()), detail)
+
+
+def report_button(build, file_name: str, key: str) -> None:
+    """A button that downloads the HTML report ``build()`` returns (chiapp.report); built on click."""
+    def data() -> bytes:
+        return report.report_html(build())
+
+    st.download_button("Download a report (HTML, opens offline)", data, file_name=file_name, mime="text/html",
+                       key=key, on_click="ignore", icon=":material/description:",
+                       help="One file with the inputs, the answer, the figures, the tables, the model version "
+                            "and the citation; it needs no internet to open.")
+
+
+BATCH_VIEW = {
+    "chi": st.column_config.NumberColumn("χ", format="%.2f"),
+    "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
+    "dissolve_probability": st.column_config.NumberColumn("P(dissolves)", format="%.2f"),
+}
+
+
+def show_batch_results(results: pd.DataFrame, key: str) -> None:
+    """The predicted rows in their input order; a failed row's χ is an empty cell, its reason in 'error'."""
+    order = [c for c in results.columns if c != "error"] + (["error"] if "error" in results.columns else [])
+    show_table(results, {c: BATCH_VIEW.get(c) for c in order}, key=key)  # the reason last: it is long
 
 
 def batch_summary(results: pd.DataFrame) -> str:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from chiapp import library
 from chiapp.errors import ChiAppError
-from chiapp.ui.loaders import resolve
+from chiapp.ui import editor
+from chiapp.ui.editor import drawn_to_smiles, smiles_for_editor  # noqa: F401 - re-exported by chiapp.ui
+from chiapp.ui.loaders import resolve, search, structure_svg
 from chiapp.ui.session import BOILING_POINT_SPAN_C, PERSIST
 
 _MODES = ("Name", "SMILES", "Draw")
-
-
-_STAR_LABELS = re.compile(r"\[(?:R\d*|\*|\*:\d+)\]")
 
 
 def _keep_choice(key: str, options) -> None:
@@ -23,40 +20,80 @@ def _keep_choice(key: str, options) -> None:
         st.session_state[key] = options[0]
 
 
-def drawn_to_smiles(drawn: str) -> str:
-    """The editor's SMILES with R-group or any-atom labels turned into the '*' ends chiapp reads."""
-    return _STAR_LABELS.sub("*", drawn.strip())
+_SEARCH_HELP = ("Name, abbreviation, synonym, trade name or CAS number (THF, PS, silicone, 110-54-3); "
+                "exact matches come first.")
 
 
-def smiles_for_editor(smiles: str) -> str:
-    """A SMILES the JSME editor reads: its '*' ends written as R atoms (JSME cannot read '*')."""
-    return re.sub(r"\[\*(?::\d+)?\]|\*", "[R]", smiles or "")
+def _pick_top_hit(role: str, search_key: str, choice_key: str) -> None:
+    """A new search text selects its best hit (THF -> tetrahydrofuran), as a user expects."""
+    text = st.session_state.get(search_key, "")
+    hits = search(role, text) if text.strip() else []
+    if hits:
+        st.session_state[choice_key] = hits[0][0]
 
 
-def molecule_input(role: str, names: list[str], label: str | None = None) -> str:
-    """Name, SMILES or drawing of a polymer or a solvent; returns the text to resolve."""
+def _searchable_select(role: str, label: str, names: list[str], choice_key: str, search_key: str) -> str:
+    """A search box over the library (``library.search_molecules`` ranking) and the select box of its hits."""
+    query = st.text_input(f"Search {role}s", key=search_key, placeholder="THF, PS, silicone, 110-54-3...",
+                          help=_SEARCH_HELP, on_change=_pick_top_hit, args=(role, search_key, choice_key))
+    hits = search(role, query) if query.strip() else []
+    if query.strip() and not hits:
+        st.caption(f"Nothing in the {role} library matches this; the whole library is listed.")
+    matched = {name: how for name, _, how in hits}
+    options = [name for name, _, _ in hits] or names
+    _keep_choice(choice_key, options)
+    return st.selectbox(label, options, key=choice_key, persist_state=PERSIST,
+                        format_func=lambda name: f"{name}  ({matched[name]})" if matched.get(name) else name,
+                        help="The search box above finds abbreviations, synonyms and CAS numbers too.")
+
+
+def _structure_beside(text: str, role: str) -> None:
+    """A small 2D drawing of the chosen molecule (nothing when it does not resolve: the page says why)."""
+    try:
+        molecule = resolve(role, text)
+    except ChiAppError:
+        return
+    st.image(structure_svg(molecule.smiles, 260, 130), width="content")
+
+
+def molecule_input(role: str, names: list[str], label: str | None = None, show_structure: bool = True) -> str:
+    """Name (searched), SMILES or drawing of a polymer or a solvent; returns the text to resolve.
+
+    With ``show_structure`` the chosen molecule is drawn under the picker."""
     label = label or role.capitalize()
     mode = st.radio(f"{label} given as", _MODES, key=f"{role}_mode", horizontal=True,
                     persist_state=PERSIST, on_change=_carry_over, args=(role,))
     if mode == "SMILES":
         example = "*CC(*)c1ccccc1 (polystyrene)" if role == "polymer" else "Cc1ccccc1 (toluene)"
-        return _remember(role, st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
+        text = _remember(role, st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
                              help=f"For example {example}." + (
                                  " A polymer is its repeat unit with two '*' ends." if role == "polymer" else "")))
-    if mode == "Draw":
-        from streamlit_jsme import st_jsme  # the editor loads only when asked for
+    elif mode == "Draw":
+        text = _drawing(role)
+    else:
+        text = _remember(role, _searchable_select(role, label, names, f"{role}_name", f"{role}_search"))
+    if show_structure and text:
+        _structure_beside(text, role)
+    return text
 
-        hint = (" Mark the two ends of the repeat unit with R atoms (the R button)."
-                if role == "polymer" else "")
-        st.caption(f"Draw the {role}, then press Apply.{hint}")
-        drawn = st_jsme(smiles_for_editor(st.session_state.get(f"{role}_smiles", "")), height=300,
-                        key=f"{role}_jsme")
-        if drawn:
-            st.session_state[f"{role}_smiles"] = drawn_to_smiles(drawn)
-        return _remember(role, st.session_state.get(f"{role}_smiles", ""))
-    _keep_choice(f"{role}_name", names)
-    return _remember(role, st.selectbox(label, names, key=f"{role}_name", persist_state=PERSIST,
-                                        help="Type to search the library."))
+
+#: How to draw a repeat unit in JSME, shown above the editor.
+DRAW_POLYMER_HINT = ("Draw the repeat unit with one extra atom at each end, then pick **R** (left column, "
+                     "under X) and click those two end atoms: each becomes R, read as a '*' end. "
+                     "Then press **Apply**.")
+
+
+def _drawing(role: str) -> str:
+    """The JSME editor; an applied drawing becomes the SMILES, an empty one says so."""
+    st.caption(DRAW_POLYMER_HINT if role == "polymer" else "Draw the solvent, then press **Apply**.")
+    applied = editor.draw_molecule(st.session_state.get(f"{role}_smiles", ""), key=f"{role}_jsme")
+    if applied is not None:
+        st.session_state[f"_{role}_drawing_empty"] = not applied.strip()
+        if applied.strip():
+            st.session_state[f"{role}_smiles"] = editor.drawn_to_smiles(applied)
+    if st.session_state.get(f"_{role}_drawing_empty"):
+        return _remember(role, "")  # loaders.resolve says the drawing is empty, where the page shows errors
+    return _remember(role, st.session_state.get(f"{role}_smiles", ""))
 
 
 def _remember(role: str, text: str) -> str:
@@ -66,6 +103,7 @@ def _remember(role: str, text: str) -> str:
 
 def _carry_over(role: str) -> None:
     """On a switch between name, SMILES and drawing, start from the molecule shown until now."""
+    st.session_state[f"_{role}_drawing_empty"] = False
     try:
         molecule = resolve(role, st.session_state.get(f"_{role}_shown", ""))
     except ChiAppError:
@@ -152,10 +190,41 @@ def temperature_input(key: str, label: str = "Temperature [°C]") -> float:
                            persist_state=PERSIST))
 
 
+def _add_top_hit(search_key: str, key: str) -> None:
+    """Enter in the search box adds its best hit to a multiple choice, then empties the box."""
+    text = st.session_state.get(search_key, "")
+    hits = search("polymer", text) if text.strip() else []
+    if hits:
+        chosen = list(st.session_state.get(key) or [])
+        if hits[0][0] not in chosen:
+            st.session_state[key] = [*chosen, hits[0][0]]
+        how = f" ({hits[0][2]})" if hits[0][2] else ""
+        st.session_state[f"_{key}_added"] = f"Added {hits[0][0]}{how}."
+    elif text.strip():
+        st.session_state[f"_{key}_added"] = f"Nothing in the polymer library matches {text!r}."
+    st.session_state[search_key] = ""
+
+
 def polymer_choice(key: str, label: str, names: list[str], multiple: bool = False):
-    """Library polymers by name; a repeat-unit SMILES can be typed in as a new option."""
+    """Library polymers found by name, abbreviation, synonym or trade name (a search box above the
+    list); a repeat-unit SMILES can be typed into the list as a new option."""
+    typed = "Type to filter; a repeat-unit SMILES with two '*' ends is accepted too."
     if multiple:
-        return st.multiselect(label, names, key=key, persist_state=PERSIST, accept_new_options=True,
-                              help="Type to search; a repeat-unit SMILES with two '*' ends is accepted too.")
-    return st.selectbox(label, names, key=key, persist_state=PERSIST, accept_new_options=True,
-                        help="Type to search; a repeat-unit SMILES with two '*' ends is accepted too.")
+        st.text_input(f"Add to {label[:1].lower()}{label[1:]}", key=f"{key}_search",
+                      placeholder="PE, PP, nylon 6, teflon...", help=_SEARCH_HELP + " Enter adds the best match.",
+                      on_change=_add_top_hit, args=(f"{key}_search", key))
+        if st.session_state.get(f"_{key}_added"):
+            st.caption(st.session_state.pop(f"_{key}_added"))
+        return st.multiselect(label, names, key=key, persist_state=PERSIST, accept_new_options=True, help=typed)
+    query = st.text_input(f"Search for the {label.split(' (')[0].lower()}", key=f"{key}_search",
+                          placeholder="PS, PMMA, plexiglas...", help=_SEARCH_HELP,
+                          on_change=_pick_top_hit, args=("polymer", f"{key}_search", key))
+    hits = search("polymer", query) if query.strip() else []
+    options = [name for name, _, _ in hits] or list(names)
+    current = st.session_state.get(key)
+    if current and current not in options and current not in names:
+        options = [current, *options]  # a typed repeat unit stays offered
+    _keep_choice(key, options)
+    chosen = st.selectbox(label, options, key=key, persist_state=PERSIST, accept_new_options=True, help=typed)
+    _structure_beside(chosen, "polymer")
+    return chosen

@@ -36,6 +36,8 @@ with st.sidebar:
         "**Where to start.** *Predict χ* for one pair; *Rank solvents* to find a solvent for one "
         "polymer; *Separate plastics* to dissolve one plastic out of a mixture; *Phase diagram* "
         "for the temperatures and concentrations at which a solution stays clear.")
+    st.radio("Charts save as", ("PNG", "SVG"), key="figure_format", horizontal=True, persist_state=ui.PERSIST,
+             help="What the camera button of a chart's toolbar saves: a PNG picture or an SVG vector figure.")
 
 navigation.run()
 ui.warm_up()

@@ -234,7 +234,8 @@ def test_batch_predicts_good_rows_and_explains_bad_ones():
     assert len(table) == 5
     errors = table["error"].fillna("").astype(str)
     assert (errors == "").tolist() == [True, True, False, False, False]
-    assert table["chi"].notna().tolist() == [True, True, False, False, False]
+    assert [v not in ("", None) and v == v for v in table["chi"]] == [True, True, False, False, False]
+    assert "None" not in table["chi"].astype(str).tolist(), "a failed row's χ is an empty cell"
     assert "2 of 5 rows predicted" in at.success[0].value
 
 
@@ -259,3 +260,75 @@ def test_about_reads_the_benchmark_from_the_manifest():
     assert_clean(at)
     assert len(at.dataframe) >= 2
     assert "10.1021/acs.macromol.2c02600" in at.code[0].value
+
+
+# ---------------------------------------------------------------- Search, drawing, silent cases
+
+@pytest.mark.parametrize("role, text, expected", [
+    ("solvent", "110-54-3", "n-hexane"),      # CAS number
+    ("solvent", "THF", "tetrahydrofuran"),    # abbreviation, first of several hits
+    ("polymer", "silicone", "polydimethylsiloxane"),  # synonym
+    ("polymer", "PS", "polystyrene"),
+])
+def test_search_box_picks_the_best_hit(role, text, expected):
+    at = open_page("pages/2_Phase_diagram.py")
+    at.text_input(key=f"{role}_search").input(text).run()
+    assert_clean(at)
+    assert at.selectbox(key=f"{role}_name").value == expected
+    assert at.selectbox(key=f"{role}_name").options[0].startswith(expected)
+
+
+def test_separation_search_adds_a_plastic_by_trade_name():
+    at = open_page("pages/4_Separate_plastics.py")
+    at.text_input(key="separate_others_search").input("teflon").run()
+    assert not at.exception
+    assert "polytetrafluoroethylene" in at.multiselect(key="separate_others").value
+    assert any("Added polytetrafluoroethylene (synonym: teflon)" in c.value for c in at.caption)
+
+
+def test_empty_drawing_says_so_instead_of_keeping_the_old_molecule(monkeypatch):
+    """Apply on an empty editor: the browser component hands back '' (the browser test presses the
+    real button); the page must say the drawing is empty and show no result."""
+    from chiapp.ui import editor
+
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("Draw").run()
+    monkeypatch.setattr(editor, "draw_molecule", lambda smiles, key, height=380: "")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and "The drawing is empty: draw the polymer" in at.error[0].value
+    assert chart_count(at) == 0
+
+
+def test_drawing_with_r_ends_becomes_a_polymer(monkeypatch):
+    from chiapp.ui import editor
+
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("Draw").run()
+    monkeypatch.setattr(editor, "draw_molecule", lambda smiles, key, height=380: "[R]CC([R])C#N")
+    at.run()
+    assert_clean(at)
+    assert chart_count(at) == 1
+    assert at.session_state["polymer_smiles"] == "*CC(*)C#N"
+
+
+def test_invalid_drawing_shows_the_chemistry_in_words(monkeypatch):
+    from chiapp.ui import editor
+
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("Draw").run()
+    monkeypatch.setattr(editor, "draw_molecule", lambda smiles, key, height=380: "[R]C(C)(C)(C)C[R]")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and "atom 2 (C) has 5 bonds; carbon takes at most 4" in at.error[0].value
+
+
+@pytest.mark.parametrize("page, key", [("pages/1_Predict.py", "temperature_range_c"),
+                                       ("pages/2_Phase_diagram.py", "temperature_range_c"),
+                                       ("pages/4_Separate_plastics.py", "separate_temperature_range_c")])
+def test_collapsed_temperature_range_shows_a_message(page, key):
+    at = open_page(page)
+    at.slider(key=key).set_value((150.0, 150.0)).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "150–150 °C is empty" in at.error[0].value
+    assert chart_count(at) == 0

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import library, ui
+from chiapp import library, report, ui
 
 st.title("Phase diagram")
 
@@ -29,9 +29,15 @@ else:
     st.subheader(f"Rough guess, outside the model's training data: {band.central.summary()}")
 st.markdown(band.critical_interval_summary())
 st.caption(ui.band_caption(band, chain_length))
-st.plotly_chart(ui.phase_figure(band, (phi, temperature_c)), config=ui.plotly_config("phase_diagram"),
-                key="phase_plot")
+st.plotly_chart(ui.phase_figure(band, (phi, temperature_c), title=ui.figure_title(
+                    f"Phase diagram of {ui.display_name(polymer)} in {ui.display_name(solvent)}", chain_length)),
+                config=ui.plotly_config("phase_diagram"), key="phase_plot")
 st.info(f"Your mixture, φ = {phi:.2f} at {temperature_c:.0f} °C: **{state}**.", icon=":material/star:")
 ui.domain_notice(prediction)
-st.download_button("Download the curves (CSV)", ui.csv_bytes(band.curves),
-                   file_name="phase_diagram.csv", mime="text/csv", key="download_phase")
+left_button, right_button = st.columns(2)
+left_button.download_button("Download the curves (CSV)", ui.csv_bytes(band.curves),
+                            file_name="phase_diagram.csv", mime="text/csv", key="download_phase")
+with right_button:
+    ui.report_button(lambda: report.pair_report(prediction, chain_length, ui.model_manifest(), band,
+                                                (phi, temperature_c), state),
+                     "phase_diagram_report.html", key="report_phase")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import ui
+from chiapp import report, ui
 
 st.title("Rank solvents for a polymer")
 
@@ -27,7 +27,13 @@ if result.table.empty:
 st.caption("Good: χ + σ < χc, dissolves at every concentration. Poor: χ − σ > χc. Borderline: "
            "χc lies within the ensemble band. Click a column header to sort.")
 ui.show_table(result.table, ui.RANKING_VIEW, key="ranking_table")
-st.plotly_chart(ui.ranking_figure(result.table), config=ui.plotly_config("solvent_ranking"),
-                key="ranking_plot")
-st.download_button("Download the ranking (CSV)", ui.csv_bytes(result.table),
-                   file_name="solvent_ranking.csv", mime="text/csv", key="download_ranking")
+st.plotly_chart(ui.ranking_figure(result.table, title=ui.figure_title(
+                    f"Solvents for {ui.display_name(polymer)} at {temperature_c:.0f} °C",
+                    detail=f"Mn {result.molecular_weight_g_per_mol:,.0f} g/mol")),
+                config=ui.plotly_config("solvent_ranking"), key="ranking_plot")
+left_button, right_button = st.columns(2)
+left_button.download_button("Download the ranking (CSV)", ui.csv_bytes(result.table),
+                            file_name="solvent_ranking.csv", mime="text/csv", key="download_ranking")
+with right_button:
+    ui.report_button(lambda: report.ranking_report(result, temperature_c, ui.model_manifest(), filters),
+                     "solvent_ranking_report.html", key="report_ranking")

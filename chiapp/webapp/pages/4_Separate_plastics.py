@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import ui
+from chiapp import report, ui
 
 st.title("Separate plastics by selective dissolution")
 st.markdown("Pick the plastic to recover and the others in the mixture. A solvent is selective at "
@@ -22,6 +22,7 @@ with ui.user_errors(), st.spinner("Screening the solvent library against every p
 
 st.markdown(ui.selection_summary(result))
 ui.show_failures(result.failures)
+curves, criticals, solvent = None, None, None
 if not result.table.empty:
     ui.show_table(result.table, ui.SELECTION_VIEW, key="selection_table")
     st.download_button("Download the selective solvents (CSV)", ui.csv_bytes(result.table),
@@ -29,7 +30,11 @@ if not result.table.empty:
     solvent = st.selectbox("Solvent to inspect", result.table["name"].tolist(), key="separate_solvent")
     with ui.user_errors():
         curves, criticals = ui.solvent_against_polymers(solvent, (result.target, *result.others), range_c)
-    st.plotly_chart(ui.chi_curves_figure(curves, criticals, highlight=ui.display_name(result.target)),
+    st.plotly_chart(ui.chi_curves_figure(curves, criticals, highlight=ui.display_name(result.target),
+                                         title=ui.figure_title(
+                                             f"Selective dissolution in {solvent}: {ui.display_name(result.target)} "
+                                             f"(target) and {len(result.others)} other plastic(s)",
+                                             detail="N of each pair from the library Mn")),
                     config=ui.plotly_config("selective_dissolution"), key="selection_plot")
     st.caption("Dotted lines: each plastic's critical χ in this solvent. A plastic dissolves where its "
                "curve lies below its own dotted line; bands are ± σ.")
@@ -37,3 +42,6 @@ if not result.table.empty:
 if not result.antisolvents.empty:
     with st.expander(f"{len(result.antisolvents)} antisolvents to precipitate the target afterwards"):
         ui.show_table(result.antisolvents, ui.ANTISOLVENT_VIEW, key="antisolvent_table")
+
+ui.report_button(lambda: report.selection_report(result, range_c, ui.model_manifest(), curves, criticals, solvent),
+                 "separation_report.html", key="report_selection")

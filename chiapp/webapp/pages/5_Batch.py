@@ -22,6 +22,6 @@ with ui.user_errors():
 bar.empty()
 
 st.success(ui.batch_summary(results))
-st.dataframe(results, key="batch_results", hide_index=True)
+ui.show_batch_results(results, key="batch_results")
 st.download_button("Download the predictions (CSV)", ui.csv_bytes(results),
                    file_name="chiapp_predictions.csv", mime="text/csv", key="download_batch")

@@ -1,0 +1,85 @@
+"""chiapp.report: one self-contained HTML file with the pair, the verdict, the model and the tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chiapp.cli import main
+from chiapp.report import _cell, pair_report_for, render_report, verdict_words
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_report(pair_report_for("PS", "toluene", (0.0, 150.0), user_point=(0.1, 25.0)))
+
+
+def test_report_is_self_contained(page):
+    assert 'src="http' not in page and "src='http" not in page
+    assert not re.search(r"<link[^>]+href=['\"]?https?:", page)
+    assert "<script src" not in page
+    assert "Plotly.newPlot" in page  # the figures are drawn by the inline plotly.js
+
+
+def test_report_names_the_pair_the_verdict_and_the_model(page):
+    for words in ("polystyrene", "toluene", "dissolves", "model weights ba4cd143a040", "10.1021/acs.macromol.2c02600",
+                  "Inside the model&#x27;s domain", "Evidence used", "φ = 0.10 at 25 °C"):
+        assert words in page, words
+    assert "None" not in re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+
+
+def test_report_escapes_user_text():
+    from chiapp.report import Report
+
+    page = render_report(Report(title="<b>x</b>", inputs=(("Polymer", "<script>alert(1)</script>"),),
+                                answer="a & b", manifest={}))
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<title>&lt;b&gt;x&lt;/b&gt;</title>" in page
+
+
+def test_empty_cells_stay_empty():
+    assert _cell(None) == "" and _cell(float("nan")) == "" and _cell(0.25) == "0.25" and _cell(True) == "yes"
+
+
+class _Curve:
+    """The fields verdict_words reads, with χ and σ chosen around χc = 0.5."""
+
+    def __init__(self, chi, sigma):
+        self.temperatures_k = (300.0, 310.0, 320.0)
+        self.chi, self.chi_std = (chi,) * 3, (sigma,) * 3
+
+
+@pytest.mark.parametrize("chi, sigma, verdict", [(0.40, 0.05, "dissolves"), (0.60, 0.05, "does not dissolve"),
+                                                (0.48, 0.05, "borderline")])
+def test_verdict_follows_the_ranking_rule(chi, sigma, verdict):
+    assert verdict_words(_Curve(chi, sigma), 0.5)[0] == verdict
+
+
+def test_cli_report_writes_one_file(tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert main(["report", "--polymer", "PMMA", "--solvent", "67-64-1", "--output", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "poly(methyl methacrylate)" in text and "acetone" in text
+    assert main(["report", "--polymer", "PS", "--solvent", "toluene", "--output", str(tmp_path / "x.txt")]) == 2
+    assert main(["report", "--polymer", "PS", "--solvent", "toluene", "--temperature-c", "150", "150",
+                 "--output", str(out)]) == 2
+    assert "is empty" in capsys.readouterr().err
+
+
+def test_ranking_and_selection_reports_are_self_contained():
+    import numpy as np
+
+    from chiapp.prediction import load_model
+    from chiapp.ranking import rank_solvents, select_solvents
+    from chiapp.report import ranking_report, selection_report
+    from chiapp.units import kelvin
+
+    manifest = load_model().manifest
+    ranking = rank_solvents("PS", kelvin(25.0), solvents=["toluene", "water", "<b>acetone</b>", "CCO"])
+    page = render_report(ranking_report(ranking, 25.0, manifest))
+    assert "Solvents for polystyrene" in page and "toluene" in page and "src=\"http" not in page
+    assert "<b>acetone</b>" not in page  # a bad row is listed nowhere unescaped
+    selection = select_solvents("PS", ["PE"], kelvin(np.linspace(20.0, 140.0, 13)), solvents=["toluene", "water"])
+    page = render_report(selection_report(selection, (20.0, 140.0), manifest))
+    assert "Separating polystyrene from polyethylene" in page and "src=\"http" not in page
