@@ -14,6 +14,7 @@ __all__ = [
     "NameNotFoundError",
     "InputError",
     "VolumeFractionError",
+    "BlendError",
     "DataFileError",
     "ModelArtifactError",
 ]
@@ -59,6 +60,10 @@ class InputError(ChiAppError, ValueError):
 
 class VolumeFractionError(InputError):
     """A polymer volume fraction outside the open interval (0, 1)."""
+
+
+class BlendError(InputError):
+    """A solvent blend that cannot be used: fractions not summing to 1, negative, a solvent twice."""
 
 
 class DataFileError(ChiAppError, ValueError):
