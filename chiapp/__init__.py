@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
-from chiapp.errors import (ChiAppError, DataFileError, InputError, InvalidSmilesError, ModelArtifactError,
+from chiapp.errors import (BlendError, ChiAppError, DataFileError, InputError, InvalidSmilesError, ModelArtifactError,
                            MoleculeError, NameNotFoundError, UnsupportedMoleculeError, VolumeFractionError)
 
 #: public name -> module that defines it
@@ -25,16 +25,25 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "predict_blend_chi": "blends", "find_blends": "blends", "parse_blend": "blends", "Blend": "blends",
+    "BlendPrediction": "blends",
+    "polymer_compatibility": "compatibility", "brainstorm_compatibilizers": "compatibility",
+    "PolymerCompatibility": "compatibility", "CompatibilizerIdeas": "compatibility",
+    "hansen_side_by_side": "hansen_table",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError",
+    "InputError", "VolumeFractionError", "BlendError", "DataFileError", "ModelArtifactError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
+    from chiapp.compatibility import (CompatibilizerIdeas, PolymerCompatibility, brainstorm_compatibilizers,
+                                      polymer_compatibility)
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
+    from chiapp.hansen_table import hansen_side_by_side
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
