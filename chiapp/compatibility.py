@@ -383,8 +383,8 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: fl
             if ra.smiles == rb.smiles:
                 continue
             kind = ("reactive graft" if (ra.reacts or rb.reacts) else "block or graft copolymer")
-            pairs.append({"segment_a": ra.name, "segment_b": rb.name, "chi_a": ra.chi, "chi_a_std": ra.chi_std,
-                          "chi_b": rb.chi, "chi_b_std": rb.chi_std, "reacts_a": ra.reacts, "reacts_b": rb.reacts,
+            pairs.append({"segment_a": ra.name, "segment_b": rb.name, "chi_a": ra.chi, "chi_std_a": ra.chi_std,
+                          "chi_b": rb.chi, "chi_std_b": rb.chi_std, "reacts_a": ra.reacts, "reacts_b": rb.reacts,
                           "kind": kind, "score": max(ra.score, rb.score), "tie": ra.score + rb.score})
     copolymers = pd.DataFrame(pairs)
     if not copolymers.empty:

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     ideas = brainstorm_compatibilizers(r.polymer_a.smiles, r.polymer_b.smiles, temperature_k)
     print("\n(b) copolymer segments: one compatible with (or reacting with) each polymer")
     print_table(ideas.copolymers, {"segment_a": f"segment for {name_a}", "segment_b": f"segment for {name_b}",
-                                   "chi_a": "chi_A", "chi_a_std": "sigma_A", "chi_b": "chi_B", "chi_b_std": "sigma_B",
+                                   "chi_a": "chi_A", "chi_std_a": "sigma_A", "chi_b": "chi_B", "chi_std_b": "sigma_B",
                                    "kind": "kind"}, args.top)
     columns = {"name": "name", "chi_a": f"chi {name_a}", "chi_std_a": "sigma", "chi_b": f"chi {name_b}",
                "chi_std_b": "sigma", "score": "worst chi+sigma-chi_c", "boiling_point_c": "bp °C"}
