@@ -377,36 +377,48 @@ def _frozen(array) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # The blend finder
 
-def _latents(model: ChiModel, polymer_x: np.ndarray, solvent_x: np.ndarray):
-    """Pure-solvent coefficients (M, S) and solvent–solvent terms χ_jk (M, S, S) for a and b_k.
+_SOLVENT_LATENTS: dict = {}
+
+
+def _solvent_latents(model: ChiModel, solvent_x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(u, r) of the solvents, (M, S, L) each; the last library's are kept (the finder reuses them)."""
+    key = (id(model), solvent_x.shape, hash(solvent_x.tobytes()))
+    if key not in _SOLVENT_LATENTS:
+        _SOLVENT_LATENTS.clear()
+        _SOLVENT_LATENTS[key] = model._tower("solvent", solvent_x)
+    return _SOLVENT_LATENTS[key]
+
+
+def _latents(model: ChiModel, polymer_x: np.ndarray, solvent_x: np.ndarray, subset=None):
+    """Pure-solvent coefficients (M, S) and solvent–solvent terms χ_jk (M, S', S') for a and b_k,
+    the latter among the solvents ``subset`` (indices; default all).
 
     By (*), with W the head: a_b(φ) = φ a_j + (1−φ) a_k − φ(1−φ) W_a·(u_j − u_k)², and so for b_k.
     W·(u_j − u_k)² = q_j + q_k − 2 (u_j∘W)·u_k with q_j = W·u_j², one matrix product per member.
     """
     if model.hansen_z:  # the fixed Hansen z terms do not mix by (*): use the direct rule instead
         raise NotImplementedError("the blend finder's closed form assumes a model without Hansen z terms")
-    pure = model.coefficients(np.repeat(polymer_x[None], len(solvent_x), axis=0), solvent_x)
-    u_s, _ = model._tower("solvent", solvent_x)
+    u_p, r_p = model._tower("polymer", np.atleast_2d(polymer_x))
+    u_s, r_s = _solvent_latents(model, solvent_x)
+    pure = model.coefficients_from_latent((u_p - u_s) ** 2 - r_p**2 - r_s**2)
     w = model._w["head.experimental.w"]  # (M, L, 2)
+    if subset is not None:
+        u_s = u_s[:, np.asarray(subset, dtype=int)]
     cross = []
     for t in range(2):
-        weights = w[:, :, t]  # (M, L)
-        q = np.einsum("msl,ml->ms", u_s**2, weights)
-        inner = np.einsum("msl,ml,mkl->msk", u_s, weights, u_s)
-        cross.append(q[:, :, None] + q[:, None, :] - 2.0 * inner)
+        weighted = u_s * w[:, None, :, t]  # (M, S, L)
+        q = np.sum(weighted * u_s, axis=-1)  # (M, S)
+        cross.append(q[:, :, None] + q[:, None, :] - 2.0 * np.matmul(weighted, u_s.transpose(0, 2, 1)))
     from chiapp.model import T_REF_K
     return pure.a, pure.b_k, cross[0], cross[1] * T_REF_K
 
 
-def _window(mask: np.ndarray, best: int) -> tuple[int, int]:
-    """The run of True in a 1-D mask that contains index ``best``."""
-    low = best
-    while low > 0 and mask[low - 1]:
-        low -= 1
-    high = best
-    while high < len(mask) - 1 and mask[high + 1]:
-        high += 1
-    return low, high
+def _windows(mask: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last index of the run of True in each row of ``mask`` (K, G) that holds ``best``."""
+    idx = np.arange(mask.shape[1])
+    left = np.where(~mask & (idx < best[:, None]), idx, -1).max(axis=1) + 1
+    right = np.where(~mask & (idx > best[:, None]), idx, mask.shape[1]).min(axis=1) - 1
+    return left, right
 
 
 def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = False,
@@ -455,7 +467,7 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
     polymer_x = polymer_descriptors(molecule.smiles)
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(float)
     polymer_volume = molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)  # M_n/ρ [cm³/mol]
-    a, b_k, cross_a, cross_b = _latents(model, polymer_x, solvent_x)
+    a, b_k, _, _ = _latents(model, polymer_x, solvent_x, subset=[])
     members = a + b_k / t  # (M, S) pure χ
     scale = model.spread_scale
     pure_chi = members.mean(0)
@@ -470,7 +482,8 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
     rows = []
     sel = chosen
     m_sel = members[:, sel]  # (M, S')
-    c_sel = cross_a[:, sel][:, :, sel] + cross_b[:, sel][:, :, sel] / t  # (M, S', S')
+    _, _, cross_a, cross_b = _latents(model, polymer_x, solvent_x, subset=sel)
+    c_sel = cross_a + cross_b / t  # (M, S', S')
     inv_v = 1.0 / volumes[sel]
     for p, j in enumerate(sel):
         others = np.arange(p + 1, len(sel))
@@ -486,13 +499,12 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
         chi_c = 0.5 * (1.0 + 1.0 / np.sqrt(n)) ** 2  # flory_huggins.critical_chi, vectorized
         gap = chi_c - mean
         best = 1 + np.argmax(gap[:, 1:-1], axis=1)  # a blend proper: both solvents present
-        for q, k_local in enumerate(others):
+        low, high = _windows(gap > 0, best)
+        rows_q = np.arange(len(others))
+        for q in np.flatnonzero(gap[rows_q, best] > 0):
             g = best[q]
-            if gap[q, g] <= 0:
-                continue
-            low, high = _window(gap[q] > 0, g)
-            rows.append((j, sel[k_local], phis[g], phis[low], phis[high], mean[q, g], std[q, g], chi_c[q, g],
-                         gap[q, g], std[q, g]))
+            rows.append((j, sel[others[q]], phis[g], phis[low[q]], phis[high[q]], mean[q, g], std[q, g],
+                         chi_c[q, g], gap[q, g], std[q, g]))
     out = pd.DataFrame(rows, columns=["j", "k", "fraction_1", "fraction_1_low", "fraction_1_high", "chi", "chi_std",
                                       "chi_critical", "margin", "margin_std"])
     if out.empty:
