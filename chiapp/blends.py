@@ -53,17 +53,17 @@ from chiapp.library import CHEM21_CLASSES, Molecule, resolve_polymer, resolve_so
 from chiapp.model import ChiModel, Coefficients, hansen_terms
 
 __all__ = [
+    "BLEND_COLUMNS",
     "FRACTION_TOLERANCE",
     "MAX_COMPONENTS",
-    "BLEND_COLUMNS",
     "Blend",
     "BlendComponent",
     "BlendPrediction",
-    "parse_blend",
-    "looks_like_blend",
     "blend_coefficients",
-    "predict_blend_chi",
     "find_blends",
+    "looks_like_blend",
+    "parse_blend",
+    "predict_blend_chi",
 ]
 
 #: How far Σφ may miss 1 (rounding of typed fractions); within it the fractions are rescaled.
@@ -136,7 +136,9 @@ _FRACTION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
 
 def _split_plus(text: str) -> list[str]:
     """Split on '+' outside SMILES brackets ([N+] keeps its charge)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         depth += ch == "["
         depth -= ch == "]"

@@ -62,16 +62,16 @@ from chiapp.library import Molecule, polymer_library, resolve_polymer, solvent_l
 from chiapp.model import T_REF_K, ChiModel
 
 __all__ = [
+    "COMPATIBILITY_VERDICTS",
     "REFERENCE_VOLUME_CM3_PER_MOL",
     "SPECIFIC_INTERACTIONS_NOTE",
-    "COMPATIBILITY_VERDICTS",
-    "blend_critical_chi",
     "CompatibilityEstimate",
-    "PolymerCompatibility",
-    "polymer_compatibility",
-    "latent_chi_members",
     "CompatibilizerIdeas",
+    "PolymerCompatibility",
+    "blend_critical_chi",
     "brainstorm_compatibilizers",
+    "latent_chi_members",
+    "polymer_compatibility",
 ]
 
 #: Reference volume of χ_AB [cm³/mol] (Coleman, Graf & Painter 1991).
@@ -198,7 +198,7 @@ def _hansen_chi_with_std(a: HansenEstimate | None, b: HansenEstimate | None, tem
         return math.nan, math.nan
     da = np.array([a.delta_d_mpa05, a.delta_p_mpa05, a.delta_h_mpa05])
     db = np.array([b.delta_d_mpa05, b.delta_p_mpa05, b.delta_h_mpa05])
-    chi = float(hansen_chi(da, db, REFERENCE_VOLUME_CM3_PER_MOL, temperature_k, alpha=1.0))
+    chi = float(hansen_chi(tuple(da), tuple(db), REFERENCE_VOLUME_CM3_PER_MOL, temperature_k, alpha=1.0))
     # ∂χ/∂Δ_i = 2 w_i Δ_i V/(RT), w = (1, ¼, ¼); σ(Δ_i) = √2 σ_i (two independent estimates)
     weights = np.array([1.0, 0.25, 0.25])
     gradient = 2.0 * weights * (da - db) * REFERENCE_VOLUME_CM3_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_k)
@@ -254,7 +254,7 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
               "ensemble mean and calibrated spread")
     hansen_method = (f"Hansen group contribution: chi_AB = V_ref (dD^2 + dP^2/4 + dH^2/4)/(RT), "
                      f"V_ref = {REFERENCE_VOLUME_CM3_PER_MOL:g} cm3/mol")
-    deltas = lambda h: (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)  # noqa: E731
+    deltas = lambda h: (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
     return PolymerCompatibility(
         polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
         chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
@@ -279,7 +279,7 @@ def _backbone_ends(molecule: Molecule) -> tuple[str, ...]:
     polyester or polycarbonate hydroxyl and carboxyl ends (its linking group lies in the backbone,
     read on the cyclic oligomer so that a link across the repeat unit's ends counts)."""
     ring, _, _ = polymer_ring(parse_polymer(molecule.smiles))
-    backbone = set(max(ring.GetRingInfo().AtomRings(), key=len))
+    backbone = set(max(ring.GetRingInfo().AtomRings(), key=lambda atoms: len(tuple(atoms))))
     ends: list[str] = []
     if any(set(m[:2]) <= backbone for m in ring.GetSubstructMatches(_AMIDE)):
         ends += ["amine", "carboxyl"]
@@ -392,12 +392,12 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: fl
                       .drop(columns="tie").reset_index(drop=True))
     solvents = _solvent_table(a, b, t)
     volatile = ~(solvents["boiling_point_c"] >= ADDITIVE_MIN_BOILING_POINT_C)
-    notes = (SPECIFIC_INTERACTIONS_NOTE,
-             "Segments that react with the partner's chain ends (anhydride with polyamide amine ends; epoxide with "
-             "polyester carboxyl/hydroxyl ends) score 0: the graft copolymer forms in the melt (reactive "
-             "compatibilization).",
-             f"Small molecules boiling at or above {ADDITIVE_MIN_BOILING_POINT_C:g} °C are listed as additives, "
-             "the others as common solvents for solution blending.")
+    reactive_note = ("Segments that react with the partner's chain ends (anhydride with polyamide amine ends; epoxide "
+                     "with polyester carboxyl/hydroxyl ends) score 0: the graft copolymer forms in the melt (reactive "
+                     "compatibilization).")
+    volatility_note = (f"Small molecules boiling at or above {ADDITIVE_MIN_BOILING_POINT_C:g} °C are listed as "
+                       "additives, the others as common solvents for solution blending.")
+    notes = (SPECIFIC_INTERACTIONS_NOTE, reactive_note, volatility_note)
     return CompatibilizerIdeas(
         compatibility=compatibility,
         small_molecules=solvents[~volatile].reset_index(drop=True),

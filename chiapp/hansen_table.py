@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from chiapp.chemistry import parse_polymer
@@ -61,10 +60,10 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     """
     from chiapp.prediction import check_temperatures_k, predict_grid
 
-    t = check_temperatures_k(temperature_k)
-    if t.size != 1:
-        raise InputError(f"give one temperature, got {t.size}")
-    t = float(t[0])
+    temperatures = check_temperatures_k(temperature_k)
+    if temperatures.size != 1:
+        raise InputError(f"give one temperature, got {temperatures.size}")
+    t = float(temperatures[0])
     r0 = _radius(interaction_radius_mpa05)
     molecule = resolve_polymer(polymer)
     try:
@@ -92,7 +91,7 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     failed = {text: message for _, text, message in (grid.failures if grid else ())}
     rows = []
     for name, smiles, error in entries:
-        row = dict.fromkeys(HANSEN_COLUMNS, math.nan)
+        row: dict[str, object] = dict.fromkeys(HANSEN_COLUMNS, math.nan)
         row.update(name=name, smiles=smiles, error=error, temperature_k=t, interaction_radius_mpa05=r0,
                    polymer_delta_d_mpa05=p_delta[0], polymer_delta_p_mpa05=p_delta[1],
                    polymer_delta_h_mpa05=p_delta[2], polymer_hansen_source=_POLYMER_SOURCE,
@@ -116,7 +115,7 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
                 if math.isfinite(s.molar_volume_cm3_per_mol) and s.molar_volume_cm3_per_mol > 0:
                     row["hansen_chi"] = float(hansen_chi(p_delta, s_delta, s.molar_volume_cm3_per_mol, t))
             j = position.get(smiles)
-            if j is not None:
+            if j is not None and mean is not None and std is not None:
                 row.update(chi=float(mean[0, j, 0]), chi_std=float(std[0, j, 0]))
             elif smiles in failed:
                 row["error"] = failed[smiles]

@@ -14,6 +14,7 @@ that hold a '+' or ':'.
 from __future__ import annotations
 
 import argparse
+import math
 
 from chiapp.blends import find_blends, predict_blend_chi
 from chiapp.cli.rank import print_table
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                   f"chi = {p.chi[0]:.3f} ± {p.chi_std[0]:.3f}  (chi = {p.a:.3f} + {p.b_k:.1f}/T)")
             for c in p.components:
                 print(f"  {c.name:<30} fraction {c.fraction:.3f}   chi alone {c.chi[0]:.3f} ± {c.chi_std[0]:.3f}")
-            boiling = "unknown" if low != low else f"{low:g}-{high:g} °C"
+            boiling = "unknown" if math.isnan(low) else f"{low:g}-{high:g} °C"
             print(f"  blend molar volume {p.blend.molar_volume_cm3_per_mol:.1f} cm3/mol, boiling {boiling}, "
                   f"CHEM21 class {p.blend.chem21_class or 'unknown'}, in domain: {'yes' if p.in_domain else 'no'}")
             for note in p.domain_notes:

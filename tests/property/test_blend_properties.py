@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -19,7 +19,7 @@ SOLVENTS = ("toluene", "acetone", "water", "ethanol", "n-hexane", "chloroform", 
 POLYMERS = ("*CC(*)c1ccccc1", "*CC(*)(C)C(=O)OC", "*CCO*", "*CC*")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solvent_x(name: str) -> np.ndarray:
     return solvent_descriptors(resolve_solvent(name).smiles)
 

@@ -20,7 +20,14 @@ from chiapp.blends import (
     worst_class,
 )
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
-from chiapp.errors import BlendError, ChiAppError, InputError, MoleculeError, NameNotFoundError, UnsupportedMoleculeError
+from chiapp.errors import (
+    BlendError,
+    ChiAppError,
+    InputError,
+    MoleculeError,
+    NameNotFoundError,
+    UnsupportedMoleculeError,
+)
 from chiapp.flory_huggins import critical_chi
 from chiapp.library import resolve_polymer, resolve_solvent, solvent_row
 from chiapp.prediction import load_model, predict_chi

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from chiapp.library import resolve_polymer, resolve_solvent
 
