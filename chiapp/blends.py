@@ -465,6 +465,8 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
         except ChiAppError:
             continue
     frame = frame.iloc[keep].reset_index(drop=True)
+    if len(frame) < 2:
+        return pd.DataFrame(columns=list(BLEND_COLUMNS))
     solvent_x = np.stack(xs)
     polymer_x = polymer_descriptors(molecule.smiles)
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(float)
