@@ -21,8 +21,9 @@ from chiapp.blends import find_blends, predict_blend_chi
 from chiapp.compatibility import brainstorm_compatibilizers, polymer_compatibility
 from chiapp.flory_huggins import critical_chi
 from chiapp.hansen_table import hansen_side_by_side
-from chiapp.library import resolve_polymer, resolve_solvent, solvent_row
+from chiapp.library import polymer_defaults, resolve_polymer, resolve_solvent, solvent_row
 from chiapp.prediction import predict_chi
+from chiapp.units import kelvin
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 T_K = 298.15
@@ -31,7 +32,8 @@ T_K = 298.15
 def speed_rows() -> list[tuple[str, str, str, bool | None]]:
     rows = []
     cases = [
-        ("predict_blend_chi, PMMA in ethanol:0.8+water:0.2", lambda: predict_blend_chi("PMMA", "ethanol:0.8+water:0.2", T_K), 0.1, 20),
+        ("predict_blend_chi, PMMA in ethanol:0.8+water:0.2",
+         lambda: predict_blend_chi("PMMA", "ethanol:0.8+water:0.2", T_K), 0.1, 20),
         ("find_blends PMMA, whole library (shortlist 120)", lambda: find_blends("PMMA", T_K), 2.0, 5),
         ("find_blends PMMA, only non-solvents", lambda: find_blends("PMMA", T_K, only_nonsolvents=True), 2.0, 5),
         ("polymer_compatibility PE/PA6", lambda: polymer_compatibility("PE", "PA6", 513.15), 0.1, 20),
@@ -48,7 +50,7 @@ def blend_auc_rows() -> list[tuple[str, str, str, bool | None]]:
     pairs = pd.read_csv(DATA / "polymer_blends.csv")
     latent, hansen = [], []
     for row in pairs.itertuples(index=False):
-        r = polymer_compatibility(row.polymer_a, row.polymer_b, row.temperature_c + 273.15)
+        r = polymer_compatibility(row.polymer_a, row.polymer_b, float(kelvin(row.temperature_c)))
         latent.append(r.chi)
         hansen.append(r.hansen.chi)
     y = 1 - pairs["miscible"].to_numpy()
@@ -60,14 +62,12 @@ def blend_auc_rows() -> list[tuple[str, str, str, bool | None]]:
 
 
 def cosolvency_rows() -> list[tuple[str, str, str, bool | None]]:
-    from chiapp.ranking import _polymer_defaults
-
     cases = pd.read_csv(DATA / "cosolvency.csv")
     phis = np.linspace(0.05, 0.95, 19)
     hits = 0
     for case in cases.itertuples(index=False):
-        t = case.temperature_c + 273.15
-        mw, density = _polymer_defaults(resolve_polymer(case.polymer), None)
+        t = float(kelvin(case.temperature_c))
+        mw, density = polymer_defaults(resolve_polymer(case.polymer), None)
         v = [float(solvent_row(resolve_solvent(s).smiles)["molar_volume_cm3_per_mol"])
              for s in (case.solvent_1, case.solvent_2)]
         pure = [predict_chi(case.polymer, s, t).chi[0] >= critical_chi(mw / density / vol)

@@ -14,8 +14,20 @@ import importlib
 from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
-from chiapp.errors import (BlendError, ChiAppError, DataFileError, InputError, InvalidSmilesError, ModelArtifactError,
-                           MoleculeError, NameNotFoundError, UnsupportedMoleculeError, VolumeFractionError)
+from chiapp.errors import (
+    BlendError,
+    ChiAppError,
+    DataFileError,
+    InputError,
+    InvalidSmilesError,
+    ModelArtifactError,
+    MoleculeError,
+    MopacNotFoundError,
+    NameNotFoundError,
+    QuantumChemistryError,
+    UnsupportedMoleculeError,
+    VolumeFractionError,
+)
 
 #: public name -> module that defines it
 _LAZY = {
@@ -30,23 +42,30 @@ _LAZY = {
     "polymer_compatibility": "compatibility", "brainstorm_compatibilizers": "compatibility",
     "PolymerCompatibility": "compatibility", "CompatibilizerIdeas": "compatibility",
     "hansen_side_by_side": "hansen_table",
+    "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "BlendError", "DataFileError", "ModelArtifactError",
+    "InputError", "VolumeFractionError", "BlendError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
+    "MopacNotFoundError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
     from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
-    from chiapp.compatibility import (CompatibilizerIdeas, PolymerCompatibility, brainstorm_compatibilizers,
-                                      polymer_compatibility)
+    from chiapp.compatibility import (
+        CompatibilizerIdeas,
+        PolymerCompatibility,
+        brainstorm_compatibilizers,
+        polymer_compatibility,
+    )
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.hansen_table import hansen_side_by_side
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
+    from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
 
 

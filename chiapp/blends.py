@@ -49,8 +49,18 @@ from chiapp import domain
 from chiapp.descriptors import SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors, solvent_descriptors
 from chiapp.errors import BlendError, ChiAppError, InputError
 from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3, critical_chi
-from chiapp.library import CHEM21_CLASSES, Molecule, resolve_polymer, resolve_solvent, solvent_row
+from chiapp.frozen import FrozenResult
+from chiapp.library import (
+    CHEM21_CLASSES,
+    Molecule,
+    polymer_defaults,
+    resolve_polymer,
+    resolve_solvent,
+    solvent_molar_volume,
+    solvent_row,
+)
 from chiapp.model import ChiModel, Coefficients, hansen_terms
+from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
     "BLEND_COLUMNS",
@@ -83,8 +93,8 @@ BLEND_COLUMNS = (
 # ---------------------------------------------------------------------------------------------
 # The blend itself
 
-@dataclass(frozen=True)
-class Blend:
+@dataclass(frozen=True, eq=False)
+class Blend(FrozenResult):
     """Two or three distinct solvents and their volume fractions (rescaled to sum exactly 1)."""
 
     components: tuple[Molecule, ...]
@@ -194,15 +204,12 @@ def _items(blend) -> list[tuple[str, float]]:
 
 
 def _properties(molecule: Molecule) -> tuple[float, float, str]:
-    """(molar volume [cm³/mol], boiling point [°C], CHEM21 class) from the library or estimates."""
+    """(molar volume [cm³/mol], boiling point [°C] or NaN, CHEM21 class or '') of a solvent."""
+    volume = solvent_molar_volume(molecule.smiles)[0]
     row = solvent_row(molecule.smiles)
-    if row is not None and pd.notna(row["molar_volume_cm3_per_mol"]):
-        return float(row["molar_volume_cm3_per_mol"]), float(row["boiling_point_c"]), str(row["chem21_class"])
-    from chiapp.ranking import _estimated_molar_volume  # the one home of the fallback volume
-    volume = _estimated_molar_volume(molecule.smiles)[0]
-    if row is not None:
-        return volume, float(row["boiling_point_c"]), str(row["chem21_class"])
-    return volume, math.nan, ""
+    if row is None:
+        return volume, math.nan, ""
+    return volume, float(row["boiling_point_c"]), str(row["chem21_class"])
 
 
 def parse_blend(blend) -> Blend:
@@ -288,8 +295,8 @@ def blend_coefficients(model: ChiModel, polymer_x: np.ndarray, solvent_x: np.nda
 # ---------------------------------------------------------------------------------------------
 # One blend
 
-@dataclass(frozen=True)
-class BlendComponent:
+@dataclass(frozen=True, eq=False)
+class BlendComponent(FrozenResult):
     """One solvent of a blend: its volume fraction and its own χ with the polymer at each T."""
 
     name: str
@@ -299,8 +306,8 @@ class BlendComponent:
     chi_std: np.ndarray
 
 
-@dataclass(frozen=True)
-class BlendPrediction:
+@dataclass(frozen=True, eq=False)
+class BlendPrediction(FrozenResult):
     """χ(T) = a + b_k/T of a polymer in a solvent blend, with the fields of ChiPrediction that a
     blend has. ``solvent`` is the blend's text form; ``components`` give each solvent's own χ."""
 
@@ -328,7 +335,7 @@ class BlendPrediction:
 
     def to_frame(self) -> pd.DataFrame:
         frame = pd.DataFrame({"temperature_k": self.temperatures_k,
-                              "temperature_c": self.temperatures_k - 273.15,
+                              "temperature_c": self.temperatures_k - ZERO_CELSIUS_K,
                               "chi": self.chi, "chi_std": self.chi_std})
         for c in self.components:
             frame[f"chi {c.name}"] = c.chi
@@ -343,7 +350,7 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
     >>> p.chi.shape
     (1,)
     """
-    from chiapp.prediction import _stats, check_temperatures_k, load_model
+    from chiapp.prediction import _stats, load_model
 
     temperatures_k = check_temperatures_k(temperature_k)
     parsed = parse_blend(blend)
@@ -436,14 +443,14 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
     solvent of the pair dissolves too). ``margin_std`` is the calibrated member spread of the
     margin. Rows (BLEND_COLUMNS) are the ``top`` pairs (0: all) ranked by margin − margin_std,
     the margin the model claims at one σ, so that a large margin the members disagree on does
-    not outrank a sure one; pairs with no dissolving blend are left out. ``only_recommended`` keeps CHEM21 'recommended' solvents;
-    ``only_nonsolvents`` keeps solvents that alone do not dissolve the polymer (χ ≥ χ_c), so every
-    row is a cosolvent pair. Only the ``_SHORTLIST`` (120) solvents with the smallest χ − χ_c alone
+    not outrank a sure one; pairs with no dissolving blend are left out. ``only_recommended``
+    keeps CHEM21 'recommended' solvents; ``only_nonsolvents`` keeps solvents that alone do not
+    dissolve the polymer (χ ≥ χ_c), so every row is a cosolvent pair. Only the ``_SHORTLIST`` (120) solvents with the smallest χ − χ_c alone
     enter the pairs, which keeps the search under a second; a pair of two solvents both outside
     it is not found (pass them to :func:`predict_blend_chi` to check it).
     """
-    from chiapp.prediction import check_temperatures_k, load_model
-    from chiapp.ranking import _polymer_defaults, _solvent_frame
+    from chiapp.prediction import load_model
+    from chiapp.ranking import _solvent_frame
 
     t = float(check_temperatures_k(temperature_k)[0])
     if np.ndim(temperature_k) and np.size(temperature_k) != 1:
@@ -451,7 +458,7 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
     if not isinstance(top, (int, np.integer)) or top < 0:
         raise InputError(f"top must be a whole number ≥ 0, got {top!r}")
     molecule = resolve_polymer(polymer)
-    molecular_weight, density = _polymer_defaults(molecule, molecular_weight_g_per_mol)
+    molecular_weight, density = polymer_defaults(molecule, molecular_weight_g_per_mol)
     model = model or load_model()
     failures: list = []
     frame = _solvent_frame(None, failures)

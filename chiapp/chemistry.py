@@ -14,14 +14,16 @@ from rdkit import Chem, RDLogger
 from chiapp.errors import InvalidSmilesError, UnsupportedMoleculeError
 
 __all__ = [
-    "SUPPORTED_ELEMENTS",
     "MAX_HEAVY_ATOMS",
-    "parse_polymer",
-    "parse_solvent",
+    "SUPPORTED_ELEMENTS",
     "canonical_polymer",
     "canonical_solvent",
     "cyclic_oligomer",
+    "linear_oligomer",
+    "capped_oligomer",
     "looks_like_polymer",
+    "parse_polymer",
+    "parse_solvent",
 ]
 
 RDLogger.DisableLog("rdApp.*")  # RDKit's own warnings go to stderr; we raise our own messages
@@ -146,6 +148,60 @@ def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     ring = combined.GetMol()
     Chem.SanitizeMol(ring)
     return ring
+
+
+def capped_oligomer(repeat_unit: Chem.Mol, n_units: int, cap: int = 6) -> Chem.Mol:
+    """Join ``n_units`` copies of a repeat unit head to tail into a chain whose two ends are capped.
+
+    Each remaining '*' becomes an atom of atomic number ``cap`` (6: a methyl end once hydrogens are
+    added). Every atom carries the integer property ``unit``: the index of its repeat unit
+    (0 ... n_units - 1), or -1 for a cap, so a calculation on the chain can keep one unit's share.
+    Stereo tags are dropped.
+
+    >>> from rdkit import Chem
+    >>> Chem.MolToSmiles(capped_oligomer(parse_polymer("*CC(*)c1ccccc1"), 2))
+    'CCC(CC(C)c1ccccc1)c1ccccc1'
+    """
+    stars = [a.GetIdx() for a in repeat_unit.GetAtoms() if a.GetAtomicNum() == 0]
+    head, tail = (repeat_unit.GetAtomWithIdx(s).GetNeighbors()[0].GetIdx() for s in stars)
+    n_atoms = repeat_unit.GetNumAtoms()
+    chain = Chem.RWMol()
+    for unit in range(n_units):
+        for atom in repeat_unit.GetAtoms():
+            new = Chem.Atom(atom.GetAtomicNum())
+            new.SetFormalCharge(atom.GetFormalCharge())
+            new.SetNumExplicitHs(atom.GetTotalNumHs())
+            new.SetIsAromatic(atom.GetIsAromatic())
+            new.SetNoImplicit(True)
+            new.SetIntProp("unit", unit)
+            chain.AddAtom(new)
+        for bond in repeat_unit.GetBonds():
+            chain.AddBond(bond.GetBeginAtomIdx() + unit * n_atoms, bond.GetEndAtomIdx() + unit * n_atoms,
+                          bond.GetBondType())
+    for unit in range(n_units - 1):
+        chain.AddBond(tail + unit * n_atoms, head + (unit + 1) * n_atoms, Chem.BondType.SINGLE)
+    ends = (stars[0], stars[1] + (n_units - 1) * n_atoms)
+    for idx in sorted((s + u * n_atoms for u in range(n_units) for s in stars), reverse=True):
+        if idx in ends:
+            atom = chain.GetAtomWithIdx(idx)
+            atom.SetAtomicNum(cap)
+            atom.SetNoImplicit(False)
+            atom.SetNumExplicitHs(0)
+            atom.SetIntProp("unit", -1)
+        else:
+            chain.RemoveAtom(idx)
+    oligomer = chain.GetMol()
+    Chem.SanitizeMol(oligomer)
+    return oligomer
+
+
+def linear_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
+    """Chain ``n_units`` copies of a repeat unit head to tail, both free ends capped with H.
+
+    >>> Chem.MolToSmiles(linear_oligomer(parse_polymer("*CC(*)c1ccccc1"), 2))
+    'CC(CCc1ccccc1)c1ccccc1'
+    """
+    return Chem.RemoveHs(capped_oligomer(repeat_unit, n_units, cap=1))
 
 
 @lru_cache(maxsize=4096)

@@ -57,9 +57,11 @@ from chiapp.chemistry import parse_polymer
 from chiapp.descriptors import polymer_descriptors, polymer_ring
 from chiapp.errors import ChiAppError, InputError
 from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
+from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, HansenEstimate, estimate_hansen, hansen_chi
-from chiapp.library import Molecule, polymer_library, resolve_polymer, solvent_library
+from chiapp.library import Molecule, polymer_defaults, polymer_library, resolve_polymer, solvent_library
 from chiapp.model import T_REF_K, ChiModel
+from chiapp.units import check_temperatures_k
 
 __all__ = [
     "COMPATIBILITY_VERDICTS",
@@ -116,8 +118,8 @@ def _verdict(chi: float, chi_std: float, chi_critical: float) -> str:
     return "borderline"
 
 
-@dataclass(frozen=True)
-class CompatibilityEstimate:
+@dataclass(frozen=True, eq=False)
+class CompatibilityEstimate(FrozenResult):
     """One estimate of χ_AB per V_ref [-] with its σ, the method and the verdict it gives."""
 
     method: str
@@ -126,8 +128,8 @@ class CompatibilityEstimate:
     verdict: str
 
 
-@dataclass(frozen=True)
-class PolymerCompatibility:
+@dataclass(frozen=True, eq=False)
+class PolymerCompatibility(FrozenResult):
     """χ_AB of two polymers at one temperature, from the model's latent space (``chi``,
     ``chi_std``, ``verdict``) and from Hansen group contributions (``hansen``), with the critical
     χ of the given chain lengths (per V_ref) and ``notes``, always including the caveat on
@@ -210,13 +212,11 @@ def _chain_length(molecule: Molecule, chain_length, name: str) -> float:
     if chain_length is not None:
         blend_critical_chi(chain_length, 1.0)  # checks it
         return float(chain_length)
-    from chiapp.ranking import _polymer_defaults  # library M_n and density, one home
-    molecular_weight, density = _polymer_defaults(molecule, None)
+    molecular_weight, density = polymer_defaults(molecule, None)
     return max(molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3) / REFERENCE_VOLUME_CM3_PER_MOL, 1.0)
 
 
 def _temperature(temperature_k) -> float:
-    from chiapp.prediction import check_temperatures_k
     t = check_temperatures_k(temperature_k)
     if t.size != 1:
         raise InputError(f"give one temperature, got {t.size}")
@@ -254,7 +254,10 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
               "ensemble mean and calibrated spread")
     hansen_method = (f"Hansen group contribution: chi_AB = V_ref (dD^2 + dP^2/4 + dH^2/4)/(RT), "
                      f"V_ref = {REFERENCE_VOLUME_CM3_PER_MOL:g} cm3/mol")
-    deltas = lambda h: (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
+
+    def deltas(h: HansenEstimate | None) -> tuple[float, float, float]:
+        return (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
+
     return PolymerCompatibility(
         polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
         chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
@@ -297,8 +300,8 @@ def _reactive_group(smiles: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class CompatibilizerIdeas:
+@dataclass(frozen=True, eq=False)
+class CompatibilizerIdeas(FrozenResult):
     """Ranked ideas for compatibilizing A/B; every table has χ and σ for each partner.
 
     ``small_molecules`` and ``common_solvents``: name, chi_a, chi_a_std, chi_critical_a, chi_b, ...,

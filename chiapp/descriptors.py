@@ -170,7 +170,7 @@ def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
     estimate = hansen.estimate_hansen(mol)
     cas = properties.cas_of(Chem.MolToSmiles(mol))
     deltas = properties.hansen_parameters_mpa05(cas)[0] if cas else None
-    if deltas is None:
+    if deltas is None or cas is None:
         return estimate, False
     volume = properties.molar_volume_cm3_per_mol(cas, Descriptors.MolWt(mol))[0]
     if volume is None:

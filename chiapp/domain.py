@@ -20,9 +20,16 @@ from rdkit.Chem import rdFingerprintGenerator
 
 from chiapp.chemistry import parse_polymer, parse_solvent
 from chiapp.descriptors import polymer_ring
+from chiapp.units import celsius
 
-__all__ = ["DomainCheck", "assess", "polymer_similarity", "solvent_similarity", "in_domain_many",
-           "TEMPERATURE_MARGIN_K"]
+__all__ = [
+    "TEMPERATURE_MARGIN_K",
+    "DomainCheck",
+    "assess",
+    "in_domain_many",
+    "polymer_similarity",
+    "solvent_similarity",
+]
 
 #: How far outside the training temperatures a prediction still counts as in the domain [K].
 TEMPERATURE_MARGIN_K = 20.0
@@ -108,6 +115,6 @@ def assess(model, polymer: str, solvent: str, temperatures_k: np.ndarray, chi_st
                      "the model has not learnt this kind of pair")
     t = np.asarray(temperatures_k, dtype=float)
     if t.min() < ref["t_min_k"] or t.max() > ref["t_max_k"]:
-        notes.append(f"temperatures outside {ref['t_min_k'] - 273.15:.0f}–{ref['t_max_k'] - 273.15:.0f} °C "
+        notes.append(f"temperatures outside {celsius(ref['t_min_k']):.0f}–{celsius(ref['t_max_k']):.0f} °C "
                      "are extrapolated beyond the training data")
     return DomainCheck(not notes, sim_p, sim_s, nearest_p, nearest_s, tuple(notes))

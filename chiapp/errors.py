@@ -8,15 +8,17 @@ from __future__ import annotations
 
 __all__ = [
     "ChiAppError",
-    "MoleculeError",
-    "InvalidSmilesError",
-    "UnsupportedMoleculeError",
-    "NameNotFoundError",
-    "InputError",
-    "VolumeFractionError",
     "BlendError",
     "DataFileError",
+    "InputError",
+    "InvalidSmilesError",
     "ModelArtifactError",
+    "MoleculeError",
+    "NameNotFoundError",
+    "UnsupportedMoleculeError",
+    "VolumeFractionError",
+    "QuantumChemistryError",
+    "MopacNotFoundError",
 ]
 
 
@@ -72,3 +74,11 @@ class DataFileError(ChiAppError, ValueError):
 
 class ModelArtifactError(ChiAppError, RuntimeError):
     """Shipped weights missing, corrupt, or not matching this code's descriptors."""
+
+
+class QuantumChemistryError(ChiAppError, RuntimeError):
+    """A quantum-chemistry step (conformer, MOPAC COSMO run, its output) failed for a molecule."""
+
+
+class MopacNotFoundError(QuantumChemistryError):
+    """The MOPAC executable is not installed or not where the setting points."""

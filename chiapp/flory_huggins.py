@@ -32,41 +32,43 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from chiapp.errors import InputError, VolumeFractionError
+from chiapp.units import MIN_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = [
     "DEFAULT_POLYMER_DENSITY_G_PER_CM3",
-    "ZERO_CELSIUS_K",
     "PHASE_DIAGRAM_KINDS",
     "PHASE_STATES",
-    "free_energy",
-    "chemical_potentials",
-    "chemical_potentials_from_logs",
-    "critical_point",
-    "critical_chi",
-    "spinodal",
+    "ChiCoefficients",
+    "PhaseDiagram",
+    "PhaseDiagramBand",
+    "as_coefficients",
     "binodal",
     "binodal_log",
+    "chain_length_from_molecular_weight",
+    "chemical_potentials",
+    "chemical_potentials_from_logs",
     "chi_of_temperature",
+    "critical_chi",
+    "critical_point",
     "critical_temperatures",
-    "PhaseDiagram",
+    "free_energy",
     "phase_diagram",
-    "PhaseDiagramBand",
     "phase_diagram_with_band",
     "phase_state",
-    "chain_length_from_molecular_weight",
+    "spinodal",
 ]
 
 #: Fallback polymer density [g/cm3] when none is known: most amorphous organic polymers lie within
 #: 0.85-1.4 g/cm3 (polyethylene 0.85 amorphous, polystyrene 1.05, PMMA 1.18; Mark, *Physical Properties
 #: of Polymers Handbook*, 2007), so N is then uncertain by up to about 30 %.
 DEFAULT_POLYMER_DENSITY_G_PER_CM3 = 1.0
-#: 0 degC in kelvin.
-ZERO_CELSIUS_K = 273.15
 #: Every value of :attr:`PhaseDiagram.kind`, see :func:`phase_diagram`.
 PHASE_DIAGRAM_KINDS = ("UCST", "LCST", "UCST+LCST", "closed loop", "hourglass", "miscible", "immiscible")
 #: Every value :func:`phase_state` returns.
 PHASE_STATES = ("one phase", "two phases (metastable)", "two phases (unstable)")
 
+#: |χ| above this at any physical temperature is not a χ(T) (the training data span -1 to 5).
+_MAX_ABS_CHI = 1e6
 _MAX_CHAIN_LENGTH = 1e8  # beyond this chi_c - 1/2 < 1e-4 drowns in the model's own chi error
 _RTOL = 1e-13  # coexistence residual relative to the size of its terms: a few hundred rounding errors
 
@@ -358,7 +360,8 @@ def _newton_near_critical(chi, n, s_low, s_psi, max_iter=40):
         s2, ds2 = _atanh_ratio(z2)
         f1 = -s1 / om + k + 2 * chi * m
         f2 = s2 / (n * m) + k - 2 * chi * om
-        done = (np.abs(f1) <= _RTOL * (s1 / om + k + 2 * chi * m)) & (np.abs(f2) <= _RTOL * (s2 / (n * m) + k + 2 * chi * om))
+        done = ((np.abs(f1) <= _RTOL * (s1 / om + k + 2 * chi * m))
+                & (np.abs(f2) <= _RTOL * (s2 / (n * m) + k + 2 * chi * om)))
         if np.all(done | ~np.isfinite(f1 + f2)):
             break
         j11 = -2 * w * ds1 / om**4 - s1 / om**2 + 2 * chi
@@ -384,8 +387,6 @@ def _binodal_bracketed(chi: float, n: float, s_low: float, s_psi: float) -> tupl
     unique; the outer root equates mu_solvent. Its sign changes between the two ends of the
     bracket because f' is monotone on each stable branch (equal-area construction).
     """
-    k = 1 - 1 / n
-
     def slope_lean(x):  # f'(phi) with phi = exp(x)
         p = math.exp(x)
         return (x + 1) / n - math.log1p(-p) - 1 + chi * (1 - 2 * p)
@@ -473,17 +474,59 @@ def binodal(chi: float, chain_length: float) -> tuple[float, float] | None:
 # ---------------------------------------------------------------------------------------------
 # chi(T) and critical temperatures
 
-def chi_of_temperature(temperatures_k, a: float, b_k: float, c_k2: float = 0.0):
+@dataclass(frozen=True)
+class ChiCoefficients:
+    """χ(T) = a + b_k/T + c_k2/T² [-], T in K, b_k in K, c_k2 in K²: the one way χ(T) is passed.
+
+    Every function here that needs χ(T) takes one of these (or an ``(a, b_k, c_k2)`` tuple) first.
+
+    >>> round(float(ChiCoefficients(0.2, 120.0).chi(300.0)), 12)
+    0.6
+    """
+
+    a: float
+    b_k: float = 0.0
+    c_k2: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("a", "b_k", "c_k2"):
+            object.__setattr__(self, name, _number(name, getattr(self, name)))
+        # χ must stay finite over the physical temperatures (units.MIN_TEMPERATURE_K and up)
+        worst = abs(self.a) + abs(self.b_k) / MIN_TEMPERATURE_K + abs(self.c_k2) / MIN_TEMPERATURE_K**2
+        if not math.isfinite(worst) or worst > _MAX_ABS_CHI:
+            raise InputError(f"χ coefficients a={self.a:g}, b_k={self.b_k:g} K, c_k2={self.c_k2:g} K² give "
+                             f"|χ| above {_MAX_ABS_CHI:g} at some temperature; they are not a χ(T)")
+
+    def chi(self, temperatures_k):
+        """χ at temperatures [K]; arrays give arrays."""
+        t = _temperatures("temperatures_k", temperatures_k)
+        return _out(self.a + self.b_k / t + self.c_k2 / (t * t))
+
+    def shifted(self, delta_a: float) -> ChiCoefficients:
+        """The same χ(T) moved by delta_a at every temperature."""
+        return ChiCoefficients(self.a + delta_a, self.b_k, self.c_k2)
+
+
+def as_coefficients(value) -> ChiCoefficients:
+    """ChiCoefficients from itself or an ``(a, b_k[, c_k2])`` sequence; InputError otherwise."""
+    if isinstance(value, ChiCoefficients):
+        return value
+    try:
+        return ChiCoefficients(*value)
+    except TypeError:
+        raise InputError(f"χ(T) must be ChiCoefficients(a, b_k, c_k2) or an (a, b_k, c_k2) tuple, "
+                         f"got {value!r}") from None
+
+
+def chi_of_temperature(coefficients, temperatures_k):
     """chi(T) = a + b/T + c/T**2 [-], T in kelvin, b in K, c in K**2.
 
     Arrays of temperatures give arrays. chi = 0.2 + 120/T at 300 K: 0.2 + 0.4 = 0.6.
 
-    >>> round(chi_of_temperature(300.0, 0.2, 120.0), 12)
+    >>> round(chi_of_temperature((0.2, 120.0), 300.0), 12)
     0.6
     """
-    t = _temperatures("temperatures_k", temperatures_k)
-    a, b, c = _number("a", a), _number("b_k", b_k), _number("c_k2", c_k2)
-    return _out(a + b / t + c / (t * t))
+    return as_coefficients(coefficients).chi(temperatures_k)
 
 
 def _crossings(a: float, b: float, c: float, chi_c: float, t_min: float, t_max: float) -> tuple[float, ...]:
@@ -513,8 +556,7 @@ def _crossings(a: float, b: float, c: float, chi_c: float, t_min: float, t_max: 
     return tuple(sorted(set(out)))
 
 
-def critical_temperatures(a: float, b_k: float, c_k2: float, chain_length: float,
-                          t_min_k: float, t_max_k: float) -> tuple[float, ...]:
+def critical_temperatures(coefficients, chain_length: float, t_min_k: float, t_max_k: float) -> tuple[float, ...]:
     """Every temperature in [t_min_k, t_max_k] where chi(T) crosses chi_c [K], ascending.
 
     chi(T) = chi_c  <=>  (a - chi_c) T**2 + b T + c = 0, solved in closed form (at most two roots) and
@@ -522,10 +564,11 @@ def critical_temperatures(a: float, b_k: float, c_k2: float, chain_length: float
     below) and an LCST where dchi/dT > 0 (two phases above). Example: chi = 0.2 + 120/T with N = 1000,
     chi_c = 0.53212: T_c = 120/0.33212 = 361.31 K.
 
-    >>> [round(t, 2) for t in critical_temperatures(0.2, 120.0, 0.0, 1000.0, 200.0, 500.0)]
+    >>> [round(t, 2) for t in critical_temperatures((0.2, 120.0), 1000.0, 200.0, 500.0)]
     [361.31]
     """
-    a, b, c = _number("a", a), _number("b_k", b_k), _number("c_k2", c_k2)
+    coefficients = as_coefficients(coefficients)
+    a, b, c = coefficients.a, coefficients.b_k, coefficients.c_k2
     n = _chain_length(chain_length)
     t_min, t_max = (float(t) for t in _temperatures("temperature range", [t_min_k, t_max_k]))
     if t_min > t_max:
@@ -569,12 +612,15 @@ class PhaseDiagram:
         temps = [_celsius(t) for t in self.critical_temperatures_k]
         span = f"{_celsius(self.t_min_k)} to {_celsius(self.t_max_k)}"
         if self.kind == "UCST":
-            return f"Dissolves above {temps[0]} at any concentration; separates into two phases below (UCST {temps[0]})."
+            return (f"Dissolves above {temps[0]} at any concentration; separates into two phases below "
+                    f"(UCST {temps[0]}).")
         if self.kind == "LCST":
-            return f"Dissolves below {temps[0]} at any concentration; separates into two phases on heating above (LCST {temps[0]})."
+            return (f"Dissolves below {temps[0]} at any concentration; separates into two phases on heating "
+                    f"above (LCST {temps[0]}).")
         if self.kind == "UCST+LCST":
             return (f"Dissolves at any concentration only between {temps[0]} and {temps[1]}; "
-                    f"separates on cooling below {temps[0]} or heating above {temps[1]} (UCST {temps[0]}, LCST {temps[1]}).")
+                    f"separates on cooling below {temps[0]} or heating above {temps[1]} "
+                    f"(UCST {temps[0]}, LCST {temps[1]}).")
         if self.kind == "closed loop":
             return (f"Separates into two phases between {temps[0]} and {temps[1]} and dissolves at any concentration "
                     f"outside that window (closed loop: LCST {temps[0]}, UCST {temps[1]}).")
@@ -628,8 +674,9 @@ def _diagram(a: float, b: float, c: float, n: float, temperatures_k: np.ndarray)
                         t_min_k=t_min, t_max_k=t_max, curves=curves)
 
 
-def _check_diagram_inputs(a, b_k, c_k2, chain_length, temperatures_k):
-    a, b, c = _number("a", a), _number("b_k", b_k), _number("c_k2", c_k2)
+def _check_diagram_inputs(coefficients, chain_length, temperatures_k):
+    coefficients = as_coefficients(coefficients)
+    a, b, c = coefficients.a, coefficients.b_k, coefficients.c_k2
     n = _chain_length(chain_length)
     temps = _temperatures("temperatures_k", temperatures_k).ravel()
     if temps.size < 2 or temps.min() == temps.max():
@@ -637,8 +684,7 @@ def _check_diagram_inputs(a, b_k, c_k2, chain_length, temperatures_k):
     return a, b, c, n, temps
 
 
-def phase_diagram(a: float, b_k: float, c_k2: float = 0.0, *, chain_length: float,
-                  temperatures_k) -> PhaseDiagram:
+def phase_diagram(coefficients, *, chain_length: float, temperatures_k) -> PhaseDiagram:
     """Binodal, spinodal, critical temperatures and type of a polymer solution with chi = a + b/T + c/T**2.
 
     At each temperature chi(T) is compared with chi_c(N); above it the binodal and spinodal are
@@ -656,7 +702,7 @@ def phase_diagram(a: float, b_k: float, c_k2: float = 0.0, *, chain_length: floa
 
     Example (UCST): chi = 0.2 + 120/T, N = 1000 gives T_c = 361.3 K = 88 °C.
     """
-    a, b, c, n, temps = _check_diagram_inputs(a, b_k, c_k2, chain_length, temperatures_k)
+    a, b, c, n, temps = _check_diagram_inputs(coefficients, chain_length, temperatures_k)
     return _diagram(a, b, c, n, temps)
 
 
@@ -682,7 +728,7 @@ class PhaseDiagramBand:
         return pd.concat(parts, ignore_index=True)
 
 
-def phase_diagram_with_band(a: float, b_k: float, c_k2: float = 0.0, *, chi_sigma: float, n_sigma: float = 1.0,
+def phase_diagram_with_band(coefficients, *, chi_sigma: float, n_sigma: float = 1.0,
                             chain_length: float, temperatures_k) -> PhaseDiagramBand:
     """Three phase diagrams for chi(T) and chi(T) -+ n_sigma * chi_sigma, to show the model's uncertainty.
 
@@ -694,31 +740,34 @@ def phase_diagram_with_band(a: float, b_k: float, c_k2: float = 0.0, *, chi_sigm
     sigma, k = _number("chi_sigma", chi_sigma), _number("n_sigma", n_sigma)
     if sigma < 0 or k < 0:
         raise InputError(f"chi_sigma and n_sigma must be >= 0, got {sigma:g} and {k:g}")
-    a, b, c, n, temps = _check_diagram_inputs(a, b_k, c_k2, chain_length, temperatures_k)
+    a, b, c, n, temps = _check_diagram_inputs(coefficients, chain_length, temperatures_k)
     shift = k * sigma
     return PhaseDiagramBand(central=_diagram(a, b, c, n, temps), lower=_diagram(a - shift, b, c, n, temps),
                             upper=_diagram(a + shift, b, c, n, temps), chi_sigma=sigma, n_sigma=k)
 
 
-def phase_state(phi: float, temperature_k: float, a: float, b_k: float, c_k2: float, chain_length: float) -> str:
+def phase_state(coefficients, phi: float, temperature_k: float, chain_length: float) -> str:
     """State of a mixture at polymer fraction phi and temperature T: one of PHASE_STATES.
 
     'one phase' outside the binodal (or chi <= chi_c), 'two phases (metastable)' between binodal and
     spinodal (separates only by nucleation), 'two phases (unstable)' inside the spinodal (spinodal
     decomposition). N = 1, chi = 2.5 (a = 2.5): phi = 0.2 lies between 0.145 and 0.276, metastable.
 
-    >>> phase_state(0.2, 300.0, 2.5, 0.0, 0.0, 1.0)
+    >>> phase_state((2.5, 0.0, 0.0), 0.2, 300.0, 1.0)
     'two phases (metastable)'
     """
     phi = float(_phis(_number("phi", phi)))
-    chi = chi_of_temperature(_number("temperature_k", temperature_k), a, b_k, c_k2)
+    chi = as_coefficients(coefficients).chi(_number("temperature_k", temperature_k))
     n = _chain_length(chain_length)
     spin = spinodal(chi, n)
     if spin is None:
         return "one phase"
     if spin[0] < phi < spin[1]:
         return "two phases (unstable)"
-    lean, rich = binodal(chi, n)
+    coexisting = binodal(chi, n)
+    if coexisting is None:  # cannot happen with a spinodal, but binodal's type says it may
+        return "one phase"
+    lean, rich = coexisting
     return "two phases (metastable)" if lean < phi < rich else "one phase"
 
 

@@ -56,10 +56,10 @@ from chiapp.errors import InputError, UnsupportedMoleculeError
 __all__ = [
     "GAS_CONSTANT_J_PER_MOL_K",
     "HansenEstimate",
-    "estimate_hansen",
     "estimate_density_g_per_cm3",
-    "hansen_distance_mpa05",
+    "estimate_hansen",
     "hansen_chi",
+    "hansen_distance_mpa05",
 ]
 
 GAS_CONSTANT_J_PER_MOL_K = 8.314462618

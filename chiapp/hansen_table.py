@@ -29,6 +29,7 @@ from chiapp.descriptors import solvent_hansen
 from chiapp.errors import ChiAppError, InputError
 from chiapp.hansen import estimate_hansen, hansen_chi, hansen_distance_mpa05
 from chiapp.library import resolve_polymer, resolve_solvent, solvent_library
+from chiapp.units import check_temperatures_k
 
 __all__ = ["DEFAULT_INTERACTION_RADIUS_MPA05", "HANSEN_COLUMNS", "hansen_side_by_side"]
 
@@ -58,7 +59,7 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     and the model's χ ± σ at ``temperature_k`` [K]. A solvent that cannot be read keeps its row
     with the reason in ``error``; NaN δ means the group-contribution tables do not cover it.
     """
-    from chiapp.prediction import check_temperatures_k, predict_grid
+    from chiapp.prediction import predict_grid
 
     temperatures = check_temperatures_k(temperature_k)
     if temperatures.size != 1:

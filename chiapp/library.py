@@ -23,6 +23,7 @@ way it was typed.
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,9 +35,11 @@ from chiapp.chemistry import (
     canonical_polymer,
     canonical_solvent,
     looks_like_polymer,
+    parse_polymer,
     parse_solvent,
 )
 from chiapp.errors import (
+    ChiAppError,
     DataFileError,
     InputError,
     InvalidSmilesError,
@@ -44,26 +47,29 @@ from chiapp.errors import (
     NameNotFoundError,
     UnsupportedMoleculeError,
 )
-
 from chiapp.flory_huggins import chain_length_from_molecular_weight
 from chiapp.resources import asset_path
 
 __all__ = [
     "ASSETS_DIR",
-    "chain_length_for",
-    "SOLVENTS_FILE",
-    "POLYMERS_FILE",
     "CHEM21_CLASSES",
+    "DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL",
+    "POLYMERS_FILE",
+    "SOLVENTS_FILE",
     "Molecule",
+    "chain_length_for",
+    "estimated_molar_volume",
     "normalize_name",
-    "resolve_solvent",
-    "resolve_polymer",
-    "solvent_library",
+    "polymer_defaults",
     "polymer_library",
-    "solvent_names",
     "polymer_names",
-    "solvent_row",
     "polymer_row",
+    "resolve_polymer",
+    "resolve_solvent",
+    "solvent_library",
+    "solvent_molar_volume",
+    "solvent_names",
+    "solvent_row",
 ]
 
 ASSETS_DIR = asset_path()
@@ -339,20 +345,85 @@ def resolve_polymer(text: str) -> Molecule:
         smiles=text, role="polymer")
 
 
+#: M_n used for a polymer outside the library when none is given [g/mol].
+DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL = 100_000.0
+#: Density [g/cm3] turning a molecular weight into a molar volume when nothing better is known.
+_FALLBACK_LIQUID_DENSITY_G_PER_CM3 = 1.0
+
+
+@lru_cache(maxsize=65536)
+def estimated_molar_volume(smiles: str) -> tuple[float, str]:
+    """Fedors' group contributions (chiapp.hansen) or, failing those, M / (1 g/cm3) [cm3/mol].
+
+    χ_c depends on the solvent volume only through sqrt(N): a 20 % error in V changes χ_c by
+    less than 0.003 at N ≈ 1000.
+    """
+    from rdkit.Chem import Descriptors
+
+    from chiapp import hansen
+    mol = parse_solvent(smiles)
+    try:
+        estimate = hansen.estimate_hansen(mol)
+        if estimate.is_complete and estimate.molar_volume_cm3_per_mol > 0:
+            return float(estimate.molar_volume_cm3_per_mol), "Fedors estimate"
+    except ChiAppError:
+        pass
+    return Descriptors.MolWt(mol) / _FALLBACK_LIQUID_DENSITY_G_PER_CM3, "M / (1 g/cm3) estimate"
+
+
+def polymer_defaults(molecule: Molecule, molecular_weight_g_per_mol=None) -> tuple[float, float | None]:
+    """(M_n [g/mol], density [g/cm3] or None) of a polymer: the given M_n, else the library's typical
+    one, else DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL; the library's density, else the group-contribution
+    estimate of chiapp.hansen, else None (flory_huggins' default density)."""
+    row = polymer_row(molecule.smiles)
+    if molecular_weight_g_per_mol is None:
+        if row is not None and pd.notna(row["molecular_weight_g_per_mol"]):
+            molecular_weight_g_per_mol = float(row["molecular_weight_g_per_mol"])
+        else:
+            molecular_weight_g_per_mol = DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL
+    else:
+        try:
+            molecular_weight_g_per_mol = float(molecular_weight_g_per_mol)
+        except (TypeError, ValueError):
+            raise InputError(f"molecular_weight_g_per_mol must be a number, got {molecular_weight_g_per_mol!r}") \
+                from None
+        if not math.isfinite(molecular_weight_g_per_mol) or molecular_weight_g_per_mol <= 0:
+            raise InputError(f"molecular_weight_g_per_mol must be > 0, got {molecular_weight_g_per_mol:g}")
+    density = None
+    if row is not None and pd.notna(row["density_g_per_cm3"]):
+        density = float(row["density_g_per_cm3"])
+    else:
+        from chiapp import hansen
+        try:
+            estimate = hansen.estimate_density_g_per_cm3(parse_polymer(molecule.smiles))
+        except ChiAppError:
+            estimate = float("nan")
+        if math.isfinite(estimate) and estimate > 0:
+            density = float(estimate)
+    return molecular_weight_g_per_mol, density  # None: flory_huggins' default density
+
+
+def solvent_molar_volume(smiles: str) -> tuple[float, str]:
+    """Molar volume [cm3/mol] of a solvent and where it comes from: the library, else an estimate."""
+    row = solvent_row(smiles)
+    if row is not None and pd.notna(row["molar_volume_cm3_per_mol"]):
+        return float(row["molar_volume_cm3_per_mol"]), "library"
+    return estimated_molar_volume(canonical_solvent(smiles))
+
+
 def chain_length_for(polymer: Molecule, solvent: Molecule, *, chain_length: float | None = None,
                      molecular_weight_g_per_mol: float | None = None,
                      polymer_density_g_per_cm3: float | None = None) -> float:
-    """N given, or N = (Mn / ρ) / V_solvent [-] with the solvent's molar volume from the library and
-    the polymer's density from the library (else the Flory–Huggins module's default)."""
+    """The chain length N [-] of a polymer in a solvent: the one home of this rule.
+
+    N given, or N = (M_n / ρ_polymer) / V_solvent with M_n and ρ from ``polymer_defaults`` (the
+    given values first) and V_solvent from ``solvent_molar_volume``. The ranking, the selection,
+    the phase diagram and the charts all call this, so they agree.
+    """
     if chain_length is not None:
         return float(chain_length)
-    solvent_data = solvent_row(solvent.smiles)
-    if solvent_data is None or pd.isna(solvent_data["molar_volume_cm3_per_mol"]):
-        raise InputError(f"the molar volume of {solvent.name or solvent.smiles} is not in the solvent library, so N "
-                         "cannot be computed from the molecular weight; give the chain length N instead")
-    if polymer_density_g_per_cm3 is None:
-        polymer_data = polymer_row(polymer.smiles)
-        if polymer_data is not None and not pd.isna(polymer_data["density_g_per_cm3"]):
-            polymer_density_g_per_cm3 = float(polymer_data["density_g_per_cm3"])
-    return chain_length_from_molecular_weight(
-        molecular_weight_g_per_mol, polymer_density_g_per_cm3, float(solvent_data["molar_volume_cm3_per_mol"]))
+    molecular_weight, density = polymer_defaults(polymer, molecular_weight_g_per_mol)
+    if polymer_density_g_per_cm3 is not None:
+        density = float(polymer_density_g_per_cm3)
+    volume, _ = solvent_molar_volume(solvent.smiles)
+    return chain_length_from_molecular_weight(molecular_weight, density, volume)

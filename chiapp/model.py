@@ -26,10 +26,11 @@ import numpy as np
 
 from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES
 from chiapp.errors import ModelArtifactError
+from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
 from chiapp.resources import asset_path
 
-__all__ = ["T_REF_K", "TASKS", "MODEL_DIR", "N_HANSEN_TERMS", "Coefficients", "ChiModel", "hansen_terms", "sha256_file"]
+__all__ = ["MODEL_DIR", "N_HANSEN_TERMS", "TASKS", "T_REF_K", "ChiModel", "Coefficients", "hansen_terms", "sha256_file"]
 
 #: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
 T_REF_K = 298.15
@@ -69,8 +70,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Coefficients:
+@dataclass(frozen=True, eq=False)
+class Coefficients(FrozenResult):
     """Per-member χ coefficients of pairs: arrays of shape (n_members, n_pairs).
 
     χ(T) = a + b_k/T [-], T in K. ``soluble_logit`` is the classifier head.
@@ -97,7 +98,7 @@ class ChiModel:
         self.hansen_z = bool(manifest["architecture"].get("hansen_z", False))
 
     @classmethod
-    def load(cls, directory: Path = MODEL_DIR) -> "ChiModel":
+    def load(cls, directory: Path = MODEL_DIR) -> ChiModel:
         """Load and verify weights and manifest; any mismatch raises ModelArtifactError."""
         from safetensors import SafetensorError
         from safetensors.numpy import load_file

@@ -16,11 +16,22 @@ import pandas as pd
 
 from chiapp import domain, properties
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
-from chiapp.errors import ChiAppError, DataFileError, InputError
+from chiapp.errors import ChiAppError, DataFileError
+from chiapp.flory_huggins import ChiCoefficients
+from chiapp.frozen import FrozenResult
 from chiapp.model import ChiModel
+from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
-__all__ = ["ChiPrediction", "ChiGrid", "load_model", "predict_chi", "predict_batch", "predict_grid",
-           "resolve_pair", "check_temperatures_k"]
+__all__ = [
+    "ChiGrid",
+    "ChiPrediction",
+    "check_temperatures_k",
+    "load_model",
+    "predict_batch",
+    "predict_chi",
+    "predict_grid",
+    "resolve_pair",
+]
 
 _BATCH_CHUNK = 2048
 
@@ -37,22 +48,6 @@ def load_model() -> ChiModel:
     return model
 
 
-def check_temperatures_k(temperature_k) -> np.ndarray:
-    """Temperatures as a 1-D float array [K]; raises InputError for ≤ 0 K, NaN or non-numbers."""
-    try:
-        t = np.atleast_1d(np.asarray(temperature_k, dtype=float))
-    except (TypeError, ValueError):
-        raise InputError(f"temperature must be a number in kelvin, got {temperature_k!r}") from None
-    if t.size == 0 or t.ndim != 1:
-        raise InputError("give at least one temperature (a number or a list of numbers, in kelvin)")
-    if not np.all(np.isfinite(t)):
-        raise InputError("temperature must be a finite number, got NaN or infinity")
-    if np.any(t <= 0):
-        bad = float(t[t <= 0][0])
-        raise InputError(f"temperature must be above absolute zero, got {bad:g} K ({bad - 273.15:g} °C)")
-    return t
-
-
 def _molecule(text: str, role: str):
     from chiapp.library import resolve_polymer, resolve_solvent
 
@@ -64,8 +59,8 @@ def resolve_pair(polymer: str, solvent: str):
     return _molecule(polymer, "polymer"), _molecule(solvent, "solvent")
 
 
-@dataclass(frozen=True)
-class ChiPrediction:
+@dataclass(frozen=True, eq=False)
+class ChiPrediction(FrozenResult):
     """χ(T) = a + b_k/T (+ c_k2/T², zero for this model) of one polymer–solvent pair.
 
     ``chi_std`` is the calibrated ensemble spread [-] at each temperature; ``in_domain`` is False
@@ -92,9 +87,14 @@ class ChiPrediction:
     nearest_solvents: tuple[tuple[str, float], ...]
     domain_notes: tuple[str, ...] = field(default=())
 
+    @property
+    def coefficients(self) -> ChiCoefficients:
+        """The ensemble-mean χ(T) as the value type the Flory–Huggins functions take."""
+        return ChiCoefficients(self.a, self.b_k, self.c_k2)
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"temperature_k": self.temperatures_k,
-                             "temperature_c": self.temperatures_k - 273.15,
+                             "temperature_c": self.temperatures_k - ZERO_CELSIUS_K,
                              "chi": self.chi, "chi_std": self.chi_std})
 
 
@@ -149,9 +149,10 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     """Predict every row of a frame with columns ``polymer``, ``solvent``, ``temperature_k``.
 
     Returns the rows in order with ``chi``, ``chi_std``, ``soluble_probability``, ``in_domain`` and
-    ``error`` added; a bad row gets its reason in ``error`` and empty numbers, the others are still
-    answered. Features are computed once per distinct molecule. ``progress(done, total)`` is called
-    as molecules and pairs are processed.
+    ``error`` added. An ``error`` column already in the frame (``chiapp.tables.read_pairs_csv``
+    writes one) marks rows found bad before any prediction. A bad row gets its reason in ``error``
+    and empty numbers; the others are still answered. Features are computed once per distinct
+    molecule. ``progress(done, total)`` is called as molecules and pairs are processed.
     """
     missing = [c for c in ("polymer", "solvent", "temperature_k") if c not in frame.columns]
     if missing:
@@ -169,10 +170,12 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
 
     temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
     errors = np.full(n_rows, "", dtype=object)
+    given = frame["error"].fillna("").astype(str).tolist() if "error" in frame.columns else [""] * n_rows
     for i, (p, s, t, raw) in enumerate(zip(polymers, solvents, temperatures, frame["temperature_k"])):
-        reasons = [polymer_errors.get(p), solvent_errors.get(s)]
-        if not (math.isfinite(t) and t > 0):
-            reasons.append(f"temperature_k must be a number above 0 K, got {raw!r}")
+        reasons = [given[i], polymer_errors.get(p), solvent_errors.get(s)]
+        if not given[i] and not (math.isfinite(t) and MIN_TEMPERATURE_K <= t <= MAX_TEMPERATURE_K):
+            reasons.append(f"temperature_k must be a number between {MIN_TEMPERATURE_K:g} and "
+                           f"{MAX_TEMPERATURE_K:g} K, got {raw!r}")
         errors[i] = "; ".join(r for r in reasons if r)
     ok = np.flatnonzero(errors == "")
     out = {name: np.full(n_rows, np.nan) for name in ("chi", "chi_std", "soluble_probability")}
@@ -197,8 +200,8 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     return result
 
 
-@dataclass(frozen=True)
-class ChiGrid:
+@dataclass(frozen=True, eq=False)
+class ChiGrid(FrozenResult):
     """Every polymer with every solvent. Coefficient arrays are (n_members, P, S), the spread of
     ``chi()`` already calibrated; ``failures`` lists (role, input, message) of inputs left out."""
 
@@ -211,7 +214,7 @@ class ChiGrid:
     soluble_probability: np.ndarray
     spread_scale: float
     failures: tuple[tuple[str, str, str], ...]
-    model: ChiModel = field(repr=False)
+    model: ChiModel = field(repr=False, compare=False)
 
     def chi(self, temperatures_k) -> tuple[np.ndarray, np.ndarray]:
         """Mean and calibrated spread of χ, each of shape (P, S, T)."""

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 from rdkit import Chem
 
+from chiapp.units import ZERO_CELSIUS_K
+
 __all__ = [
     "REFERENCE_TEMPERATURE_K",
     "boiling_point_c",
@@ -25,7 +27,6 @@ __all__ = [
 ]
 
 REFERENCE_TEMPERATURE_K = 298.15
-_KELVIN = 273.15
 
 
 @lru_cache(maxsize=8192)
@@ -70,21 +71,21 @@ def boiling_point_c(cas: str) -> tuple[float | None, str]:
     """
     from chemicals.phase_change import Tb, Tb_methods
     value, method = _first_method(Tb_methods, Tb, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
+    return (None, "") if value is None else (value - ZERO_CELSIUS_K, method)
 
 
 def melting_point_c(cas: str) -> tuple[float | None, str]:
     """Melting point [°C] and its table in ``chemicals.phase_change`` (no estimates)."""
     from chemicals.phase_change import Tm, Tm_methods
     value, method = _first_method(Tm_methods, Tm, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
+    return (None, "") if value is None else (value - ZERO_CELSIUS_K, method)
 
 
 def flash_point_c(cas: str) -> tuple[float | None, str]:
     """Closed-cup flash point [°C] and its table in ``chemicals.safety``; None if not tabulated."""
     from chemicals.safety import T_flash, T_flash_methods
     value, method = _first_method(T_flash_methods, T_flash, cas)
-    return (None, "") if value is None else (value - _KELVIN, method)
+    return (None, "") if value is None else (value - ZERO_CELSIUS_K, method)
 
 
 def hansen_parameters_mpa05(cas: str) -> tuple[tuple[float, float, float] | None, str]:

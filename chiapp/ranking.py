@@ -37,40 +37,36 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from chiapp.chemistry import canonical_polymer, canonical_solvent, parse_polymer, parse_solvent
+from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.errors import ChiAppError, InputError, UnsupportedMoleculeError
 from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
 from chiapp.library import (
     CHEM21_CLASSES,
     Molecule,
-    polymer_row,
+    estimated_molar_volume,
+    polymer_defaults,
     resolve_polymer,
     resolve_solvent,
     solvent_library,
 )
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = [
-    "DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL",
-    "VERDICTS",
-    "RANKING_COLUMNS",
-    "SELECTION_COLUMNS",
     "ANTISOLVENT_COLUMNS",
     "FAILURE_COLUMNS",
+    "RANKING_COLUMNS",
+    "SELECTION_COLUMNS",
+    "VERDICTS",
     "Ranking",
     "Selection",
     "rank_solvents",
     "select_solvents",
 ]
 
-#: M_n used for a polymer outside the library when none is given [g/mol].
-DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL = 100_000.0
 #: Every verdict, best first.
 VERDICTS = ("good", "borderline", "poor")
 #: Temperatures sampled across a range given to :func:`rank_solvents`.
 _N_RANGE_POINTS = 21
-_ZERO_CELSIUS_K = 273.15
-#: Density [g/cm3] turning a molecular weight into a molar volume when nothing better is known.
-_FALLBACK_LIQUID_DENSITY_G_PER_CM3 = 1.0
 
 RANKING_COLUMNS = (
     "name", "smiles", "chi", "chi_std", "chi_critical", "verdict", "soluble_probability", "in_domain",
@@ -244,7 +240,7 @@ def _solvent_frame(solvents, failures: list) -> pd.DataFrame:
     for record in records:
         volume = record[-1]
         if volume is None or not volume == volume:  # missing (NaN)
-            volume, source = _estimated_molar_volume(record[1])
+            volume, source = estimated_molar_volume(record[1])
         else:
             source = "library"
         volumes.append(volume)
@@ -254,26 +250,6 @@ def _solvent_frame(solvents, failures: list) -> pd.DataFrame:
     frame["molar_volume_source"] = sources
     frame["chem21_class"] = frame["chem21_class"].fillna("").astype(str)
     return frame
-
-
-@lru_cache(maxsize=65536)
-def _estimated_molar_volume(smiles: str) -> tuple[float, str]:
-    """Fedors' group contributions (chiapp.hansen) or, failing those, M / (1 g/cm3) [cm3/mol].
-
-    χ_c depends on the solvent volume only through sqrt(N): a 20 % error in V changes χ_c by
-    less than 0.003 at N ≈ 1000.
-    """
-    from rdkit.Chem import Descriptors
-
-    from chiapp import hansen
-    mol = parse_solvent(smiles)
-    try:
-        estimate = hansen.estimate_hansen(mol)
-        if estimate.is_complete and estimate.molar_volume_cm3_per_mol > 0:
-            return float(estimate.molar_volume_cm3_per_mol), "Fedors estimate"
-    except ChiAppError:
-        pass
-    return Descriptors.MolWt(mol) / _FALLBACK_LIQUID_DENSITY_G_PER_CM3, "M / (1 g/cm3) estimate"
 
 
 def _apply_filters(frame: pd.DataFrame, boiling_point_c, min_flash_point_c, exclude_classes) -> pd.DataFrame:
@@ -294,35 +270,6 @@ def _apply_filters(frame: pd.DataFrame, boiling_point_c, min_flash_point_c, excl
     if exclude_classes:
         keep &= ~frame["chem21_class"].isin(exclude_classes).to_numpy()
     return frame[keep].reset_index(drop=True)
-
-
-def _polymer_defaults(molecule: Molecule, molecular_weight_g_per_mol) -> tuple[float, float | None]:
-    row = polymer_row(molecule.smiles)
-    if molecular_weight_g_per_mol is None:
-        if row is not None and pd.notna(row["molecular_weight_g_per_mol"]):
-            molecular_weight_g_per_mol = float(row["molecular_weight_g_per_mol"])
-        else:
-            molecular_weight_g_per_mol = DEFAULT_MOLECULAR_WEIGHT_G_PER_MOL
-    else:
-        try:
-            molecular_weight_g_per_mol = float(molecular_weight_g_per_mol)
-        except (TypeError, ValueError):
-            raise InputError(f"molecular_weight_g_per_mol must be a number, got {molecular_weight_g_per_mol!r}") \
-                from None
-        if not math.isfinite(molecular_weight_g_per_mol) or molecular_weight_g_per_mol <= 0:
-            raise InputError(f"molecular_weight_g_per_mol must be > 0, got {molecular_weight_g_per_mol:g}")
-    density = None
-    if row is not None and pd.notna(row["density_g_per_cm3"]):
-        density = float(row["density_g_per_cm3"])
-    else:
-        from chiapp import hansen
-        try:
-            estimate = hansen.estimate_density_g_per_cm3(parse_polymer(molecule.smiles))
-        except ChiAppError:
-            estimate = float("nan")
-        if math.isfinite(estimate) and estimate > 0:
-            density = float(estimate)
-    return molecular_weight_g_per_mol, density  # None: flory_huggins' default density
 
 
 def _critical(molecular_weight: float, density: float | None, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -392,7 +339,7 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     molecule = resolve_polymer(polymer)
     temperatures = _ranking_temperatures(temperature_k)
     filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
-    molecular_weight, density = _polymer_defaults(molecule, molecular_weight_g_per_mol)
+    molecular_weight, density = polymer_defaults(molecule, molecular_weight_g_per_mol)
     failures: list[tuple[str, str, str]] = []
     frame = _solvent_frame(solvents, failures)
     n_before = len(frame)
@@ -446,7 +393,7 @@ def _crossing_c(t_k: np.ndarray, gap: np.ndarray, i: int) -> float:
     """Temperature [°C] where gap (χ_c - χ of the target) crosses 0 between grid points i and i + 1."""
     g0, g1 = gap[i], gap[i + 1]
     fraction = 0.0 if g1 == g0 else -g0 / (g1 - g0)
-    return float(t_k[i] + fraction * (t_k[i + 1] - t_k[i]) - _ZERO_CELSIUS_K)
+    return float(t_k[i] + fraction * (t_k[i + 1] - t_k[i]) - ZERO_CELSIUS_K)
 
 
 def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
@@ -479,7 +426,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     weights = dict(molecular_weights_g_per_mol or {})
     inputs = (target, *others)
     polymers = (target_molecule, *other_molecules)
-    defaults = [_polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
+    defaults = [polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
 
     failures: list[tuple[str, str, str]] = []
     frame = _solvent_frame(solvents, failures)
@@ -535,8 +482,8 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
             precipitation = _crossing_c(temperatures, target_gap[s], int(below[-1]))
         rows.append({
             "name": frame["name"].iat[s], "smiles": frame["smiles"].iat[s],
-            "window_low_c": temperatures[a] - _ZERO_CELSIUS_K, "window_high_c": temperatures[b] - _ZERO_CELSIUS_K,
-            "windows": "; ".join(f"{temperatures[i] - _ZERO_CELSIUS_K:.0f}-{temperatures[j] - _ZERO_CELSIUS_K:.0f} °C"
+            "window_low_c": temperatures[a] - ZERO_CELSIUS_K, "window_high_c": temperatures[b] - ZERO_CELSIUS_K,
+            "windows": "; ".join(f"{temperatures[i] - ZERO_CELSIUS_K:.0f}-{temperatures[j] - ZERO_CELSIUS_K:.0f} °C"
                                  for _, i, j in scored),
             "margin": best, "margin_std": spread,
             "precipitation_temperature_c": np.nan if precipitation is None else precipitation,

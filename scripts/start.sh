@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs the app's Python packages if needed, then serves the app on http://localhost:8501.
+# Serve the app on http://127.0.0.1:8501 (this machine only). The first run creates a virtual
+# environment in .venv and installs chiapp with its app extra there (a few minutes, with progress);
+# later runs start in seconds. Options go to `chiapp app`:
+#   bash scripts/start.sh --port 8600          another port
+#   bash scripts/start.sh --address 0.0.0.0    share it on your network, on purpose
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q --disable-pip-version-check -r requirements.txt
-exec python3 -m streamlit run app.py "$@"
+source scripts/venv.sh
+ensure_venv ".[app]"
+exec .venv/bin/chiapp app "$@"

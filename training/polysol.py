@@ -76,11 +76,11 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 from rdkit import Chem, RDLogger
@@ -88,15 +88,15 @@ from rdkit import Chem, RDLogger
 from chiapp.errors import DataFileError
 
 __all__ = [
-    "POLYSOL_FILE",
     "FIXES_FILE",
+    "POLYSOL_FILE",
     "SOLVENT_NAME_DECISIONS",
+    "PolySolReport",
     "RepeatUnitConversion",
     "SolventDecision",
-    "PolySolReport",
-    "monomer_to_repeat_unit",
-    "load_polysol_fixes",
     "load_polysol",
+    "load_polysol_fixes",
+    "monomer_to_repeat_unit",
     "polysol_report",
 ]
 
@@ -553,7 +553,7 @@ def load_polysol_fixes(path: Path = FIXES_FILE) -> dict[str, tuple[str | None, s
 # --------------------------------------------------------------------------- solvents
 
 
-@lru_cache(maxsize=None)
+@cache
 def _database_smiles(name: str) -> str | None:
     from chemicals.identifiers import search_chemical
 

@@ -14,12 +14,12 @@ from chiapp.errors import ChiAppError
 
 __all__ = ["main"]
 
-_COMMANDS = ("predict", "phase", "rank", "select", "blend", "compat", "app")
+_COMMANDS = ("predict", "phase", "rank", "select", "blend", "compat", "qc", "app")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m chiapp",
+        prog="chiapp",
         description="Predict polymer-solvent Flory-Huggins chi(T), phase diagrams and solvent rankings.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
@@ -34,8 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shielded(argument: str) -> str:
+    """A negative number (-1e7, -inf) that argparse would take for an option, made a plain value.
+
+    argparse reads only plain negative numbers such as -5 or -0.5 as values; a leading space makes
+    any other one a value too, and float() ignores the space.
+    """
+    if argument.startswith("-") and argument[1:2] not in ("-", ""):
+        try:
+            float(argument)
+        except ValueError:
+            return argument
+        return " " + argument
+    return argument
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser().parse_args([_shielded(a) for a in argv])
     try:
         return args.run(args)
     except ChiAppError as err:

@@ -19,11 +19,9 @@ import math
 from chiapp.blends import find_blends, predict_blend_chi
 from chiapp.cli.rank import print_table
 from chiapp.errors import InputError
+from chiapp.units import kelvin
 
 __all__ = ["add_parser", "run"]
-
-_ZERO_CELSIUS_K = 273.15
-
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -57,7 +55,7 @@ def _given_blends(args) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    temperature_k = args.temperature_c + _ZERO_CELSIUS_K
+    temperature_k = kelvin(args.temperature_c)
     blends = _given_blends(args)
     if blends:
         for blend in blends:

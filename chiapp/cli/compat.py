@@ -15,11 +15,9 @@ import argparse
 
 from chiapp.cli.rank import print_table
 from chiapp.compatibility import brainstorm_compatibilizers, polymer_compatibility
+from chiapp.units import kelvin
 
 __all__ = ["add_parser", "run"]
-
-_ZERO_CELSIUS_K = 273.15
-
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -36,7 +34,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    temperature_k = args.temperature_c + _ZERO_CELSIUS_K
+    temperature_k = kelvin(args.temperature_c)
     r = polymer_compatibility(args.polymer_a, args.polymer_b, temperature_k,
                               chain_length_a=args.chain_length_a, chain_length_b=args.chain_length_b)
     name_a, name_b = r.polymer_a.name or r.polymer_a.smiles, r.polymer_b.name or r.polymer_b.smiles

@@ -17,11 +17,15 @@ import numpy as np
 
 from chiapp.errors import InputError
 from chiapp.flory_huggins import (
-    DEFAULT_POLYMER_DENSITY_G_PER_CM3, ZERO_CELSIUS_K, PhaseDiagram, chain_length_from_molecular_weight,
+    DEFAULT_POLYMER_DENSITY_G_PER_CM3,
+    PhaseDiagram,
+    chain_length_from_molecular_weight,
     phase_diagram,
 )
+from chiapp.tables import write_csv
+from chiapp.units import ZERO_CELSIUS_K, check_temperatures_c
 
-__all__ = ["add_parser", "run", "chain_length_from_args", "temperatures_k_from_args", "report_phase_diagram"]
+__all__ = ["add_parser", "chain_length_from_args", "report_phase_diagram", "run", "temperatures_k_from_args"]
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -63,8 +67,7 @@ def temperatures_k_from_args(args: argparse.Namespace) -> np.ndarray:
     t_min_c, t_max_c = args.temperature_c
     if not t_min_c < t_max_c:
         raise InputError(f"--temperature-c needs T_MIN < T_MAX, got {t_min_c:g} {t_max_c:g}")
-    if t_min_c <= -ZERO_CELSIUS_K:
-        raise InputError(f"--temperature-c T_MIN must be above -273.15 °C, got {t_min_c:g}")
+    check_temperatures_c([t_min_c, t_max_c])
     if not 2 <= args.n_temperatures <= 100_000:
         raise InputError(f"--n-temperatures must be between 2 and 100000, got {args.n_temperatures}")
     return np.linspace(t_min_c, t_max_c, args.n_temperatures) + ZERO_CELSIUS_K
@@ -76,7 +79,7 @@ def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Names
     The seam for other chi sources: a --polymer/--solvent option computes (a, b_k, c_k2) from the
     model and calls this with the same ``args``.
     """
-    diagram = phase_diagram(a, b_k, c_k2, chain_length=chain_length_from_args(args),
+    diagram = phase_diagram((a, b_k, c_k2), chain_length=chain_length_from_args(args),
                             temperatures_k=temperatures_k_from_args(args))
     critical = ", ".join(f"{t - ZERO_CELSIUS_K:.1f} °C ({t:.2f} K)" for t in diagram.critical_temperatures_k)
     print(f"chi(T) = {a:g} + {b_k:g}/T + {c_k2:g}/T^2, N = {diagram.chain_length:.4g}: "
@@ -85,10 +88,7 @@ def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Names
     print(f"type: {diagram.kind}")
     print(diagram.summary())
     if args.output:
-        try:
-            diagram.curves.to_csv(args.output, index=False)
-        except OSError as err:
-            raise InputError(f"cannot write --output {args.output!r}: {err.strerror}") from None
+        write_csv(diagram.curves, args.output)
         print(f"curves written to {args.output}")
     return diagram
 

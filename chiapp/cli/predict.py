@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
-
-from chiapp.errors import DataFileError, InputError
+from chiapp.errors import InputError
 from chiapp.prediction import predict_batch, predict_chi
+from chiapp.tables import read_pairs_csv, write_csv
+from chiapp.units import check_temperatures_c
 
-__all__ = ["add_parser", "run", "read_pairs"]
+__all__ = ["add_parser", "run"]
 
-_ZERO_CELSIUS_K = 273.15
 _PROGRESS_MIN_ROWS = 500
 
 
@@ -35,32 +34,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--input", help="CSV with columns polymer, solvent, temperature_k or temperature_c")
     parser.add_argument("--output", help="write the results to this CSV file")
     return parser
-
-
-def read_pairs(source) -> pd.DataFrame:
-    """The pairs of a CSV file or buffer, with ``temperature_k``; DataFileError when unusable."""
-    try:
-        frame = pd.read_csv(source, dtype={"polymer": str, "solvent": str}, keep_default_na=False,
-                            na_values={"temperature_k": [""], "temperature_c": [""]})
-    except FileNotFoundError:
-        raise DataFileError(f"no such file: {source}") from None
-    except pd.errors.EmptyDataError:
-        raise DataFileError("the file is empty; expected a header polymer,solvent,temperature_k") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
-        raise DataFileError(f"not a readable CSV file: {str(err).splitlines()[0]}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if "temperature_k" not in frame.columns and "temperature_c" in frame.columns:
-        celsius = pd.to_numeric(frame["temperature_c"], errors="coerce")
-        frame["temperature_k"] = celsius + _ZERO_CELSIUS_K
-        # keep the unreadable text so the row's error names it
-        frame.loc[celsius.isna(), "temperature_k"] = None
-    missing = [c for c in ("polymer", "solvent") if c not in frame.columns]
-    if missing or "temperature_k" not in frame.columns:
-        absent = missing + ([] if "temperature_k" in frame.columns else ["temperature_k or temperature_c"])
-        raise DataFileError(f"missing column(s): {', '.join(absent)}; found {', '.join(frame.columns)}")
-    if frame.empty:
-        raise DataFileError("the file has a header but no rows")
-    return frame
 
 
 def _progress_bar(n_rows: int):
@@ -81,18 +54,18 @@ def _progress_bar(n_rows: int):
 
 def run(args) -> int:
     if args.input:
-        frame = read_pairs(args.input)
+        frame = read_pairs_csv(args.input)
         result = predict_batch(frame, progress=_progress_bar(len(frame)))
         n_bad = int((result["error"] != "").sum())
         if args.output:
-            result.to_csv(args.output, index=False)
+            write_csv(result, args.output)
             print(f"wrote {len(result)} rows to {args.output} ({n_bad} with an error)")
         else:
             print(result.to_string(index=False))
         return 0
     if not (args.polymer and args.solvent and args.temperature_c):
         raise InputError("give --polymer, --solvent and --temperature-c, or --input FILE.csv")
-    prediction = predict_chi(args.polymer, args.solvent, [t + _ZERO_CELSIUS_K for t in args.temperature_c])
+    prediction = predict_chi(args.polymer, args.solvent, check_temperatures_c(args.temperature_c))
     table = prediction.to_frame()[["temperature_c", "chi", "chi_std"]]
     print(f"polymer  {prediction.polymer_name or ''} {prediction.polymer}")
     print(f"solvent  {prediction.solvent_name or ''} {prediction.solvent}")
@@ -104,5 +77,5 @@ def run(args) -> int:
     else:
         print("OUT OF DOMAIN: " + "; ".join(prediction.domain_notes))
     if args.output:
-        prediction.to_frame().to_csv(args.output, index=False)
+        write_csv(prediction.to_frame(), args.output)
     return 0

@@ -17,17 +17,20 @@ import pandas as pd
 from chiapp.errors import InputError
 from chiapp.library import CHEM21_CLASSES
 from chiapp.ranking import rank_solvents
+from chiapp.tables import write_csv
+from chiapp.units import ZERO_CELSIUS_K, check_temperatures_c
 
-__all__ = ["add_parser", "run", "add_common_filters", "print_table", "print_failures", "solvent_list", "kelvin"]
+__all__ = ["add_common_filters", "add_parser", "kelvin", "print_failures", "print_table", "run", "solvent_list"]
 
-_ZERO_CELSIUS_K = 273.15
 _MAX_FAILURES_SHOWN = 10
 
 
 def add_common_filters(parser: argparse.ArgumentParser) -> None:
     """Solvent list and filters shared by ``rank`` and ``select``."""
     group = parser.add_argument_group("solvents")
-    group.add_argument("--solvents", help="comma-separated names or SMILES (default: the whole library)")
+    group.add_argument("--solvents", nargs="+", action="extend", metavar="SOLVENT",
+                       help="names or SMILES, each its own argument (quote names with spaces or commas: "
+                            "--solvents toluene 'N,N-dimethylformamide'); default: the whole library")
     group.add_argument("--boiling-point-c", type=float, nargs=2, metavar=("LOW", "HIGH"),
                        help="keep solvents boiling within [LOW, HIGH] °C")
     group.add_argument("--min-flash-point-c", type=float,
@@ -53,18 +56,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def kelvin(temperatures_c: list[float]) -> float | tuple[float, float]:
     """One temperature or a (low, high) range from --temperature-c values [K]."""
-    if len(temperatures_c) == 1:
-        return temperatures_c[0] + _ZERO_CELSIUS_K
-    if len(temperatures_c) == 2:
-        return (temperatures_c[0] + _ZERO_CELSIUS_K, temperatures_c[1] + _ZERO_CELSIUS_K)
-    raise InputError(f"--temperature-c takes one value or LOW HIGH, got {len(temperatures_c)} values")
+    if len(temperatures_c) not in (1, 2):
+        raise InputError(f"--temperature-c takes one value or LOW HIGH, got {len(temperatures_c)} values")
+    temperatures_k = check_temperatures_c(temperatures_c)
+    if len(temperatures_k) == 1:
+        return float(temperatures_k[0])
+    return float(temperatures_k[0]), float(temperatures_k[1])
 
 
-def solvent_list(text: str | None) -> list[str] | None:
+def solvent_list(names: list[str] | None) -> list[str] | None:
     """The --solvents option as a list (None: the whole library)."""
-    if text is None:
+    if names is None:
         return None
-    names = [t.strip() for t in text.split(",") if t.strip()]
+    names = [t.strip() for t in names if t.strip()]
     if not names:
         raise InputError("--solvents is empty")
     return names
@@ -97,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),
         in_domain_only=args.in_domain_only)
     polymer = ranking.polymer
-    temps = ", ".join(f"{t - _ZERO_CELSIUS_K:g}" for t in (ranking.temperatures_k[0], ranking.temperatures_k[-1]))
+    temps = ", ".join(f"{t - ZERO_CELSIUS_K:g}" for t in (ranking.temperatures_k[0], ranking.temperatures_k[-1]))
     counts = ranking.table["verdict"].value_counts()
     print(f"{polymer.name or polymer.smiles} ({polymer.smiles}), Mn = {ranking.molecular_weight_g_per_mol:g} g/mol, "
           f"T = {temps if len(ranking.temperatures_k) > 1 else temps.split(',')[0]} °C: "
@@ -108,6 +112,6 @@ def run(args: argparse.Namespace) -> int:
                                 "flash_point_c": "flash °C", "chem21_class": "CHEM21"}, args.top)
     print_failures(ranking.failures)
     if args.output:
-        ranking.table.to_csv(args.output, index=False)
+        write_csv(ranking.table, args.output)
         print(f"\nwrote {len(ranking.table)} rows to {args.output}")
     return 0

@@ -1,7 +1,7 @@
 """``python -m chiapp select``: solvents that dissolve one polymer and none of the others.
 
-    python -m chiapp select --target PS --others PE,PP,PET --temperature-c 20 160
-    python -m chiapp select --target PVC --others PE,PET --temperature-c 20 140 --n-temperatures 50 \\
+    python -m chiapp select --target PS --others PE PP PET --temperature-c 20 160
+    python -m chiapp select --target PVC --others PE PET --temperature-c 20 140 --n-temperatures 50 \\
         --exclude-class "highly hazardous" --output selective.csv
 
 For each selective solvent: the temperature window(s), the margin (smallest distance to a phase
@@ -19,10 +19,10 @@ import numpy as np
 from chiapp.cli.rank import add_common_filters, print_failures, print_table, solvent_list
 from chiapp.errors import InputError
 from chiapp.ranking import select_solvents
+from chiapp.tables import write_csv
+from chiapp.units import check_temperatures_c, kelvin
 
 __all__ = ["add_parser", "run"]
-
-_ZERO_CELSIUS_K = 273.15
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -31,7 +31,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Solvents and temperature windows that dissolve the target polymer but none of the others "
                     "(solvent-targeted dissolution and precipitation).")
     parser.add_argument("--target", required=True, help="the polymer to dissolve (name or repeat-unit SMILES)")
-    parser.add_argument("--others", required=True, help="comma-separated polymers that must stay undissolved")
+    parser.add_argument("--others", required=True, nargs="+", action="extend", metavar="POLYMER",
+                        help="polymers that must stay undissolved, each its own argument "
+                             "(quote names with commas: 'cis-1,4-polyisoprene')")
     parser.add_argument("--temperature-c", type=float, nargs=2, required=True, metavar=("LOW", "HIGH"),
                         help="temperature window [°C]")
     parser.add_argument("--n-temperatures", type=int, default=50, help="grid points (default 50)")
@@ -42,13 +44,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     low, high = args.temperature_c
+    check_temperatures_c([low, high])
     if not low < high:
         raise InputError(f"--temperature-c needs LOW < HIGH, got {low:g} {high:g}")
     if not 1 <= args.n_temperatures <= 10_000:
         raise InputError(f"--n-temperatures must be between 1 and 10000, got {args.n_temperatures}")
-    others = [o.strip() for o in args.others.split(",") if o.strip()]
+    others = [o.strip() for o in args.others if o.strip()]
     selection = select_solvents(
-        args.target, others, np.linspace(low, high, args.n_temperatures) + _ZERO_CELSIUS_K,
+        args.target, others, kelvin(np.linspace(low, high, args.n_temperatures)),
         solvents=solvent_list(args.solvents),
         boiling_point_c=tuple(args.boiling_point_c) if args.boiling_point_c else None,
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),
@@ -68,6 +71,6 @@ def run(args: argparse.Namespace) -> int:
                                              "boiling_point_c": "bp °C"}, args.antisolvents)
     print_failures(selection.failures)
     if args.output:
-        selection.table.to_csv(args.output, index=False)
+        write_csv(selection.table, args.output)
         print(f"\nwrote {len(selection.table)} rows to {args.output}")
     return 0

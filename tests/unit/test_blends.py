@@ -29,8 +29,9 @@ from chiapp.errors import (
     UnsupportedMoleculeError,
 )
 from chiapp.flory_huggins import critical_chi
-from chiapp.library import resolve_polymer, resolve_solvent, solvent_row
+from chiapp.library import polymer_defaults, resolve_polymer, resolve_solvent, solvent_row
 from chiapp.prediction import load_model, predict_chi
+from chiapp.units import kelvin
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 T25_K = 298.15
@@ -223,16 +224,14 @@ def test_cosolvency_cases_from_the_literature():
     blend verdict (χ < χ_c) turn 'dissolves' at some intermediate composition while both pure
     liquids stay 'does not'? Reports the count; asserts at least one, which the latent mixing rule
     can reach only through its solvent–solvent term (never fitted to cosolvency data)."""
-    from chiapp.ranking import _polymer_defaults
-
     cases = pd.read_csv(DATA / "cosolvency.csv")
     assert len(cases) >= 5
     phis = np.linspace(0.05, 0.95, 19)
     hits, both_pure_not, lines = 0, 0, []
     for case in cases.itertuples(index=False):
-        t = case.temperature_c + 273.15
+        t = float(kelvin(case.temperature_c))
         polymer = resolve_polymer(case.polymer)
-        mw, density = _polymer_defaults(polymer, None)
+        mw, density = polymer_defaults(polymer, None)
         v = [float(solvent_row(resolve_solvent(s).smiles)["molar_volume_cm3_per_mol"])
              for s in (case.solvent_1, case.solvent_2)]
         pure = [predict_chi(case.polymer, s, t).chi[0] for s in (case.solvent_1, case.solvent_2)]

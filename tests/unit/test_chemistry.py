@@ -3,8 +3,14 @@
 import pytest
 from rdkit import Chem
 
-from chiapp.chemistry import (MAX_HEAVY_ATOMS, canonical_polymer, canonical_solvent, cyclic_oligomer,
-                              parse_polymer, parse_solvent)
+from chiapp.chemistry import (
+    MAX_HEAVY_ATOMS,
+    canonical_polymer,
+    canonical_solvent,
+    cyclic_oligomer,
+    parse_polymer,
+    parse_solvent,
+)
 from chiapp.errors import InvalidSmilesError, MoleculeError, UnsupportedMoleculeError
 
 

@@ -1,14 +1,43 @@
-"""The command line as a user runs it: a real subprocess on the shipped model."""
+"""The command line on the shipped model: in-process through ``chiapp.cli.main`` (fast), plus one
+smoke test of the real ``python -m chiapp`` process."""
 
+import contextlib
+import io
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pandas as pd
 
+from chiapp.cli import main
 
-def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "chiapp", "predict", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _cli(*args) -> Done:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = int(exit_.code or 0)
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def _run(*args):
+    return _cli("predict", *args)
+
+
+def test_cli_smoke_real_process():
+    done = subprocess.run([sys.executable, "-m", "chiapp", "predict", "--polymer", "PS", "--solvent", "toluene",
+                           "--temperature-c", "25"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "chi(T) =" in done.stdout and "Traceback" not in done.stderr
 
 
 def test_cli_predict_one_pair_prints_a_table():
@@ -58,9 +87,8 @@ def test_cli_predict_unusable_file_exits_non_zero(tmp_path):
 
 def test_cli_phase_uses_the_predicted_chi_and_library_volumes(tmp_path):
     out = tmp_path / "curves.csv"
-    done = subprocess.run([sys.executable, "-m", "chiapp", "phase", "--polymer", "polystyrene", "--solvent",
-                           "cyclohexane", "--molecular-weight", "100000", "--temperature-c", "0", "150",
-                           "--output", str(out)], capture_output=True, text=True, timeout=120)
+    done = _cli("phase", "--polymer", "polystyrene", "--solvent", "cyclohexane", "--molecular-weight", "100000",
+                "--temperature-c", "0", "150", "--output", str(out))
     assert done.returncode == 0, done.stderr
     assert "type:" in done.stdout and "predicted for" in done.stdout
     # N = (1e5 g/mol / 1.05 g/cm3) / 108.7 cm3/mol ≈ 876 for PS in cyclohexane: chi_c ≈ 0.535
@@ -70,6 +98,43 @@ def test_cli_phase_uses_the_predicted_chi_and_library_volumes(tmp_path):
 
 
 def test_cli_phase_polymer_without_solvent_is_an_error():
-    done = subprocess.run([sys.executable, "-m", "chiapp", "phase", "--polymer", "PS", "--chain-length", "100"],
-                          capture_output=True, text=True, timeout=120)
+    done = _cli("phase", "--polymer", "PS", "--chain-length", "100")
     assert done.returncode == 2 and "--polymer and --solvent go together" in done.stderr
+
+
+def test_cli_names_with_commas_are_one_argument_each():
+    done = _cli("rank", "--polymer", "PMMA", "--temperature-c", "25", "--solvents", "N,N-dimethylformamide",
+                "toluene", "--top", "0")
+    assert done.returncode == 0, done.stderr
+    assert "N,N-dimethylformamide" in done.stdout and "toluene" in done.stdout
+    assert "not screened" not in done.stdout  # before, the comma split DMF into 'N' and 'N-dimethylformamide'
+
+
+def test_cli_negative_numbers_are_values_and_out_of_range_is_in_the_users_unit():
+    done = _cli("phase", "--chi-a", "0.3", "--chi-b-k", "100", "--chi-c-k2", "-1e7", "--chain-length", "100")
+    assert "expected one argument" not in done.stderr  # -1e7 is read as a number
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "-inf")
+    assert done.returncode == 2 and "°C" in done.stderr and "-inf" in done.stderr
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "-300")
+    assert done.returncode == 2 and "got -300 °C" in done.stderr
+
+
+def test_cli_output_to_a_missing_folder_is_a_clear_error(tmp_path):
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "25",
+                "--output", str(tmp_path / "absent" / "out.csv"))
+    assert done.returncode == 2 and "does not exist" in done.stderr
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "25", "--output", str(tmp_path))
+    assert done.returncode == 2 and "is a folder" in done.stderr
+
+
+def test_cli_export_neutralizes_formulas_and_keeps_numbers(tmp_path):
+    source = tmp_path / "pairs.csv"
+    source.write_text("polymer,solvent,temperature_c,note\n"
+                      "PS,toluene,25,=HYPERLINK(\"http://x\")\n"
+                      "=1+1,toluene,25,@SUM(A1)\n")
+    target = tmp_path / "out.csv"
+    assert _run("--input", str(source), "--output", str(target)).returncode == 0
+    out = pd.read_csv(target, keep_default_na=False, dtype=str)
+    assert out["note"].tolist() == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert out["polymer"][1] == "'=1+1"
+    assert float(out["chi"][0]) == float(out["chi"][0])  # a number, not text with a quote

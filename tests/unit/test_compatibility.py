@@ -35,6 +35,7 @@ from chiapp.flory_huggins import critical_chi
 from chiapp.hansen import estimate_hansen
 from chiapp.library import resolve_polymer
 from chiapp.prediction import load_model
+from chiapp.units import kelvin
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 R = 8.314462618
@@ -149,7 +150,7 @@ def test_blend_literature_roc_auc_latent_and_hansen_side_by_side():
     assert len(pairs) >= 25 and pairs["source"].str.len().gt(10).all()
     latent, hansen = [], []
     for row in pairs.itertuples(index=False):
-        r = polymer_compatibility(row.polymer_a, row.polymer_b, row.temperature_c + 273.15)
+        r = polymer_compatibility(row.polymer_a, row.polymer_b, float(kelvin(row.temperature_c)))
         latent.append(r.chi)
         hansen.append(r.hansen.chi)
     immiscible = 1 - pairs["miscible"].to_numpy()

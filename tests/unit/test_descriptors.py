@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from chiapp.descriptors import (POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors,
-                                solvent_descriptors)
+from chiapp.descriptors import (
+    POLYMER_DESCRIPTOR_NAMES,
+    SOLVENT_DESCRIPTOR_NAMES,
+    polymer_descriptors,
+    solvent_descriptors,
+)
 
 
 def _named(values, names):

@@ -10,10 +10,23 @@ from scipy.spatial import ConvexHull
 
 from chiapp.errors import InputError, VolumeFractionError
 from chiapp.flory_huggins import (
-    DEFAULT_POLYMER_DENSITY_G_PER_CM3, PHASE_DIAGRAM_KINDS, PHASE_STATES, binodal, binodal_log,
-    chain_length_from_molecular_weight, chemical_potentials, chemical_potentials_from_logs, chi_of_temperature,
-    critical_chi, critical_point, critical_temperatures, free_energy, phase_diagram, phase_diagram_with_band,
-    phase_state, spinodal,
+    DEFAULT_POLYMER_DENSITY_G_PER_CM3,
+    PHASE_DIAGRAM_KINDS,
+    PHASE_STATES,
+    binodal,
+    binodal_log,
+    chain_length_from_molecular_weight,
+    chemical_potentials,
+    chemical_potentials_from_logs,
+    chi_of_temperature,
+    critical_chi,
+    critical_point,
+    critical_temperatures,
+    free_energy,
+    phase_diagram,
+    phase_diagram_with_band,
+    phase_state,
+    spinodal,
 )
 
 
@@ -150,7 +163,7 @@ def test_chain_length_below_one_names_argument_and_value():
 
 @pytest.mark.parametrize("call", [
     lambda: binodal(float("nan"), 10), lambda: spinodal(0.7, float("nan")), lambda: free_energy(0.5, float("inf"), 10),
-    lambda: chi_of_temperature(300, float("nan"), 1.0), lambda: critical_point("ten")])
+    lambda: chi_of_temperature((float("nan"), 1.0), 300), lambda: critical_point("ten")])
 def test_nan_or_non_number_raises_input_error(call):
     with pytest.raises(InputError):
         call()
@@ -159,20 +172,20 @@ def test_nan_or_non_number_raises_input_error(call):
 @pytest.mark.parametrize("temperature_k", [0.0, -10.0])
 def test_temperature_at_or_below_absolute_zero_raises(temperature_k):
     with pytest.raises(InputError, match="above 0 K"):
-        chi_of_temperature(temperature_k, 0.2, 100)
+        chi_of_temperature((0.2, 100), temperature_k)
     with pytest.raises(InputError, match="above 0 K"):
-        phase_diagram(0.2, 100, chain_length=10, temperatures_k=[temperature_k, 300])
+        phase_diagram((0.2, 100), chain_length=10, temperatures_k=[temperature_k, 300])
 
 
 # --- chi(T), critical temperatures, phase diagrams ----------------------------------------
 
 def test_chi_of_temperature_closed_form():
-    assert chi_of_temperature(np.array([200.0, 400.0]), 0.1, 100.0, 8000.0) == pytest.approx([0.8, 0.4])
+    assert chi_of_temperature((0.1, 100.0, 8000.0), np.array([200.0, 400.0])) == pytest.approx([0.8, 0.4])
 
 
 def test_critical_temperature_ucst_closed_form():
     chi_c = critical_chi(1000)
-    (t_c,) = critical_temperatures(0.2, 120.0, 0.0, 1000, 200.0, 500.0)
+    (t_c,) = critical_temperatures((0.2, 120.0, 0.0), 1000, 200.0, 500.0)
     assert t_c == pytest.approx(120.0 / (chi_c - 0.2), rel=1e-14)
 
 
@@ -184,29 +197,29 @@ def _quadratic_chi(t1, t2, amplitude, n):
 @pytest.mark.parametrize("amplitude, kind", [(0.2, "UCST+LCST"), (-0.2, "closed loop")])
 def test_two_critical_temperatures_found_and_classified(amplitude, kind):
     a, b, c = _quadratic_chi(300.0, 420.0, amplitude, 100)
-    assert critical_temperatures(a, b, c, 100, 250, 500) == (pytest.approx(300.0), pytest.approx(420.0))
-    assert critical_temperatures(a, b, c, 100, 350, 500) == (pytest.approx(420.0),)
-    diagram = phase_diagram(a, b, c, chain_length=100, temperatures_k=np.linspace(250, 500, 51))
+    assert critical_temperatures((a, b, c), 100, 250, 500) == (pytest.approx(300.0), pytest.approx(420.0))
+    assert critical_temperatures((a, b, c), 100, 350, 500) == (pytest.approx(420.0),)
+    diagram = phase_diagram((a, b, c), chain_length=100, temperatures_k=np.linspace(250, 500, 51))
     assert diagram.kind == kind and kind in PHASE_DIAGRAM_KINDS
 
 
 @pytest.mark.parametrize("a, b_k, c_k2, kind", [
     (0.2, 120.0, 0.0, "UCST"), (0.9, -120.0, 0.0, "LCST"), (0.0, 10.0, 0.0, "miscible"), (1.5, 10.0, 0.0, "immiscible")])
 def test_phase_diagram_kind(a, b_k, c_k2, kind):
-    diagram = phase_diagram(a, b_k, c_k2, chain_length=1000, temperatures_k=np.linspace(250, 500, 40))
+    diagram = phase_diagram((a, b_k, c_k2), chain_length=1000, temperatures_k=np.linspace(250, 500, 40))
     assert diagram.kind == kind
 
 
 def test_phase_diagram_hourglass_when_chi_minimum_stays_above_critical():
     n, amplitude, t0, delta = 100, 0.2, 350.0, 30.0  # chi - chi_c = A((T - t0)**2 + delta**2) / T**2 > 0
     a, b, c = critical_chi(n) + amplitude, -2 * amplitude * t0, amplitude * (t0**2 + delta**2)
-    diagram = phase_diagram(a, b, c, chain_length=n, temperatures_k=np.linspace(250, 500, 60))
+    diagram = phase_diagram((a, b, c), chain_length=n, temperatures_k=np.linspace(250, 500, 60))
     assert diagram.kind == "hourglass" and diagram.critical_temperatures_k == ()
 
 
 def test_phase_diagram_curves_ucst():
     temps = np.linspace(273.15, 473.15, 200)
-    diagram = phase_diagram(0.2, 120.0, chain_length=1000, temperatures_k=temps)
+    diagram = phase_diagram((0.2, 120.0), chain_length=1000, temperatures_k=temps)
     curves = diagram.curves
     assert list(curves.columns[:2]) == ["temperature_k", "temperature_c"]
     assert {"phi_binodal_lean", "phi_binodal_rich", "phi_spinodal_low", "phi_spinodal_high"} <= set(curves.columns)
@@ -223,12 +236,12 @@ def test_phase_diagram_curves_ucst():
 
 def test_phase_diagram_summary_names_both_temperatures():
     a, b, c = _quadratic_chi(300.0, 420.0, 0.2, 100)
-    text = phase_diagram(a, b, c, chain_length=100, temperatures_k=np.linspace(250, 500, 30)).summary()
+    text = phase_diagram((a, b, c), chain_length=100, temperatures_k=np.linspace(250, 500, 30)).summary()
     assert "27 °C" in text and "147 °C" in text
 
 
 def test_phase_diagram_with_band_orders_critical_temperatures():
-    band = phase_diagram_with_band(0.2, 120.0, chi_sigma=0.01, n_sigma=2.0, chain_length=1000,
+    band = phase_diagram_with_band((0.2, 120.0), chi_sigma=0.01, n_sigma=2.0, chain_length=1000,
                                    temperatures_k=np.linspace(250, 500, 50))
     (low,), (mid,), (high,) = (d.critical_temperatures_k for d in (band.lower, band.central, band.upper))
     assert low < mid < high  # smaller chi: miscible down to lower temperatures
@@ -239,16 +252,16 @@ def test_phase_diagram_with_band_orders_critical_temperatures():
 
 def test_phase_diagram_needs_two_temperatures():
     with pytest.raises(InputError, match="two different temperatures"):
-        phase_diagram(0.2, 120.0, chain_length=10, temperatures_k=[300.0])
+        phase_diagram((0.2, 120.0), chain_length=10, temperatures_k=[300.0])
 
 
 def test_phase_state_three_regions_n1():
     # N = 1, chi = 2.5: binodal 0.1448 / 0.8552, spinodal 0.2764 / 0.7236
-    states = [phase_state(phi, 300.0, 2.5, 0.0, 0.0, 1.0) for phi in (0.1, 0.2, 0.5, 0.8, 0.9)]
+    states = [phase_state((2.5, 0.0, 0.0), phi, 300.0, 1.0) for phi in (0.1, 0.2, 0.5, 0.8, 0.9)]
     assert states == ["one phase", "two phases (metastable)", "two phases (unstable)",
                       "two phases (metastable)", "one phase"]
     assert set(states) <= set(PHASE_STATES)
-    assert phase_state(0.5, 300.0, 1.9, 0.0, 0.0, 1.0) == "one phase"
+    assert phase_state((1.9, 0.0, 0.0), 0.5, 300.0, 1.0) == "one phase"
 
 
 # --- chain length --------------------------------------------------------------------------

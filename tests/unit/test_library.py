@@ -146,3 +146,21 @@ def test_no_lookup_key_points_to_two_entries_ambiguously():
 def test_errors_are_chiapp_errors():
     with pytest.raises(ChiAppError):
         resolve_solvent("not a solvent at all 123")
+
+
+@pytest.mark.parametrize("solvent", ["toluene", "Cyrene"])
+def test_chain_length_is_one_rule_for_ranking_and_charts(solvent):
+    """The ranking table and the per-pair rule (used by the charts and the phase diagram) give the
+    same N, including for a solvent whose molar volume is estimated rather than tabulated."""
+    from chiapp.library import chain_length_for, polymer_defaults, solvent_molar_volume
+    from chiapp.ranking import rank_solvents
+
+    polymer = resolve_polymer("*CC(*)c1ccc(Cl)cc1")
+    target = resolve_solvent(solvent)
+    ranking = rank_solvents(polymer.smiles, 298.15, solvents=[solvent], molecular_weight_g_per_mol=100_000)
+    n_chart = chain_length_for(polymer, target, molecular_weight_g_per_mol=100_000)
+    assert ranking.table["chain_length"].iloc[0] == pytest.approx(n_chart, rel=1e-12)
+    # and the closed form N = (Mn / rho) / V_s
+    _, density = polymer_defaults(polymer)
+    volume, _ = solvent_molar_volume(target.smiles)
+    assert n_chart == pytest.approx(100_000 / density / volume, rel=1e-12)

@@ -75,9 +75,11 @@ def test_domain_flag_follows_spread_and_temperature_range():
 
 
 @pytest.mark.parametrize("temperature_k, words", [
-    (-26.85, "above absolute zero"),       # -300 °C
-    (0.0, "above absolute zero"),
-    (float("nan"), "finite"),
+    (-26.85, "between 1 and 2000 K, got -26.85 K"),       # -300 °C
+    (0.0, "between 1 and 2000 K"),
+    (1e-300, "between 1 and 2000 K"),      # would give chi ~ 1e302
+    (1e9, "between 1 and 2000 K"),
+    (float("nan"), "between 1 and 2000 K, got nan"),
     ("warm", "number"),
     ([], "at least one"),
 ])
@@ -122,3 +124,16 @@ def test_predict_grid_matches_single_predictions_and_reports_failures():
     mean, std = grid.chi([298.15])
     assert mean[0, 1, 0] == pytest.approx(predict_chi(PS, "O", 298.15).chi[0], abs=1e-9)
     assert std.shape == (2, 2, 1)
+
+
+def test_prediction_is_immutable_and_compares_by_value():
+    first = predict_chi(PS, "toluene", [298.15, 350.0])
+    second = predict_chi(PS, "toluene", [298.15, 350.0])
+    with pytest.raises(ValueError, match="read-only"):
+        first.chi[0] = 99.0
+    with pytest.raises(ValueError, match="read-only"):
+        first.temperatures_k[0] = 1.0
+    assert first == second
+    assert first != predict_chi(PS, "toluene", [298.15, 351.0])
+    # the value type of chi(T) gives the same numbers as the stored curve
+    assert first.coefficients.chi(first.temperatures_k) == pytest.approx(first.chi)

@@ -7,7 +7,7 @@ from chiapp import ui
 st.title("Batch predictions from a CSV file")
 st.markdown("One row per polymer-solvent pair and temperature, with these columns:")
 st.table(ui.batch_columns_table())
-st.download_button("Download a template CSV", ui.csv_bytes(ui.batch_template()),
+st.download_button("Download a template CSV", ui.csv_bytes(ui.pairs_template()),
                    file_name="chiapp_batch_template.csv", mime="text/csv", key="download_template")
 
 uploaded = st.file_uploader("Pairs to predict (CSV)", type=["csv", "txt"], key="batch_file")
