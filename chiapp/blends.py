@@ -445,9 +445,10 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
     the margin the model claims at one σ, so that a large margin the members disagree on does
     not outrank a sure one; pairs with no dissolving blend are left out. ``only_recommended``
     keeps CHEM21 'recommended' solvents; ``only_nonsolvents`` keeps solvents that alone do not
-    dissolve the polymer (χ ≥ χ_c), so every row is a cosolvent pair. Only the ``_SHORTLIST`` (120) solvents with the smallest χ − χ_c alone
-    enter the pairs, which keeps the search under a second; a pair of two solvents both outside
-    it is not found (pass them to :func:`predict_blend_chi` to check it).
+    dissolve the polymer (χ ≥ χ_c), so every row is a cosolvent pair. Only the ``_SHORTLIST``
+    (120) solvents with the smallest χ − χ_c alone enter the pairs, which keeps the search under a
+    second; a pair of two solvents both outside it is not found (pass them to
+    :func:`predict_blend_chi` to check it).
     """
     from chiapp.prediction import load_model
     from chiapp.ranking import _solvent_frame
