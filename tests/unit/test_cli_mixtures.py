@@ -1,13 +1,30 @@
-"""``chiapp blend`` and ``chiapp compat`` as a user runs them (subprocess, shipped model)."""
+"""``chiapp blend`` and ``chiapp compat`` as a user runs them (in process, shipped model; the
+subprocess route is smoke-tested in test_cli.py)."""
 
-import subprocess
-import sys
+import contextlib
+import io
+from dataclasses import dataclass
 
 import pandas as pd
 
+from chiapp.cli import main
 
-def _run(*args):
-    return subprocess.run([sys.executable, "-m", "chiapp", *args], check=False, capture_output=True, text=True, timeout=300)
+
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _run(*args) -> Done:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = int(exit_.code or 0)
+    return Done(code, out.getvalue(), err.getvalue())
 
 
 def test_cli_blend_given_blends_with_repeated_flags():
@@ -30,6 +47,13 @@ def test_cli_blend_bad_fractions_is_one_line_error():
     done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--blend", "water:0.7+ethanol:0.4")
     assert done.returncode == 2 and done.stderr.startswith("error:") and "sum to 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_blend_component_twice_and_missing_option():
+    done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--component", "water", "0.5",
+                "--component", "water", "0.5")
+    assert done.returncode == 2 and "twice" in done.stderr
+    assert _run("compat", "--polymer-a", "PS", "--temperature-c", "25").returncode == 2
 
 
 def test_cli_compat_prints_both_estimates_and_ideas():
