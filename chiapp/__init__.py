@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
 from chiapp.errors import (
+    BlendError,
     ChiAppError,
     DataFileError,
     InputError,
@@ -36,6 +37,11 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "predict_blend_chi": "blends", "find_blends": "blends", "parse_blend": "blends", "Blend": "blends",
+    "BlendPrediction": "blends",
+    "polymer_compatibility": "compatibility", "brainstorm_compatibilizers": "compatibility",
+    "PolymerCompatibility": "compatibility", "CompatibilizerIdeas": "compatibility",
+    "hansen_side_by_side": "hansen_table",
     "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
     "crystalline_data": "crystallinity", "crystalline_limit": "crystallinity", "dissolution_limit": "crystallinity",
     "CrystallineData": "crystallinity", "CrystallineOverride": "crystallinity", "CrystallineLimit": "crystallinity",
@@ -46,7 +52,7 @@ _LAZY = {
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
+    "InputError", "VolumeFractionError", "BlendError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
     "MopacNotFoundError",
 ]
 
@@ -61,6 +67,16 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     )
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
+    from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
+    from chiapp.compatibility import (
+        CompatibilizerIdeas,
+        PolymerCompatibility,
+        brainstorm_compatibilizers,
+        polymer_compatibility,
+    )
+    from chiapp.flory_huggins import PhaseDiagram, phase_diagram
+    from chiapp.hansen_table import hansen_side_by_side
+    from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.quantum.chi import QcChi, qc_chi

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ChiAppError",
+    "BlendError",
     "DataFileError",
     "InputError",
     "InvalidSmilesError",
@@ -61,6 +62,10 @@ class InputError(ChiAppError, ValueError):
 
 class VolumeFractionError(InputError):
     """A polymer volume fraction outside the open interval (0, 1)."""
+
+
+class BlendError(InputError):
+    """A solvent blend that cannot be used: fractions not summing to 1, negative, a solvent twice."""
 
 
 class DataFileError(ChiAppError, ValueError):

@@ -461,6 +461,10 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("polypropylene", "PP", "isotactic polypropylene;polypropene;iPP;aPP", "*CC(*)C", 0.85, "amorphous", 50000, ""),
     ("poly(1-butene)", "PB-1", "polybutene-1;polybutylene", "*CC(*)CC", 0.86, "amorphous", 50000, ""),
     ("poly(4-methyl-1-pentene)", "PMP", "TPX;P4MP1", "*CC(*)CC(C)C", 0.84, "amorphous", 50000, ""),
+    ("poly(ethylene-co-butylene)", "EB", "hydrogenated polybutadiene;SEBS midblock;ethylene-butylene",
+     "*CCCCCCCCCC(*)CC", None, "", 50000,
+     "random copolymer written as one repeat unit: hydrogenated polybutadiene with one 1,2-unit in three, "
+     "the midblock of SEBS; added as a compatibilizer segment"),
     ("polyisobutylene", "PIB", "butyl rubber backbone;polyisobutene", "*CC(*)(C)C", 0.918, "amorphous", 100000, ""),
     ("cis-1,4-polybutadiene", "PB", "polybutadiene;PBD;BR;butadiene rubber;cis-polybutadiene", "*C/C=C\\C*",
      0.90, "amorphous", 100000, "the rubber phase of ABS"),
@@ -507,6 +511,12 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("poly(methyl acrylate)", "PMA", "polymethyl acrylate", "*CC(*)C(=O)OC", 1.22, "amorphous", 100000, ""),
     ("poly(ethyl acrylate)", "PEA", "polyethyl acrylate", "*CC(*)C(=O)OCC", 1.12, "amorphous", 100000, ""),
     ("poly(n-butyl acrylate)", "PnBA", "poly(butyl acrylate)", "*CC(*)C(=O)OCCCC", 1.08, "amorphous", 100000, ""),
+    ("poly(glycidyl methacrylate)", "PGMA", "polyglycidyl methacrylate", "*CC(*)(C)C(=O)OCC1CO1", None, "",
+     50000, "the epoxide unit of E-GMA and PE-g-GMA compatibilizers (reacts with -COOH/-OH ends of "
+     "polyesters); added as a compatibilizer segment"),
+    ("poly(maleic anhydride)", "PMAH", "polymaleic anhydride",
+     "*C1C(*)C(=O)OC1=O", None, "", 10000, "the anhydride unit of PE-g-MAH and PP-g-MAH compatibilizers "
+     "(reacts with the amine ends of polyamides); added as a compatibilizer segment"),
     ("poly(acrylic acid)", "PAA", "polyacrylic acid", "*CC(*)C(=O)O", None, "", 100000, ""),
     ("poly(methacrylic acid)", "PMAA", "polymethacrylic acid", "*CC(*)(C)C(=O)O", None, "", 100000, ""),
     ("polyacrylamide", "PAM", "poly(acrylamide);PAAm", "*CC(*)C(N)=O", None, "", 100000, ""),

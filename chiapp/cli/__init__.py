@@ -14,7 +14,7 @@ from chiapp.errors import ChiAppError
 
 __all__ = ["main"]
 
-_COMMANDS = ("predict", "phase", "rank", "select", "plan", "report", "qc", "app")
+_COMMANDS = ("predict", "phase", "rank", "select", "plan", "blend", "compat", "report", "qc", "app")
 
 
 def _parser() -> argparse.ArgumentParser:

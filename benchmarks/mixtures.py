@@ -1,0 +1,87 @@
+"""Mixtures: speed of blends, the blend finder, compatibility and brainstorming; literature scores.
+
+Run from the repo root: ``python -m benchmarks.mixtures``.
+
+Speed is the warm time (features cached, as in the app). The scores use the literature sets of
+tests/data: ROC AUC of χ_AB for 'immiscible' over polymer_blends.csv (latent space and Hansen),
+and the cosolvency cases of cosolvency.csv the blend verdict reproduces (a composition with
+χ < χ_c while both pure liquids have χ ≥ χ_c; compositions 0.05-0.95 of solvent 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from benchmarks.table import median_seconds, print_table
+from chiapp.blends import find_blends, predict_blend_chi
+from chiapp.compatibility import brainstorm_compatibilizers, polymer_compatibility
+from chiapp.flory_huggins import critical_chi
+from chiapp.hansen_table import hansen_side_by_side
+from chiapp.library import polymer_defaults, resolve_polymer, resolve_solvent, solvent_row
+from chiapp.prediction import predict_chi
+from chiapp.units import kelvin
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+T_K = 298.15
+
+
+def speed_rows() -> list[tuple[str, str, str, bool | None]]:
+    rows = []
+    cases = [
+        ("predict_blend_chi, PMMA in ethanol:0.8+water:0.2",
+         lambda: predict_blend_chi("PMMA", "ethanol:0.8+water:0.2", T_K), 0.1, 20),
+        ("find_blends PMMA, whole library (shortlist 120)", lambda: find_blends("PMMA", T_K), 2.0, 5),
+        ("find_blends PMMA, only non-solvents", lambda: find_blends("PMMA", T_K, only_nonsolvents=True), 2.0, 5),
+        ("polymer_compatibility PE/PA6", lambda: polymer_compatibility("PE", "PA6", 513.15), 0.1, 20),
+        ("brainstorm_compatibilizers PE/PA6", lambda: brainstorm_compatibilizers("PE", "PA6", 513.15), 5.0, 3),
+        ("hansen_side_by_side PMMA, whole library", lambda: hansen_side_by_side("PMMA"), 5.0, 3),
+    ]
+    for name, func, target, repeats in cases:
+        seconds = median_seconds(func, repeats=repeats, warmup=1)
+        rows.append((name, f"{seconds:.3f} s", f"< {target:g} s", seconds < target))
+    return rows
+
+
+def blend_auc_rows() -> list[tuple[str, str, str, bool | None]]:
+    pairs = pd.read_csv(DATA / "polymer_blends.csv")
+    latent, hansen = [], []
+    for row in pairs.itertuples(index=False):
+        r = polymer_compatibility(row.polymer_a, row.polymer_b, float(kelvin(row.temperature_c)))
+        latent.append(r.chi)
+        hansen.append(r.hansen.chi)
+    y = 1 - pairs["miscible"].to_numpy()
+    h = np.asarray(hansen)
+    known = np.isfinite(h)
+    return [(f"ROC AUC chi_AB latent space ({len(pairs)} pairs)", f"{roc_auc_score(y, latent):.3f}", "> 0.5", None),
+            (f"ROC AUC chi_AB Hansen ({int(known.sum())} pairs covered)", f"{roc_auc_score(y[known], h[known]):.3f}",
+             "> 0.5", None)]
+
+
+def cosolvency_rows() -> list[tuple[str, str, str, bool | None]]:
+    cases = pd.read_csv(DATA / "cosolvency.csv")
+    phis = np.linspace(0.05, 0.95, 19)
+    hits = 0
+    for case in cases.itertuples(index=False):
+        t = float(kelvin(case.temperature_c))
+        mw, density = polymer_defaults(resolve_polymer(case.polymer), None)
+        v = [float(solvent_row(resolve_solvent(s).smiles)["molar_volume_cm3_per_mol"])
+             for s in (case.solvent_1, case.solvent_2)]
+        pure = [predict_chi(case.polymer, s, t).chi[0] >= critical_chi(mw / density / vol)
+                for s, vol in zip((case.solvent_1, case.solvent_2), v)]
+        blend = [predict_blend_chi(case.polymer, {case.solvent_1: f, case.solvent_2: 1 - f}, t).chi[0]
+                 < critical_chi(mw / density * (f / v[0] + (1 - f) / v[1])) for f in phis]
+        hits += all(pure) and any(blend)
+    return [(f"cosolvency cases reproduced ({len(cases)} cases)", f"{hits}/{len(cases)}", "≥ 1", hits >= 1)]
+
+
+def main() -> None:
+    print_table(speed_rows(), "Mixtures: speed (warm, one process)")
+    print_table(blend_auc_rows() + cosolvency_rows(), "Mixtures: literature scores")
+
+
+if __name__ == "__main__":
+    main()

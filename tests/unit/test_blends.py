@@ -1,0 +1,251 @@
+"""Solvent blends on the real model: the mixing rule's identities, the blend's properties, the finder,
+bad input, and the cosolvency cases of tests/data/cosolvency.csv (literature, each row cited there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chiapp.blends import (
+    BLEND_COLUMNS,
+    _latents,
+    blend_coefficients,
+    find_blends,
+    looks_like_blend,
+    parse_blend,
+    predict_blend_chi,
+    worst_class,
+)
+from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+from chiapp.errors import (
+    BlendError,
+    ChiAppError,
+    InputError,
+    MoleculeError,
+    NameNotFoundError,
+    UnsupportedMoleculeError,
+)
+from chiapp.flory_huggins import critical_chi
+from chiapp.library import polymer_defaults, resolve_polymer, resolve_solvent, solvent_row
+from chiapp.prediction import load_model, predict_chi
+from chiapp.units import kelvin
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+T25_K = 298.15
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def _x(polymer: str, *solvents: str):
+    p = polymer_descriptors(resolve_polymer(polymer).smiles)
+    s = np.stack([solvent_descriptors(resolve_solvent(name).smiles) for name in solvents])
+    return p, s
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixing rule
+
+def test_blend_of_one_solvent_equals_that_solvent(model):
+    p, s = _x("polystyrene", "toluene")
+    blend = blend_coefficients(model, p, s, [1.0])
+    pure = model.coefficients(p[None], s)
+    np.testing.assert_allclose(blend.a, pure.a, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(blend.b_k, pure.b_k, rtol=1e-12, atol=1e-12)
+
+
+def test_blend_of_a_solvent_with_itself_equals_that_solvent(model):
+    p, s = _x("PMMA", "acetone", "acetone")
+    blend = blend_coefficients(model, p, s, [0.3, 0.7])
+    pure = model.coefficients(p[None], s[:1])
+    np.testing.assert_allclose(blend.a, pure.a, atol=1e-10)
+    np.testing.assert_allclose(blend.b_k, pure.b_k, atol=1e-8)
+
+
+def test_blend_is_symmetric_in_the_order_of_its_solvents():
+    one = predict_blend_chi("PMMA", {"ethanol": 0.3, "water": 0.7}, [T25_K, 330.0])
+    two = predict_blend_chi("PMMA", "water:0.7+ethanol:0.3", [T25_K, 330.0])
+    np.testing.assert_allclose(one.chi, two.chi, rtol=1e-12)
+    np.testing.assert_allclose(one.chi_std, two.chi_std, rtol=1e-12)
+
+
+def test_blend_endpoints_approach_the_pure_solvents():
+    near = predict_blend_chi("polystyrene", {"toluene": 0.999, "methanol": 0.001}, T25_K)
+    pure = predict_chi("polystyrene", "toluene", T25_K)
+    assert abs(near.chi[0] - pure.chi[0]) < 0.01
+    assert near.components[0].chi[0] == pytest.approx(pure.chi[0], rel=1e-12)
+
+
+def test_latent_mixing_equals_the_ternary_flory_huggins_form(model):
+    """Two routes: mixing u, r² directly, and χ_b = φχ_1 + (1−φ)χ_2 − φ(1−φ)χ_12 of the finder."""
+    p, s = _x("PMMA", "1-chlorobutane", "acetonitrile")
+    a, b_k, cross_a, cross_b = _latents(model, p, s)
+    for phi in (0.0, 0.25, 0.6, 1.0):
+        direct = blend_coefficients(model, p, s, [phi, 1.0 - phi])
+        closed_a = phi * a[:, 0] + (1 - phi) * a[:, 1] - phi * (1 - phi) * cross_a[:, 0, 1]
+        closed_b = phi * b_k[:, 0] + (1 - phi) * b_k[:, 1] - phi * (1 - phi) * cross_b[:, 0, 1]
+        np.testing.assert_allclose(direct.a[:, 0], closed_a, atol=1e-9)
+        np.testing.assert_allclose(direct.b_k[:, 0], closed_b, atol=1e-6)
+
+
+def test_three_solvent_blend_is_a_number_with_a_spread():
+    p = predict_blend_chi("PS", "toluene:0.5+ethyl acetate:0.3+acetone:0.2", T25_K)
+    assert np.isfinite(p.chi[0]) and p.chi_std[0] >= 0
+    assert [c.name for c in p.components] == ["toluene", "ethyl acetate", "acetone"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties of the blend
+
+def test_blend_molar_volume_is_the_mean_volume_per_molecule():
+    blend = parse_blend({"ethanol": 0.8, "water": 0.2})
+    v_e = float(solvent_row(resolve_solvent("ethanol").smiles)["molar_volume_cm3_per_mol"])
+    v_w = float(solvent_row(resolve_solvent("water").smiles)["molar_volume_cm3_per_mol"])
+    # moles per cm³ of blend: 0.8/V_e + 0.2/V_w; volume per mole is its inverse
+    assert blend.molar_volume_cm3_per_mol == pytest.approx(1.0 / (0.8 / v_e + 0.2 / v_w), rel=1e-12)
+    assert v_w < blend.molar_volume_cm3_per_mol < v_e
+
+
+def test_blend_boiling_range_and_worst_safety_class():
+    blend = parse_blend("ethanol:0.5+water:0.5")
+    assert blend.boiling_range_c == pytest.approx((78.4, 100.0), abs=0.5)  # CRC Handbook boiling points
+    assert blend.chem21_class == "recommended"
+    assert worst_class(("recommended", "hazardous", "problematic")) == "hazardous"
+    assert worst_class(("recommended", "")) == ""
+    assert worst_class(("", "highly hazardous")) == "highly hazardous"
+
+
+def test_parse_blend_text_forms():
+    assert parse_blend("ethanol:80%+water:20%").fractions == pytest.approx((0.8, 0.2))
+    b = parse_blend("ethanol:0.799+water:0.2")  # within rounding: rescaled to sum 1
+    assert sum(b.fractions) == pytest.approx(1.0) and b.fractions[0] == pytest.approx(0.799 / 0.999)
+    assert parse_blend(parse_blend("toluene:0.25+acetone:0.75").text).names == ("toluene", "acetone")
+    assert looks_like_blend("ethanol:0.8+water:0.2") and looks_like_blend({"a": 1})
+    assert not looks_like_blend("toluene") and not looks_like_blend("C[N+](C)(C)C")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: each a ChiAppError with a clear message
+
+@pytest.mark.parametrize("blend, error, words", [
+    ({"ethanol": 0.7, "water": 0.2}, BlendError, "sum to 1"),
+    ("ethanol:0.6+water:0.6", BlendError, "sum to 1"),
+    ({"ethanol": 1.2, "water": -0.2}, BlendError, "negative"),
+    ("ethanol:1.2+water:-0.2", BlendError, "negative"),
+    ({"ethanol": 0.5, "polystyrene": 0.5}, UnsupportedMoleculeError, "polymer"),
+    ({"ethanol": 0.5, "*CC(*)c1ccccc1": 0.5}, UnsupportedMoleculeError, "polymer"),
+    ({"ethanol": 0.5, "notasolventxyz": 0.5}, NameNotFoundError, "not a known name"),
+    ("ethanol:0.5+ethanol:0.5", BlendError, "twice"),
+    ({"ethanol": 0.5, "EtOH": 0.5}, BlendError, "twice"),
+    ({"ethanol": 1.0}, BlendError, "2 to 3"),
+    ({"ethanol": 0.25, "water": 0.25, "acetone": 0.25, "toluene": 0.25}, BlendError, "2 to 3"),
+    ("ethanol:abc+water:0.2", BlendError, "must be a number"),
+    ("ethanol+water:0.2", BlendError, "no fraction"),
+    ({"ethanol": 0.0, "water": 1.0}, BlendError, "fraction 0"),
+    (42, BlendError, "mapping"),
+])
+def test_bad_blends_raise_clear_errors(blend, error, words):
+    with pytest.raises(error) as raised:
+        parse_blend(blend)
+    assert words in str(raised.value)
+    assert isinstance(raised.value, ChiAppError)
+
+
+def test_predict_blend_chi_bad_polymer_and_temperature():
+    with pytest.raises(MoleculeError):
+        predict_blend_chi("toluene", {"ethanol": 0.5, "water": 0.5}, T25_K)
+    with pytest.raises(InputError):
+        predict_blend_chi("PMMA", {"ethanol": 0.5, "water": 0.5}, -5.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The finder
+
+@pytest.fixture(scope="module")
+def cosolvent_pairs():
+    return find_blends("PMMA", T25_K, only_nonsolvents=True, top=0)
+
+
+def test_find_blends_columns_order_and_windows(cosolvent_pairs):
+    table = cosolvent_pairs
+    assert tuple(table.columns) == BLEND_COLUMNS and len(table) > 0
+    key = table["margin"] - table["margin_std"]
+    assert (np.diff(key.to_numpy()) <= 1e-12).all()
+    assert ((table["fraction_1_low"] <= table["fraction_1"]) & (table["fraction_1"] <= table["fraction_1_high"])).all()
+    assert ((table["fraction_1"] > 0) & (table["fraction_1"] < 1)).all()
+    np.testing.assert_allclose(table["margin"], table["chi_critical"] - table["chi"], atol=1e-12)
+    assert (table["margin"] > 0).all()
+
+
+def test_find_blends_only_nonsolvents_keeps_nonsolvents_alone(cosolvent_pairs):
+    table = cosolvent_pairs
+    assert (table["chi_1"] >= table["chi_critical_1"]).all() and (table["chi_2"] >= table["chi_critical_2"]).all()
+
+
+def test_find_blends_critical_chi_is_the_closed_form(cosolvent_pairs):
+    """χ_c from N = (M_n/ρ)/V_b with V_b = 1/Σ(φ/V); PMMA: 100,000 g/mol, 1.18 g/cm³ (library)."""
+    row = cosolvent_pairs.iloc[0]
+    v1 = float(solvent_row(row["smiles_1"])["molar_volume_cm3_per_mol"])
+    v2 = float(solvent_row(row["smiles_2"])["molar_volume_cm3_per_mol"])
+    f = row["fraction_1"]
+    n = 100_000 / 1.18 / (1.0 / (f / v1 + (1 - f) / v2))
+    assert row["chi_critical"] == pytest.approx(critical_chi(n), rel=1e-12)
+    assert row["chi_critical"] == pytest.approx(0.5 * (1 + 1 / np.sqrt(n)) ** 2, rel=1e-12)
+
+
+def test_find_blends_chi_matches_predict_blend_chi(cosolvent_pairs):
+    row = cosolvent_pairs.iloc[0]
+    direct = predict_blend_chi("PMMA", {row["smiles_1"]: row["fraction_1"], row["smiles_2"]: 1 - row["fraction_1"]},
+                               T25_K)
+    assert direct.chi[0] == pytest.approx(row["chi"], abs=1e-9)
+    assert direct.chi_std[0] == pytest.approx(row["chi_std"], rel=1e-9)
+
+
+def test_find_blends_only_recommended_and_top():
+    table = find_blends("polystyrene", T25_K, only_recommended=True, top=3)
+    assert len(table) <= 3
+    assert (table["chem21_class"] == "recommended").all()
+    with pytest.raises(InputError):
+        find_blends("polystyrene", T25_K, top=-1)
+    with pytest.raises(InputError):
+        find_blends("polystyrene", [T25_K, 320.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Literature: cosolvency
+
+def test_cosolvency_cases_from_the_literature():
+    """For each case (polymer insoluble in each liquid, soluble in the mixture): does the model's
+    blend verdict (χ < χ_c) turn 'dissolves' at some intermediate composition while both pure
+    liquids stay 'does not'? Reports the count; asserts at least one, which the latent mixing rule
+    can reach only through its solvent–solvent term (never fitted to cosolvency data)."""
+    cases = pd.read_csv(DATA / "cosolvency.csv")
+    assert len(cases) >= 5
+    phis = np.linspace(0.05, 0.95, 19)
+    hits, both_pure_not, lines = 0, 0, []
+    for case in cases.itertuples(index=False):
+        t = float(kelvin(case.temperature_c))
+        polymer = resolve_polymer(case.polymer)
+        mw, density = polymer_defaults(polymer, None)
+        v = [float(solvent_row(resolve_solvent(s).smiles)["molar_volume_cm3_per_mol"])
+             for s in (case.solvent_1, case.solvent_2)]
+        pure = [predict_chi(case.polymer, s, t).chi[0] for s in (case.solvent_1, case.solvent_2)]
+        pure_ok = [chi >= critical_chi(mw / density / vol) for chi, vol in zip(pure, v)]
+        chis = [predict_blend_chi(case.polymer, {case.solvent_1: f, case.solvent_2: 1 - f}, t).chi[0] for f in phis]
+        chi_c = [critical_chi(mw / density * (f / v[0] + (1 - f) / v[1])) for f in phis]
+        dissolves = [c < cc for c, cc in zip(chis, chi_c)]
+        hit = all(pure_ok) and any(dissolves)
+        hits += hit
+        both_pure_not += all(pure_ok)
+        lines.append(f"{case.polymer} {case.solvent_1}/{case.solvent_2} {case.temperature_c:g} °C: pure "
+                     f"{pure[0]:.2f}, {pure[1]:.2f}; blend min {min(chis):.2f} (chi_c {min(chi_c):.3f}); "
+                     f"{'COSOLVENT' if hit else 'no'}")
+    print("\n".join(lines))
+    print(f"cosolvency reproduced: {hits}/{len(cases)} (both pure liquids non-solvents in the model: "
+          f"{both_pure_not}/{len(cases)})")
+    assert hits >= 1

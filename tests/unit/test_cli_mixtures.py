@@ -1,0 +1,71 @@
+"""``chiapp blend`` and ``chiapp compat`` as a user runs them (in process, shipped model; the
+subprocess route is smoke-tested in test_cli.py)."""
+
+import contextlib
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from chiapp.cli import main
+
+
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _run(*args) -> Done:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = int(exit_.code or 0)
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def test_cli_blend_given_blends_with_repeated_flags():
+    done = _run("blend", "--polymer", "PMMA", "--temperature-c", "20", "--blend", "1-butanol:0.7+acetonitrile:0.3",
+                "--component", "cis-1,2-dichloroethylene", "0.5", "--component", "acetone", "0.5")
+    assert done.returncode == 0, done.stderr
+    assert "1-butanol:0.7+acetonitrile:0.3" in done.stdout
+    assert "cis-1,2-dichloroethene" in done.stdout.lower() and "chi alone" in done.stdout
+
+
+def test_cli_blend_finder_writes_csv(tmp_path):
+    target = tmp_path / "blends.csv"
+    done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--only-nonsolvents", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(target)
+    assert len(table) > 0 and (table["chi"] < table["chi_critical"]).all()
+
+
+def test_cli_blend_bad_fractions_is_one_line_error():
+    done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--blend", "water:0.7+ethanol:0.4")
+    assert done.returncode == 2 and done.stderr.startswith("error:") and "sum to 1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_blend_component_twice_and_missing_option():
+    done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--component", "water", "0.5",
+                "--component", "water", "0.5")
+    assert done.returncode == 2 and "twice" in done.stderr
+    assert _run("compat", "--polymer-a", "PS", "--temperature-c", "25").returncode == 2
+
+
+def test_cli_compat_prints_both_estimates_and_ideas():
+    done = _run("compat", "--polymer-a", "PE", "--polymer-b", "PA6", "--temperature-c", "240", "--top", "5")
+    assert done.returncode == 0, done.stderr
+    assert "latent space" in done.stdout and "Hansen" in done.stdout
+    assert "specific interactions" in done.stdout
+    assert "poly(maleic anhydride)" in done.stdout
+
+
+def test_cli_compat_polymer_name_with_commas():
+    done = _run("compat", "--polymer-a", "cis-1,4-polybutadiene", "--polymer-b", "PS", "--temperature-c", "150",
+                "--no-ideas")
+    assert done.returncode == 0, done.stderr
+    assert "cis-1,4-polybutadiene / polystyrene" in done.stdout
