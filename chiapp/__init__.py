@@ -57,6 +57,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
+    from chiapp.compatibility import (
+        CompatibilizerIdeas,
+        PolymerCompatibility,
+        brainstorm_compatibilizers,
+        polymer_compatibility,
+    )
     from chiapp.crystallinity import (
         CrystallineData,
         CrystallineLimit,
@@ -66,17 +73,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
         dissolution_limit,
     )
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
-    from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
-    from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
-    from chiapp.compatibility import (
-        CompatibilizerIdeas,
-        PolymerCompatibility,
-        brainstorm_compatibilizers,
-        polymer_compatibility,
-    )
-    from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.hansen_table import hansen_side_by_side
-    from chiapp.library import Molecule, resolve_polymer, resolve_solvent
+    from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.quantum.chi import QcChi, qc_chi
