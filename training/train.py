@@ -2,9 +2,10 @@
 
 Seeded and deterministic on CPU. In order:
   1. cross-validation on the paper's pair splits and on leave-polymer-out folds (the metrics);
-  2. from the leave-polymer-out predictions: the spread calibration factor and the domain
-     thresholds (nothing about a held-out polymer is used to predict it);
-  3. the final ensemble on all data, written with its manifest to assets/model/.
+  2. from the leave-polymer-out predictions: the spread calibration factor, the domain
+     thresholds and the posterior's parameters (training.posterior; nothing about a held-out
+     polymer is used to predict it);
+  3. the final ensemble on all data, written with its manifest to chiapp/assets/model/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from training.data import DEFAULT_DATA_DIR, load_training_data
 from training.evaluate import cross_validate, fold_metrics, r2, soluble_auc
 from training.fit import Config, Tables, fit
 from training.hansen_task import build_hansen
+from training.posterior import posterior_entry
 
 TARGET_COVERAGE = 0.9  # fraction of held-out |error| within 2 calibrated sigma
 
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
+    # two threads, as the shipped weights were trained (the sums' order, hence the bits, depend on it);
+    # on a 2-core machine that other processes keep busy, run with one (training.posterior's note)
     torch.set_num_threads(2)
     start = time.perf_counter()
     config = Config(seed=args.seed)
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["calibration"] = {"spread_scale": scale, "target_coverage_2sigma": TARGET_COVERAGE,
                                 "cross_validated_coverage_2sigma": coverage}
         extra["domain_study"] = dom
+        extra["posterior"] = posterior_entry(polymers.chi, scale)
     else:
         extra["calibration"] = {"spread_scale": 1.0}
         dom = {"spread_threshold": 1e9}  # no study, no flag
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(Tables(data.experimental, data.cosmo, hansen, data.soluble), config, log=print)
     extra["training"]["seconds"] = round(time.perf_counter() - start, 1)
     write_model(model, extra, args.out)
-    print(json.dumps({k: extra.get(k) for k in ("metrics", "calibration", "domain_study")}, indent=1))
+    print(json.dumps({k: extra.get(k) for k in ("metrics", "calibration", "domain_study", "posterior")}, indent=1))
     print(f"wrote {args.out} in {extra['training']['seconds']} s")
     return 0
 

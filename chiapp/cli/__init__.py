@@ -10,25 +10,38 @@ import argparse
 import importlib
 import sys
 
+from chiapp._version import __version__
 from chiapp.errors import ChiAppError
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
 
-_COMMANDS = ("predict", "phase", "rank", "select", "plan", "blend", "compat", "report", "qc", "app")
+#: Every command and its one-line help. Only the command asked for is imported (its module loads
+#: RDKit, pandas and the model), so ``chiapp --help`` stays instant.
+COMMANDS = {
+    "predict": "predict chi(T), P(dissolves) and the verdict for a pair or a CSV of pairs",
+    "phase": "phase diagram (binodal, spinodal, UCST/LCST) from chi(T) = a + b/T + c/T^2",
+    "rank": "rank solvents for a polymer by P(dissolves)",
+    "select": "selective dissolution: solvents for one polymer of a mixture",
+    "plan": "separation sequence: dissolve 2-6 plastics one at a time",
+    "blend": "chi in a solvent blend, or find two-solvent blends that dissolve a polymer",
+    "compat": "polymer-polymer compatibility and compatibilizer ideas",
+    "report": "write a self-contained HTML report of a pair",
+    "qc": "chi(T) of a pair from quantum chemistry (MOPAC COSMO + COSMO-SAC)",
+    "app": "serve the app in the browser",
+}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chiapp",
         description="Predict polymer-solvent Flory-Huggins chi(T), phase diagrams and solvent rankings.")
+    parser.add_argument("--version", action="version", version=f"chiapp {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in _COMMANDS:
-        try:
-            module = importlib.import_module(f"chiapp.cli.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"chiapp.cli.{name}":
-                raise
-            continue  # a command whose module is not written yet is simply not offered
+    for name, text in COMMANDS.items():
+        if name != command:
+            subparsers.add_parser(name, help=text)
+            continue
+        module = importlib.import_module(f"chiapp.cli.{name}")
         module.add_parser(subparsers)
         subparsers.choices[name].set_defaults(run=module.run)
     return parser
@@ -51,7 +64,8 @@ def _shielded(argument: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = _parser().parse_args([_shielded(a) for a in argv])
+    command = next((a for a in argv if a in COMMANDS), None)
+    args = _parser(command).parse_args([_shielded(a) for a in argv])
     try:
         return args.run(args)
     except ChiAppError as err:

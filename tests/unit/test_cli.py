@@ -155,3 +155,14 @@ def test_cli_plan_one_polymer_is_a_one_line_error():
     done = _cli("plan", "--polymers", "PS", "--temperature-c", "20", "140")
     assert done.returncode == 2
     assert done.stderr.startswith("error:") and "Traceback" not in done.stderr
+
+
+def test_cli_help_imports_no_heavy_module():
+    """``chiapp --help`` lists every command without loading RDKit, pandas or the model."""
+    code = ("import sys, contextlib, io\nfrom chiapp.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('pandas', 'rdkit', 'torch', 'streamlit', 'chiapp.prediction') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
