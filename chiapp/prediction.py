@@ -17,13 +17,11 @@ import pandas as pd
 from chiapp import domain, properties
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError, InputError
-from chiapp.model import ChiModel
+from chiapp.cache import MemoryBoundedCache
+from chiapp.model import ChiModel, LatentFactors
 
 __all__ = ["ChiPrediction", "ChiGrid", "load_model", "predict_chi", "predict_batch", "predict_grid",
            "resolve_pair", "check_temperatures_k"]
-
-_BATCH_CHUNK = 2048
-
 
 @lru_cache(maxsize=1)
 def load_model() -> ChiModel:
@@ -130,18 +128,50 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, model: ChiModel | 
         domain_notes=check.notes)
 
 
+#: Features (or the reason a molecule fails) per (role, input text), and the latent factors per
+#: (model, role, canonical SMILES): bounded by memory (chiapp.cache), so a catalogue of tens of
+#: thousands of molecules stays cached instead of missing on every call.
+_FEATURES = MemoryBoundedCache()
+_FACTORS = MemoryBoundedCache()
+#: Rows per block of predict_batch: (n_members, rows, latent) float64 arrays of about 20 MB.
+_BATCH_CHUNK = 16384
+
+
 def _featurize(texts: Sequence[str], role: str) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, str]]:
     """Features and canonical SMILES per distinct input, and the error text of those that fail."""
     features, smiles, errors = {}, {}, {}
     describe = polymer_descriptors if role == "polymer" else solvent_descriptors
     for text in dict.fromkeys(texts):
-        try:
-            molecule = _molecule(text, role)
-            features[text] = describe(molecule.smiles)
-            smiles[text] = molecule.smiles
-        except ChiAppError as err:
-            errors[text] = str(err)
+        entry = _FEATURES.get((role, text))
+        if entry is None:
+            try:
+                molecule = _molecule(text, role)
+                entry = (molecule.smiles, describe(molecule.smiles), None)
+            except ChiAppError as err:
+                entry = (None, None, str(err))
+            _FEATURES.put((role, text), entry)
+        if entry[2] is None:
+            smiles[text], features[text] = entry[0], entry[1]
+        else:
+            errors[text] = entry[2]
     return features, smiles, errors
+
+
+def _factors(model: ChiModel, role: str, keys: Sequence[str], features: Sequence[np.ndarray]) -> LatentFactors:
+    """Latent factors of molecules (canonical SMILES ``keys`` with their descriptors), in order; the
+    towers run once, for those not cached yet."""
+    found = [_FACTORS.get((id(model), role, key)) for key in keys]
+    missing = [i for i, entry in enumerate(found) if entry is None]
+    if missing:
+        fresh = model.factors(role, np.stack([features[i] for i in missing]))
+        for j, i in enumerate(missing):
+            found[i] = (fresh.vectors[:, j].copy(), fresh.terms[:, j].copy())
+            _FACTORS.put((id(model), role, keys[i]), found[i])
+    n_members = model.n_members
+    vectors = np.stack([entry[0] for entry in found], axis=1) if found else np.empty((n_members, 0, 0))
+    terms = np.stack([entry[1] for entry in found], axis=1) if found else np.empty((n_members, 0, 3))
+    x = np.stack(features) if model.hansen_z and len(features) else None
+    return LatentFactors(role=role, task="experimental", vectors=vectors, terms=terms, x=x)
 
 
 def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None, *,
@@ -150,44 +180,58 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
 
     Returns the rows in order with ``chi``, ``chi_std``, ``soluble_probability``, ``in_domain`` and
     ``error`` added; a bad row gets its reason in ``error`` and empty numbers, the others are still
-    answered. Features are computed once per distinct molecule. ``progress(done, total)`` is called
-    as molecules and pairs are processed.
+    answered. Features and the towers run once per distinct molecule; each row then costs the
+    factored heads only (:meth:`chiapp.model.ChiModel.pair_from_factors`). ``progress(done,
+    total)`` is called as molecules and pairs are processed.
     """
     missing = [c for c in ("polymer", "solvent", "temperature_k") if c not in frame.columns]
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)}; expected polymer, solvent, temperature_k "
                             f"(got {', '.join(map(str, frame.columns)) or 'no columns'})")
-    polymers = frame["polymer"].fillna("").astype(str).str.strip().tolist()
-    solvents = frame["solvent"].fillna("").astype(str).str.strip().tolist()
+    polymers = frame["polymer"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    solvents = frame["solvent"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    p_texts, p_rows = np.unique(polymers, return_inverse=True)
+    s_texts, s_rows = np.unique(solvents, return_inverse=True)
     n_rows = len(frame)
-    total = len(set(polymers)) + len(set(solvents)) + n_rows
+    n_molecules = len(p_texts) + len(s_texts)
+    total = n_molecules + n_rows
     report = progress or (lambda done, total: None)
-    polymer_x, _, polymer_errors = _featurize(polymers, "polymer")
-    report(len(set(polymers)), total)
-    solvent_x, _, solvent_errors = _featurize(solvents, "solvent")
-    report(len(set(polymers)) + len(set(solvents)), total)
+    polymer_x, polymer_smiles, polymer_errors = _featurize(list(p_texts), "polymer")
+    report(len(p_texts), total)
+    solvent_x, solvent_smiles, solvent_errors = _featurize(list(s_texts), "solvent")
+    report(n_molecules, total)
 
     temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
+    p_bad = np.array([t in polymer_errors for t in p_texts], dtype=bool)[p_rows]
+    s_bad = np.array([t in solvent_errors for t in s_texts], dtype=bool)[s_rows]
+    t_bad = ~(np.isfinite(temperatures) & (temperatures > 0))
     errors = np.full(n_rows, "", dtype=object)
-    for i, (p, s, t, raw) in enumerate(zip(polymers, solvents, temperatures, frame["temperature_k"])):
-        reasons = [polymer_errors.get(p), solvent_errors.get(s)]
-        if not (math.isfinite(t) and t > 0):
-            reasons.append(f"temperature_k must be a number above 0 K, got {raw!r}")
+    for i in np.flatnonzero(p_bad | s_bad | t_bad):
+        reasons = [polymer_errors.get(polymers[i]), solvent_errors.get(solvents[i])]
+        if t_bad[i]:
+            reasons.append(f"temperature_k must be a number above 0 K, got {frame['temperature_k'].iat[i]!r}")
         errors[i] = "; ".join(r for r in reasons if r)
-    ok = np.flatnonzero(errors == "")
+    ok = np.flatnonzero(~(p_bad | s_bad | t_bad))
     out = {name: np.full(n_rows, np.nan) for name in ("chi", "chi_std", "soluble_probability")}
     in_domain = np.full(n_rows, None, dtype=object)
     model = model or load_model()
+    p_good = [t for t in p_texts if t in polymer_x]
+    s_good = [t for t in s_texts if t in solvent_x]
+    # position of each distinct text among the good ones (bad texts are never indexed)
+    p_position = np.cumsum([t in polymer_x for t in p_texts]) - 1
+    s_position = np.cumsum([t in solvent_x for t in s_texts]) - 1
+    if len(ok):
+        p_factors = _factors(model, "polymer", [polymer_smiles[t] for t in p_good], [polymer_x[t] for t in p_good])
+        s_factors = _factors(model, "solvent", [solvent_smiles[t] for t in s_good], [solvent_x[t] for t in s_good])
     for start in range(0, len(ok), _BATCH_CHUNK):
         rows = ok[start:start + _BATCH_CHUNK]
-        c = model.coefficients(np.stack([polymer_x[polymers[i]] for i in rows]),
-                               np.stack([solvent_x[solvents[i]] for i in rows]))
+        c = model.pair_from_factors(p_factors.take(p_position[p_rows[rows]]), s_factors.take(s_position[s_rows[rows]]))
         chi_members = c.a + c.b_k / temperatures[rows]
         out["chi"][rows] = chi_members.mean(0)
         out["chi_std"][rows] = model.spread_scale * chi_members.std(0)
         out["soluble_probability"][rows] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
         in_domain[rows] = domain.in_domain_many(model, out["chi_std"][rows], temperatures[rows])
-        report(len(set(polymers)) + len(set(solvents)) + start + len(rows), total)
+        report(n_molecules + start + len(rows), total)
     report(total, total)
     result = frame.copy()
     for name, values in out.items():
@@ -226,7 +270,10 @@ class ChiGrid:
 
 
 def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
-    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``."""
+    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``.
+
+    The towers run once per molecule (cached by canonical SMILES) and the coefficients come from
+    the factored heads (:meth:`chiapp.model.ChiModel.grid_from_factors`)."""
     polymer_x, polymer_smiles, polymer_errors = _featurize(list(polymers), "polymer")
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(solvents), "solvent")
     model = model or load_model()
@@ -235,8 +282,10 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: Chi
                      + [("solvent", t, m) for t, m in solvent_errors.items()])
     shape = (model.n_members, len(p_keys), len(s_keys))
     if p_keys and s_keys:
-        c = model.grid_coefficients(np.stack([polymer_x[k] for k in p_keys]), np.stack([solvent_x[k] for k in s_keys]))
-        a, b_k, logit = c.a, c.b_k, c.soluble_logit
+        grid = model.grid_from_factors(
+            _factors(model, "polymer", [polymer_smiles[k] for k in p_keys], [polymer_x[k] for k in p_keys]),
+            _factors(model, "solvent", [solvent_smiles[k] for k in s_keys], [solvent_x[k] for k in s_keys]))
+        a, b_k, logit = grid[0], grid[1], grid[2]
     else:
         a = b_k = logit = np.zeros(shape)
     return ChiGrid(
