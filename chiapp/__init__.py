@@ -25,6 +25,7 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "screen": "screening", "ScreenResult": "screening",
 }
 
 __all__ = [
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from chiapp.model import ChiModel, Coefficients
     from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
+    from chiapp.screening import ScreenResult, screen
 
 
 def __getattr__(name: str):

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from chiapp.errors import ChiAppError
 
 __all__ = ["main"]
 
-_COMMANDS = ("predict", "phase", "rank", "select", "app")
+_COMMANDS = ("predict", "phase", "rank", "select", "screen", "app")
+#: BLAS threads per process unless the environment says otherwise: the model's products are
+#: small, and a second thread made them 2.5-2.7 times slower whenever another process was busy
+#: on the cores (issue 19). Set before numpy is first imported.
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
