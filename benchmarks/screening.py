@@ -259,6 +259,12 @@ def cli_screen(n_polymers: int, n_solvents: int, folder: Path) -> tuple[float, f
     return seconds, peak_kb / 1024
 
 
+def _warm_up() -> None:
+    from chiapp.screening.screen import featurize_block
+    featurize_block("solvent", ["toluene", "CCCCOC(=O)CCc1ccccc1"], 0)
+    featurize_block("polymer", ["PS", "*CC(*)C(=O)OCCCCCCCCC"], 0)
+
+
 def dask_rows(n_solvents: int = 400) -> list:
     from distributed import Client, LocalCluster
 
@@ -270,7 +276,8 @@ def dask_rows(n_solvents: int = 400) -> list:
         env = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
         with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           env=env) as cluster, Client(cluster) as client:
-            client.run(lambda: __import__("chiapp.prediction").prediction.load_model() and None)
+            # warm each worker: model, name indexes, Hansen and property tables (12-20 s on first use)
+            client.run(_warm_up)
             with tempfile.TemporaryDirectory() as folder:
                 start = time.perf_counter()
                 screen(["PS", "PMMA", "PE"], solvents, [298.15], output=Path(folder) / "d.parquet", top=5,

@@ -148,7 +148,9 @@ def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     return ring
 
 
-@lru_cache(maxsize=4096)
+# Keys are short strings: sized for catalogues (issue 19), so a ranked list of thousands of
+# molecules does not miss on every call.
+@lru_cache(maxsize=1 << 17)
 def canonical_polymer(smiles: str) -> str:
     """One key per polymer, whatever atom the repeat unit starts at or which way it is written.
 
@@ -158,7 +160,7 @@ def canonical_polymer(smiles: str) -> str:
     return Chem.MolToSmiles(cyclic_oligomer(parse_polymer(smiles), 3))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 17)
 def canonical_solvent(smiles: str) -> str:
     """RDKit canonical SMILES of a valid solvent."""
     return Chem.MolToSmiles(parse_solvent(smiles))
