@@ -209,6 +209,7 @@ def featurize_block(role: str, texts: Sequence[str], first_index: int,
             latent = int(model.manifest["architecture"]["latent"])
             vectors, terms = np.empty((model.n_members, 0, latent)), np.empty((model.n_members, 0, 3))
             x = np.empty((0, 0))
+    release_molecule_caches()
     return {
         "index": np.asarray(good, dtype=np.int64), "vectors": vectors, "terms": terms, "x": x,
         "smiles": np.asarray(smiles, dtype=str), "name": np.asarray(names, dtype=str),
@@ -216,6 +217,20 @@ def featurize_block(role: str, texts: Sequence[str], first_index: int,
         "failed_index": np.asarray(failed, dtype=np.int64), "failed_reason": np.asarray(reasons, dtype=str),
         "n_filtered": np.asarray(n_filtered),
     }
+
+
+def release_molecule_caches() -> None:
+    """Empty the per-molecule caches of parsing, names, descriptors and volumes.
+
+    A screen reads each molecule once, so those caches only grow with the catalogue (RDKit
+    molecules of a few kB each, up to their entry counts): emptied after every block, the memory
+    of a screen stays flat whatever its size. Later calls recompute what they need.
+    """
+    from chiapp import chemistry, descriptors, library, properties, ranking
+    for cached in (chemistry.parse_polymer, chemistry.parse_solvent, chemistry.canonical_polymer,
+                   chemistry.canonical_solvent, descriptors.polymer_descriptors, descriptors.solvent_descriptors,
+                   library.resolve_polymer, library.resolve_solvent, properties.cas_of, ranking._estimated_molar_volume):
+        cached.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,14 +244,30 @@ class _Options:
     in_domain_only: bool
 
 
+def _grid_model():
+    """The shipped model; without the identifier database that load_model also loads for
+    featurization, which a worker that only runs grid chunks does not need."""
+    from chiapp.model import ChiModel
+    from chiapp.prediction import load_model
+
+    global _MODEL
+    if load_model.cache_info().currsize:
+        return load_model()
+    if _MODEL is None:
+        _MODEL = ChiModel.load()
+    return _MODEL
+
+
+_MODEL = None
+
+
 def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, np.ndarray]:
     """Screen rows of one block of polymers × one block of solvents, as columns (numpy arrays)
     ordered by polymer, temperature and rank (with ``top``) or polymer, solvent, temperature."""
     from chiapp import domain
     from chiapp.model import LatentFactors
-    from chiapp.prediction import load_model
 
-    model = load_model()
+    model = _grid_model()
     temperatures = np.asarray(options.temperatures_k, dtype=float)
     n_p, n_s, n_t = len(polymers["index"]), len(solvents["index"]), len(temperatures)
     if n_p == 0 or n_s == 0:

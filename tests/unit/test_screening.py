@@ -173,7 +173,7 @@ def test_dask_screen_survives_a_killed_worker(local_screen, cluster, tmp_path):
     killed = []
 
     def kill(stage, done):
-        if stage == "features" and not killed:
+        if stage == "grid" and not killed:
             pid = sorted(cluster.run(os.getpid).values())[0]
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
