@@ -36,9 +36,9 @@ def nbytes(value) -> int:
 class MemoryBoundedCache:
     """Thread-safe LRU mapping whose values together take at most ``budget_bytes`` (approximately).
 
-    >>> cache = MemoryBoundedCache(budget_bytes=3000)
+    >>> cache = MemoryBoundedCache(budget_bytes=4000)
     >>> for i in range(10):
-    ...     cache.put(i, np.zeros(100))          # 800 bytes of data each
+    ...     cache.put(i, np.zeros(100))          # 800 bytes of data, about 1,100 with overheads
     >>> len(cache), 9 in cache, 0 in cache
     (3, True, False)
     """

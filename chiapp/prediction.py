@@ -6,7 +6,6 @@ Results say how far the question is from what the model was trained on (``in_dom
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from chiapp import domain, properties
+from chiapp.cache import MemoryBoundedCache
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError, InputError
-from chiapp.cache import MemoryBoundedCache
 from chiapp.model import ChiModel, LatentFactors
 
 __all__ = ["ChiPrediction", "ChiGrid", "load_model", "predict_chi", "predict_batch", "predict_grid",

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
@@ -182,7 +183,7 @@ def featurize_block(role: str, texts: Sequence[str], first_index: int,
                     n_filtered += 1
                     continue
                 volume = row[4] if row is not None else float("nan")
-                if not (volume == volume and volume > 0):
+                if not (isinstance(volume, float) and math.isfinite(volume) and volume > 0):
                     volume = _estimated_molar_volume(molecule.smiles)[0]
             else:
                 chem21 = ""
@@ -269,7 +270,7 @@ def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, n
 
     model = _grid_model()
     temperatures = np.asarray(options.temperatures_k, dtype=float)
-    n_p, n_s, n_t = len(polymers["index"]), len(solvents["index"]), len(temperatures)
+    n_p, n_s = len(polymers["index"]), len(solvents["index"])
     if n_p == 0 or n_s == 0:
         return _empty_rows()
     with one_blas_thread():
@@ -532,15 +533,19 @@ def _assemble(run: _Run, polymer_texts, solvent_texts, p_blocks, s_blocks, optio
     n_rows = 0
     with pq.ParquetWriter(tmp, schema) as writer:
         for i in range(len(p_blocks)):
-            parts = [run.load(run.chunk_path(i, j)) for j in range(len(s_blocks))]
-            rows = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]} if parts else \
-                _empty_rows()
-            if options.top is not None:
-                rows = _merge_top(rows, options.top)
-            if not len(rows["chi"]):
-                continue
-            n_rows += len(rows["chi"])
-            writer.write_table(_arrow_table(rows, p_meta, s_meta, temperatures, options, schema))
+            # one part at a time: with top, a running best of at most P_block x T x top rows;
+            # without, each part is written as it is (rows stay in block order)
+            best = _empty_rows() if options.top is not None else None
+            for j in range(len(s_blocks)):
+                part = run.load(run.chunk_path(i, j))
+                if best is not None:
+                    best = _merge_top({name: np.concatenate([best[name], part[name]]) for name in best}, options.top)
+                elif len(part["chi"]):
+                    n_rows += len(part["chi"])
+                    writer.write_table(_arrow_table(part, p_meta, s_meta, temperatures, options, schema))
+            if best is not None and len(best["chi"]):
+                n_rows += len(best["chi"])
+                writer.write_table(_arrow_table(best, p_meta, s_meta, temperatures, options, schema))
     os.replace(tmp, run.output)
     n_p, n_s = len(p_meta["position"]), len(s_meta["position"])
     result = ScreenResult(

@@ -174,7 +174,7 @@ def test_dask_screen_survives_a_killed_worker(local_screen, cluster, tmp_path):
 
     def kill(stage, done):
         if stage == "grid" and not killed:
-            pid = sorted(cluster.run(os.getpid).values())[0]
+            pid = min(cluster.run(os.getpid).values())
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
