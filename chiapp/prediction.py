@@ -127,11 +127,10 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, model: ChiModel | 
         domain_notes=check.notes)
 
 
-#: Features (or the reason a molecule fails) per (role, input text), and the latent factors per
-#: (model, role, canonical SMILES): bounded by memory (chiapp.cache), so a catalogue of tens of
-#: thousands of molecules stays cached instead of missing on every call.
+#: Features (or the reason a molecule fails) per (role, input text), bounded by memory
+#: (chiapp.cache), so a catalogue of tens of thousands of molecules stays cached instead of missing
+#: on every call. Latent factors are cached the same way on each model, per (role, canonical SMILES).
 _FEATURES = MemoryBoundedCache()
-_FACTORS = MemoryBoundedCache()
 #: Rows per block of predict_batch: (n_members, rows, latent) float64 arrays of about 20 MB.
 _BATCH_CHUNK = 16384
 
@@ -159,13 +158,16 @@ def _featurize(texts: Sequence[str], role: str) -> tuple[dict[str, np.ndarray], 
 def _factors(model: ChiModel, role: str, keys: Sequence[str], features: Sequence[np.ndarray]) -> LatentFactors:
     """Latent factors of molecules (canonical SMILES ``keys`` with their descriptors), in order; the
     towers run once, for those not cached yet."""
-    found = [_FACTORS.get((id(model), role, key)) for key in keys]
+    cache = model.__dict__.get("_factor_cache")
+    if cache is None:
+        cache = model.__dict__.setdefault("_factor_cache", MemoryBoundedCache())
+    found = [cache.get((role, key)) for key in keys]
     missing = [i for i, entry in enumerate(found) if entry is None]
     if missing:
         fresh = model.factors(role, np.stack([features[i] for i in missing]))
         for j, i in enumerate(missing):
             found[i] = (fresh.vectors[:, j].copy(), fresh.terms[:, j].copy())
-            _FACTORS.put((id(model), role, keys[i]), found[i])
+            cache.put((role, keys[i]), found[i])
     n_members = model.n_members
     vectors = np.stack([entry[0] for entry in found], axis=1) if found else np.empty((n_members, 0, 0))
     terms = np.stack([entry[1] for entry in found], axis=1) if found else np.empty((n_members, 0, 3))
