@@ -417,7 +417,8 @@ def screen(polymers: Sequence[str] | str | os.PathLike | None = None,
     ``polymers`` and ``solvents`` are lists of names/SMILES, a file with one per line, or None for
     the library. ``top`` keeps the ``top`` lowest-χ solvents per polymer and temperature (None:
     every pair) among the pairs whose verdict is in ``verdicts``, in the domain when
-    ``in_domain_only``, and whose solvent is not of a CHEM21 class in ``exclude_classes``.
+    ``in_domain_only``, and whose solvent is not of a CHEM21 class in ``exclude_classes``. A pair
+    whose chain length N = V_polymer / V_solvent is below 1 has no critical χ and is left out.
 
     ``engine="dask"`` runs the chunks on a Dask cluster: ``scheduler`` is its address, a
     ``distributed.Client``, or None for a LocalCluster of ``n_workers`` processes. The output is
