@@ -47,6 +47,7 @@ _LAZY = {
     "CrystallineData": "crystallinity", "CrystallineOverride": "crystallinity", "CrystallineLimit": "crystallinity",
     "plan_separation": "separation", "SeparationPlan": "separation",
     "search_molecules": "library", "pair_report_for": "report", "render_report": "report",
+    "screen": "screening", "ScreenResult": "screening",
 }
 
 __all__ = [
@@ -80,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from chiapp.quantum.chi import QcChi, qc_chi
     from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
     from chiapp.report import pair_report_for, render_report
+    from chiapp.screening import ScreenResult, screen  # type: ignore[no-redef]
     from chiapp.separation import SeparationPlan, plan_separation
 
 

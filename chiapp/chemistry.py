@@ -222,7 +222,9 @@ def linear_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     return Chem.RemoveHs(capped_oligomer(repeat_unit, n_units, cap=1))
 
 
-@lru_cache(maxsize=4096)
+# Keys are short strings: sized for catalogues (issue 19), so a ranked list of thousands of
+# molecules does not miss on every call.
+@lru_cache(maxsize=1 << 17)
 def canonical_polymer(smiles: str) -> str:
     """One key per polymer, whatever atom the repeat unit starts at or which way it is written.
 
@@ -232,7 +234,7 @@ def canonical_polymer(smiles: str) -> str:
     return Chem.MolToSmiles(cyclic_oligomer(parse_polymer(smiles), 3))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 17)
 def canonical_solvent(smiles: str) -> str:
     """RDKit canonical SMILES of a valid solvent."""
     return Chem.MolToSmiles(parse_solvent(smiles))

@@ -314,7 +314,9 @@ def _library_molecule(table: pd.DataFrame, row: int, role: str, source: str) -> 
                     source=source)
 
 
-@lru_cache(maxsize=2048)
+# Sized for catalogues (issue 19): a Molecule is a few hundred bytes, and a cache smaller than a
+# ranked list misses on every call when the list is scanned in a cycle.
+@lru_cache(maxsize=1 << 17)
 def resolve_solvent(text: str) -> Molecule:
     """The solvent a user means by ``text``: a library name, abbreviation, synonym, CAS, SMILES or
     any name the ``chemicals`` database knows.
@@ -377,7 +379,7 @@ def _chemicals_lookup(text: str):
         return None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1 << 14)
 def resolve_polymer(text: str) -> Molecule:
     """The polymer a user means by ``text``: a library name, abbreviation, synonym or a repeat unit
     SMILES with two ``*`` ends.

@@ -30,7 +30,8 @@ from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
 from chiapp.resources import asset_path
 
-__all__ = ["MODEL_DIR", "N_HANSEN_TERMS", "TASKS", "T_REF_K", "ChiModel", "Coefficients", "hansen_terms", "sha256_file"]
+__all__ = ["MODEL_DIR", "N_HANSEN_TERMS", "TASKS", "T_REF_K", "ChiModel", "Coefficients", "LatentFactors",
+           "hansen_terms", "sha256_file"]
 
 #: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
 T_REF_K = 298.15
@@ -190,17 +191,115 @@ class ChiModel:
         logit = (z @ w["head.soluble.w"] + w["head.soluble.b"][:, None, :])[..., 0]
         return Coefficients(a=ab[..., 0], b_k=ab[..., 1] * T_REF_K, soluble_logit=logit)
 
+    def latent(self, role: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Latent vectors (u, r) of a block of polymers (``role="polymer"``) or solvents, each of
+        shape (n_members, n, latent), for descriptors x of shape (n, d). One tower pass per molecule."""
+        if role not in TOWERS:
+            raise ValueError(f"role must be one of {TOWERS}, got {role!r}")
+        return self._tower(role, np.atleast_2d(np.asarray(x, dtype=float)))
+
+    def heads(self, task: str = "experimental") -> tuple[np.ndarray, np.ndarray]:
+        """Stacked linear heads: W (n_members, latent [+ 3], 3) and bias (n_members, 3); the three
+        columns are a, b (of T_ref/T, not yet times T_REF_K) and the soluble logit."""
+        w = np.concatenate([self._w[f"head.{task}.w"], self._w["head.soluble.w"]], axis=-1)
+        b = np.concatenate([self._w[f"head.{task}.b"], self._w["head.soluble.b"]], axis=-1)
+        return w, b
+
+    def factors(self, role: str, x: np.ndarray, task: str = "experimental") -> "LatentFactors":
+        """Per-molecule factors of the coefficient grid for a block of polymers or solvents.
+
+        The heads are linear in z, and z_k = u_p,k² + u_s,k² − 2 u_p,k u_s,k − r_p,k² − r_s,k², so
+        for head h with weights w and bias c
+
+            y_h(p, s) = t_h(p) + t_h(s) − 2 Σ_k u_p,k w_k,h u_s,k + c_h,   t_h = Σ_k w_k,h (u_k² − r_k²)
+
+        a sum of a polymer term, a solvent term and one product of latent vectors (inner size k).
+        ``vectors`` are u (n_members, n, k); ``terms`` are t (n_members, n, 3); ``x`` is kept for
+        the fixed Hansen components when the manifest asks for them.
+        """
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        u, r = self.latent(role, x)
+        w, _ = self.heads(task)
+        latent = u.shape[-1]
+        terms = (u * u - r * r) @ w[:, :latent, :]
+        return LatentFactors(role=role, task=task, vectors=np.ascontiguousarray(u), terms=terms,
+                             x=x if self.hansen_z else None)
+
+    def grid_from_factors(self, polymers: "LatentFactors", solvents: "LatentFactors",
+                          out: np.ndarray | None = None) -> np.ndarray:
+        """Coefficients of every polymer × solvent as one array of shape (3, n_members, P, S):
+        a, b_k [K] and the soluble logit, by the factored form of :meth:`factors`.
+
+        Costs one (P × k) by (k × S) matrix product per member and head: 2·k·3·n_members
+        floating-point operations per pair, about a thousand for ten members. ``out`` may be a
+        preallocated float64 array of that shape (it is overwritten).
+        """
+        if polymers.role != "polymer" or solvents.role != "solvent" or polymers.task != solvents.task:
+            raise ValueError("grid_from_factors takes polymer factors and solvent factors of the same task")
+        w, bias = self.heads(polymers.task)
+        u_p, u_s = polymers.vectors, solvents.vectors
+        latent = u_p.shape[-1]
+        n_members, n_p, n_s = u_p.shape[0], u_p.shape[1], u_s.shape[1]
+        shape = (3, n_members, n_p, n_s)
+        if out is None:
+            out = np.empty(shape)
+        elif out.shape != shape or out.dtype != np.float64:
+            raise ValueError(f"out has shape {out.shape} and dtype {out.dtype}, expected {shape} float64")
+        # One product per member and head with the two terms folded in as two more inner columns:
+        # [-2 u_p w_h, t_h(p) + c_h, 1] · [u_s, 1, t_h(s)]; b is scaled to b_k = b·T_REF_K on the way.
+        scale = np.array([1.0, T_REF_K, 1.0])[:, None, None, None]
+        left = np.empty((3, n_members, n_p, latent + 2))
+        left[..., :latent] = -2.0 * w[:, :latent, :].transpose(2, 0, 1)[:, :, None, :] * u_p[None]
+        left[..., latent] = (polymers.terms + bias[:, None, :]).transpose(2, 0, 1)
+        left[..., latent + 1] = 1.0
+        left *= scale
+        right = np.empty((3, n_members, latent + 2, n_s))
+        right[:, :, :latent, :] = u_s.transpose(0, 2, 1)[None]
+        right[:, :, latent, :] = 1.0
+        right[:, :, latent + 1, :] = solvents.terms.transpose(2, 0, 1)
+        np.matmul(left, right, out=out)
+        if self.hansen_z:
+            assert polymers.x is not None and solvents.x is not None  # factors keep x when hansen_z is on
+            fixed = hansen_terms(polymers.x[:, None, :], solvents.x[None, :, :]) / self._w["hansen.scale"]
+            out += np.einsum("psj,mjh->hmps", fixed, w[:, latent:, :] * scale[:, 0, 0, 0])
+        return out
+
+    def pair_from_factors(self, polymers: "LatentFactors", solvents: "LatentFactors") -> Coefficients:
+        """Coefficients of paired rows (the i-th polymer with the i-th solvent), shape (n_members, n),
+        by the factored form of :meth:`factors`; give each block with :meth:`LatentFactors.take`."""
+        w, bias = self.heads(polymers.task)
+        latent = polymers.vectors.shape[-1]
+        y = (polymers.vectors * solvents.vectors) @ (-2.0 * w[:, :latent, :])
+        y += polymers.terms
+        y += solvents.terms
+        y += bias[:, None, :]
+        if self.hansen_z:
+            assert polymers.x is not None and solvents.x is not None  # factors keep x when hansen_z is on
+            y += (hansen_terms(polymers.x, solvents.x) / self._w["hansen.scale"]) @ w[:, latent:, :]
+        return Coefficients(a=y[..., 0], b_k=y[..., 1] * T_REF_K, soluble_logit=y[..., 2])
+
     def grid_coefficients(self, polymer_x: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
         """Every polymer with every solvent: arrays of shape (n_members, P, S).
 
-        The towers run once per molecule, not once per pair.
+        The towers run once per molecule, not once per pair, and the heads by the factored form
+        (:meth:`factors`), without the (n_members, P, S, latent) array of z.
         """
-        polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
-        u_p, r_p = self._tower("polymer", polymer_x)
-        u_s, r_s = self._tower("solvent", solvent_x)
-        z = (u_p[:, :, None, :] - u_s[:, None, :, :]) ** 2 - r_p[:, :, None, :] ** 2 - r_s[:, None, :, :] ** 2
-        z = self._with_hansen(z, polymer_x[:, None, :], solvent_x[None, :, :])
-        n_members, n_p, n_s, latent = z.shape
-        flat = self.coefficients_from_latent(z.reshape(n_members, n_p * n_s, latent))
-        return Coefficients(*(v.reshape(n_members, n_p, n_s) for v in
-                              (flat.a, flat.b_k, flat.soluble_logit)))
+        grid = self.grid_from_factors(self.factors("polymer", polymer_x), self.factors("solvent", solvent_x))
+        return Coefficients(a=grid[0], b_k=grid[1], soluble_logit=grid[2])
+
+
+@dataclass(frozen=True)
+class LatentFactors:
+    """What the factored grid needs of a block of molecules (see :meth:`ChiModel.factors`):
+    latent vectors u (n_members, n, latent) and head terms (n_members, n, 3)."""
+
+    role: str
+    task: str
+    vectors: np.ndarray
+    terms: np.ndarray
+    x: np.ndarray | None = None
+
+    def take(self, index) -> "LatentFactors":
+        """The factors of some molecules of the block, by position."""
+        return LatentFactors(self.role, self.task, self.vectors[:, index], self.terms[:, index],
+                             None if self.x is None else self.x[index])

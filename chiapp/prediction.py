@@ -6,7 +6,6 @@ Results say how far the question is from what the model was trained on (``in_dom
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from chiapp import domain, properties
+from chiapp.cache import MemoryBoundedCache
 from chiapp.crystallinity import CrystallineLimit, crystalline_data, crystalline_limit, dissolution_chi_limit
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError
@@ -22,7 +22,7 @@ from chiapp.evidence import Evidence, evidence_for
 from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
-from chiapp.model import ChiModel, hansen_terms
+from chiapp.model import ChiModel, LatentFactors, hansen_terms
 from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
@@ -36,9 +36,6 @@ __all__ = [
     "predict_grid",
     "resolve_pair",
 ]
-
-_BATCH_CHUNK = 2048
-
 
 @lru_cache(maxsize=1)
 def load_model() -> ChiModel:
@@ -193,18 +190,52 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, chain_length: floa
         domain_notes=check.notes)
 
 
+#: Features (or the reason a molecule fails) per (role, input text), bounded by memory
+#: (chiapp.cache), so a catalogue of tens of thousands of molecules stays cached instead of missing
+#: on every call. Latent factors are cached the same way on each model, per (role, canonical SMILES).
+_FEATURES = MemoryBoundedCache()
+#: Rows per block of predict_batch: (n_members, rows, latent) float64 arrays of about 20 MB.
+_BATCH_CHUNK = 16384
+
+
 def _featurize(texts: Sequence[str], role: str) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, str]]:
     """Features and canonical SMILES per distinct input, and the error text of those that fail."""
     features, smiles, errors = {}, {}, {}
     describe = polymer_descriptors if role == "polymer" else solvent_descriptors
     for text in dict.fromkeys(texts):
-        try:
-            molecule = _molecule(text, role)
-            features[text] = describe(molecule.smiles)
-            smiles[text] = molecule.smiles
-        except ChiAppError as err:
-            errors[text] = str(err)
+        entry = _FEATURES.get((role, text))
+        if entry is None:
+            try:
+                molecule = _molecule(text, role)
+                entry = (molecule.smiles, describe(molecule.smiles), None)
+            except ChiAppError as err:
+                entry = (None, None, str(err))
+            _FEATURES.put((role, text), entry)
+        if entry[2] is None:
+            smiles[text], features[text] = entry[0], entry[1]
+        else:
+            errors[text] = entry[2]
     return features, smiles, errors
+
+
+def _factors(model: ChiModel, role: str, keys: Sequence[str], features: Sequence[np.ndarray]) -> LatentFactors:
+    """Latent factors of molecules (canonical SMILES ``keys`` with their descriptors), in order; the
+    towers run once, for those not cached yet."""
+    cache = model.__dict__.get("_factor_cache")
+    if cache is None:
+        cache = model.__dict__.setdefault("_factor_cache", MemoryBoundedCache())
+    found = [cache.get((role, key)) for key in keys]
+    missing = [i for i, entry in enumerate(found) if entry is None]
+    if missing:
+        fresh = model.factors(role, np.stack([features[i] for i in missing]))
+        for j, i in enumerate(missing):
+            found[i] = (fresh.vectors[:, j].copy(), fresh.terms[:, j].copy())
+            cache.put((role, keys[i]), found[i])
+    n_members = model.n_members
+    vectors = np.stack([entry[0] for entry in found], axis=1) if found else np.empty((n_members, 0, 0))
+    terms = np.stack([entry[1] for entry in found], axis=1) if found else np.empty((n_members, 0, 3))
+    x = np.stack(features) if model.hansen_z and len(features) else None
+    return LatentFactors(role=role, task="experimental", vectors=vectors, terms=terms, x=x)
 
 
 def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None, *,
@@ -216,68 +247,88 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     ``ensemble_chi``, ``ensemble_chi_std``, ``classifier_probability`` and ``error`` added. An
     ``error`` column already in the frame (``chiapp.tables.read_pairs_csv`` writes one) marks rows
     found bad before any prediction. A bad row gets its reason in ``error`` and empty numbers; the
-    others are still answered. Features are computed once per distinct molecule;
-    ``progress(done, total)`` is called as molecules and pairs are processed.
+    others are still answered. Features and the towers run once per distinct molecule, each row
+    costs the factored heads (:meth:`chiapp.model.ChiModel.pair_from_factors`), and the posterior
+    runs once per distinct pair. ``progress(done, total)`` is called as molecules and pairs are
+    processed.
     """
     missing = [c for c in ("polymer", "solvent", "temperature_k") if c not in frame.columns]
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)}; expected polymer, solvent, temperature_k "
                             f"(got {', '.join(map(str, frame.columns)) or 'no columns'})")
-    polymers = frame["polymer"].fillna("").astype(str).str.strip().tolist()
-    solvents = frame["solvent"].fillna("").astype(str).str.strip().tolist()
+    polymers = frame["polymer"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    solvents = frame["solvent"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    p_texts, p_rows = np.unique(polymers, return_inverse=True)
+    s_texts, s_rows = np.unique(solvents, return_inverse=True)
     n_rows = len(frame)
-    total = len(set(polymers)) + len(set(solvents)) + n_rows
+    n_molecules = len(p_texts) + len(s_texts)
+    total = n_molecules + n_rows
     report = progress or (lambda done, total: None)
-    polymer_x, _, polymer_errors = _featurize(polymers, "polymer")
-    report(len(set(polymers)), total)
-    solvent_x, _, solvent_errors = _featurize(solvents, "solvent")
-    report(len(set(polymers)) + len(set(solvents)), total)
+    polymer_x, polymer_smiles, polymer_errors = _featurize(list(p_texts), "polymer")
+    report(len(p_texts), total)
+    solvent_x, solvent_smiles, solvent_errors = _featurize(list(s_texts), "solvent")
+    report(n_molecules, total)
 
     temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
+    p_bad = np.array([t in polymer_errors for t in p_texts], dtype=bool)[p_rows]
+    s_bad = np.array([t in solvent_errors for t in s_texts], dtype=bool)[s_rows]
+    t_bad = ~(np.isfinite(temperatures) & (temperatures > 0))
     errors = np.full(n_rows, "", dtype=object)
-    given = frame["error"].fillna("").astype(str).tolist() if "error" in frame.columns else [""] * n_rows
-    for i, (p, s, t, raw) in enumerate(zip(polymers, solvents, temperatures, frame["temperature_k"])):
-        reasons = [given[i], polymer_errors.get(p), solvent_errors.get(s)]
-        if not given[i] and not (math.isfinite(t) and MIN_TEMPERATURE_K <= t <= MAX_TEMPERATURE_K):
+    given = frame["error"].fillna("").astype(str).to_numpy(dtype=object) if "error" in frame.columns else \
+        np.full(n_rows, "", dtype=object)
+    t_bad = ~(np.isfinite(temperatures) & (temperatures >= MIN_TEMPERATURE_K) & (temperatures <= MAX_TEMPERATURE_K))
+    g_bad = given != ""
+    for i in np.flatnonzero(p_bad | s_bad | t_bad | g_bad):
+        reasons = [given[i], polymer_errors.get(polymers[i]), solvent_errors.get(solvents[i])]
+        if t_bad[i] and not g_bad[i]:
             reasons.append(f"temperature_k must be a number between {MIN_TEMPERATURE_K:g} and "
-                           f"{MAX_TEMPERATURE_K:g} K, got {raw!r}")
+                           f"{MAX_TEMPERATURE_K:g} K, got {frame['temperature_k'].iat[i]!r}")
         errors[i] = "; ".join(r for r in reasons if r)
-    ok = np.flatnonzero(errors == "")
-    model = model or load_model()
+    ok = np.flatnonzero(~(p_bad | s_bad | t_bad | g_bad))
     out = {name: np.full(n_rows, np.nan) for name in ("chi", "chi_std", "classifier_probability")}
+    in_domain = np.full(n_rows, None, dtype=object)
+    model = model or load_model()
     member_a = np.full((model.n_members, n_rows), np.nan)
     member_b_k = np.full((model.n_members, n_rows), np.nan)
-    in_domain = np.full(n_rows, None, dtype=object)
+    p_good = [t for t in p_texts if t in polymer_x]
+    s_good = [t for t in s_texts if t in solvent_x]
+    # position of each distinct text among the good ones (bad texts are never indexed)
+    p_position = np.cumsum([t in polymer_x for t in p_texts]) - 1
+    s_position = np.cumsum([t in solvent_x for t in s_texts]) - 1
+    if len(ok):
+        p_factors = _factors(model, "polymer", [polymer_smiles[t] for t in p_good], [polymer_x[t] for t in p_good])
+        s_factors = _factors(model, "solvent", [solvent_smiles[t] for t in s_good], [solvent_x[t] for t in s_good])
     for start in range(0, len(ok), _BATCH_CHUNK):
         rows = ok[start:start + _BATCH_CHUNK]
-        c = model.coefficients(np.stack([polymer_x[polymers[i]] for i in rows]),
-                               np.stack([solvent_x[solvents[i]] for i in rows]))
+        c = model.pair_from_factors(p_factors.take(p_position[p_rows[rows]]), s_factors.take(s_position[s_rows[rows]]))
         chi_members = c.a + c.b_k / temperatures[rows]
         out["chi"][rows] = chi_members.mean(0)
         out["chi_std"][rows] = model.spread_scale * chi_members.std(0)
         out["classifier_probability"][rows] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
         member_a[:, rows], member_b_k[:, rows] = c.a, c.b_k
         in_domain[rows] = domain.in_domain_many(model, out["chi_std"][rows], temperatures[rows])
-        report(len(set(polymers)) + len(set(solvents)) + start + len(rows), total)
+        report(n_molecules + start + len(rows), total)
     probability = np.full(n_rows, np.nan)
     verdict = np.full(n_rows, "", dtype=object)
     ensemble = {"ensemble_chi": out["chi"].copy(), "ensemble_chi_std": out["chi_std"].copy()}
     params = posterior_parameters(model)
-    for i in map(int, ok):  # the posterior row by row: the same answer as predict_chi for the same pair
-        p, s = polymers[i], solvents[i]
+    pair_of_row = p_rows[ok] * len(s_texts) + s_rows[ok]
+    for pair in np.unique(pair_of_row):  # the posterior once per pair: the answer of predict_chi
+        rows = ok[pair_of_row == pair]
+        p, s = polymers[rows[0]], solvents[rows[0]]
         try:
             n = _pair_chain_length(p, s)
         except ChiAppError as err:
-            errors[i] = str(err)
-            out["chi"][i] = out["chi_std"][i] = np.nan
+            errors[rows] = str(err)
+            out["chi"][rows] = out["chi_std"][rows] = np.nan
             continue
         terms = hansen_terms(polymer_x[p], solvent_x[s])
-        found = evidence_for(*_pair_smiles(p, s))
-        curve = posterior_curve(temperatures[i:i + 1], member_a[:, i], member_b_k[:, i], model.spread_scale, terms,
-                                bool(terms.sum() > 0), critical_chi(n), params, found.temperatures_k, found.chis,
-                                found.labels)
-        out["chi"][i], out["chi_std"][i] = curve.chi[0], curve.chi_std[0]
-        probability[i], verdict[i] = curve.dissolve_probability[0], curve.verdicts[0]
+        found = evidence_for(polymer_smiles[p], solvent_smiles[s])
+        curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
+                                terms, bool(terms.sum() > 0), critical_chi(n), params, found.temperatures_k,
+                                found.chis, found.labels)
+        out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
+        probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
     report(total, total)
     result = frame.copy()
     result["chi"], result["chi_std"] = out["chi"], out["chi_std"]
@@ -355,7 +406,10 @@ class ChiGrid(FrozenResult):
 
 
 def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
-    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``."""
+    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``.
+
+    The towers run once per molecule (cached by canonical SMILES) and the coefficients come from
+    the factored heads (:meth:`chiapp.model.ChiModel.grid_from_factors`)."""
     polymer_x, polymer_smiles, polymer_errors = _featurize(list(polymers), "polymer")
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(solvents), "solvent")
     model = model or load_model()
@@ -364,8 +418,10 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: Chi
                      + [("solvent", t, m) for t, m in solvent_errors.items()])
     shape = (model.n_members, len(p_keys), len(s_keys))
     if p_keys and s_keys:
-        c = model.grid_coefficients(np.stack([polymer_x[k] for k in p_keys]), np.stack([solvent_x[k] for k in s_keys]))
-        a, b_k, logit = c.a, c.b_k, c.soluble_logit
+        grid = model.grid_from_factors(
+            _factors(model, "polymer", [polymer_smiles[k] for k in p_keys], [polymer_x[k] for k in p_keys]),
+            _factors(model, "solvent", [solvent_smiles[k] for k in s_keys], [solvent_x[k] for k in s_keys]))
+        a, b_k, logit = grid[0], grid[1], grid[2]
         hansen = hansen_terms(np.stack([polymer_x[k] for k in p_keys])[:, None, :],
                               np.stack([solvent_x[k] for k in s_keys])[None, :, :])
     else:

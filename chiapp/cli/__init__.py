@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from chiapp._version import __version__
@@ -26,9 +27,14 @@ COMMANDS = {
     "blend": "chi in a solvent blend, or find two-solvent blends that dissolve a polymer",
     "compat": "polymer-polymer compatibility and compatibilizer ideas",
     "report": "write a self-contained HTML report of a pair",
+    "screen": "screen polymers x solvents x temperatures in chunks (Parquet, resumable, Dask)",
     "qc": "chi(T) of a pair from quantum chemistry (MOPAC COSMO + COSMO-SAC)",
     "app": "serve the app in the browser",
 }
+#: BLAS threads per process unless the environment says otherwise: the model's products are
+#: small, and a second thread made them 2.5-2.7 times slower whenever another process was busy
+#: on the cores (issue 19). Set before numpy is first imported.
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _parser(command: str | None) -> argparse.ArgumentParser:
@@ -63,6 +69,8 @@ def _shielded(argument: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in argv if a in COMMANDS), None)
     args = _parser(command).parse_args([_shielded(a) for a in argv])

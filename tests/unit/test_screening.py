@@ -1,0 +1,191 @@
+"""Catalogue screens: the factored grid and the per-molecule batch agree with the direct routes;
+the streamed screen agrees with predict_grid, survives bad rows, an interruption and a killed
+Dask worker, and gives the same file on one process and on a Dask LocalCluster."""
+
+import os
+import signal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chiapp.cli import main
+from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
+from chiapp.library import resolve_polymer, resolve_solvent
+from chiapp.model import T_REF_K
+from chiapp.prediction import load_model, predict_batch, predict_grid
+from chiapp.screening import critical_chis, screen, verdict_codes
+
+POLYMERS = ["PS", "PMMA", "PE", "not a polymer", "PVC"]
+SOLVENTS = ["toluene", "water", "acetone", "C1CC1(", "hexane", "chloroform", "ethanol", "THF", "DMF"]
+TEMPERATURES_K = [298.15, 350.0]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def _x(names, role):
+    resolve, describe = ((resolve_polymer, polymer_descriptors) if role == "polymer"
+                         else (resolve_solvent, solvent_descriptors))
+    return np.stack([describe(resolve(n).smiles) for n in names])
+
+
+def test_factored_grid_equals_direct_latent_distance(model):
+    # direct route: z = (u_p - u_s)^2 - r_p^2 - r_s^2 for every pair, then the linear heads
+    xp, xs = _x(["PS", "PMMA", "PE", "PVC"], "polymer"), _x(["toluene", "water", "acetone", "DMF", "THF"], "solvent")
+    (u_p, r_p), (u_s, r_s) = model.latent("polymer", xp), model.latent("solvent", xs)
+    z = (u_p[:, :, None] - u_s[:, None]) ** 2 - r_p[:, :, None] ** 2 - r_s[:, None] ** 2
+    w, bias = model.heads()
+    direct = np.einsum("mpsk,mkh->hmps", z, w) + bias.T[:, :, None, None]
+    grid = model.grid_coefficients(xp, xs)
+    np.testing.assert_allclose(grid.a, direct[0], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(grid.b_k, direct[1] * T_REF_K, rtol=0, atol=1e-10 * T_REF_K)
+    np.testing.assert_allclose(grid.soluble_logit, direct[2], rtol=0, atol=1e-10)
+
+
+def test_predict_batch_equals_rowwise_towers(model):
+    rows = [("PS", "toluene", 300.0), ("PMMA", "acetone", 320.0), ("PS", "water", 280.0), ("PE", "hexane", 400.0),
+            ("PS", "toluene", 350.0), ("bad(", "toluene", 300.0), ("PMMA", "acetone", -5.0)]
+    frame = pd.DataFrame(rows, columns=["polymer", "solvent", "temperature_k"])
+    result = predict_batch(frame)
+    assert result["error"].iloc[5].startswith("polymer") and "between 1 and 2000 K" in result["error"].iloc[6]
+    good = frame.iloc[:5]
+    # the route of predict_chi: towers run for each row on its own
+    c = model.coefficients(_x(good["polymer"], "polymer"), _x(good["solvent"], "solvent"))
+    members = c.a + c.b_k / good["temperature_k"].to_numpy()
+    np.testing.assert_allclose(result["ensemble_chi"].iloc[:5], members.mean(0), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(result["ensemble_chi_std"].iloc[:5], model.spread_scale * members.std(0), rtol=0,
+                               atol=1e-10)
+    probability = (1 / (1 + np.exp(-c.soluble_logit))).mean(0)
+    np.testing.assert_allclose(result["classifier_probability"].iloc[:5], probability, rtol=0, atol=1e-12)
+    assert result[["chi", "chi_std"]].iloc[5:].isna().all().all()
+
+
+def test_critical_chis_follow_flory_huggins():
+    polymer_volumes = np.array([100000.0 / 1.05, 5000.0, 50.0])
+    solvent_volumes = np.array([108.7, 18.07, 200.0])
+    chi_c = critical_chis(polymer_volumes, solvent_volumes)
+    for i, vp in enumerate(polymer_volumes):
+        for j, vs in enumerate(solvent_volumes):
+            if vp < vs:
+                assert np.isnan(chi_c[i, j])  # N < 1: the polymer is smaller than a solvent molecule
+            else:
+                expected = critical_chi(chain_length_from_molecular_weight(vp, 1.0, vs))
+                assert chi_c[i, j] == pytest.approx(expected, rel=1e-12)
+
+
+def test_verdict_codes_use_the_one_sigma_band():
+    codes = verdict_codes(np.array([0.3, 0.5, 0.7]), np.array([0.1, 0.1, 0.1]), np.array([0.55, 0.55, 0.55]))
+    assert codes.tolist() == [0, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def local_screen(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "all.parquet"
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+                    progress=False)
+    return result, pd.read_parquet(out)
+
+
+def test_screen_matches_predict_grid_and_reports_bad_rows(local_screen):
+    result, table = local_screen
+    failures = pd.read_csv(result.failures)
+    assert sorted(failures["input"]) == ["C1CC1(", "not a polymer"]
+    assert result.n_polymers == 4 and result.n_solvents == 8
+    assert len(table) == 4 * 8 * 2 and result.n_pair_temperatures == 64
+    grid = predict_grid([p for p in POLYMERS if p != "not a polymer"], [s for s in SOLVENTS if s != "C1CC1("])
+    mean, std = grid.chi(TEMPERATURES_K)
+    p_pos = {s: i for i, s in enumerate(grid.polymers)}
+    s_pos = {s: i for i, s in enumerate(grid.solvents)}
+    t_pos = {t: i for i, t in enumerate(TEMPERATURES_K)}
+    for row in table.itertuples():
+        i, j, k = p_pos[row.polymer], s_pos[row.solvent], t_pos[row.temperature_k]
+        assert row.chi == pytest.approx(mean[i, j, k], abs=1e-10)
+        assert row.chi_std == pytest.approx(std[i, j, k], abs=1e-9)
+        assert row.classifier_probability == pytest.approx(grid.soluble_probability[i, j], abs=1e-12)
+
+
+def test_screen_top_k_is_the_best_of_all_pairs(local_screen, tmp_path):
+    _, table = local_screen
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=tmp_path / "top.parquet", top=2, verdicts=("dissolves",),
+                    polymer_block=2, solvent_block=3, progress=False)
+    top = pd.read_parquet(result.output)
+    expected = (table[table["verdict"] == "dissolves"].sort_values(["polymer_index", "temperature_k", "chi"])
+                .groupby(["polymer_index", "temperature_k"]).head(2))
+    assert top[["polymer_index", "solvent_index", "temperature_k"]].values.tolist() == \
+        expected[["polymer_index", "solvent_index", "temperature_k"]].values.tolist()
+    assert set(top["rank"]) <= {1, 2}
+
+
+def test_interrupted_screen_resumes_skipping_finished_chunks(local_screen, tmp_path):
+    out = tmp_path / "resumed.parquet"
+    calls = []
+
+    def stop(stage, done):
+        calls.append(stage)
+        if stage == "grid" and done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+               progress=False, on_chunk=stop)
+    n_features = calls.count("features")
+    assert not out.exists()
+    calls.clear()
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+                    progress=False, on_chunk=lambda stage, done: calls.append(stage))
+    assert result.n_chunks_skipped == n_features + 2
+    assert calls.count("features") == 0 and calls.count("grid") == 3 * 3 - 2
+    pd.testing.assert_frame_equal(pd.read_parquet(out), local_screen[1])
+
+
+def test_cli_screen_writes_parquet_and_refuses_a_missing_file(tmp_path, capsys):
+    (tmp_path / "p.txt").write_text("PS\n# a comment\n\nPMMA\n")
+    (tmp_path / "s.txt").write_text("toluene\nacetone\nwater\n")
+    out = tmp_path / "cli.parquet"
+    assert main(["screen", "--polymers", str(tmp_path / "p.txt"), "--solvents", str(tmp_path / "s.txt"),
+                 "--temperature-c", "25", "--top", "1", "--output", str(out), "--quiet"]) == 0
+    assert len(pd.read_parquet(out)) == 2
+    assert main(["screen", "--polymers", str(tmp_path / "nope.txt"), "--temperature-c", "25",
+                 "--output", str(out), "--quiet"]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+            distributed.Client(c) as client:
+        yield client
+
+
+def test_dask_screen_writes_the_same_file(local_screen, cluster, tmp_path):
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=tmp_path / "dask.parquet", top=None,
+                    polymer_block=2, solvent_block=3, progress=False, engine="dask", scheduler=cluster)
+    pd.testing.assert_frame_equal(pd.read_parquet(result.output), local_screen[1])
+    assert pd.read_csv(result.failures).equals(pd.read_csv(local_screen[0].failures))
+
+
+def test_dask_screen_survives_a_killed_worker(local_screen, cluster, tmp_path):
+    before = cluster.run(os.getpid)
+    killed = []
+
+    def kill(stage, done):
+        if stage == "grid" and not killed:
+            pid = min(cluster.run(os.getpid).values())
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=tmp_path / "killed.parquet", top=None,
+                    polymer_block=1, solvent_block=2, progress=False, engine="dask", scheduler=cluster,
+                    on_chunk=kill)
+    assert killed and killed[0] in before.values()
+    cluster.wait_for_workers(2, timeout=60)
+    assert killed[0] not in cluster.run(os.getpid).values()   # the nanny started a new worker
+    # other blocks than the reference's, so the rows come in another block order: compare them sorted
+    keys = ["polymer_index", "solvent_index", "temperature_k"]
+    pd.testing.assert_frame_equal(pd.read_parquet(result.output).sort_values(keys).reset_index(drop=True),
+                                  local_screen[1].sort_values(keys).reset_index(drop=True))
