@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -54,9 +55,13 @@ class _Worker:
     """
 
     def __init__(self) -> None:
+        # the worker imports this very chiapp, installed or not
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "chiapp.isolation"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1)
+            stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1,
+            env=dict(os.environ, PYTHONPATH=path))
         self.replies: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True, name="chiapp-worker-reader").start()
 
