@@ -19,6 +19,7 @@ __all__ = [
     "SUPPORTED_ELEMENTS",
     "canonical_polymer",
     "canonical_solvent",
+    "checked_text",
     "cyclic_oligomer",
     "linear_oligomer",
     "looks_like_polymer",
@@ -43,6 +44,19 @@ _MAX_SMILES_CHARS = 2000
 _OLIGOMER_SANITIZE = Chem.SANITIZE_ALL ^ Chem.SANITIZE_SYMMRINGS
 
 
+def checked_text(text: str, role: str) -> str:
+    """The text itself when it is valid Unicode; InvalidSmilesError naming the bad character (a lone
+    surrogate, as a file decoded with errors="surrogateescape" or a broken paste can hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise InvalidSmilesError(
+            f"character {err.start + 1} (U+{ord(text[err.start]):04X}) is not valid text; "
+            "retype it", smiles=shown, role=role) from None
+    return text
+
+
 def looks_like_polymer(text: str) -> bool:
     """True when the text is written as a repeat unit (it contains a '*' end)."""
     return "*" in text
@@ -51,7 +65,7 @@ def looks_like_polymer(text: str) -> bool:
 def _read(smiles: str, role: str) -> Chem.Mol:
     if not isinstance(smiles, str) or not smiles.strip():
         raise InvalidSmilesError("empty input; give a SMILES or a name", smiles="", role=role)
-    smiles = smiles.strip()
+    smiles = checked_text(smiles, role).strip()
     if len(smiles) > _MAX_SMILES_CHARS:
         raise UnsupportedMoleculeError(
             f"SMILES of {len(smiles)} characters is too long (at most {_MAX_SMILES_CHARS})",

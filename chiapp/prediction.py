@@ -144,6 +144,23 @@ def _featurize(texts: Sequence[str], role: str) -> tuple[dict[str, np.ndarray], 
     return features, smiles, errors
 
 
+def _texts(column: pd.Series) -> list[str]:
+    """Cells as stripped text ('' for missing), element by element: a lone surrogate in a cell
+    must become that row's error, not fail the whole column's conversion to a string dtype."""
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in column]
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Cells as floats, NaN for anything that is not a finite-range number (text, 10**400)."""
+    out = np.full(len(column), np.nan)
+    for i, v in enumerate(column):
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    return out
+
+
 def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None, *,
                   model: ChiModel | None = None) -> pd.DataFrame:
     """Predict every row of a frame with columns ``polymer``, ``solvent``, ``temperature_k``.
@@ -158,8 +175,7 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)}; expected polymer, solvent, temperature_k "
                             f"(got {', '.join(map(str, frame.columns)) or 'no columns'})")
-    polymers = frame["polymer"].fillna("").astype(str).str.strip().tolist()
-    solvents = frame["solvent"].fillna("").astype(str).str.strip().tolist()
+    polymers, solvents = _texts(frame["polymer"]), _texts(frame["solvent"])
     n_rows = len(frame)
     total = len(set(polymers)) + len(set(solvents)) + n_rows
     report = progress or (lambda done, total: None)
@@ -168,7 +184,7 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     solvent_x, _, solvent_errors = _featurize(solvents, "solvent")
     report(len(set(polymers)) + len(set(solvents)), total)
 
-    temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
+    temperatures = _numbers(frame["temperature_k"])
     errors = np.full(n_rows, "", dtype=object)
     given = frame["error"].fillna("").astype(str).tolist() if "error" in frame.columns else [""] * n_rows
     for i, (p, s, t, raw) in enumerate(zip(polymers, solvents, temperatures, frame["temperature_k"])):
