@@ -22,6 +22,7 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 from chiapp.errors import UnsupportedMoleculeError
 
@@ -183,7 +184,7 @@ def structure_3d_html(smiles: str, title: str, height: int = 240,
         return None
 
 
-_TASKS = {"featurize": _featurize, "structure_3d_html": _structure_3d_html}
+_TASKS: dict[str, Callable[..., object]] = {"featurize": _featurize, "structure_3d_html": _structure_3d_html}
 
 
 def _serve() -> None:
