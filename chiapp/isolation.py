@@ -72,8 +72,11 @@ class _Worker:
         self.replies.put(None)
 
     def call(self, name: str, args: list, timeout_s: float):
-        self.process.stdin.write(json.dumps([name, args]) + "\n")  # type: ignore[union-attr]
-        self.process.stdin.flush()  # type: ignore[union-attr]
+        try:
+            self.process.stdin.write(json.dumps([name, args]) + "\n")  # type: ignore[union-attr]
+            self.process.stdin.flush()  # type: ignore[union-attr]
+        except OSError:  # the worker has ended (killed, out of memory)
+            raise LimitExceeded("the worker ended") from None
         try:
             line = self.replies.get(timeout=timeout_s)
         except queue.Empty:
@@ -106,6 +109,8 @@ def shutdown() -> None:
     with _lock:
         workers = list(_all)
         _all.clear()
+        while not _idle.empty():
+            _idle.get_nowait()
     for worker in workers:
         worker.kill()
 
@@ -121,6 +126,11 @@ def run_limited(name: str, args: list, timeout_s: float):
         worker = _idle.get(timeout=timeout_s)
     except queue.Empty:
         raise LimitExceeded(f"no worker free within {timeout_s:g} s") from None
+    if worker.process.poll() is not None:  # ended while idle: replace it
+        with _lock:
+            if worker in _all:
+                _all.remove(worker)
+        return run_limited(name, args, timeout_s)
     try:
         result = worker.call(name, args, timeout_s)
     except LimitExceeded:
@@ -159,10 +169,10 @@ def check_featurizable(role: str, smiles: str, timeout_s: float = MOLECULE_TIME_
     """
     try:
         run_limited("featurize", [role, smiles], timeout_s)
-    except LimitExceeded:
+    except LimitExceeded as err:
         raise UnsupportedMoleculeError(
-            f"featurization took longer than the time limit of {timeout_s:g} s per molecule "
-            "(MOLECULE_TIME_LIMIT_S); simplify the repeat unit", smiles, role) from None
+            f"featurization {err}, past the limit of {timeout_s:g} s per molecule "
+            "(MOLECULE_TIME_LIMIT_S); simplify the molecule", smiles, role) from None
 
 
 def _structure_3d_html(smiles: str, title: str, height: int) -> str | None:
