@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.test_pages import APP, TIMEOUT_S, assert_clean
 
-#: The heaviest accepted repeat unit of benchmarks/molecules.py (eight 1,3-adamantanes: the
-#: slowest 3D view there, seconds of conformer embedding).
+#: One of the heaviest accepted repeat units of benchmarks/molecules.py (eight 1,3-adamantanes:
+#: the largest accepted cage chain, seconds of 3D conformer embedding).
 HEAVY = "*" + "C12CC3CC(C1)CC(C3)(C2)" * 8 + "*"
 ANSWER_WITHIN_S = 2.0
 
