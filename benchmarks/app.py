@@ -1,8 +1,9 @@
 """How fast the app answers in a real browser: ``python -m benchmarks.app``.
 
-Starts ``streamlit run app.py`` on 127.0.0.1, drives Debian's Chromium with Playwright and prints
-one table: cold start to the first χ plot, warm re-renders after a temperature or a solvent change,
-and ranking the whole solvent library. Each warm figure is the median of several changes.
+Starts the app as scripts/start.sh does (``chiapp app``, on 127.0.0.1), drives Debian's Chromium
+with Playwright and prints one table: cold start to the first χ plot, warm re-renders after a
+temperature or a solvent change, and ranking the whole solvent library. Each warm figure is the
+median of several changes.
 
 ``--screenshot docs/screenshot.png`` also saves the main page as it first renders (the README's
 picture), reduced to a 256-colour PNG.

@@ -16,9 +16,11 @@ from chiapp.errors import InvalidSmilesError, UnsupportedMoleculeError
 
 __all__ = [
     "MAX_HEAVY_ATOMS",
+    "MAX_RINGS",
     "SUPPORTED_ELEMENTS",
     "canonical_polymer",
     "canonical_solvent",
+    "checked_text",
     "cyclic_oligomer",
     "linear_oligomer",
     "capped_oligomer",
@@ -33,7 +35,28 @@ RDLogger.DisableLog("rdApp.*")  # RDKit's own warnings go to stderr; we raise ou
 SUPPORTED_ELEMENTS = frozenset({"H", "C", "N", "O", "F", "Si", "P", "S", "Cl", "Br", "I"})
 #: Bound on the work per molecule: a repeat unit or solvent larger than this is refused.
 MAX_HEAVY_ATOMS = 200
+#: Bound on ring complexity: independent rings (bonds − atoms + 1, counted before any ring
+#: perception) of a repeat unit or solvent. Ten para-linked benzene rings or four cubanes pass.
+MAX_RINGS = 24
 _MAX_SMILES_CHARS = 2000
+#: Oligomers are sanitized without RDKit's symmetrized ring sets: on a chain of n para-linked
+#: rings closed into a ring, the equivalent smallest rings number 2^(3n) (32,783 at n = 5, minutes
+#: and gigabytes at n = 6). The plain SSSR kept instead has the same ring membership for every atom
+#: and bond (a ring bond lies on some cycle of any cycle basis) and the same small rings.
+_OLIGOMER_SANITIZE = Chem.SANITIZE_ALL ^ Chem.SANITIZE_SYMMRINGS
+
+
+def checked_text(text: str, role: str) -> str:
+    """The text itself when it is valid Unicode; InvalidSmilesError naming the bad character (a lone
+    surrogate, as a file decoded with errors="surrogateescape" or a broken paste can hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise InvalidSmilesError(
+            f"character {err.start + 1} (U+{ord(text[err.start]):04X}) is not valid text; "
+            "retype it", smiles=shown, role=role) from None
+    return text
 
 
 def looks_like_polymer(text: str) -> bool:
@@ -44,7 +67,7 @@ def looks_like_polymer(text: str) -> bool:
 def _read(smiles: str, role: str) -> Chem.Mol:
     if not isinstance(smiles, str) or not smiles.strip():
         raise InvalidSmilesError("empty input; give a SMILES or a name", smiles="", role=role)
-    smiles = smiles.strip()
+    smiles = checked_text(smiles, role).strip()
     if len(smiles) > _MAX_SMILES_CHARS:
         raise UnsupportedMoleculeError(
             f"SMILES of {len(smiles)} characters is too long (at most {_MAX_SMILES_CHARS})",
@@ -55,10 +78,14 @@ def _read(smiles: str, role: str) -> Chem.Mol:
     mol = Chem.MolFromSmiles(smiles, sanitize=False)
     if mol is None:
         raise InvalidSmilesError("not a valid SMILES (syntax error)", smiles, role)
+    _check_size(mol, smiles, role)
     problems = Chem.DetectChemistryProblems(mol)
     if problems:
         raise InvalidSmilesError(_describe(problems[0]), smiles, role)
-    Chem.SanitizeMol(mol)
+    try:
+        Chem.SanitizeMol(mol)
+    except Chem.MolSanitizeException as err:  # pragma: no cover - DetectChemistryProblems saw none
+        raise InvalidSmilesError(str(err) or type(err).__name__, smiles, role) from None
     bad = sorted({a.GetSymbol() for a in mol.GetAtoms()
                   if a.GetAtomicNum() and a.GetSymbol() not in SUPPORTED_ELEMENTS})
     if bad:
@@ -69,15 +96,31 @@ def _read(smiles: str, role: str) -> Chem.Mol:
     if charge:
         raise UnsupportedMoleculeError(
             f"net charge {charge:+d}: ions and salts are not supported", smiles, role)
+    loose = next((b for b in mol.GetBonds()
+                  if b.GetBondType() == Chem.BondType.AROMATIC and not b.IsInRing()), None)
+    if loose is not None:
+        raise InvalidSmilesError(
+            f"aromatic bond ':' between atoms {loose.GetBeginAtomIdx() + 1} and "
+            f"{loose.GetEndAtomIdx() + 1} is outside any ring; write it as a single or double bond",
+            smiles, role)
     if any(a.GetNumRadicalElectrons() for a in mol.GetAtoms()):
         raise UnsupportedMoleculeError("radicals are not supported", smiles, role)
+    if not any(a.GetAtomicNum() > 1 for a in mol.GetAtoms()):
+        raise UnsupportedMoleculeError("no heavy atom", smiles, role)
+    return Chem.RemoveHs(mol)
+
+
+def _check_size(mol: Chem.Mol, smiles: str, role: str) -> None:
+    """Refuse, before any ring perception, what is too large or too ring-rich to featurize fast."""
     n_heavy = sum(1 for a in mol.GetAtoms() if a.GetAtomicNum() > 1)
     if n_heavy > MAX_HEAVY_ATOMS:
         raise UnsupportedMoleculeError(
-            f"{n_heavy} heavy atoms; at most {MAX_HEAVY_ATOMS} are supported", smiles, role)
-    if n_heavy == 0:
-        raise UnsupportedMoleculeError("no heavy atom", smiles, role)
-    return Chem.RemoveHs(mol)
+            f"{n_heavy} heavy atoms; at most {MAX_HEAVY_ATOMS} (MAX_HEAVY_ATOMS) are supported",
+            smiles, role)
+    n_rings = mol.GetNumBonds() - mol.GetNumAtoms() + 1  # one component: '.' is refused before
+    if n_rings > MAX_RINGS:
+        raise UnsupportedMoleculeError(
+            f"{n_rings} rings; at most {MAX_RINGS} (MAX_RINGS) are supported", smiles, role)
 
 
 def _describe(problem) -> str:
@@ -156,16 +199,59 @@ def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
             new.SetNoImplicit(True)
             combined.AddAtom(new)
         for bond in repeat_unit.GetBonds():
-            combined.AddBond(bond.GetBeginAtomIdx() + offset, bond.GetEndAtomIdx() + offset,
-                             bond.GetBondType())
+            n_bonds = combined.AddBond(bond.GetBeginAtomIdx() + offset,
+                                       bond.GetEndAtomIdx() + offset, bond.GetBondType())
+            combined.GetBondWithIdx(n_bonds - 1).SetIsAromatic(bond.GetIsAromatic())
     for i in range(n_units):
         j = (i + 1) % n_units
         combined.AddBond(tail + i * n_atoms, head + j * n_atoms, Chem.BondType.SINGLE)
     for idx in sorted((s + i * n_atoms for i in range(n_units) for s in stars), reverse=True):
         combined.RemoveAtom(idx)
     ring = combined.GetMol()
-    Chem.SanitizeMol(ring)
+    _sanitize_oligomer(ring, repeat_unit)
     return ring
+
+
+def _sanitize_oligomer(mol: Chem.Mol, repeat_unit: Chem.Mol) -> None:
+    """Refresh valences, rings, conjugation and hybridization of an oligomer of a parsed unit.
+
+    Aromaticity is perceived again only when a ring through the joins could be aromatic: its
+    other rings are the unit's own, already perceived. A backbone that every path between the
+    ends crosses at an sp3 carbon makes every ring through the joins non-aromatic in any model
+    (such a carbon has no p orbital), and that perception is the costly step on cages (seconds
+    for two cubanes in a trimer).
+    """
+    ops = _OLIGOMER_SANITIZE
+    if _saturated_cut(repeat_unit):
+        # Kekulé form, radicals (none: refused in the unit) and aromaticity stay the unit's.
+        ops ^= Chem.SANITIZE_KEKULIZE | Chem.SANITIZE_SETAROMATICITY | Chem.SANITIZE_FINDRADICALS
+    try:
+        Chem.SanitizeMol(mol, ops)
+        if ops & Chem.SANITIZE_KEKULIZE == 0:
+            Chem.GetSSSR(mol)  # ring membership and sizes, without the symmetrized enumeration
+    except Chem.MolSanitizeException as err:  # pragma: no cover - the unit was checked already
+        raise InvalidSmilesError(
+            f"the chain made of this repeat unit is not a valid molecule ({type(err).__name__}: "
+            f"{str(err).split('.')[0].strip() or 'no detail'})",
+            Chem.MolToSmiles(repeat_unit, isomericSmiles=False), "polymer") from None
+
+
+def _saturated_cut(unit: Chem.Mol) -> bool:
+    """True when an sp3 carbon lies on every path between the two '*' ends of a repeat unit."""
+    star_a, star_b = (a.GetIdx() for a in unit.GetAtoms() if a.GetAtomicNum() == 0)
+    for idx in Chem.GetShortestPath(unit, star_a, star_b)[1:-1]:
+        atom = unit.GetAtomWithIdx(idx)
+        if atom.GetAtomicNum() != 6 or atom.GetHybridization() != Chem.HybridizationType.SP3:
+            continue
+        seen, todo = {star_a, idx}, [star_a]
+        while todo:
+            for neighbor in unit.GetAtomWithIdx(todo.pop()).GetNeighbors():
+                if neighbor.GetIdx() not in seen:
+                    seen.add(neighbor.GetIdx())
+                    todo.append(neighbor.GetIdx())
+        if star_b not in seen:
+            return True
+    return False
 
 
 def capped_oligomer(repeat_unit: Chem.Mol, n_units: int, cap: int = 6) -> Chem.Mol:
@@ -209,7 +295,7 @@ def capped_oligomer(repeat_unit: Chem.Mol, n_units: int, cap: int = 6) -> Chem.M
         else:
             chain.RemoveAtom(idx)
     oligomer = chain.GetMol()
-    Chem.SanitizeMol(oligomer)
+    _sanitize_oligomer(oligomer, repeat_unit)
     return oligomer
 
 
@@ -229,9 +315,11 @@ def canonical_polymer(smiles: str) -> str:
     """One key per polymer, whatever atom the repeat unit starts at or which way it is written.
 
     It is the canonical SMILES of the cyclic trimer, bounded in size by ``MAX_HEAVY_ATOMS`` (a
-    symmetric 10-mer ring can take minutes to canonicalize; a trimer does not).
+    symmetric 10-mer ring can take minutes to canonicalize; a trimer does not). The trimer has no
+    stereo tags, so the SMILES is written without stereo perception, which on a ring of
+    para-linked rings costs seconds (it enumerates ring stereo candidates) and adds nothing.
     """
-    return Chem.MolToSmiles(cyclic_oligomer(parse_polymer(smiles), 3))
+    return Chem.MolToSmiles(cyclic_oligomer(parse_polymer(smiles), 3), isomericSmiles=False)
 
 
 @lru_cache(maxsize=1 << 17)

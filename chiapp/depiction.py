@@ -42,9 +42,19 @@ def structure_svg(smiles: str, width: int = 320, height: int = 220) -> str:
 
 #: Heavy atoms of a drawn oligomer: enough to show the chain's shape, small enough to embed fast.
 _MAX_3D_HEAVY_ATOMS = 80
+_EMBED_TIMEOUT_S = 1
+_EMBED_ATTEMPTS = 3
+_MMFF_STEPS = 200  # for a 60-atom molecule (hydrogens included); fewer for larger ones
 
 
 def embedded_molblock(smiles: str) -> str | None:
+    """A 3D conformer (MMFF-relaxed when parameters exist) as a MOL block, or None.
+
+    Bounded work: at most ``_MAX_3D_HEAVY_ATOMS`` × 2 heavy atoms, ``_EMBED_ATTEMPTS`` ETKDG
+    attempts of at most ``_EMBED_TIMEOUT_S`` each (then random starting coordinates, the same
+    budget), and ``_MMFF_STEPS`` force-field steps scaled down for large molecules. Cages and long
+    ring chains that do not embed within it get no 3D view rather than an unbounded wait.
+    """
     mol = _mol_for(smiles)
     if looks_like_polymer(smiles):
         n_heavy = max(1, mol.GetNumHeavyAtoms() - 2)
@@ -54,13 +64,14 @@ def embedded_molblock(smiles: str) -> str | None:
     mol = Chem.AddHs(mol)
     params = rdDistGeom.ETKDGv3()
     params.randomSeed = 0xC41
-    params.timeout = 5
+    params.timeout = _EMBED_TIMEOUT_S
+    params.maxIterations = _EMBED_ATTEMPTS
     if AllChem.EmbedMolecule(mol, params) != 0:
         params.useRandomCoords = True
         if AllChem.EmbedMolecule(mol, params) != 0:
             return None
     if AllChem.MMFFHasAllMoleculeParams(mol):
-        AllChem.MMFFOptimizeMolecule(mol, maxIters=200)
+        AllChem.MMFFOptimizeMolecule(mol, maxIters=max(20, _MMFF_STEPS * 60 // mol.GetNumAtoms()))
     return Chem.MolToMolBlock(mol)
 
 

@@ -79,11 +79,25 @@ _RTOL = 1e-13  # coexistence residual relative to the size of its terms: a few h
 def _finite(name: str, value) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a number, got {_short(value)}") from None
     if not np.all(np.isfinite(array)):
         raise InputError(f"{name} must be finite (not NaN or infinite), got {value!r}")
     return array
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _chis(value) -> np.ndarray:
+    """χ values: finite and at most ``_MAX_ABS_CHI`` in magnitude (the bound ChiCoefficients keeps)."""
+    chi = _finite("chi", value)
+    if np.any(np.abs(chi) > _MAX_ABS_CHI):
+        bad = chi[np.abs(chi) > _MAX_ABS_CHI].ravel()[0]
+        raise InputError(f"chi must lie between {-_MAX_ABS_CHI:g} and {_MAX_ABS_CHI:g}, got {bad:g}")
+    return chi
 
 
 def _number(name: str, value) -> float:
@@ -141,7 +155,7 @@ def free_energy(phi, chi, chain_length):
     >>> round(free_energy(0.5, 2.0, 1.0), 5)
     -0.19315
     """
-    phi, chi, n = _phis(phi), _finite("chi", chi), _chain_length(chain_length)
+    phi, chi, n = _phis(phi), _chis(chi), _chain_length(chain_length)
     return _out(phi / n * np.log(phi) + (1 - phi) * np.log1p(-phi) + chi * phi * (1 - phi))
 
 
@@ -152,7 +166,7 @@ def chemical_potentials_from_logs(ln_phi, ln_one_minus_phi, chi, chain_length):
     composition, e.g. from :func:`binodal_log`. Inputs are not range-checked beyond finiteness.
     """
     x, y = _finite("ln_phi", ln_phi), _finite("ln_one_minus_phi", ln_one_minus_phi)
-    chi, n = _finite("chi", chi), _chain_length(chain_length)
+    chi, n = _chis(chi), _chain_length(chain_length)
     mu_s, mu_p = _mu_logs(x, y, chi, n)
     return _out(mu_s), _out(mu_p)
 
@@ -179,7 +193,7 @@ def chemical_potentials(phi, chi, chain_length):
     >>> chemical_potentials(0.5, 0.0, 1.0) == (math.log(0.5), math.log(0.5))
     True
     """
-    phi, chi, n = _phis(phi), _finite("chi", chi), _chain_length(chain_length)
+    phi, chi, n = _phis(phi), _chis(chi), _chain_length(chain_length)
     mu_s, mu_p = _mu_logs(np.log(phi), np.log1p(-phi), chi, n)
     return _out(mu_s), _out(mu_p)
 
@@ -234,6 +248,7 @@ def spinodal(chi: float, chain_length: float) -> tuple[float, float] | None:
     [0.27639, 0.72361]
     """
     chi, n = _number("chi", chi), _chain_length(chain_length)
+    _chis(chi)
     if chi <= critical_chi(n):
         return None
     low, one_minus_high = _spinodal_arrays(np.asarray(chi), n)
@@ -433,9 +448,28 @@ def _binodal_rescue(chi, n, s_low, s_psi, candidates) -> tuple[float, float]:
             error = max(abs(e1) / scale1, abs(e2) / scale2)
         if x1 < math.log(s_low) and x2 < math.log(s_psi) and error < best_error:
             best, best_error = (float(x1), float(x2)), error
-    if best is None or not best_error <= 1e-10:
-        raise RuntimeError(f"binodal did not converge for chi = {chi!r}, N = {n!r}; please report this")
-    return best
+    if best is not None and best_error <= 1e-10:
+        return best
+    phi_c, chi_c = critical_point(n)
+    if (chi - chi_c) / chi_c <= _LANDAU_RELATIVE_DISTANCE:
+        return _binodal_landau(phi_c, s_low, s_psi)
+    raise RuntimeError(f"binodal did not converge for chi = {chi!r}, N = {n!r}; please report this")
+
+
+#: Below this relative distance (chi - chi_c)/chi_c the Newton and bracketing solvers can lose the
+#: two roots in rounding for N ~ 1e7-1e8; there the leading-order Landau result is used instead.
+_LANDAU_RELATIVE_DISTANCE = 1e-6
+
+
+def _binodal_landau(phi_c: float, s_low: float, s_psi: float) -> tuple[float, float]:
+    """Leading-order binodal next to the critical point: each branch sqrt(3) times as far from
+    phi_c as the spinodal branch on its side (mean-field Landau expansion of f about (phi_c, chi_c):
+    f ~ A t (phi - phi_c)^2 + B (phi - phi_c)^4 gives spinodal at sqrt(A t / 6B), binodal at
+    sqrt(A t / 2B)); the neglected asymmetry is of the order of the squared width."""
+    root3 = math.sqrt(3.0)
+    lean = phi_c - root3 * (phi_c - s_low)
+    rich_psi = (1 - phi_c) - root3 * ((1 - phi_c) - s_psi)
+    return math.log(lean), math.log(rich_psi)
 
 
 def binodal_log(chi: float, chain_length: float) -> tuple[float, float] | None:
@@ -445,6 +479,7 @@ def binodal_log(chi: float, chain_length: float) -> tuple[float, float] | None:
     phase is below the smallest float (N = 1e6, chi = 5 gives ln phi_lean = -4.0e6).
     """
     chi, n = _number("chi", chi), _chain_length(chain_length)
+    _chis(chi)
     x1, x2 = _binodal_logs(np.asarray(chi), n)
     if np.isnan(x1[0]):
         return None
@@ -513,7 +548,7 @@ def as_coefficients(value) -> ChiCoefficients:
         return value
     try:
         return ChiCoefficients(*value)
-    except TypeError:
+    except (TypeError, ValueError):
         raise InputError(f"χ(T) must be ChiCoefficients(a, b_k, c_k2) or an (a, b_k, c_k2) tuple, "
                          f"got {value!r}") from None
 
@@ -545,12 +580,16 @@ def _crossings(a: float, b: float, c: float, chi_c: float, t_min: float, t_max: 
             roots = []
     out = []
     for t in roots:
-        if t > 0.0:
+        if t > 0.0 and math.isfinite(t):
             for _ in range(3):  # polish against rounding: g = a2 + b/T + c/T**2
-                g, dg = a2 + b / t + c / (t * t), -b / (t * t) - 2 * c / t**3
-                if dg == 0.0:
+                try:
+                    g, dg = a2 + b / t + c / (t * t), -b / (t * t) - 2 * c / t**3
+                    polished = t - g / dg
+                except (ZeroDivisionError, OverflowError):  # extreme coefficients: keep the root as is
                     break
-                t -= g / dg
+                if not (polished > 0.0 and math.isfinite(polished)):
+                    break
+                t = polished
             if t_min <= t <= t_max:
                 out.append(t)
     return tuple(sorted(set(out)))
@@ -762,6 +801,10 @@ def phase_diagram_with_band(coefficients, *, chi_sigma: float, n_sigma: float = 
         raise InputError(f"chi_sigma and n_sigma must be >= 0, got {sigma:g} and {k:g}")
     a, b, c, n, temps = _check_diagram_inputs(coefficients, chain_length, temperatures_k)
     shift = k * sigma
+    if not shift <= _MAX_ABS_CHI:
+        raise InputError(f"n_sigma × chi_sigma must be at most {_MAX_ABS_CHI:g}, got {k:g} × {sigma:g}")
+    for shifted in (a - shift, a + shift):
+        ChiCoefficients(shifted, b, c)  # the band's χ(T) must stay a χ(T) too
     return PhaseDiagramBand(central=_diagram(a, b, c, n, temps), lower=_diagram(a - shift, b, c, n, temps),
                             upper=_diagram(a + shift, b, c, n, temps), chi_sigma=sigma, n_sigma=k)
 
@@ -820,6 +863,10 @@ def chain_length_from_molecular_weight(molecular_weight_g_per_mol: float,
         if value <= 0:
             raise InputError(f"{name} must be > 0, got {value:g}")
     n = m / rho / v
+    if not n <= _MAX_CHAIN_LENGTH:
+        raise InputError(f"chain length N = (M_n / density) / solvent molar volume = {n:.3g} is above "
+                         f"{_MAX_CHAIN_LENGTH:g}: check molecular_weight_g_per_mol = {m:g}, "
+                         f"polymer_density_g_per_cm3 = {rho:g}, solvent_molar_volume_cm3_per_mol = {v:g}")
     if n < 1:
         raise InputError(f"chain length N = (M_n / density) / solvent molar volume = {n:.3g} is below 1: "
                          f"the polymer is smaller than one solvent molecule; check the units (g/mol, g/cm3, cm3/mol)")

@@ -35,6 +35,7 @@ import pandas as pd
 from chiapp.chemistry import (
     canonical_polymer,
     canonical_solvent,
+    checked_text,
     looks_like_polymer,
     parse_polymer,
     parse_solvent,
@@ -303,10 +304,13 @@ def polymer_row(smiles: str) -> pd.Series | None:
 # Resolution
 
 def _check_text(text, role: str) -> str:
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise InvalidSmilesError(f"expected text (a name, a CAS number or a SMILES), got a "
+                                 f"{type(text).__name__}", smiles=repr(text)[:60], role=role)
+    if not text.strip():
         raise InvalidSmilesError("empty input; give a name, an abbreviation, a CAS number or a SMILES",
-                                 smiles="" if not isinstance(text, str) else text, role=role)
-    return text.strip()
+                                 smiles=text, role=role)
+    return checked_text(text, role).strip()
 
 
 def _library_molecule(table: pd.DataFrame, row: int, role: str, source: str) -> Molecule:
@@ -314,9 +318,6 @@ def _library_molecule(table: pd.DataFrame, row: int, role: str, source: str) -> 
                     source=source)
 
 
-# Sized for catalogues (issue 19): a Molecule is a few hundred bytes, and a cache smaller than a
-# ranked list misses on every call when the list is scanned in a cycle.
-@lru_cache(maxsize=1 << 17)
 def resolve_solvent(text: str) -> Molecule:
     """The solvent a user means by ``text``: a library name, abbreviation, synonym, CAS, SMILES or
     any name the ``chemicals`` database knows.
@@ -328,6 +329,13 @@ def resolve_solvent(text: str) -> Molecule:
     >>> resolve_solvent("MEK").name
     'methyl ethyl ketone'
     """
+    return _resolve_solvent(_check_text(text, "solvent"))
+
+
+# Sized for catalogues (issue 19): a Molecule is a few hundred bytes, and a cache smaller than a
+# ranked list misses on every call when the list is scanned in a cycle.
+@lru_cache(maxsize=1 << 17)
+def _resolve_solvent(text: str) -> Molecule:
     text = _check_text(text, "solvent")
     index = _solvent_index()
     row = index.find(text)
@@ -348,7 +356,7 @@ def resolve_solvent(text: str) -> Molecule:
         pass  # not a SMILES: try it as a name
     else:
         return _found(smiles, "smiles")
-    meta = _chemicals_lookup(text)
+    meta = None if _is_number(text) else _chemicals_lookup(text)
     if meta is None or not meta.smiles:
         raise NameNotFoundError(text, "solvent", index.suggestions(text))
     try:
@@ -367,6 +375,16 @@ def _found(smiles: str, source: str) -> Molecule:
     return Molecule(name=name, smiles=smiles, role="solvent", source=source)
 
 
+def _is_number(text: str) -> bool:
+    """A plain number ('25', '1e3', '-1', 'nan') is never a solvent's name: ``chemicals`` would read
+    '25' as atomic number 25 (manganese). CAS numbers (108-88-3) are not plain numbers."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _chemicals_lookup(text: str):
     """Metadata of ``chemicals.search_chemical`` or None (it knows only small molecules)."""
     try:
@@ -379,7 +397,6 @@ def _chemicals_lookup(text: str):
         return None
 
 
-@lru_cache(maxsize=1 << 14)
 def resolve_polymer(text: str) -> Molecule:
     """The polymer a user means by ``text``: a library name, abbreviation, synonym or a repeat unit
     SMILES with two ``*`` ends.
@@ -391,6 +408,11 @@ def resolve_polymer(text: str) -> Molecule:
     >>> resolve_polymer("PMMA").smiles
     '*CC(*)(C)C(=O)OC'
     """
+    return _resolve_polymer(_check_text(text, "polymer"))
+
+
+@lru_cache(maxsize=1 << 14)
+def _resolve_polymer(text: str) -> Molecule:
     text = _check_text(text, "polymer")
     index = _polymer_index()
     row = index.find(text)

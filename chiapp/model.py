@@ -83,6 +83,86 @@ class Coefficients(FrozenResult):
     soluble_logit: np.ndarray
 
 
+def _is_count(value, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _is_finite_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _check_manifest(manifest, path: Path) -> None:
+    """The manifest's structure, before anything reads it: types, presence, finite positive scales."""
+    def bad(reason: str) -> ModelArtifactError:
+        return ModelArtifactError(f"model manifest {path.name} is malformed: {reason}")
+
+    if not isinstance(manifest, dict):
+        raise bad(f"expected a JSON object, got {type(manifest).__name__}")
+    for key in ("architecture", "descriptors", "files", "domain"):
+        if not isinstance(manifest.get(key), dict):
+            raise bad(f"{key!r} missing or not an object")
+    arch = manifest["architecture"]
+    for key, minimum in (("n_members", 2), ("hidden", 1), ("latent", 1), ("n_layers", 0)):
+        if not _is_count(arch.get(key), minimum):
+            raise bad(f"architecture.{key} must be an integer >= {minimum}, got {arch.get(key)!r}")
+    if not isinstance(arch.get("hansen_z", False), bool):
+        raise bad(f"architecture.hansen_z must be true or false, got {arch.get('hansen_z')!r}")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["files"].items()):
+        raise bad("files must map file names to sha256 strings")
+    calibration = manifest.get("calibration", {})
+    if not isinstance(calibration, dict):
+        raise bad("'calibration' is not an object")
+    scale = calibration.get("spread_scale", 1.0)
+    if not (_is_finite_number(scale) and scale > 0):
+        raise bad(f"calibration.spread_scale must be a finite number > 0, got {scale!r}")
+    domain = manifest["domain"]
+    for key in ("polymers", "solvents"):
+        if not (isinstance(domain.get(key), list) and domain[key]
+                and all(isinstance(s, str) for s in domain[key])):
+            raise bad(f"domain.{key} must be a non-empty list of SMILES")
+    threshold = domain.get("spread_threshold")
+    if not (_is_finite_number(threshold) and threshold > 0):
+        raise bad(f"domain.spread_threshold must be a finite number > 0, got {threshold!r}")
+    span = domain.get("temperature_k")
+    if not (isinstance(span, list) and len(span) == 2 and all(_is_finite_number(t) and t > 0 for t in span)
+            and span[0] <= span[1]):
+        raise bad(f"domain.temperature_k must be [low, high] in kelvin, got {span!r}")
+
+
+def _check_tensors(weights: dict, arch: dict, n_members: int, hansen_z: bool) -> None:
+    """Every tensor the forward pass reads: present, chained shapes, finite; scales > 0."""
+    n_layers = arch["n_layers"]
+    needed = [f"{tower}.{kind}{i}" for tower in TOWERS for i in range(n_layers + 1) for kind in ("w", "b")]
+    needed += [f"{tower}.{kind}" for tower in TOWERS for kind in ("mean", "std")]
+    needed += [f"head.{task}.{kind}" for task in ("experimental", "soluble") for kind in ("w", "b")]
+    needed += ["hansen.scale"] if hansen_z else []
+    for key in needed:
+        if key not in weights:
+            raise ModelArtifactError(f"weights lack tensor {key!r}")
+    for tower in TOWERS:
+        width = weights[f"{tower}.mean"].shape[0]
+        if weights[f"{tower}.std"].shape != (width,):
+            raise ModelArtifactError(f"tensor '{tower}.std' has shape {weights[f'{tower}.std'].shape}, "
+                                     f"expected ({width},)")
+        for i in range(n_layers + 1):
+            w, b = weights[f"{tower}.w{i}"], weights[f"{tower}.b{i}"]
+            if w.ndim != 3 or w.shape[:2] != (n_members, width) or b.shape != (n_members, w.shape[2]):
+                raise ModelArtifactError(
+                    f"tensors '{tower}.w{i}' {w.shape} and '{tower}.b{i}' {b.shape} do not chain "
+                    f"(expected ({n_members}, {width}, k) and ({n_members}, k))")
+            width = w.shape[2]
+        if width != 2 * arch["latent"]:
+            raise ModelArtifactError(f"tower {tower!r} ends with {width} outputs, expected 2 × latent = "
+                                     f"{2 * arch['latent']}")
+    for key in needed:
+        if not np.all(np.isfinite(weights[key])):
+            raise ModelArtifactError(f"tensor {key!r} holds NaN or infinite values")
+    for key in [f"{tower}.std" for tower in TOWERS] + (["hansen.scale"] if hansen_z else []):
+        if not np.all(weights[key] > 0):
+            raise ModelArtifactError(f"tensor {key!r} must be > 0 everywhere (it divides), "
+                                     f"got minimum {float(np.min(weights[key])):g}")
+
+
 def _silu(x: np.ndarray) -> np.ndarray:
     return x / (1.0 + np.exp(-x))
 
@@ -112,6 +192,7 @@ class ChiModel:
             raise ModelArtifactError(f"model manifest missing: {manifest_path}") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise ModelArtifactError(f"model manifest {manifest_path} is not valid JSON: {err}") from None
+        _check_manifest(manifest, manifest_path)
         for tower, names in (("polymer", POLYMER_DESCRIPTOR_NAMES), ("solvent", SOLVENT_DESCRIPTOR_NAMES)):
             if tuple(manifest.get("descriptors", {}).get(tower, ())) != names:
                 raise ModelArtifactError(
@@ -154,6 +235,7 @@ class ChiModel:
             if tuple(self._w[key].shape) != shape:
                 raise ModelArtifactError(
                     f"tensor {key!r} has shape {tuple(self._w[key].shape)}, expected {shape}")
+        _check_tensors(self._w, arch, self.n_members, self.hansen_z)
 
     def _tower(self, name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(u, r) of shape (n_members, n, latent) for descriptors x of shape (n, d)."""

@@ -6,6 +6,7 @@ Results say how far the question is from what the model was trained on (``in_dom
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -238,6 +239,23 @@ def _factors(model: ChiModel, role: str, keys: Sequence[str], features: Sequence
     return LatentFactors(role=role, task="experimental", vectors=vectors, terms=terms, x=x)
 
 
+def _texts(column: pd.Series) -> list[str]:
+    """Cells as stripped text ('' for missing), element by element: a lone surrogate in a cell
+    must become that row's error, not fail the whole column's conversion to a string dtype."""
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in column]
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Cells as floats, NaN for anything that is not a finite-range number (text, 10**400)."""
+    out = np.full(len(column), np.nan)
+    for i, v in enumerate(column):
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    return out
+
+
 def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | None = None, *,
                   model: ChiModel | None = None) -> pd.DataFrame:
     """Predict every row of a frame with columns ``polymer``, ``solvent``, ``temperature_k``.
@@ -256,8 +274,8 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)}; expected polymer, solvent, temperature_k "
                             f"(got {', '.join(map(str, frame.columns)) or 'no columns'})")
-    polymers = frame["polymer"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    solvents = frame["solvent"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    polymers = np.array(_texts(frame["polymer"]), dtype=object)
+    solvents = np.array(_texts(frame["solvent"]), dtype=object)
     p_texts, p_rows = np.unique(polymers, return_inverse=True)
     s_texts, s_rows = np.unique(solvents, return_inverse=True)
     n_rows = len(frame)
@@ -269,10 +287,9 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(s_texts), "solvent")
     report(n_molecules, total)
 
-    temperatures = pd.to_numeric(frame["temperature_k"], errors="coerce").to_numpy(float)
+    temperatures = _numbers(frame["temperature_k"])
     p_bad = np.array([t in polymer_errors for t in p_texts], dtype=bool)[p_rows]
     s_bad = np.array([t in solvent_errors for t in s_texts], dtype=bool)[s_rows]
-    t_bad = ~(np.isfinite(temperatures) & (temperatures > 0))
     errors = np.full(n_rows, "", dtype=object)
     given = frame["error"].fillna("").astype(str).to_numpy(dtype=object) if "error" in frame.columns else \
         np.full(n_rows, "", dtype=object)

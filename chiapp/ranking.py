@@ -155,7 +155,7 @@ def _predict_grid(polymers: Sequence[str], solvents: Sequence[str]):
 def _temperature(value, name: str) -> float:
     try:
         t = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"{name} must be a number in kelvin, got {value!r}") from None
     if not math.isfinite(t) or t <= 0:
         raise InputError(f"{name} must be a finite temperature above 0 K, got {value!r}")
@@ -217,7 +217,9 @@ def _check_filters(boiling_point_c, min_flash_point_c, exclude_classes) -> tuple
 
 
 def _failures(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
+    # a refused input may hold a lone surrogate: shown escaped (\ud800), as its error message does
+    printable = [tuple(str(c).encode("utf-8", "backslashreplace").decode("utf-8") for c in row) for row in rows]
+    return pd.DataFrame(printable, columns=list(FAILURE_COLUMNS))
 
 
 _PROPERTY_COLUMNS = ("boiling_point_c", "melting_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol")

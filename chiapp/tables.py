@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -49,9 +50,19 @@ def pairs_template() -> pd.DataFrame:
     })
 
 
+def _checked_path(path) -> str:
+    """A file name the system can encode (argv's own undecodable bytes are; a lone U+D800 is not)."""
+    try:
+        os.fsencode(str(path))
+    except UnicodeEncodeError:
+        shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise DataFileError(f"the file name {shown} holds a character that is not text") from None
+    return str(path)
+
+
 def _text_of(source) -> str:
     if isinstance(source, (str, Path)):
-        path = Path(source)
+        path = Path(_checked_path(source))
         if path.is_dir():
             raise DataFileError(f"{path} is a folder; give a CSV file")
         try:
@@ -148,7 +159,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def write_csv(frame: pd.DataFrame, path) -> None:
     """Write a table as a safe CSV file; DataFileError when the place cannot take it."""
-    path = Path(path)
+    path = Path(_checked_path(path))
     if path.is_dir():
         raise DataFileError(f"{path} is a folder; give a file name for the output")
     if not path.parent.is_dir():

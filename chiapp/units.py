@@ -51,7 +51,7 @@ def celsius(temperatures_k):
 def _as_array(values, unit: str) -> np.ndarray:
     try:
         array = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"temperature must be a number in {unit}, got {values!r}") from None
     if array.size == 0 or array.ndim != 1:
         raise InputError(f"give at least one temperature (a number or a list of numbers, in {unit})")

@@ -235,7 +235,7 @@ def release_molecule_caches() -> None:
     from chiapp import chemistry, descriptors, library, properties
     for cached in (chemistry.parse_polymer, chemistry.parse_solvent, chemistry.canonical_polymer,
                    chemistry.canonical_solvent, descriptors.polymer_descriptors, descriptors.solvent_descriptors,
-                   library.resolve_polymer, library.resolve_solvent, properties.cas_of,
+                   library._resolve_polymer, library._resolve_solvent, properties.cas_of,
                    library.estimated_molar_volume):
         cached.cache_clear()
 

@@ -39,7 +39,7 @@ from chiapp.ui.loaders import (
                                solvent_names,
                                warm_up,
 )
-from chiapp.ui.session import DEFAULTS, PERSIST, init_session, offline_guard, page_icon, user_errors
+from chiapp.ui.session import DEFAULTS, PERSIST, init_session, offline_guard, page_icon, plain, user_errors
 from chiapp.ui.views import (
                                ANTISOLVENT_VIEW,
                                RANKING_VIEW,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from chiapp import depiction, flory_huggins, library, prediction, ranking
+from chiapp import depiction, flory_huggins, isolation, library, prediction, ranking
 from chiapp.errors import ChiAppError, InputError
 from chiapp.ui.session import DEFAULTS
 from chiapp.units import kelvin, temperature_grid_k
@@ -25,6 +25,7 @@ def warm_up() -> threading.Thread:
     """Once per server, after the first page is drawn: compute the solvent library's features in the
     background, so that the first ranking or separation does not wait for them (~2 s)."""
     def work() -> None:
+        isolation.start()
         try:
             ranking.rank_solvents(str(DEFAULTS["polymer_smiles"]), kelvin(25.0))
         except ChiAppError:
@@ -65,7 +66,12 @@ def solvent_library() -> pd.DataFrame:
 
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _resolve(role: str, text: str):
-    return library.resolve_polymer(text) if role == "polymer" else library.resolve_solvent(text)
+    """A molecule from outside the library is first featurized in a worker process with a time limit
+    (``chiapp.isolation``), so one session's heavy molecule never holds up the others."""
+    molecule = library.resolve_polymer(text) if role == "polymer" else library.resolve_solvent(text)
+    if molecule.source != "library":
+        isolation.check_featurizable(role, molecule.smiles)
+    return molecule
 
 
 def resolve(role: str, text: str):
@@ -172,8 +178,9 @@ def structure_svg(smiles: str, width: int = 320, height: int = 220) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def structure_3d_html(smiles: str, title: str, height: int = 240) -> str | None:
-    """``chiapp.depiction.structure_3d_html``, cached."""
-    return depiction.structure_3d_html(smiles, title, height)
+    """``chiapp.depiction.structure_3d_html`` in a worker process with a time limit, cached;
+    None (no 3D view) when the conformer is not ready within ``isolation.VIEW_TIME_LIMIT_S``."""
+    return isolation.structure_3d_html(smiles, title, height)
 
 
 #: Rows of one uploaded file: a few seconds of work; larger screens belong to the command line.

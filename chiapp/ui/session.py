@@ -6,6 +6,7 @@ Every input a user chooses lives under a key of DEFAULTS, so it survives page sw
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Literal
@@ -13,6 +14,16 @@ from typing import Literal
 import streamlit as st
 
 from chiapp.errors import ChiAppError
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def plain(text) -> str:
+    """Text shown through Streamlit's markdown exactly as written: every ASCII punctuation
+    character backslash-escaped (CommonMark renders an escaped one literally), so a typed
+    ``[x](http://…)`` is no link, ``*CC(*)c1ccccc1`` keeps its stars and ``<b>`` is no tag."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+
 
 #: The boiling-point slider's whole span [°C]; the whole span means "no boiling-point filter".
 BOILING_POINT_SPAN_C = (-50.0, 350.0)
@@ -102,5 +113,5 @@ def user_errors():
     try:
         yield
     except ChiAppError as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(plain(err), icon=":material/error:")
         st.stop()

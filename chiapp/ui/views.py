@@ -7,7 +7,7 @@ import streamlit as st
 
 from chiapp import plots, report
 from chiapp.ui.loaders import display_name, model_manifest, structure_3d_html, structure_svg
-from chiapp.ui.session import PERSIST
+from chiapp.ui.session import PERSIST, plain
 from chiapp.units import celsius
 
 
@@ -15,7 +15,7 @@ def show_3d(smiles: str, title: str, height: int = 240) -> None:
     """Draw ``structure_3d_html`` in an iframe, or say why there is no 3D view."""
     page = structure_3d_html(smiles, title, height)
     if page is None:
-        st.caption(f"No 3D conformer of {title} could be generated in time.")
+        st.caption(plain(f"No 3D conformer of {title} could be generated in time."))
     else:
         st.iframe(page, height=height + 24)
 
@@ -51,13 +51,13 @@ def domain_notice(result) -> None:
     nearest = (f"Nearest training polymers: {_names(result.nearest_polymers)}. "
                f"Nearest training solvents: {_names(result.nearest_solvents)} (Tanimoto similarity, 1 = same).")
     if result.in_domain:
-        st.success(f"In the model's domain: the ensemble agrees and the temperatures are within the "
-                   f"training range. {nearest}",
+        st.success(plain(f"In the model's domain: the ensemble agrees and the temperatures are within the "
+                         f"training range. {nearest}"),
                    icon=":material/check_circle:")
     else:
         reasons = " ".join(f"{note[:1].upper()}{note[1:]}." if not note.endswith(".") else note
                            for note in result.domain_notes)
-        st.warning(f"Out of the model's domain: treat χ as a rough guess. {reasons} {nearest}",
+        st.warning(plain(f"Out of the model's domain: treat χ as a rough guess. {reasons} {nearest}"),
                    icon=":material/warning:")
 
 
@@ -109,11 +109,12 @@ def band_caption(band, chain_length: float) -> str:
 
 
 def ranking_summary(result) -> str:
+    """One sentence for ``st.markdown``, escaped (it names the polymer as the user typed it)."""
     counts = result.table["verdict"].value_counts()
     filtered = f"; {result.n_filtered_out} left out by the filters" if result.n_filtered_out else ""
-    return (f"{len(result.table)} solvents ranked for {display_name(result.polymer)} "
-            f"(Mn {result.molecular_weight_g_per_mol:,.0f} g/mol): {counts.get('dissolves', 0)} dissolve it, "
-            f"{counts.get('borderline', 0)} borderline, {counts.get('does not dissolve', 0)} do not{filtered}.")
+    return plain(f"{len(result.table)} solvents ranked for {display_name(result.polymer)} "
+                 f"(Mn {result.molecular_weight_g_per_mol:,.0f} g/mol): {counts.get('dissolves', 0)} dissolve it, "
+                 f"{counts.get('borderline', 0)} borderline, {counts.get('does not dissolve', 0)} do not{filtered}.")
 
 
 RANKING_VIEW = {
@@ -161,13 +162,16 @@ def show_failures(failures: pd.DataFrame, what: str = "solvents") -> None:
 
 
 def selection_summary(result) -> str:
+    """One sentence for ``st.markdown``, escaped (it names the polymers as the user typed them)."""
     others = ", ".join(display_name(m) for m in result.others)
     filtered = f" ({result.n_filtered_out} left out by the filters)" if result.n_filtered_out else ""
     if result.table.empty:
-        return (f"No solvent of the {result.n_screened} screened{filtered} dissolves {display_name(result.target)} "
-                f"while leaving {others} undissolved in this temperature range. Try a wider range or fewer filters.")
-    return (f"{len(result.table)} of {result.n_screened} solvents{filtered} dissolve {display_name(result.target)} "
-            f"and leave {others} undissolved somewhere in the range; largest margin first.")
+        return plain(f"No solvent of the {result.n_screened} screened{filtered} dissolves "
+                     f"{display_name(result.target)} while leaving {others} undissolved in this "
+                     "temperature range. Try a wider range or fewer filters.")
+    return plain(f"{len(result.table)} of {result.n_screened} solvents{filtered} dissolve "
+                 f"{display_name(result.target)} and leave {others} undissolved somewhere in the range; "
+                 "largest margin first.")
 
 
 SELECTION_VIEW = {

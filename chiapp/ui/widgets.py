@@ -9,7 +9,7 @@ from chiapp.errors import ChiAppError
 from chiapp.ui import editor
 from chiapp.ui.editor import drawn_to_smiles, smiles_for_editor  # noqa: F401 - re-exported by chiapp.ui
 from chiapp.ui.loaders import resolve, search, structure_svg
-from chiapp.ui.session import BOILING_POINT_SPAN_C, PERSIST
+from chiapp.ui.session import BOILING_POINT_SPAN_C, PERSIST, plain
 
 _MODES = ("Name", "SMILES", "Draw")
 
@@ -121,13 +121,33 @@ def temperature_range_input(key: str = "temperature_range_c") -> tuple[float, fl
     return float(low), float(high)  # type: ignore[has-type]
 
 
+def _in_range(value, low: float, high: float, label: str, unit: str = "") -> float:
+    """A number box's value, or a message and a stop when it is outside [low, high].
+
+    The boxes have no min/max of their own: Streamlit would silently keep the previous value
+    when one is typed outside them, and the user would see a result for a number they did not give.
+    """
+    if value is None or not low <= float(value) <= high:
+        shown = "nothing" if value is None else f"{float(value):g}{unit}"
+        st.error(plain(f"{label} must be between {low:g}{unit} and {high:g}{unit}, got {shown}"),
+                 icon=":material/error:")
+        st.stop()
+    return float(value)
+
+
+#: The chain length range of the number box (the documented cap of chiapp.flory_huggins is 1e8).
+CHAIN_LENGTH_RANGE = (1.0, 1e6)
+
+
 def chain_length_input(key: str = "chain_length") -> float:
     """Chain length N: polymer molar volume over the solvent's [-] (sets the critical χ)."""
-    return float(st.number_input(
-        "Chain length N (segments)", min_value=1.0, max_value=1e6, step=100.0, format="%.0f", key=key,
+    return _in_range(st.number_input(
+        "Chain length N (segments)", step=100.0, format="%.0f", key=key,
         persist_state=PERSIST, help="Polymer molar volume divided by the solvent's. χc = ½(1 + 1/√N)²: "
-                                    "0.5 for very long chains, 2 for N = 1. The Phase diagram page "
-                                    "computes N from the molecular weight."))
+                                    "0.5 for very long chains, 2 for N = 1, between "
+                                    f"{CHAIN_LENGTH_RANGE[0]:g} and {CHAIN_LENGTH_RANGE[1]:g}. The Phase "
+                                    "diagram page computes N from the molecular weight."),
+        *CHAIN_LENGTH_RANGE, "Chain length N")
 
 
 def chain_size_inputs() -> dict:
@@ -137,13 +157,15 @@ def chain_size_inputs() -> dict:
     if mode == "Chain length N":
         return {"chain_length": chain_length_input()}
     left, right = st.columns(2)
-    molecular_weight = left.number_input(
-        "Molecular weight Mn [g/mol]", min_value=100.0, max_value=1e8, step=10_000.0, format="%.0f",
-        key="molecular_weight_g_per_mol", persist_state=PERSIST)
+    molecular_weight = _in_range(left.number_input(
+        "Molecular weight Mn [g/mol]", step=10_000.0, format="%.0f",
+        key="molecular_weight_g_per_mol", persist_state=PERSIST), 100.0, 1e8, "Molecular weight Mn", " g/mol")
     density = right.number_input(
-        "Polymer density [g/cm³] (empty: library value)", min_value=0.3, max_value=3.0, step=0.01,
+        "Polymer density [g/cm³] (empty: library value)", step=0.01,
         key="polymer_density_g_per_cm3", persist_state=PERSIST)
-    return {"molecular_weight_g_per_mol": float(molecular_weight),
+    if density is not None:
+        density = _in_range(density, 0.3, 3.0, "Polymer density", " g/cm³")
+    return {"molecular_weight_g_per_mol": molecular_weight,
             "polymer_density_g_per_cm3": None if density is None else float(density)}
 
 
@@ -152,9 +174,9 @@ def mixture_point_inputs() -> tuple[float, float]:
     left, right = st.columns(2)
     phi = left.slider("Your polymer volume fraction φ", min_value=0.01, max_value=0.99, step=0.01,
                       key="user_phi", persist_state=PERSIST)
-    temperature_c = right.number_input("Your temperature [°C]", min_value=-50.0, max_value=300.0, step=5.0,
-                                       key="user_temperature_c", persist_state=PERSIST)
-    return float(phi), float(temperature_c)
+    temperature_c = _in_range(right.number_input("Your temperature [°C]", step=5.0, key="user_temperature_c",
+                                                 persist_state=PERSIST), -50.0, 300.0, "Your temperature", " °C")
+    return float(phi), temperature_c
 
 
 def solvent_filters() -> dict:
@@ -166,10 +188,11 @@ def solvent_filters() -> dict:
         boiling = left.slider("Boiling point window [°C]", min_value=BOILING_POINT_SPAN_C[0],
                               max_value=BOILING_POINT_SPAN_C[1], step=5.0, format="%.0f", key="filter_boiling_point_c",
                               persist_state=PERSIST, help="The whole span keeps solvents of unknown boiling point.")
-        flash = middle.number_input("Minimum flash point [°C] (empty: no limit)", min_value=-100.0,
-                                    max_value=400.0, step=5.0, key="filter_min_flash_point_c",
-                                    persist_state=PERSIST,
+        flash = middle.number_input("Minimum flash point [°C] (empty: no limit)", step=5.0,
+                                    key="filter_min_flash_point_c", persist_state=PERSIST,
                                     help="Solvents without a tabulated flash point (most do not burn) are kept.")
+        if flash is not None:
+            flash = _in_range(flash, -100.0, 400.0, "Minimum flash point", " °C")
         left, middle = st.columns(2)
         exclude = left.multiselect("Leave out CHEM21 classes", list(library.CHEM21_CLASSES),
                                    key="filter_exclude_classes", persist_state=PERSIST,

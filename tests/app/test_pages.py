@@ -241,7 +241,7 @@ def test_batch_predicts_good_rows_and_explains_bad_ones():
 
 @pytest.mark.parametrize("content, words", [
     (b"", "empty"),
-    (b"\xff\xfe\x00binary", "not UTF-8"),
+    (b"\xff\xfe\x00binary", "not UTF"),  # shown escaped: UTF\\-8
     (b"polymer;solvent\npolystyrene;toluene\n", "missing column"),
     (b"polymer,solvent,temperature_k\n", "no rows"),
     (b'polymer,solvent,temperature_k\n"polystyrene,toluene,300\n', "not a readable CSV"),

@@ -1,9 +1,19 @@
-"""A live ``streamlit run app.py`` on 127.0.0.1 and Debian's Chromium, for the browser test and
-the app benchmark. Every wait is bounded; the server is always stopped."""
+"""A live server started exactly as ``scripts/start.sh`` starts it (``chiapp app``, whose shipped
+config binds 127.0.0.1) and Debian's Chromium, for the browser test and the app benchmark.
+
+The server's whole process tree runs under ``strace -f`` (connect, bind, sendto, sendmsg), or,
+where strace is missing or cannot trace, its sockets are polled through psutil; ``Server.outside``
+lists every address beyond loopback that it bound, listened on or reached. Every wait is bounded;
+the server is always stopped.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -46,41 +56,120 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
+_TRACED = "connect,bind,sendto,sendmsg"
+_ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
+
+
+def is_loopback(address: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and their IPv4-mapped forms; False for 0.0.0.0 (every interface)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def outside_in_trace(text: str) -> list[str]:
+    """Lines of an ``strace`` log whose AF_INET/AF_INET6 address is not loopback."""
+    found = []
+    for line in text.splitlines():
+        for match in _ADDRESS.finditer(line):
+            address = match.group(1) or match.group(2)
+            if not is_loopback(address):
+                found.append(line.strip())
+    return found
+
+
+def _strace_works() -> bool:
+    if shutil.which("strace") is None:
+        return False
+    done = subprocess.run(["strace", "-f", "-qq", "-e", "trace=none", "true"], capture_output=True)
+    return done.returncode == 0
+
+
+class _SocketPoller:
+    """Fallback without strace: the process tree's inet sockets every 50 ms (short-lived ones can
+    slip between polls, which strace does not allow)."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.found, self.stop = pid, set(), threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self.stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                for process in [root, *root.children(recursive=True)]:
+                    for conn in process.net_connections(kind="inet"):
+                        for addr in (conn.laddr, conn.raddr):
+                            if addr and not is_loopback(addr.ip):
+                                self.found.add(f"pid {process.pid}: {conn.laddr} -> {conn.raddr} {conn.status}")
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+
+@dataclass
 class Server:
     url: str
-    launched_at: float  # time.perf_counter() just before ``streamlit run`` was started [s]
+    launched_at: float  # time.perf_counter() just before ``chiapp app`` was started [s]
     healthy_after_s: float  # from launch to the first healthy answer [s]
+    trace_path: Path | None = None
+    poller: _SocketPoller | None = None
+
+    def outside(self) -> list[str]:
+        """Every non-loopback address the server's processes bound, listened on or reached."""
+        if self.trace_path is not None:
+            return outside_in_trace(self.trace_path.read_text(errors="replace"))
+        return sorted(self.poller.found) if self.poller else []
 
 
 @contextmanager
-def live_server(timeout_s: float = 60.0) -> Iterator[Server]:
-    """Start the app on a free port of 127.0.0.1; yield it once healthy; always stop it."""
+def live_server(timeout_s: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
+    """Start the app as scripts/start.sh does (``chiapp app --port P``, the shipped config, no
+    address given); yield it once healthy; always stop it (its whole process group)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # kept open for the server's lifetime and closed in the finally below
     log = tempfile.NamedTemporaryFile("w+", prefix="chiapp-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    command = [sys.executable, "-m", "chiapp", "app", "--port", str(port), *extra_args]
+    trace_path = None
+    if _strace_works():
+        trace_path = Path(tempfile.mkstemp(prefix="chiapp-strace-", suffix=".log")[1])
+        command = ["strace", "-f", "-qq", "-e", "signal=none", "-e", f"trace={_TRACED}",
+                   "-o", str(trace_path), *command]
+    # start.sh runs the installed package; this checkout stands in for it on the import path
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH")))))
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)
+    server = Server(url, started, 0.0, trace_path,
+                    None if trace_path else _SocketPoller(process.pid))
     try:
         deadline = started + timeout_s
         while not _healthy(url):
             if process.poll() is not None or time.perf_counter() > deadline:
                 log.seek(0)
-                raise RuntimeError(f"streamlit did not become healthy at {url}:\n{log.read()[-3000:]}")
+                raise RuntimeError(f"chiapp app did not become healthy at {url}:\n{log.read()[-3000:]}")
             time.sleep(0.1)
-        yield Server(url, started, time.perf_counter() - started)
+        server.healthy_after_s = time.perf_counter() - started
+        yield server
     finally:
-        process.terminate()
+        try:
+            os.killpg(process.pid, signal.SIGTERM)  # the group this function started: server and workers
+        except ProcessLookupError:
+            pass
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        if server.poller is not None:
+            server.poller.stop.set()
         log.close()
 
 

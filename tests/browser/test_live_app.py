@@ -1,7 +1,12 @@
-"""One live ``streamlit run app.py`` driven by Chromium: a pair found by CAS number and by synonym,
-the χ plot and the 3D view, a polymer drawn with its two R ends in the editor, an empty drawing
-refused, a report downloaded and opened offline, the ranking page, screenshots, and not one
-request leaving 127.0.0.1."""
+"""One live server started as scripts/start.sh starts it (``chiapp app``), driven by Chromium: a pair
+found by CAS number and by synonym, the χ plot and the 3D view, a polymer drawn with its two R ends
+in the editor, an empty drawing refused, a report downloaded and opened offline, the ranking page,
+screenshots; not one browser request leaving 127.0.0.1, and not one socket of the server's
+processes beyond loopback (strace, or psutil polling).
+
+Checked by hand that this fails when the server listens everywhere: with
+``live_server(extra_args=("--address", "0.0.0.0"))`` the bind to 0.0.0.0 is reported.
+"""
 
 from __future__ import annotations
 
@@ -112,6 +117,8 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
 
         errors = page.locator("[data-testid='stException']").count()
         outside = sorted({u for u in requests if not is_local(u)})
+        sockets_outside = server.outside()
+    assert sockets_outside == [], f"the server used addresses beyond loopback: {sockets_outside[:5]}"
     assert errors == 0
     assert drawn.count("[R]") == 2, drawn
     assert "polyethylene" in kept, "the polymer drawn on one page is kept on the next"
