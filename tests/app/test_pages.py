@@ -58,8 +58,22 @@ def test_predict_default_pair_shows_curve_and_coefficients():
     at = open_page()
     assert_clean(at)
     assert chart_count(at) == 1
-    assert metric(at, "Soluble probability").endswith("%")
+    assert metric(at, "P(dissolves)").endswith("%")
     assert at.success or at.warning, "an in/out-of-domain notice is shown"
+    # polystyrene in toluene: the headline is the verdict, unqualified (in the model's domain)
+    assert any(s.value.startswith("**Dissolves**") for s in at.success), [s.value for s in at.success]
+
+
+def test_predict_headline_is_qualified_out_of_domain():
+    """PDMS (one silicon per repeat unit, unlike any training polymer) in toluene: the headline
+    itself says how little the model knows; no unqualified green verdict above a warning."""
+    at = open_page()
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    at.text_input(key="polymer_smiles").set_value("*O[Si](C)(C)*").run()
+    assert not at.exception
+    headline = [w.value for w in at.warning if "Rough guess" in w.value]
+    assert headline and "P(dissolves)" in headline[0], [w.value for w in at.warning]
+    assert not any(s.value.startswith("**Dissolves**") for s in at.success)
 
 
 def test_predict_polymer_by_name_changes_the_result():
