@@ -61,10 +61,13 @@ def _finite_result(value, path: str = "result") -> list[str]:
         return bad
     if isinstance(value, pd.DataFrame):
         frame = value
-        # NaN by design: binodal/spinodal of a one-phase row; library data not known for a solvent
+        # NaN by design: binodal/spinodal of a one-phase row; library data not known for a solvent;
+        # no dissolution temperature for an amorphous polymer (or none in reach)
         allowed = {"phi_binodal_lean", "phi_binodal_rich", "phi_spinodal_low", "phi_spinodal_high",
                    "boiling_point_c", "flash_point_c", "melting_point_c", "density_g_per_cm3",
-                   "molar_volume_cm3_per_mol", "hansen_distance_mpa05"}
+                   "molar_volume_cm3_per_mol", "hansen_distance_mpa05", "dissolution_temperature_c",
+                   "dissolution_temperature_low_c", "dissolution_temperature_high_c",
+                   "precipitation_temperature_c", "target_dissolution_temperature_c"}
         if "error" in frame.columns:  # a refused row's numbers are empty by design
             frame = frame[frame["error"].fillna("").astype(str) == ""]
         for column in frame.columns:

@@ -309,7 +309,12 @@ class BlendComponent(FrozenResult):
 @dataclass(frozen=True, eq=False)
 class BlendPrediction(FrozenResult):
     """χ(T) = a + b_k/T of a polymer in a solvent blend, with the fields of ChiPrediction that a
-    blend has. ``solvent`` is the blend's text form; ``components`` give each solvent's own χ."""
+    blend has. ``solvent`` is the blend's text form; ``components`` give each solvent's own χ
+    (the raw ensemble's, for comparison). ``chi``/``chi_std`` are the posterior of
+    ``chiapp.posterior`` with the blend's Hansen prior (δ mixed by volume fraction, Hansen's rule);
+    ``dissolve_probability`` and ``verdicts`` are the package's one verdict against χc of the chain
+    length in the blend's molar volume (a semicrystalline polymer's melting limit is not applied to
+    blends)."""
 
     polymer: str
     polymer_name: str | None
@@ -320,7 +325,13 @@ class BlendPrediction(FrozenResult):
     a: float
     b_k: float
     c_k2: float
-    soluble_probability: float
+    dissolve_probability: np.ndarray
+    verdicts: tuple[str, ...]
+    chain_length: float
+    chi_critical: float
+    ensemble_chi: np.ndarray
+    ensemble_chi_std: np.ndarray
+    classifier_probability: float
     in_domain: bool
     components: tuple[BlendComponent, ...]
     domain_notes: tuple[str, ...] = field(default=())
@@ -328,6 +339,10 @@ class BlendPrediction(FrozenResult):
     @property
     def solvent(self) -> str:
         return self.blend.text
+
+    @property
+    def verdict(self) -> str:
+        return self.verdicts[0]
 
     @property
     def solvent_name(self) -> str:
@@ -350,7 +365,11 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
     >>> p.chi.shape
     (1,)
     """
-    from chiapp.prediction import _stats, load_model
+    from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
+    from chiapp.library import polymer_defaults
+    from chiapp.model import hansen_terms
+    from chiapp.posterior import posterior_curve
+    from chiapp.prediction import _stats, load_model, posterior_parameters
 
     temperatures_k = check_temperatures_k(temperature_k)
     parsed = parse_blend(blend)
@@ -360,6 +379,14 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
     solvent_x = np.stack([solvent_descriptors(m.smiles) for m in parsed.components])
     c = blend_coefficients(model, polymer_x, solvent_x, parsed.fractions)
     chi, chi_std, probability = _stats(model, c.a[:, 0], c.b_k[:, 0], c.soluble_logit[:, 0], temperatures_k)
+    # the blend's prior: Hansen's linear mixing of δ (and of the log volumes) by volume fraction
+    mixed_x = np.asarray(parsed.fractions) @ solvent_x
+    terms = hansen_terms(polymer_x, mixed_x) if np.all(hansen_terms(polymer_x[None], solvent_x).sum(-1) > 0) \
+        else np.zeros(3)
+    molecular_weight, density = polymer_defaults(polymer_mol)
+    n = chain_length_from_molecular_weight(molecular_weight, density, parsed.molar_volume_cm3_per_mol)
+    curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
+                            bool(terms.sum() > 0), critical_chi(n), posterior_parameters(model))
     pure = model.coefficients(np.repeat(polymer_x[None], len(solvent_x), axis=0), solvent_x)
     components = []
     for j, (molecule, fraction) in enumerate(zip(parsed.components, parsed.fractions)):
@@ -372,9 +399,11 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
         notes += [n for n in check.notes if n not in notes]
     return BlendPrediction(
         polymer=polymer_mol.smiles, polymer_name=polymer_mol.name, blend=parsed,
-        temperatures_k=_frozen(temperatures_k), chi=_frozen(chi), chi_std=_frozen(chi_std),
-        a=float(c.a.mean()), b_k=float(c.b_k.mean()), c_k2=0.0, soluble_probability=float(probability),
-        in_domain=not notes, components=tuple(components), domain_notes=tuple(notes))
+        temperatures_k=_frozen(temperatures_k), chi=_frozen(curve.chi), chi_std=_frozen(curve.chi_std),
+        a=curve.a, b_k=curve.b_k, c_k2=0.0, dissolve_probability=_frozen(curve.dissolve_probability),
+        verdicts=curve.verdicts, chain_length=n, chi_critical=critical_chi(n), ensemble_chi=_frozen(chi),
+        ensemble_chi_std=_frozen(chi_std), classifier_probability=float(probability), in_domain=not notes,
+        components=tuple(components), domain_notes=tuple(notes))
 
 
 def _frozen(array) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from chiapp.chemistry import parse_polymer
@@ -88,7 +89,18 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     good = [s for _, s, e in entries if not e]
     grid = predict_grid([molecule.smiles], good) if good else None
     position = {s: i for i, s in enumerate(grid.solvents)} if grid else {}
-    mean, std = grid.chi(t) if grid and grid.solvents else (None, None)
+    mean = std = None
+    if grid and grid.solvents:  # the model's answer is the posterior, as predict_chi gives it
+        from chiapp.flory_huggins import critical_chi
+        from chiapp.library import chain_length_for
+        limits = []
+        for smiles in grid.solvents:
+            try:
+                limits.append(critical_chi(chain_length_for(molecule, resolve_solvent(smiles))))
+            except ChiAppError:
+                limits.append(0.5)
+        posterior = grid.posterior(0, np.arange(len(grid.solvents)), [t], limits)
+        mean, std = posterior[0][None], posterior[1][None]
     failed = {text: message for _, text, message in (grid.failures if grid else ())}
     rows = []
     for name, smiles, error in entries:

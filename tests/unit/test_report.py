@@ -42,18 +42,14 @@ def test_empty_cells_stay_empty():
     assert _cell(None) == "" and _cell(float("nan")) == "" and _cell(0.25) == "0.25" and _cell(True) == "yes"
 
 
-class _Curve:
-    """The fields verdict_words reads, with χ and σ chosen around χc = 0.5."""
+@pytest.mark.parametrize("polymer, solvent", [("PS", "toluene"), ("PS", "water"), ("PS", "cyclohexane")])
+def test_report_verdict_is_the_predictions_own(polymer, solvent):
+    from chiapp import predict_chi
 
-    def __init__(self, chi, sigma):
-        self.temperatures_k = (300.0, 310.0, 320.0)
-        self.chi, self.chi_std = (chi,) * 3, (sigma,) * 3
-
-
-@pytest.mark.parametrize("chi, sigma, verdict", [(0.40, 0.05, "dissolves"), (0.60, 0.05, "does not dissolve"),
-                                                (0.48, 0.05, "borderline")])
-def test_verdict_follows_the_ranking_rule(chi, sigma, verdict):
-    assert verdict_words(_Curve(chi, sigma), 0.5)[0] == verdict
+    prediction = predict_chi(polymer, solvent, [290.0, 300.0, 310.0])
+    verdict, reason = verdict_words(prediction, prediction.chi_critical)
+    assert verdict == prediction.verdicts[1]
+    assert f"{prediction.dissolve_probability[1]:.0%}" in reason
 
 
 def test_cli_report_writes_one_file(tmp_path, capsys):
