@@ -69,6 +69,7 @@ __all__ = [
     "Blend",
     "BlendComponent",
     "BlendPrediction",
+    "blend_chain_length",
     "blend_coefficients",
     "find_blends",
     "looks_like_blend",
@@ -538,3 +539,15 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
         boiling_low_c=np.minimum(bp[j], bp[k]), boiling_high_c=np.maximum(bp[j], bp[k]),
         blend=[f"{names[a_]}:{f:.2f}+{names[b_]}:{1 - f:.2f}" for a_, b_, f in zip(j, k, out["fraction_1"])])
     return out[list(BLEND_COLUMNS)].reset_index(drop=True)
+
+
+def blend_chain_length(polymer: str, blend, molecular_weight_g_per_mol: float | None = None) -> float:
+    """Chain length N [-] of ``polymer`` in a solvent ``blend``: N = (M_n/ρ)/V_b, with V_b the
+    blend's mean molar volume (:attr:`Blend.molar_volume_cm3_per_mol`, the lattice site of the
+    mixing rule above) and M_n, ρ from ``chiapp.library.polymer_defaults`` (as ``find_blends``)."""
+    from chiapp.flory_huggins import chain_length_from_molecular_weight
+
+    parsed = blend if isinstance(blend, Blend) else parse_blend(blend)
+    molecular_weight, density = polymer_defaults(resolve_polymer(polymer), molecular_weight_g_per_mol)
+    return chain_length_from_molecular_weight(molecular_weight, density or DEFAULT_POLYMER_DENSITY_G_PER_CM3,
+                                              parsed.molar_volume_cm3_per_mol)
