@@ -376,6 +376,8 @@ BLEND_VIEW = {
     "margin": st.column_config.NumberColumn("margin χc − χ", format="%.2f"),
     "chi_1": st.column_config.NumberColumn("χ solvent 1 alone", format="%.2f"),
     "chi_2": st.column_config.NumberColumn("χ solvent 2 alone", format="%.2f"),
+    "chi_critical_1": st.column_config.NumberColumn("χc solvent 1 alone", format="%.3f"),
+    "chi_critical_2": st.column_config.NumberColumn("χc solvent 2 alone", format="%.3f"),
     "chem21_class": st.column_config.TextColumn("CHEM21 (worst)"),
     "boiling_low_c": st.column_config.NumberColumn("bp low [°C]", format="%.0f"),
     "boiling_high_c": st.column_config.NumberColumn("bp high [°C]", format="%.0f"),
