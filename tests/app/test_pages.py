@@ -19,6 +19,8 @@ PAGES = [
     "pages/4_Separate_plastics.py",
     "pages/5_Batch.py",
     "pages/6_About_the_model.py",
+    "pages/7_Solvent_blends.py",
+    "pages/8_Polymer_pairs.py",
 ]
 TIMEOUT_S = 120
 
@@ -58,7 +60,7 @@ def test_predict_default_pair_shows_curve_and_coefficients():
     at = open_page()
     assert_clean(at)
     assert chart_count(at) == 1
-    assert metric(at, "Soluble probability").endswith("%")
+    assert metric(at, "P(dissolves)").endswith("%")
     assert at.success or at.warning, "an in/out-of-domain notice is shown"
 
 
