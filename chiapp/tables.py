@@ -35,7 +35,8 @@ __all__ = [
 #: The columns of a pairs file and what goes in them.
 PAIR_COLUMNS = {
     "polymer": "library name or repeat-unit SMILES with two `*` ends, e.g. `polystyrene` or `*CC(*)c1ccccc1`",
-    "solvent": "library name or SMILES, e.g. `toluene` or `Cc1ccccc1`",
+    "solvent": "library name or SMILES, e.g. `toluene` or `Cc1ccccc1`; or a blend by volume fraction, "
+               "e.g. `ethanol:0.8+water:0.2`",
     "temperature_k": "temperature [K]; or give a column `temperature_c` [°C] instead",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
