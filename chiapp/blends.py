@@ -574,7 +574,8 @@ def predict_blend_rows(frame: pd.DataFrame, model: ChiModel | None = None) -> pd
     errors = (out["error"].fillna("").astype(str) if "error" in out.columns else pd.Series("", index=out.index)).copy()
     temperatures = pd.to_numeric(out["temperature_k"], errors="coerce")
     model = model or load_model()
-    keys = out["polymer"].fillna("").astype(str).str.strip() + "\x00" + out["solvent"].fillna("").astype(str).str.strip()
+    keys = (out["polymer"].fillna("").astype(str).str.strip() + "\x00"
+            + out["solvent"].fillna("").astype(str).str.strip())
     for _, rows in out.groupby(keys, sort=False).groups.items():
         rows = [r for r in rows if not errors[r]]
         if not rows:

@@ -216,9 +216,10 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     ``ensemble_chi``, ``ensemble_chi_std``, ``classifier_probability`` and ``error`` added. An
     ``error`` column already in the frame (``chiapp.tables.read_pairs_csv`` writes one) marks rows
     found bad before any prediction. A solvent cell that is a blend (``ethanol:0.8+water:0.2``) is
-    predicted by ``chiapp.blends.predict_blend_rows`` (the ensemble's χ, no prior or evidence). A bad row gets its reason in ``error`` and empty numbers; the
-    others are still answered. Features are computed once per distinct molecule;
-    ``progress(done, total)`` is called as molecules and pairs are processed.
+    predicted by ``chiapp.blends.predict_blend_rows`` (the ensemble's χ, no prior or evidence). A
+    bad row gets its reason in ``error`` and empty numbers; the others are still answered. Features
+    are computed once per distinct molecule; ``progress(done, total)`` is called as molecules and
+    pairs are processed.
     """
     missing = [c for c in ("polymer", "solvent", "temperature_k") if c not in frame.columns]
     if missing:

@@ -16,15 +16,15 @@ from chiapp.model_card import (
                                training_table,
 )
 from chiapp.plots import (
-                          PLOTLY_CONFIG,
-                          blend_figure,
-                          chi_curves_figure,
-                          chi_figure,
-                          chi_margins_figure,
-                          hansen_figure,
-                          phase_figure,
-                          ranking_figure,
-                          separation_figure,
+                               PLOTLY_CONFIG,
+                               blend_figure,
+                               chi_curves_figure,
+                               chi_figure,
+                               chi_margins_figure,
+                               hansen_figure,
+                               phase_figure,
+                               ranking_figure,
+                               separation_figure,
 )
 from chiapp.tables import PAIR_COLUMNS, csv_bytes, curve_table, pairs_template
 from chiapp.ui.loaders import (
@@ -59,10 +59,10 @@ from chiapp.ui.loaders import (
 from chiapp.ui.session import DEFAULTS, PERSIST, init_session, offline_guard, page_icon, user_errors
 from chiapp.ui.views import (
                                ALTERNATIVE_VIEW,
+                               ANTISOLVENT_VIEW,
                                BLEND_VIEW,
                                HANSEN_VIEW,
                                QC_VIEW,
-                               ANTISOLVENT_VIEW,
                                RANKING_HANSEN_VIEW,
                                RANKING_VIEW,
                                SELECTION_VIEW,
@@ -82,9 +82,9 @@ from chiapp.ui.views import (
                                selection_summary,
                                show_3d,
                                show_batch_results,
-                               show_failures,
                                show_blend,
                                show_compatibility,
+                               show_failures,
                                show_idea_table,
                                show_qc,
                                show_separation_plan,

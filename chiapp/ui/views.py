@@ -13,7 +13,6 @@ from chiapp.ui.loaders import display_name, model_manifest, structure_3d_html, s
 from chiapp.ui.session import PERSIST
 from chiapp.units import celsius
 
-
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

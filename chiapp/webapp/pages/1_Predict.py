@@ -49,8 +49,9 @@ with results, ui.user_errors():  # the result first: the 3D conformers can take 
                          "chi_report.html", key="report_predict")
     qc_temperatures_c = tuple(float(t) for t in dict.fromkeys((range_c[0], (range_c[0] + range_c[1]) / 2, range_c[1])))
     if st.button("Compute with quantum chemistry", key="qc_button", icon=":material/calculate:",
-                 help="MOPAC COSMO σ-profiles and COSMO-SAC at the low, middle and high temperature of the range: "
-                      "seconds for a known molecule, up to a minute for a new one. Needs MOPAC (Debian package mopac)."):
+                 help="MOPAC COSMO σ-profiles and COSMO-SAC at the low, middle and high temperature of the "
+                      "range: seconds for a known molecule, up to a minute for a new one. Needs MOPAC "
+                      "(Debian package mopac)."):
         ui.show_qc(polymer, solvent, prediction, qc_temperatures_c)
 
 with structures:
