@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         shot("3_rank_solvents", "Rank solvents", "[data-testid='stDataFrame']")
         shot("4_separate_plastics", "Separate plastics", "[data-testid='stDataFrame']")
         page.get_by_text("Plan a separation sequence of all the plastics above").click()
-        shot("4b_separation_sequence", None, "[data-testid='stPlotlyChart'] .sankey")
+        page.get_by_text("Separation sequence of").first.wait_for(timeout=180_000)
+        shot("4b_separation_sequence", None, CHART)
         page.get_by_role("link", name="Batch").click()
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             files=[{"name": "pairs.csv", "mimeType": "text/csv", "buffer": BATCH_EXAMPLE}])

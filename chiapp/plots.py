@@ -253,59 +253,63 @@ def chi_margins_figure(curves: dict[str, Any], highlight: str | None = None, tit
     return figure
 
 
+def _wrapped(text: str, width: int, max_lines: int = 4) -> str:
+    """Escaped text broken into plotly lines (<br>) of at most ``width`` characters, cut with '…'."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], lines[max_lines - 1][:max(width - 1, 1)] + "…"]
+    return "<br>".join(html.escape(line) for line in lines)
+
+
 def separation_figure(plan, title: str | None = None) -> go.Figure:
-    """A separation plan (chiapp.separation.SeparationPlan) as a Sankey diagram: the mixture flows
-    through each step (solvent, temperature window); one plastic leaves dissolved at each step, the
-    rest goes on as the undissolved solid; the last plastic is the residue. Widths count plastics."""
-    labels: list[str] = []
-    colors: list[str] = []
-    sources: list[int] = []
-    targets: list[int] = []
-    values: list[float] = []
-    link_labels: list[str] = []
+    """A separation plan (chiapp.separation.SeparationPlan) as a flow diagram: the mixture, then
+    one box per step (solvent, temperature window; arrows carry the undissolved rest to the next
+    step), under each step the plastic it dissolves and how it is recovered, and at the end the
+    residue (the solid left) or the plastics that stay together."""
+    steps = list(plan.steps.itertuples(index=False))
+    n_columns = len(steps) + 2
+    width = 24 if n_columns <= 5 else 17
+    top, bottom = 0.72, 0.2
+    figure = go.Figure()
 
-    def node(text: str, color: str) -> int:
-        labels.append(html.escape(text))
-        colors.append(color)
-        return len(labels) - 1
+    def box(x: float, y: float, text: str, color: str, font_color: str = "white") -> None:
+        figure.add_annotation(x=x, y=y, text=text, showarrow=False, bgcolor=color, bordercolor="#1d2a33",
+                              borderwidth=1, borderpad=6, align="center", font={"color": font_color, "size": 12})
 
-    current = node(f"mixture: {', '.join(plan.polymers)}", "#7f8c8d")
-    n_left = len(plan.polymers)
-    for row in plan.steps.itertuples(index=False):
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
+        figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                              showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=1.6, arrowcolor="#555")
+
+    box(0, top, "<b>mixture</b><br>" + _wrapped(", ".join(plan.polymers), width, 7), "#7f8c8d")
+    for i, row in enumerate(steps, start=1):
         pressure = ", under pressure" if row.needs_pressure else ""
-        step = node(f"step {row.step}: {row.solvent}, {row.window_low_c:.0f}–{row.window_high_c:.0f} °C{pressure}",
-                    _LINE)
-        sources.append(current)
-        targets.append(step)
-        values.append(n_left)
-        link_labels.append(f"{n_left} plastic(s) in")
-        dissolved = node(f"{row.dissolves} dissolved → {row.recovery}", _VERDICT_COLORS["dissolves"])
-        sources.append(step)
-        targets.append(dissolved)
-        values.append(1)
-        link_labels.append(f"{row.dissolves} in solution")
-        n_left -= 1
-        rest = node(f"undissolved: {row.undissolved}", "#95a5a6")
-        sources.append(step)
-        targets.append(rest)
-        values.append(n_left)
-        link_labels.append("filtered off as a solid")
-        current = rest
+        box(i, top, f"<b>step {row.step}</b><br>" + _wrapped(
+            f"{row.solvent}, {row.window_low_c:.0f}–{row.window_high_c:.0f} °C{pressure}", width), _LINE)
+        box(i, bottom, "<b>" + _wrapped(f"{row.dissolves} dissolves", width, 2) + "</b><br>"
+            + _wrapped(f"recover: {row.recovery}", width, 3), _VERDICT_COLORS["dissolves"])
+        arrow(i - 0.62, top, i - 0.38, top)
+        arrow(i, top - 0.17, i, bottom + 0.17)
+        if i > 1:
+            figure.add_annotation(x=i - 0.5, y=top + 0.16, text=_wrapped(
+                f"undissolved: {steps[i - 2].undissolved}", width - 4, 4), showarrow=False,
+                font={"size": 10, "color": "#555"})
+    last = len(steps) + 1
     if plan.residue is not None:
-        labels[current] = html.escape(f"{plan.residue}: the solid left at the end")
-        colors[current] = _VERDICT_COLORS["borderline"]
-    elif plan.unseparated:
-        labels[current] = html.escape(f"not separated: {', '.join(plan.unseparated)}")
-        colors[current] = _CRITICAL
-    figure = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": labels, "color": colors, "pad": 18, "thickness": 18, "line": {"color": "#333", "width": 0.5}},
-        link={"source": sources, "target": targets, "value": values, "label": link_labels,
-              "color": "rgba(31,111,139,0.18)"}))
+        box(last, top, "<b>" + _wrapped(plan.residue, width, 2) + "</b><br>"
+            + _wrapped("the undissolved solid left at the end", width), _VERDICT_COLORS["borderline"])
+    else:
+        box(last, top, "<b>not separated</b><br>" + _wrapped(", ".join(plan.unseparated), width), _CRITICAL)
+    arrow(last - 0.62, top, last - 0.38, top)
+    if steps:
+        figure.add_annotation(x=last - 0.5, y=top + 0.16, text=_wrapped(f"undissolved: {steps[-1].undissolved}",
+                                                                        width - 4, 4),
+                              showarrow=False, font={"size": 10, "color": "#555"})
+    figure.update_xaxes(visible=False, range=[-0.6, last + 0.6])
+    figure.update_yaxes(visible=False, range=[0.05, 0.95])
     figure.update_layout(
-        height=140 + 90 * max(len(plan.steps), 1), margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10},
+        height=380, margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, showlegend=False,
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
-        font={"size": 13}, template="plotly_white")
+        template="plotly_white", hovermode=False)
     return figure
 
 
@@ -361,6 +365,7 @@ def hansen_figure(table: pd.DataFrame, verdicts: pd.Series | None = None, polyme
         height=620, margin={"l": 0, "r": 0, "t": 70 if title else 20, "b": 0},
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
         legend={"orientation": "h", "yanchor": "top", "y": 0.0, "xanchor": "left", "x": 0.0},
-        scene={"xaxis_title": "δD [MPa½]", "yaxis_title": "δP [MPa½]", "zaxis_title": "δH [MPa½]"},
+        scene={"xaxis_title": "δD [MPa½]", "yaxis_title": "δP [MPa½]", "zaxis_title": "δH [MPa½]",
+               "aspectmode": "data"},  # true proportions: the sphere Ra ≤ R0 shows as the ellipsoid it is
         template="plotly_white")
     return figure

@@ -141,7 +141,9 @@ def test_separate_sequence_of_two_plastics_without_pressure_stays_below_boiling(
     assert not steps["needs_pressure"].any()
     known = steps.dropna(subset=["boiling_point_c"])
     assert (known["window_high_c"] <= known["boiling_point_c"] + 1e-6).all()
-    assert any(t["type"] == "sankey" for f in figures(at) for t in f["data"])
+    diagram = " ".join(a.get("text", "") for f in figures(at) for a in f["layout"].get("annotations", []))
+    for row in steps.itertuples():
+        assert row.solvent in diagram and f"{row.dissolves} dissolves" in diagram  # the diagram shows each step
 
 
 # ------------------------------------------------------------------------------- Rank solvents: Hansen
