@@ -366,6 +366,7 @@ def hansen_figure(table: pd.DataFrame, verdicts: pd.Series | None = None, polyme
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
         legend={"orientation": "h", "yanchor": "top", "y": 0.0, "xanchor": "left", "x": 0.0},
         scene={"xaxis_title": "δD [MPa½]", "yaxis_title": "δP [MPa½]", "zaxis_title": "δH [MPa½]",
-               "aspectmode": "data"},  # true proportions: the sphere Ra ≤ R0 shows as the ellipsoid it is
+               "aspectmode": "data",  # true proportions: the sphere Ra ≤ R0 shows as the ellipsoid it is
+               "camera": {"eye": {"x": 1.9, "y": -1.3, "z": 0.6}}},
         template="plotly_white")
     return figure
