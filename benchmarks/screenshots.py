@@ -77,11 +77,21 @@ def main(argv: list[str] | None = None) -> None:
         shot("2_phase_diagram", "Phase diagram", CHART)
         shot("3_rank_solvents", "Rank solvents", "[data-testid='stDataFrame']")
         shot("4_separate_plastics", "Separate plastics", "[data-testid='stDataFrame']")
+        page.get_by_text("Plan a separation sequence of all the plastics above").click()
+        page.get_by_text("Separation sequence of").first.wait_for(timeout=180_000)
+        shot("4b_separation_sequence", None, CHART)
         page.get_by_role("link", name="Batch").click()
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             files=[{"name": "pairs.csv", "mimeType": "text/csv", "buffer": BATCH_EXAMPLE}])
         shot("5_batch", None, "[data-testid='stDataFrame']")
         shot("6_about_the_model", "About the model", "[data-testid='stCode']")
+        shot("9_solvent_blends", "Solvent blends", "[data-testid='stDataFrame']")
+        shot("10_polymer_pairs", "Polymer pairs", "[data-testid='stDataFrame']")
+
+        _page(page, "Predict χ", CHART)
+        page.get_by_role("button", name="Compute with quantum chemistry").click()
+        page.get_by_text("Quantum chemistry done").wait_for(timeout=180_000)
+        shot("1b_predict_quantum_chemistry", None, CHART)
 
         _page(page, "Predict χ", CHART)
         page.get_by_role("radiogroup", name="Polymer given as").get_by_text("Draw").click()

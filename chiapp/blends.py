@@ -69,11 +69,13 @@ __all__ = [
     "Blend",
     "BlendComponent",
     "BlendPrediction",
+    "blend_chain_length",
     "blend_coefficients",
     "find_blends",
     "looks_like_blend",
     "parse_blend",
     "predict_blend_chi",
+    "predict_blend_rows",
 ]
 
 #: How far Σφ may miss 1 (rounding of typed fractions); within it the fractions are rescaled.
@@ -567,3 +569,59 @@ def find_blends(polymer: str, temperature_k: float, *, only_recommended: bool = 
         boiling_low_c=np.minimum(bp[j], bp[k]), boiling_high_c=np.maximum(bp[j], bp[k]),
         blend=[f"{names[a_]}:{f:.2f}+{names[b_]}:{1 - f:.2f}" for a_, b_, f in zip(j, k, out["fraction_1"])])
     return out[list(BLEND_COLUMNS)].reset_index(drop=True)
+
+
+def blend_chain_length(polymer: str, blend, molecular_weight_g_per_mol: float | None = None) -> float:
+    """Chain length N [-] of ``polymer`` in a solvent ``blend``: N = (M_n/ρ)/V_b, with V_b the
+    blend's mean molar volume (:attr:`Blend.molar_volume_cm3_per_mol`, the lattice site of the
+    mixing rule above) and M_n, ρ from ``chiapp.library.polymer_defaults`` (as ``find_blends``)."""
+    from chiapp.flory_huggins import chain_length_from_molecular_weight
+
+    parsed = blend if isinstance(blend, Blend) else parse_blend(blend)
+    molecular_weight, density = polymer_defaults(resolve_polymer(polymer), molecular_weight_g_per_mol)
+    return chain_length_from_molecular_weight(molecular_weight, density or DEFAULT_POLYMER_DENSITY_G_PER_CM3,
+                                              parsed.molar_volume_cm3_per_mol)
+
+
+def predict_blend_rows(frame: pd.DataFrame, model: ChiModel | None = None) -> pd.DataFrame:
+    """The rows of a batch (columns ``polymer``, ``solvent``, ``temperature_k``, optional ``error``)
+    whose solvent is a blend, predicted with :func:`predict_blend_chi`: the columns of
+    ``chiapp.prediction.predict_batch``, one call per (polymer, blend). A blend has no Hansen prior
+    or measured evidence, so ``chi`` and ``chi_std`` are the ensemble's (``ensemble_chi`` the same),
+    P(dissolves) and the verdict compare them with the blend's χc (:func:`blend_chain_length`,
+    chiapp.posterior), and ``classifier_probability`` is the blend's soluble probability. A row
+    that cannot be predicted keeps its reason in ``error``.
+    """
+    from chiapp import posterior
+    from chiapp.prediction import load_model
+
+    out = frame.copy()
+    columns = ("chi", "chi_std", "dissolve_probability", "ensemble_chi", "ensemble_chi_std", "classifier_probability")
+    for name in columns:
+        out[name] = np.nan
+    out["verdict"], out["in_domain"] = "", None
+    errors = (out["error"].fillna("").astype(str) if "error" in out.columns else pd.Series("", index=out.index)).copy()
+    temperatures = pd.to_numeric(out["temperature_k"], errors="coerce")
+    model = model or load_model()
+    keys = (out["polymer"].fillna("").astype(str).str.strip() + "\x00"
+            + out["solvent"].fillna("").astype(str).str.strip())
+    for _, rows in out.groupby(keys, sort=False).groups.items():
+        rows = [r for r in rows if not errors[r]]
+        if not rows:
+            continue
+        polymer, blend = str(out.at[rows[0], "polymer"]).strip(), str(out.at[rows[0], "solvent"]).strip()
+        try:
+            result = predict_blend_chi(polymer, blend, temperatures[rows].to_numpy(float), model=model)
+            chi_critical = critical_chi(blend_chain_length(polymer, result.blend))
+        except ChiAppError as err:
+            errors[rows] = str(err)
+            continue
+        probability = posterior.dissolve_probability(result.chi, result.chi_std, chi_critical)
+        out.loc[rows, "chi"] = out.loc[rows, "ensemble_chi"] = result.chi
+        out.loc[rows, "chi_std"] = out.loc[rows, "ensemble_chi_std"] = result.chi_std
+        out.loc[rows, "dissolve_probability"] = probability
+        out.loc[rows, "verdict"] = posterior.verdicts(probability)
+        out.loc[rows, "in_domain"] = result.in_domain
+        out.loc[rows, "classifier_probability"] = result.soluble_probability
+    out["error"] = errors
+    return out

@@ -32,7 +32,7 @@ from chiapp.hansen import estimate_hansen, hansen_chi, hansen_distance_mpa05
 from chiapp.library import resolve_polymer, resolve_solvent, solvent_library
 from chiapp.units import check_temperatures_k
 
-__all__ = ["DEFAULT_INTERACTION_RADIUS_MPA05", "HANSEN_COLUMNS", "hansen_side_by_side"]
+__all__ = ["DEFAULT_INTERACTION_RADIUS_MPA05", "HANSEN_COLUMNS", "JOINED_COLUMNS", "hansen_side_by_side", "join_hansen"]
 
 DEFAULT_INTERACTION_RADIUS_MPA05 = 8.0
 HANSEN_COLUMNS = (
@@ -138,3 +138,20 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     for column in ("solvent_hansen_source", "polymer_hansen_source"):
         frame[column] = frame[column].fillna("").astype(str)
     return frame
+
+
+#: The Hansen columns that a ranking or an export gains from :func:`join_hansen`.
+JOINED_COLUMNS = ("solvent_delta_d_mpa05", "solvent_delta_p_mpa05", "solvent_delta_h_mpa05", "solvent_hansen_source",
+                  "polymer_delta_d_mpa05", "polymer_delta_p_mpa05", "polymer_delta_h_mpa05", "ra_mpa05", "red",
+                  "hansen_chi")
+
+
+def join_hansen(table: pd.DataFrame, hansen: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (one row per solvent, a ``smiles`` column: a ranking, a selection) with the
+    JOINED_COLUMNS of :func:`hansen_side_by_side` joined on ``smiles``, rows and order kept."""
+    if "smiles" not in table.columns:
+        raise InputError("the table to join has no 'smiles' column")
+    columns = hansen.drop_duplicates("smiles").set_index("smiles")[list(JOINED_COLUMNS)]
+    joined = table.drop(columns=[c for c in JOINED_COLUMNS if c in table.columns]).join(columns, on="smiles")
+    joined.index = table.index
+    return joined

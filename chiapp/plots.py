@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 
 from chiapp.units import celsius
 
-__all__ = ["PLOTLY_CONFIG", "chi_curves_figure", "chi_figure", "figure_title", "model_version", "phase_figure",
-           "plotly_config", "ranking_figure"]
+__all__ = ["PLOTLY_CONFIG", "blend_figure", "chi_curves_figure", "chi_figure", "chi_margins_figure", "figure_title",
+           "hansen_figure", "model_version", "phase_figure", "plotly_config", "ranking_figure", "separation_figure"]
 
 #: Plotly's own toolbar: its camera button saves a PNG (or an SVG, see plotly_config) in the browser, offline.
 PLOTLY_CONFIG = {
@@ -219,4 +219,154 @@ def ranking_figure(table: pd.DataFrame, n_best: int = 25, title: str | None = No
     reach = np.nan_to_num((margin.abs() + best["chi_std"]).to_numpy(float), nan=0.5)
     span = float(min(3.0, max(0.5, reach.max(initial=0.5))))
     figure.update_xaxes(range=[-span, span])
+    return figure
+
+
+def chi_margins_figure(curves: dict[str, Any], highlight: str | None = None, title: str | None = None) -> go.Figure:
+    """χ − χlim(T) of one solvent with several polymers on one axis, with one shared zero line.
+
+    χlim is each pair's own limit (``chi_limit`` of a ChiPrediction: χc, or the melting limit of a
+    crystalline polymer below its dissolution temperature), so several plastics share one
+    reference instead of one dotted χc line each: a plastic dissolves where its curve lies below
+    zero. Bands are ± σ, drawn as outlines (no fill), so they never hide each other."""
+    figure = go.Figure()
+    for i, (name, result) in enumerate(curves.items()):
+        color = _PALETTE[i % len(_PALETTE)]
+        temperatures_c = celsius(result.temperatures_k)
+        limit = np.asarray(getattr(result, "chi_limit", None) if getattr(result, "chi_limit", None) is not None
+                           else np.full(len(temperatures_c), result.chi_critical), dtype=float)
+        margin = np.asarray(result.chi) - limit
+        std = np.asarray(result.chi_std)
+        wide = name == highlight
+        label = f"{name} (target)" if wide else name
+        for side, values in (("upper", margin + std), ("lower", margin - std)):
+            figure.add_trace(go.Scatter(
+                x=temperatures_c, y=values, mode="lines", line={"color": color, "width": 1, "dash": "dot"},
+                hoverinfo="skip", showlegend=False, legendgroup=name, name=f"{name} {side}"))
+        figure.add_trace(go.Scatter(
+            x=temperatures_c, y=margin, mode="lines", name=html.escape(label), legendgroup=name,
+            line={"color": color, "width": 4 if wide else 2},
+            hovertemplate=f"{html.escape(name)}: χ − χlim = %{{y:.2f}}<extra></extra>"))
+    figure.add_hline(y=0, line={"color": _CRITICAL, "dash": "dash", "width": 2})
+    figure = _layout(figure, "Temperature [°C]", "χ − χlim [-] (below the dashed line: dissolves)", title=title)
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def _wrapped(text: str, width: int, max_lines: int = 4) -> str:
+    """Escaped text broken into plotly lines (<br>) of at most ``width`` characters, cut with '…'."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], lines[max_lines - 1][:max(width - 1, 1)] + "…"]
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def separation_figure(plan, title: str | None = None) -> go.Figure:
+    """A separation plan (chiapp.separation.SeparationPlan) as a flow diagram: the mixture, then
+    one box per step (solvent, temperature window; arrows carry the undissolved rest to the next
+    step), under each step the plastic it dissolves and how it is recovered, and at the end the
+    residue (the solid left) or the plastics that stay together."""
+    steps = list(plan.steps.itertuples(index=False))
+    n_columns = len(steps) + 2
+    width = 24 if n_columns <= 5 else 17
+    top, bottom = 0.72, 0.2
+    figure = go.Figure()
+
+    def box(x: float, y: float, text: str, color: str, font_color: str = "white") -> None:
+        figure.add_annotation(x=x, y=y, text=text, showarrow=False, bgcolor=color, bordercolor="#1d2a33",
+                              borderwidth=1, borderpad=6, align="center", font={"color": font_color, "size": 12})
+
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
+        figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                              showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=1.6, arrowcolor="#555")
+
+    box(0, top, "<b>mixture</b><br>" + _wrapped(", ".join(plan.polymers), width, 7), "#7f8c8d")
+    for i, row in enumerate(steps, start=1):
+        pressure = ", under pressure" if row.needs_pressure else ""
+        box(i, top, f"<b>step {row.step}</b><br>" + _wrapped(
+            f"{row.solvent}, {row.window_low_c:.0f}–{row.window_high_c:.0f} °C{pressure}", width), _LINE)
+        box(i, bottom, "<b>" + _wrapped(f"{row.dissolves} dissolves", width, 2) + "</b><br>"
+            + _wrapped(f"recover: {row.recovery}", width, 3), _VERDICT_COLORS["dissolves"])
+        arrow(i - 0.62, top, i - 0.38, top)
+        arrow(i, top - 0.17, i, bottom + 0.17)
+        if i > 1:
+            figure.add_annotation(x=i - 0.5, y=top + 0.16, text=_wrapped(
+                f"undissolved: {steps[i - 2].undissolved}", width - 4, 4), showarrow=False,
+                font={"size": 10, "color": "#555"})
+    last = len(steps) + 1
+    if plan.residue is not None:
+        box(last, top, "<b>" + _wrapped(plan.residue, width, 2) + "</b><br>"
+            + _wrapped("the undissolved solid left at the end", width), _VERDICT_COLORS["borderline"])
+    else:
+        box(last, top, "<b>not separated</b><br>" + _wrapped(", ".join(plan.unseparated), width), _CRITICAL)
+    arrow(last - 0.62, top, last - 0.38, top)
+    if steps:
+        figure.add_annotation(x=last - 0.5, y=top + 0.16, text=_wrapped(f"undissolved: {steps[-1].undissolved}",
+                                                                        width - 4, 4),
+                              showarrow=False, font={"size": 10, "color": "#555"})
+    figure.update_xaxes(visible=False, range=[-0.6, last + 0.6])
+    figure.update_yaxes(visible=False, range=[0.05, 0.95])
+    figure.update_layout(
+        height=380, margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, showlegend=False,
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        template="plotly_white", hovermode=False)
+    return figure
+
+
+def blend_figure(prediction, chi_critical: float | None = None, title: str | None = None) -> go.Figure:
+    """χ(T) of a polymer in a solvent blend (chiapp.blends.BlendPrediction) with its ± σ band, each
+    pure solvent's own χ (dotted) and the blend's critical χ."""
+    figure = chi_figure(prediction, chi_critical, title=title)
+    temperatures_c = celsius(prediction.temperatures_k)
+    for i, component in enumerate(prediction.components):
+        figure.add_trace(go.Scatter(
+            x=temperatures_c, y=component.chi, mode="lines",
+            line={"color": _PALETTE[(i + 1) % len(_PALETTE)], "dash": "dot", "width": 2},
+            name=html.escape(f"{component.name} alone"),
+            hovertemplate=f"{html.escape(component.name)} alone: χ = %{{y:.2f}}<extra></extra>"))
+    return figure
+
+
+def hansen_figure(table: pd.DataFrame, verdicts: pd.Series | None = None, polymer_name: str = "polymer",
+                  title: str | None = None) -> go.Figure:
+    """3D Hansen space: the solvents of ``table`` (chiapp.hansen_table.HANSEN_COLUMNS) at their δD,
+    δP, δH, coloured by ``verdicts`` (the model's verdict, indexed like ``table``), the polymer as
+    a diamond and its interaction sphere Ra ≤ R0 (Ra² = 4ΔδD² + ΔδP² + ΔδH²: an ellipsoid of
+    semi-axes R0/2, R0, R0 on these axes; Hansen, *Hansen Solubility Parameters*, 2nd ed., 2007)."""
+    figure = go.Figure()
+    solvents = table.dropna(subset=["solvent_delta_d_mpa05", "solvent_delta_p_mpa05", "solvent_delta_h_mpa05"])
+    groups = (verdicts.reindex(solvents.index).fillna("no verdict") if verdicts is not None
+              else pd.Series("solvent", index=solvents.index))
+    for word in [*_VERDICT_COLORS, *sorted(set(groups) - set(_VERDICT_COLORS))]:
+        part = solvents[groups == word]
+        if part.empty:
+            continue
+        figure.add_trace(go.Scatter3d(
+            x=part["solvent_delta_d_mpa05"], y=part["solvent_delta_p_mpa05"], z=part["solvent_delta_h_mpa05"],
+            mode="markers", name=word, marker={"size": 3.5, "color": _VERDICT_COLORS.get(word, "#95a5a6")},
+            text=[html.escape(str(n)) for n in part["name"]],
+            customdata=part[["ra_mpa05", "red"]].to_numpy(float),
+            hovertemplate="%{text}<br>δD %{x:.1f}, δP %{y:.1f}, δH %{z:.1f}<br>Ra %{customdata[0]:.1f}, "
+                          "RED %{customdata[1]:.2f}<extra></extra>"))
+    polymer = table[["polymer_delta_d_mpa05", "polymer_delta_p_mpa05", "polymer_delta_h_mpa05"]].dropna()
+    if len(polymer):
+        d, p, h = (float(v) for v in polymer.iloc[0])
+        radius = float(table["interaction_radius_mpa05"].iloc[0])
+        figure.add_trace(go.Scatter3d(
+            x=[d], y=[p], z=[h], mode="markers", name=html.escape(polymer_name),
+            marker={"size": 8, "symbol": "diamond", "color": "#1d2a33"},
+            hovertemplate=f"{html.escape(polymer_name)}: δD %{{x:.1f}}, δP %{{y:.1f}}, δH %{{z:.1f}}<extra></extra>"))
+        u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 30), np.linspace(0, np.pi, 16))
+        figure.add_trace(go.Surface(
+            x=d + radius / 2 * np.cos(u) * np.sin(v), y=p + radius * np.sin(u) * np.sin(v),
+            z=h + radius * np.cos(v), opacity=0.15, showscale=False, hoverinfo="skip",
+            colorscale=[[0, _LINE], [1, _LINE]], name=f"interaction sphere R0 = {radius:g}", showlegend=True))
+    figure.update_layout(
+        height=620, margin={"l": 0, "r": 0, "t": 70 if title else 20, "b": 0},
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        legend={"orientation": "h", "yanchor": "top", "y": 0.0, "xanchor": "left", "x": 0.0},
+        scene={"xaxis_title": "δD [MPa½]", "yaxis_title": "δP [MPa½]", "zaxis_title": "δH [MPa½]",
+               "aspectmode": "data",  # true proportions: the sphere Ra ≤ R0 shows as the ellipsoid it is
+               "camera": {"eye": {"x": 1.9, "y": -1.3, "z": 0.6}}},
+        template="plotly_white")
     return figure

@@ -264,16 +264,29 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     ``dissolve_probability``, ``verdict`` (chain length from the libraries' defaults), ``in_domain``,
     ``ensemble_chi``, ``ensemble_chi_std``, ``classifier_probability`` and ``error`` added. An
     ``error`` column already in the frame (``chiapp.tables.read_pairs_csv`` writes one) marks rows
-    found bad before any prediction. A bad row gets its reason in ``error`` and empty numbers; the
-    others are still answered. Features and the towers run once per distinct molecule, each row
-    costs the factored heads (:meth:`chiapp.model.ChiModel.pair_from_factors`), and the posterior
-    runs once per distinct pair. ``progress(done, total)`` is called as molecules and pairs are
-    processed.
+    found bad before any prediction. A solvent cell that is a blend (``ethanol:0.8+water:0.2``) is
+    predicted by ``chiapp.blends.predict_blend_rows``. A bad row gets its reason in ``error`` and
+    empty numbers; the others are still answered. Features and the towers run once per distinct
+    molecule, each row costs the factored heads (:meth:`chiapp.model.ChiModel.pair_from_factors`),
+    and the posterior runs once per distinct pair. ``progress(done, total)`` is called as molecules
+    and pairs are processed.
     """
     missing = [c for c in ("polymer", "solvent", "temperature_k") if c not in frame.columns]
     if missing:
         raise DataFileError(f"missing column(s) {', '.join(missing)}; expected polymer, solvent, temperature_k "
                             f"(got {', '.join(map(str, frame.columns)) or 'no columns'})")
+    from chiapp.blends import looks_like_blend, predict_blend_rows
+
+    is_blend = np.array([looks_like_blend(t) for t in _texts(frame["solvent"])], dtype=bool)
+    if is_blend.any():  # blend rows (ethanol:0.8+water:0.2) through chiapp.blends, the rest below
+        model = model or load_model()
+        rows = frame.reset_index(drop=True)  # positions: the caller's index may repeat labels
+        blended = predict_blend_rows(rows[is_blend], model)
+        rest = predict_batch(rows[~is_blend], progress, model=model) if (~is_blend).any() else None
+        parts = [blended] if rest is None else [rest, blended]
+        result = pd.concat(parts).sort_index()[list(parts[0].columns)]
+        result.index = frame.index
+        return result
     polymers = np.array(_texts(frame["polymer"]), dtype=object)
     solvents = np.array(_texts(frame["solvent"]), dtype=object)
     p_texts, p_rows = np.unique(polymers, return_inverse=True)

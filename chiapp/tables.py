@@ -24,6 +24,7 @@ from chiapp.units import ZERO_CELSIUS_K, check_temperatures_c, check_temperature
 
 __all__ = [
     "PAIR_COLUMNS",
+    "qc_comparison_table",
     "csv_bytes",
     "curve_table",
     "pairs_template",
@@ -35,7 +36,8 @@ __all__ = [
 #: The columns of a pairs file and what goes in them.
 PAIR_COLUMNS = {
     "polymer": "library name or repeat-unit SMILES with two `*` ends, e.g. `polystyrene` or `*CC(*)c1ccccc1`",
-    "solvent": "library name or SMILES, e.g. `toluene` or `Cc1ccccc1`",
+    "solvent": "library name or SMILES, e.g. `toluene` or `Cc1ccccc1`; or a blend by volume fraction, "
+               "e.g. `ethanol:0.8+water:0.2`",
     "temperature_k": "temperature [K]; or give a column `temperature_c` [°C] instead",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -177,3 +179,18 @@ def curve_table(result) -> pd.DataFrame:
         "polymer": result.polymer, "solvent": result.solvent, "temperature_k": temperatures_k,
         "temperature_c": temperatures_k - ZERO_CELSIUS_K,
         "chi": np.asarray(result.chi), "chi_std": np.asarray(result.chi_std)})
+
+
+def qc_comparison_table(qc, prediction, hansen_chis) -> pd.DataFrame:
+    """Quantum-chemistry χ (chiapp.quantum.QcChi) beside the model's posterior χ ± σ (a
+    ChiPrediction, interpolated linearly in T onto the QC temperatures) and the Hansen χ given
+    per QC temperature: one row per temperature [°C]."""
+    temperatures_k = np.asarray(qc.temperatures_k, dtype=float)
+    grid = np.asarray(prediction.temperatures_k, dtype=float)
+    return pd.DataFrame({
+        "temperature_c": temperatures_k - ZERO_CELSIUS_K,
+        "qc_chi": np.asarray(qc.chi, dtype=float),
+        "model_chi": np.interp(temperatures_k, grid, np.asarray(prediction.chi, dtype=float)),
+        "model_chi_std": np.interp(temperatures_k, grid, np.asarray(prediction.chi_std, dtype=float)),
+        "hansen_chi": np.asarray(hansen_chis, dtype=float),
+    })

@@ -93,11 +93,12 @@ def resolve_pair(polymer_text: str, solvent_text: str):
 
 @st.cache_data(max_entries=4096, show_spinner=False)
 def chi_curve(polymer_smiles: str, solvent_smiles: str, range_c: tuple[float, float],
-              chain_length: float | None = None):
-    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction (N: given, else the libraries')."""
+              chain_length: float | None = None, override: tuple = ()):
+    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction (N: given, else the libraries');
+    ``override``: (field, value) pairs of a crystalline override of the polymer."""
     model()
     return prediction.predict_chi(polymer_smiles, solvent_smiles, temperature_grid_k(range_c),
-                                  chain_length=chain_length)
+                                  chain_length=chain_length, crystalline_overrides=dict(override) or None)
 
 
 def critical_chi(chain_length: float) -> float:
@@ -141,20 +142,26 @@ def rank_solvents(polymer_smiles: str, temperature_c: float, filters: tuple) -> 
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def select_solvents(target: str, others: tuple[str, ...], range_c: tuple[float, float], filters: tuple):
-    """``ranking.select_solvents`` over the whole library and a temperature range [°C], cached."""
+def select_solvents(target: str, others: tuple[str, ...], range_c: tuple[float, float], filters: tuple,
+                    allow_above_boiling: bool = False, target_override: tuple = ()):
+    """``ranking.select_solvents`` over the whole library and a temperature range [°C], cached;
+    ``target_override``: (field, value) pairs of a crystalline override of the target."""
     model()
     return ranking.select_solvents(target, list(others), np.asarray(temperature_grid_k(range_c, 36)),
+                                   allow_above_boiling=allow_above_boiling,
+                                   crystalline_overrides={target: dict(target_override)} if target_override else None,
                                    **dict(filters))
 
 
-def solvent_against_polymers(solvent_name: str, polymers: tuple, range_c: tuple[float, float]):
-    """χ(T) of one solvent with each polymer, and each pair's critical χ (``library.chain_length_for``)."""
+def solvent_against_polymers(solvent_name: str, polymers: tuple, range_c: tuple[float, float],
+                             target_override: tuple = ()):
+    """χ(T) of one solvent with each polymer, and each pair's critical χ (``library.chain_length_for``);
+    ``target_override`` applies to the first polymer (the target)."""
     solvent = resolve("solvent", solvent_name)
     curves, criticals = {}, {}
-    for polymer in polymers:
+    for i, polymer in enumerate(polymers):
         name = display_name(polymer)
-        curves[name] = chi_curve(polymer.smiles, solvent.smiles, range_c)
+        curves[name] = chi_curve(polymer.smiles, solvent.smiles, range_c, None, target_override if i == 0 else ())
         criticals[name] = critical_chi(library.chain_length_for(polymer, solvent))
     return curves, criticals
 
@@ -192,3 +199,78 @@ def read_pairs_csv(uploaded) -> pd.DataFrame:
     from chiapp.tables import read_pairs_csv as read
 
     return read(uploaded, max_rows=MAX_BATCH_ROWS)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def plan_separation(polymers: tuple[str, ...], range_c: tuple[float, float], filters: tuple,
+                    allow_above_boiling: bool = False, overrides: tuple = ()):
+    """``separation.plan_separation`` over a temperature range [°C], cached. ``overrides``:
+    (polymer, ((field, value), ...)) pairs of crystalline overrides."""
+    from chiapp import separation
+
+    model()
+    options = {k: v for k, v in dict(filters).items() if k != "boiling_point_c"}
+    return separation.plan_separation(list(polymers), (kelvin(range_c[0]), kelvin(range_c[1])),
+                                      allow_above_boiling=allow_above_boiling,
+                                      crystalline_overrides={p: dict(o) for p, o in overrides} or None, **options)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def blend_curve(polymer_smiles: str, blend_text: str, range_c: tuple[float, float]):
+    """(``blends.predict_blend_chi`` over a range [°C], its chain length N, its critical χ), cached."""
+    from chiapp import blends
+
+    model()
+    result = blends.predict_blend_chi(polymer_smiles, blend_text, temperature_grid_k(range_c), model=model())
+    chain_length = blends.blend_chain_length(polymer_smiles, result.blend)
+    return result, chain_length, critical_chi(chain_length)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def find_blends(polymer_smiles: str, temperature_c: float, only_recommended: bool, only_nonsolvents: bool):
+    """``blends.find_blends`` at one temperature [°C], cached."""
+    from chiapp import blends
+
+    return blends.find_blends(polymer_smiles, kelvin(temperature_c), only_recommended=only_recommended,
+                              only_nonsolvents=only_nonsolvents, model=model())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_c: float,
+                          chain_length_a: float | None, chain_length_b: float | None):
+    """``compatibility.polymer_compatibility`` at one temperature [°C], cached."""
+    from chiapp import compatibility
+
+    return compatibility.polymer_compatibility(polymer_a, polymer_b, kelvin(temperature_c),
+                                               chain_length_a=chain_length_a, chain_length_b=chain_length_b,
+                                               model=model())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_c: float):
+    """``compatibility.brainstorm_compatibilizers`` at one temperature [°C], cached."""
+    from chiapp import compatibility
+
+    return compatibility.brainstorm_compatibilizers(polymer_a, polymer_b, kelvin(temperature_c), model=model())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def hansen_table(polymer_smiles: str, temperature_c: float) -> pd.DataFrame:
+    """``hansen_table.hansen_side_by_side`` of the whole solvent library at one temperature [°C], cached."""
+    from chiapp.hansen_table import hansen_side_by_side
+
+    model()
+    return hansen_side_by_side(polymer_smiles, None, kelvin(temperature_c))
+
+
+def qc_chi(polymer_smiles: str, solvent_smiles: str, temperatures_c: tuple[float, ...], progress=None):
+    """(``chiapp.quantum.qc_chi`` at a few temperatures [°C], the Hansen χ at each). Not cached here:
+    σ-profiles are cached on disk, and a missing MOPAC must be reported every time."""
+    from chiapp.hansen_table import hansen_side_by_side
+    from chiapp.quantum import qc_chi as compute
+
+    temperatures_k = np.asarray([kelvin(t) for t in temperatures_c])
+    result = compute(polymer_smiles, solvent_smiles, temperatures_k, progress=progress)
+    hansen = [float(hansen_side_by_side(polymer_smiles, [solvent_smiles], t)["hansen_chi"].iloc[0])
+              for t in temperatures_k]
+    return result, hansen

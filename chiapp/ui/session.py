@@ -53,6 +53,21 @@ DEFAULTS: dict[str, object] = {
     "separate_target": "polystyrene",
     "separate_others": ["polyethylene", "polypropylene", "poly(ethylene terephthalate)"],
     "separate_temperature_range_c": (20.0, 140.0),
+    "separate_plan": False,
+    "allow_above_boiling": False,
+    "target_override": "library data",
+    "target_melting_point_c": None,
+    "blend_polymer": "polystyrene",
+    "blend_text": "ethanol:0.5+toluene:0.5",
+    "blend_temperature_range_c": (0.0, 100.0),
+    "blend_finder_temperature_c": 25.0,
+    "blend_only_recommended": False,
+    "blend_only_nonsolvents": False,
+    "pair_polymer_a": "polystyrene",
+    "pair_polymer_b": "poly(methyl methacrylate)",
+    "pair_temperature_c": 150.0,
+    "pair_chain_length_a": None,
+    "pair_chain_length_b": None,
 }
 
 
@@ -108,10 +123,12 @@ def init_session() -> None:
 
 
 @contextmanager
-def user_errors():
-    """Show a ChiAppError as ``st.error`` and stop the page; anything else is a bug and propagates."""
+def user_errors(stop: bool = True):
+    """Show a ChiAppError as ``st.error`` and stop the page (``stop=False``: go on with the rest of
+    the page, the block left unfinished); anything else is a bug and propagates."""
     try:
         yield
     except ChiAppError as err:
         st.error(plain(err), icon=":material/error:")
-        st.stop()
+        if stop:
+            st.stop()

@@ -67,7 +67,9 @@ def molecule_input(role: str, names: list[str], label: str | None = None, show_s
         example = "*CC(*)c1ccccc1 (polystyrene)" if role == "polymer" else "Cc1ccccc1 (toluene)"
         text = _remember(role, st.text_input(f"{label} SMILES", key=f"{role}_smiles", persist_state=PERSIST,
                              help=f"For example {example}." + (
-                                 " A polymer is its repeat unit with two '*' ends." if role == "polymer" else "")))
+                                 " A polymer is its repeat unit with two '*' ends." if role == "polymer" else
+                                 " A blend of two or three solvents by volume fraction where the page takes one: "
+                                 "ethanol:0.8+water:0.2.")))
     elif mode == "Draw":
         text = _drawing(role)
     else:
@@ -251,3 +253,32 @@ def polymer_choice(key: str, label: str, names: list[str], multiple: bool = Fals
     chosen = st.selectbox(label, options, key=key, persist_state=PERSIST, accept_new_options=True, help=typed)
     _structure_beside(chosen, "polymer")
     return chosen
+
+
+#: How the target's crystallinity is taken on the separation page.
+CRYSTALLINITY_CHOICES = ("library data", "amorphous grade", "measured melting point")
+
+
+def separation_options(target: str) -> tuple[bool, tuple]:
+    """Pressure (windows past a solvent's boiling point) and an override of the target's crystalline
+    data: (allow_above_boiling, (field, value) pairs of a ``chiapp.crystallinity.CrystallineOverride``)."""
+    with st.expander("Pressure and the target's crystallinity"):
+        left, right = st.columns(2)
+        pressure = left.toggle("Allow temperatures above a solvent's boiling point (a pressure vessel)",
+                               key="allow_above_boiling", persist_state=PERSIST,
+                               help="Off: a window ends at the solvent's boiling point at 1 atm.")
+        mode = right.radio("Crystallinity of the target", CRYSTALLINITY_CHOICES, key="target_override",
+                           persist_state=PERSIST,
+                           help="Library data: the melting point and crystallinity of the library's grade. "
+                                "Amorphous grade: no crystals, χ alone decides. A measured melting point "
+                                "replaces the library's.")
+        override: tuple = ()
+        if mode == "amorphous grade":
+            override = (("crystallinity", 0.0),)
+        elif mode == "measured melting point":
+            melting = right.number_input("Measured melting point of the target [°C]", min_value=-50.0,
+                                         max_value=500.0, step=5.0, key="target_melting_point_c",
+                                         persist_state=PERSIST)
+            if melting is not None:
+                override = (("melting_point_c", float(melting)),)
+    return bool(pressure), override

@@ -21,6 +21,8 @@ navigation = st.navigation([
     st.Page(_PAGES / "2_Phase_diagram.py", title="Phase diagram", icon=":material/thermostat:"),
     st.Page(_PAGES / "3_Rank_solvents.py", title="Rank solvents", icon=":material/format_list_numbered:"),
     st.Page(_PAGES / "4_Separate_plastics.py", title="Separate plastics", icon=":material/recycling:"),
+    st.Page(_PAGES / "7_Solvent_blends.py", title="Solvent blends", icon=":material/science:"),
+    st.Page(_PAGES / "8_Polymer_pairs.py", title="Polymer pairs", icon=":material/join_inner:"),
     st.Page(_PAGES / "5_Batch.py", title="Batch", icon=":material/table_view:"),
     st.Page(_PAGES / "6_About_the_model.py", title="About the model", icon=":material/info:"),
 ])
@@ -35,7 +37,8 @@ with st.sidebar:
     st.markdown(
         "**Where to start.** *Predict χ* for one pair; *Rank solvents* to find a solvent for one "
         "polymer; *Separate plastics* to dissolve one plastic out of a mixture; *Phase diagram* "
-        "for the temperatures and concentrations at which a solution stays clear.")
+        "for the temperatures and concentrations at which a solution stays clear; *Solvent blends* and "
+        "*Polymer pairs* for mixtures.")
     st.radio("Charts save as", ("PNG", "SVG"), key="figure_format", horizontal=True, persist_state=ui.PERSIST,
              help="What the camera button of a chart's toolbar saves: a PNG picture or an SVG vector figure.")
 

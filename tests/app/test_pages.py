@@ -19,6 +19,8 @@ PAGES = [
     "pages/4_Separate_plastics.py",
     "pages/5_Batch.py",
     "pages/6_About_the_model.py",
+    "pages/7_Solvent_blends.py",
+    "pages/8_Polymer_pairs.py",
 ]
 TIMEOUT_S = 120
 

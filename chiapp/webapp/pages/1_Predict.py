@@ -3,6 +3,7 @@
 import streamlit as st
 
 from chiapp import report, ui
+from chiapp.blends import looks_like_blend
 
 st.title("Predict χ for a polymer and a solvent")
 
@@ -13,6 +14,16 @@ with left:
 with right:
     solvent_text = ui.molecule_input("solvent", ui.solvent_names(), show_structure=False)
     chain_length = ui.chain_length_input()
+
+if looks_like_blend(solvent_text):  # a blend typed in the SMILES box: ethanol:0.8+water:0.2
+    with ui.user_errors():
+        polymer = ui.resolve("polymer", polymer_text)
+        with st.spinner("Predicting χ(T) in the blend..."):
+            blend, _, _ = ui.blend_curve(polymer.smiles, solvent_text, range_c)
+    ui.show_blend(blend, chain_length, ui.critical_chi(chain_length), key="predict_blend")
+    st.caption("A blend: χ from the model's latent mixing rule (see the Solvent blends page, which also finds "
+               "blends); the quantum-chemistry route and the report take one solvent.")
+    st.stop()
 
 with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
@@ -36,6 +47,12 @@ with results, ui.user_errors():  # the result first: the 3D conformers can take 
     with right_button:
         ui.report_button(lambda: report.pair_report(prediction, chain_length, ui.model_manifest()),
                          "chi_report.html", key="report_predict")
+    qc_temperatures_c = tuple(float(t) for t in dict.fromkeys((range_c[0], (range_c[0] + range_c[1]) / 2, range_c[1])))
+    if st.button("Compute with quantum chemistry", key="qc_button", icon=":material/calculate:",
+                 help="MOPAC COSMO σ-profiles and COSMO-SAC at the low, middle and high temperature of the "
+                      "range: seconds for a known molecule, up to a minute for a new one. Needs MOPAC "
+                      "(Debian package mopac)."):
+        ui.show_qc(polymer, solvent, prediction, qc_temperatures_c)
 
 with structures:
     ui.show_structures(polymer, solvent)

@@ -16,9 +16,11 @@ with right:
     others = ui.polymer_choice("separate_others", "Other plastics in the mixture", names, multiple=True)
 range_c = ui.temperature_range_input("separate_temperature_range_c")
 filters = ui.solvent_filters()
+allow_above_boiling, target_override = ui.separation_options(target)
 
 with ui.user_errors(), st.spinner("Screening the solvent library against every plastic..."):
-    result = ui.select_solvents(target, tuple(others), range_c, tuple(filters.items()))
+    result = ui.select_solvents(target, tuple(others), range_c, tuple(filters.items()), allow_above_boiling,
+                                target_override)
 
 st.markdown(ui.selection_summary(result))
 ui.show_failures(result.failures)
@@ -29,15 +31,17 @@ if not result.table.empty:
                        file_name="selective_solvents.csv", mime="text/csv", key="download_selection")
     solvent = st.selectbox("Solvent to inspect", result.table["name"].tolist(), key="separate_solvent")
     with ui.user_errors():
-        curves, criticals = ui.solvent_against_polymers(solvent, (result.target, *result.others), range_c)
-    st.plotly_chart(ui.chi_curves_figure(curves, criticals, highlight=ui.display_name(result.target),
-                                         title=ui.figure_title(
-                                             f"Selective dissolution in {solvent}: {ui.display_name(result.target)} "
-                                             f"(target) and {len(result.others)} other plastic(s)",
-                                             detail="N of each pair from the library Mn")),
+        curves, criticals = ui.solvent_against_polymers(solvent, (result.target, *result.others), range_c,
+                                                        target_override)
+    st.plotly_chart(ui.chi_margins_figure(curves, highlight=ui.display_name(result.target),
+                                          title=ui.figure_title(
+                                              f"Selective dissolution in {solvent}: {ui.display_name(result.target)} "
+                                              f"(target) and {len(result.others)} other plastic(s)",
+                                              detail="N of each pair from the library Mn")),
                     config=ui.plotly_config("selective_dissolution"), key="selection_plot")
-    st.caption("Dotted lines: each plastic's critical χ in this solvent. A plastic dissolves where its "
-               "curve lies below its own dotted line; bands are ± σ.")
+    st.caption("Each curve is χ − χlim of one plastic in this solvent, χlim its own limit (the critical χ, "
+               "or the melting limit of a crystalline plastic): a plastic dissolves where its curve lies "
+               "below the dashed zero line. Dotted: ± σ.")
 
 if not result.antisolvents.empty:
     with st.expander(f"{len(result.antisolvents)} antisolvents to precipitate the target afterwards"):
@@ -45,3 +49,14 @@ if not result.antisolvents.empty:
 
 ui.report_button(lambda: report.selection_report(result, range_c, ui.model_manifest(), curves, criticals, solvent),
                  "separation_report.html", key="report_selection")
+
+st.header("Separation sequence")
+st.markdown("Dissolve the plastics of the mixture one at a time (target and others together, 2 to 6): at "
+            "each step the most confident solvent and temperature window, the undissolved rest filtered "
+            "off, the dissolved plastic recovered by cooling or an antisolvent.")
+if st.toggle("Plan a separation sequence of all the plastics above", key="separate_plan", persist_state=ui.PERSIST,
+             help="Screens the solvent library once per plastic and step: about half a minute."):
+    with ui.user_errors(), st.spinner("Planning the sequence (one library screen per plastic and step)..."):
+        plan = ui.plan_separation((target, *others), range_c, tuple(filters.items()), allow_above_boiling,
+                                  ((target, target_override),) if target_override else ())
+    ui.show_separation_plan(plan)
