@@ -586,13 +586,10 @@ def blend_chain_length(polymer: str, blend, molecular_weight_g_per_mol: float | 
 def predict_blend_rows(frame: pd.DataFrame, model: ChiModel | None = None) -> pd.DataFrame:
     """The rows of a batch (columns ``polymer``, ``solvent``, ``temperature_k``, optional ``error``)
     whose solvent is a blend, predicted with :func:`predict_blend_chi`: the columns of
-    ``chiapp.prediction.predict_batch``, one call per (polymer, blend). A blend has no Hansen prior
-    or measured evidence, so ``chi`` and ``chi_std`` are the ensemble's (``ensemble_chi`` the same),
-    P(dissolves) and the verdict compare them with the blend's χc (:func:`blend_chain_length`,
-    chiapp.posterior), and ``classifier_probability`` is the blend's soluble probability. A row
-    that cannot be predicted keeps its reason in ``error``.
+    ``chiapp.prediction.predict_batch``, one call per (polymer, blend): the posterior with the
+    blend's Hansen prior, its P(dissolves) and verdict. A row that cannot be predicted keeps its
+    reason in ``error``.
     """
-    from chiapp import posterior
     from chiapp.prediction import load_model
 
     out = frame.copy()
@@ -612,16 +609,14 @@ def predict_blend_rows(frame: pd.DataFrame, model: ChiModel | None = None) -> pd
         polymer, blend = str(out.at[rows[0], "polymer"]).strip(), str(out.at[rows[0], "solvent"]).strip()
         try:
             result = predict_blend_chi(polymer, blend, temperatures[rows].to_numpy(float), model=model)
-            chi_critical = critical_chi(blend_chain_length(polymer, result.blend))
         except ChiAppError as err:
             errors[rows] = str(err)
             continue
-        probability = posterior.dissolve_probability(result.chi, result.chi_std, chi_critical)
-        out.loc[rows, "chi"] = out.loc[rows, "ensemble_chi"] = result.chi
-        out.loc[rows, "chi_std"] = out.loc[rows, "ensemble_chi_std"] = result.chi_std
-        out.loc[rows, "dissolve_probability"] = probability
-        out.loc[rows, "verdict"] = posterior.verdicts(probability)
+        out.loc[rows, "chi"], out.loc[rows, "ensemble_chi"] = result.chi, result.ensemble_chi
+        out.loc[rows, "chi_std"], out.loc[rows, "ensemble_chi_std"] = result.chi_std, result.ensemble_chi_std
+        out.loc[rows, "dissolve_probability"] = result.dissolve_probability
+        out.loc[rows, "verdict"] = list(result.verdicts)
         out.loc[rows, "in_domain"] = result.in_domain
-        out.loc[rows, "classifier_probability"] = result.soluble_probability
+        out.loc[rows, "classifier_probability"] = result.classifier_probability
     out["error"] = errors
     return out
