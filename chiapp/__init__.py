@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from chiapp._version import __version__
 from chiapp.errors import (
+    CalibrationError,
     ChiAppError,
     DataFileError,
     InputError,
@@ -34,15 +35,17 @@ _LAZY = {
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
     "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
     "ChiModel": "model", "Coefficients": "model",
+    "calibrate": "calibration", "CalibratedPolymer": "calibration", "load_calibration": "calibration",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
-    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError",
+    "InputError", "VolumeFractionError", "DataFileError", "ModelArtifactError", "CalibrationError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.calibration import CalibratedPolymer, calibrate, load_calibration
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent
     from chiapp.model import ChiModel, Coefficients

@@ -7,6 +7,7 @@ escaping is a bug.
 from __future__ import annotations
 
 __all__ = [
+    "CalibrationError",
     "ChiAppError",
     "DataFileError",
     "InputError",
@@ -67,3 +68,7 @@ class DataFileError(ChiAppError, ValueError):
 
 class ModelArtifactError(ChiAppError, RuntimeError):
     """Shipped weights missing, corrupt, or not matching this code's descriptors."""
+
+
+class CalibrationError(ChiAppError, ValueError):
+    """Observations that cannot calibrate a polymer, or a calibration file this model cannot use."""

@@ -105,17 +105,21 @@ def _stats(model: ChiModel, a: np.ndarray, b_k: np.ndarray, logit: np.ndarray, t
     return (chi_members.mean(0), model.spread_scale * chi_members.std(0), probability.mean(0))
 
 
-def predict_chi(polymer: str, solvent: str, temperature_k, *, model: ChiModel | None = None) -> ChiPrediction:
-    """χ of a polymer (repeat unit SMILES or name) in a solvent (SMILES or name) at temperatures [K].
+def predict_chi(polymer, solvent: str, temperature_k, *, model: ChiModel | None = None) -> ChiPrediction:
+    """χ of a polymer (repeat unit SMILES or name, or a chiapp.calibration.CalibratedPolymer) in a
+    solvent (SMILES or name) at temperatures [K].
 
     >>> p = predict_chi("polystyrene", "toluene", 298.15)
     >>> 0.2 < float(p.chi[0]) < 0.6
     True
     """
+    from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+
     temperatures_k = check_temperatures_k(temperature_k)
-    polymer_mol, solvent_mol = resolve_pair(polymer, solvent)
+    polymer_mol, solvent_mol = resolve_pair(calibration.polymer_text(polymer), solvent)
     model = model or load_model()
-    c = model.coefficients(polymer_descriptors(polymer_mol.smiles)[None], solvent_descriptors(solvent_mol.smiles)[None])
+    c = calibration.polymer_coefficients(model, polymer, polymer_descriptors(polymer_mol.smiles)[None],
+                                         solvent_descriptors(solvent_mol.smiles)[None])
     chi, chi_std, probability = _stats(model, c.a[:, 0], c.b_k[:, 0], c.soluble_logit[:, 0], temperatures_k)
     check = domain.assess(model, polymer_mol.smiles, solvent_mol.smiles, temperatures_k, chi_std)
     return ChiPrediction(
@@ -228,8 +232,14 @@ class ChiGrid(FrozenResult):
         return domain.in_domain_many(self.model, self.chi(t)[1], t)
 
 
-def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
-    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``."""
+def predict_grid(polymers: Sequence, solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
+    """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``.
+
+    A polymer may be a CalibratedPolymer: its row uses its fitted latent description."""
+    from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+
+    calibrated = {calibration.polymer_text(p): p for p in polymers if calibration.polymer_text(p) is not p}
+    polymers = [calibration.polymer_text(p) for p in polymers]
     polymer_x, polymer_smiles, polymer_errors = _featurize(list(polymers), "polymer")
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(solvents), "solvent")
     model = model or load_model()
@@ -239,7 +249,12 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: Chi
     shape = (model.n_members, len(p_keys), len(s_keys))
     if p_keys and s_keys:
         c = model.grid_coefficients(np.stack([polymer_x[k] for k in p_keys]), np.stack([solvent_x[k] for k in s_keys]))
-        a, b_k, logit = c.a, c.b_k, c.soluble_logit
+        a, b_k, logit = c.a.copy(), c.b_k.copy(), c.soluble_logit.copy()
+        for i, key in enumerate(p_keys):
+            if key in calibrated:  # the calibrated polymer's row, from its fitted latent
+                xs = np.stack([solvent_x[k] for k in s_keys])
+                row = calibration.polymer_coefficients(model, calibrated[key], np.repeat(polymer_x[key][None], len(xs), 0), xs)
+                a[:, i], b_k[:, i], logit[:, i] = row.a, row.b_k, row.soluble_logit
     else:
         a = b_k = logit = np.zeros(shape)
     return ChiGrid(

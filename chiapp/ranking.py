@@ -285,9 +285,13 @@ def _critical(molecular_weight: float, density: float | None, volumes: np.ndarra
     return lengths, chis
 
 
-def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
-    """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame)."""
-    grid = _predict_grid([p.smiles for p in polymers], list(frame["smiles"]))
+def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list, inputs: Sequence | None = None):
+    """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame).
+    ``inputs`` (parallel to ``polymers``) may hold a CalibratedPolymer to use in place of one."""
+    from chiapp.calibration import CalibratedPolymer
+
+    grid = _predict_grid([i if isinstance(i, CalibratedPolymer) else p.smiles
+                          for p, i in zip(polymers, inputs or polymers)], list(frame["smiles"]))
     for role, text, message in grid.failures:
         if role == "polymer":
             raise UnsupportedMoleculeError(f"the model cannot take this polymer: {message}", smiles=text,
@@ -322,21 +326,24 @@ def _member_chis(grid, p: int, s_idx: np.ndarray, temperatures_k: np.ndarray) ->
 # ---------------------------------------------------------------------------------------------
 # Ranking
 
-def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None = None,
+def rank_solvents(polymer, temperature_k, *, solvents: Sequence[str] | None = None,
                   molecular_weight_g_per_mol: float | None = None,
                   boiling_point_c: tuple[float, float] | None = None,
                   min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
                   in_domain_only: bool = False) -> Ranking:
     """Rank solvents for ``polymer`` by predicted χ at ``temperature_k`` [K] (or a (low, high) range).
 
-    ``polymer`` is a library name, abbreviation or repeat-unit SMILES; ``solvents`` is None (the
+    ``polymer`` is a library name, abbreviation or repeat-unit SMILES, or a CalibratedPolymer
+    (chiapp.calibration), whose fitted latent description is used; ``solvents`` is None (the
     whole library) or names/SMILES, whose bad entries are reported in ``failures``.
     ``molecular_weight_g_per_mol`` is M_n (default: the library's typical M_n, else 100,000).
     ``boiling_point_c`` = (low, high) [°C], ``min_flash_point_c`` [°C] and ``exclude_classes``
     (CHEM21 classes) filter the solvents; ``in_domain_only`` drops pairs outside the model's domain.
     Over a range, each solvent is judged at its worst temperature (largest χ - χ_c).
     """
-    molecule = resolve_polymer(polymer)
+    from chiapp.calibration import polymer_text
+
+    molecule = resolve_polymer(polymer_text(polymer))
     temperatures = _ranking_temperatures(temperature_k)
     filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
     molecular_weight, density = polymer_defaults(molecule, molecular_weight_g_per_mol)
@@ -349,7 +356,7 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
         return Ranking(molecule, tuple(temperatures), molecular_weight, density,
                        pd.DataFrame(columns=list(RANKING_COLUMNS)), _failures(failures), n_filtered)
 
-    grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures)
+    grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures, inputs=[polymer])
     p = int(p_idx[0])
     lengths, chi_c = _critical(molecular_weight, density, frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float))
     mean, std = grid.chi(temperatures)
