@@ -34,9 +34,9 @@ polymer's other solvents move only as far as they share directions with the obse
 Width of the prior. Latent coordinates differ from member to member, so the across-member spread
 of a component is a scale, not an error bar; it is multiplied by one factor κ per polymer chosen
 so that the prior, pushed through the linearized heads, has the model's own calibrated χ
-variance on average over the solvents (the observed ones, else a reference panel):
-mean_s Σ_i g_{s,i}^2 κ^2 w_i^2 = mean_s σ_cal(s)^2. Data then move χ as far as the model's
-stated uncertainty allows, no farther.
+variance over a panel of solvents (a fixed reference panel of common solvents plus the observed
+ones), in the geometric mean: mean_s log(Σ_i g_{s,i}^2 κ^2 w_i^2 / σ_cal(s)^2) = 0. Data then
+move χ about as far as the model's stated uncertainty allows, no farther.
 
 The calibrated χ is the mean over members of their MAP predictions. Its σ is the model's own σ
 for the pair (the calibrated ensemble spread at the prior) times a Laplace ratio
@@ -65,6 +65,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -109,8 +110,7 @@ DEFAULT_MARGIN = 0.05
 SAME_TEMPERATURE_K = 1.0
 _CHI_CONFLICT_NOISES = 4.0
 _THETA_CONFLICT_K = 10.0
-#: Reference solvents for the prior's scale when no observation names a solvent (never: every kind
-#: has one) and for the "how far it moved" summary.
+#: Reference solvents for the prior's scale (with the observed ones).
 REFERENCE_SOLVENTS = ("toluene", "tetrahydrofuran", "chloroform", "acetone", "ethanol", "methanol", "water",
                       "hexane", "cyclohexane", "N,N-dimethylformamide", "ethyl acetate", "dichloromethane")
 _FORMAT = "chiapp-calibration"
@@ -626,11 +626,12 @@ def _prior_width(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, poly
     inverse_t = np.full(len(x_s), 1.0 / T_REF_K)
     c = _head_slopes(model, inverse_t, latent)                                  # (M, S, L)
     g = np.concatenate([2 * c * (prior_u[:, None, :] - u_s), -2 * c * prior_r[:, None, :]], axis=-1)
-    prior_var = np.mean(np.sum(g**2 * spread**2, axis=-1))                      # mean over members, solvents
+    prior_var = np.mean(np.sum(g**2 * spread**2, axis=-1), axis=0)              # (S,) mean over members
     coeffs = _coefficients(model, prior_u[:, None, :], prior_r[:, None, :], polymer_x[None], u_s, r_s, x_s)
     chi = coeffs.a + coeffs.b_k / T_REF_K                                       # (M, S)
-    target_var = float(np.mean((model.spread_scale * chi.std(axis=0)) ** 2))
-    kappa = math.sqrt(target_var / prior_var) if prior_var > 0 and target_var > 0 else 1.0
+    target_var = (model.spread_scale * chi.std(axis=0)) ** 2
+    ok = (prior_var > 0) & (target_var > 0)
+    kappa = math.exp(0.5 * float(np.mean(np.log(target_var[ok] / prior_var[ok])))) if ok.any() else 1.0
     return kappa * spread
 
 
@@ -721,7 +722,7 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
 
     polymer_x = polymer_descriptors(molecule.smiles)
     prior_u, prior_r = (a[:, 0, :] for a in model._tower("polymer", polymer_x[None]))
-    panel = [o.solvent_smiles for o in used] or _reference_smiles()
+    panel = _reference_smiles() + [o.solvent_smiles for o in used]
     width = _prior_width(model, prior_u, prior_r, polymer_x, panel)
     if used:
         u, r, rows = _fit(model, prior_u, prior_r, width, polymer_x, _targets(model, molecule, used),
@@ -734,7 +735,8 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
         margin=float(margin), u=u, r=r, prior_u=prior_u, prior_r=prior_r, prior_width=width, gauss_newton_rows=rows)
 
 
-def _reference_smiles() -> list[str]:
+@lru_cache(maxsize=1)
+def _reference_tuple() -> tuple[str, ...]:
     from chiapp.library import resolve_solvent
 
     out = []
@@ -743,4 +745,8 @@ def _reference_smiles() -> list[str]:
             out.append(resolve_solvent(name).smiles)
         except ChiAppError:
             continue
-    return out
+    return tuple(out)
+
+
+def _reference_smiles() -> list[str]:
+    return list(_reference_tuple())

@@ -14,7 +14,7 @@ from chiapp.errors import ChiAppError
 
 __all__ = ["main"]
 
-_COMMANDS = ("predict", "phase", "rank", "select", "app")
+_COMMANDS = ("predict", "phase", "rank", "select", "calibrate", "app")
 
 
 def _parser() -> argparse.ArgumentParser:
