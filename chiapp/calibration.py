@@ -87,11 +87,13 @@ __all__ = [
     "calibrate",
     "load_calibration",
     "model_version",
+    "observations_frame",
     "observations_template",
     "parse_observations",
     "polymer_coefficients",
     "polymer_latent",
     "polymer_text",
+    "ranking_comparison",
     "read_observations_csv",
 ]
 
@@ -750,3 +752,32 @@ def _reference_tuple() -> tuple[str, ...]:
 
 def _reference_smiles() -> list[str]:
     return list(_reference_tuple())
+
+
+# ---------------------------------------------------------------------------------------------
+# Before and after, for the page, the README and the command line
+
+def observations_frame(calibrated: CalibratedPolymer) -> pd.DataFrame:
+    """The observations used (and those left out), one row each, temperatures in °C."""
+    rows = [{**o.to_dict(), "used": True} for o in calibrated.observations]
+    rows += [{**o.to_dict(), "used": False} for o in calibrated.excluded]
+    frame = pd.DataFrame(rows, columns=["kind", "solvent", "solvent_smiles", "temperature_k", "value",
+                                        "molecular_weight_g_per_mol", "used"])
+    frame.insert(3, "temperature_c", frame["temperature_k"] - T_ZERO)
+    return frame
+
+
+def ranking_comparison(before, after, top: int | None = None) -> pd.DataFrame:
+    """Two chiapp.ranking.Ranking tables (the model's, the calibrated polymer's) side by side.
+
+    Rows are the calibrated ranking's order: name, rank/χ/σ/verdict before and after, Δχ.
+    """
+    keep = ["name", "chi", "chi_std", "verdict"]
+    old = before.table[keep].reset_index(drop=True).assign(rank_before=lambda f: np.arange(1, len(f) + 1))
+    new = after.table[keep].reset_index(drop=True).assign(rank_after=lambda f: np.arange(1, len(f) + 1))
+    merged = new.merge(old, on="name", suffixes=("_after", "_before"), how="left")
+    merged["delta_chi"] = merged["chi_after"] - merged["chi_before"]
+    columns = ["rank_after", "rank_before", "name", "chi_before", "chi_after", "delta_chi", "chi_std_before",
+               "chi_std_after", "verdict_before", "verdict_after"]
+    merged = merged[columns]
+    return merged.head(top) if top else merged

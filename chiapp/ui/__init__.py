@@ -17,6 +17,10 @@ from chiapp.model_card import (
 from chiapp.plots import PLOTLY_CONFIG, chi_curves_figure, chi_figure, phase_figure, plotly_config, ranking_figure
 from chiapp.tables import PAIR_COLUMNS, csv_bytes, curve_table, pairs_template
 from chiapp.ui.loaders import (
+                               calibrate,
+                               calibrated,
+                               calibrated_comparison,
+                               calibrated_curves,
                                chi_curve,
                                critical_chi,
                                display_name,

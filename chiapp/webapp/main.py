@@ -22,6 +22,7 @@ navigation = st.navigation([
     st.Page(_PAGES / "3_Rank_solvents.py", title="Rank solvents", icon=":material/format_list_numbered:"),
     st.Page(_PAGES / "4_Separate_plastics.py", title="Separate plastics", icon=":material/recycling:"),
     st.Page(_PAGES / "5_Batch.py", title="Batch", icon=":material/table_view:"),
+    st.Page(_PAGES / "7_Calibrate.py", title="Calibrate with your data", icon=":material/tune:"),
     st.Page(_PAGES / "6_About_the_model.py", title="About the model", icon=":material/info:"),
 ])
 

@@ -19,6 +19,7 @@ PAGES = [
     "pages/4_Separate_plastics.py",
     "pages/5_Batch.py",
     "pages/6_About_the_model.py",
+    "pages/7_Calibrate.py",
 ]
 TIMEOUT_S = 120
 
