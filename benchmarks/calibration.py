@@ -23,14 +23,17 @@ spread_scale (itself fitted on leave-polymer-out predictions of the 10-member en
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from benchmarks.calibration_folds import N_MEMBERS, fold_models
 from chiapp.calibration import calibrate, polymer_coefficients
-from chiapp.descriptors import POLYMER_DESCRIPTOR_NAMES, SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors, solvent_descriptors
+from chiapp.descriptors import (
+    POLYMER_DESCRIPTOR_NAMES,
+    SOLVENT_DESCRIPTOR_NAMES,
+    polymer_descriptors,
+    solvent_descriptors,
+)
 from chiapp.errors import ChiAppError
 from chiapp.flory_huggins import critical_chi
 from chiapp.library import chain_length_for, resolve_polymer, resolve_solvent
@@ -124,14 +127,16 @@ def label_protocol(data, folds, models, rng) -> pd.DataFrame:
             smiles = group["polymer"].iloc[0]
             try:
                 molecule = resolve_polymer(smiles)
-                chi_c = np.array([critical_chi(chain_length_for(molecule, resolve_solvent(s))) for s in group["solvent"]])
+                chi_c = np.array([critical_chi(chain_length_for(molecule, resolve_solvent(s)))
+                                  for s in group["solvent"]])
             except ChiAppError:
                 continue
             frame = group.assign(temperature_k=TEST_TEMPERATURE_K)
             xp = polymer_descriptors(smiles)
             delta = np.stack([solvent_descriptors(s)[_S_H] for s in group["solvent"]])
             known = np.array([solvent_descriptors(s)[_S_KNOWN] > 0 for s in group["solvent"]])
-            centre0 = xp[_P_H] if xp[_P_KNOWN] > 0 else delta[known].mean(0) if known.any() else np.array([18.0, 5.0, 5.0])
+            fallback = delta[known].mean(0) if known.any() else np.array([18.0, 5.0, 5.0])
+            centre0 = xp[_P_H] if xp[_P_KNOWN] > 0 else fallback
             labels_all = group["soluble"].to_numpy(int)
             for repeat in range(N_REPEATS):
                 order = rng.permutation(len(group))
@@ -177,7 +182,8 @@ def main() -> int:
     print(f"\n{N_MEMBERS} members per fold, {N_REPEATS} draws per polymer and k; χ: polymers with > k rows, "
           "MAE at k=0 on the same rows beside it; labels: AUC pooled over the unrevealed rows\n")
     print("| k | polymers (χ) | χ MAE latent | χ MAE k=0, same rows | ratio | χ MAE offset | 2σ cov. latent | "
-          "2σ cov. offset | mean σ | polymers (labels) | AUC head | AUC χc−χ | AUC Hansen sphere | AUC head, same rows |")
+          "2σ cov. offset | mean σ | polymers (labels) | AUC head | AUC χc−χ | AUC Hansen sphere | "
+          "AUC head, same rows |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for k in KS:
         row = per_k.loc[k]
@@ -185,7 +191,8 @@ def main() -> int:
         with_delta = lab[np.isfinite(lab["hansen"])]
         print(f"| {k} | {chi[chi['k'] == k]['polymer'].nunique()} | {row['mae']:.3f} | {row['mae_prior']:.3f} | "
               f"{row['mae'] / row['mae_prior']:.2f} | {row['mae_offset']:.3f} | {row['covered']:.3f} | "
-              f"{row['covered_offset']:.3f} | {row['sigma']:.3f} | {lab['polymer'].nunique()} | {_auc(lab, 'head'):.3f} | "
+              f"{row['covered_offset']:.3f} | {row['sigma']:.3f} | {lab['polymer'].nunique()} | "
+              f"{_auc(lab, 'head'):.3f} | "
               f"{_auc(lab, 'margin'):.3f} | {_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
     at5 = per_k.loc[5]
     print_table([

@@ -37,8 +37,10 @@ def load_cached(k: int, n_members: int = N_MEMBERS, seed: int = SEED) -> ChiMode
     return ChiModel(load_file(str(directory / WEIGHTS_FILE)), manifest)
 
 
-def fold_models(data, n_members: int = N_MEMBERS, seed: int = SEED, log=print) -> tuple[list[set[str]], list[ChiModel]]:
-    """(held-out polymer keys, model) per fold, training and caching the missing ones."""
+def fold_models(data, n_members: int = N_MEMBERS, seed: int = SEED, log=print,
+                only: tuple[int, ...] | None = None) -> tuple[list[set[str]], list[ChiModel]]:
+    """(held-out polymer keys, model) per fold, training and caching the missing ones (``only``:
+    train just these folds, e.g. to spread the folds over processes)."""
     from training.evaluate import leave_polymer_out_folds, tables_without
     from training.fit import Config, fit
     from training.hansen_task import build_hansen
@@ -48,6 +50,8 @@ def fold_models(data, n_members: int = N_MEMBERS, seed: int = SEED, log=print) -
     models = []
     hansen = None
     for k, keys in enumerate(folds):
+        if only is not None and k not in only:
+            continue
         model = load_cached(k, n_members, seed)
         if model is None:
             if hansen is None:
@@ -62,6 +66,8 @@ def fold_models(data, n_members: int = N_MEMBERS, seed: int = SEED, log=print) -
 
 
 if __name__ == "__main__":
+    import sys
+
     from training.data import load_training_data
 
-    fold_models(load_training_data())
+    fold_models(load_training_data(), only=tuple(int(a) for a in sys.argv[1:]) or None)

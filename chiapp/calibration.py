@@ -242,7 +242,8 @@ def _observation(row: Mapping) -> Observation:
         if math.isnan(molecular_weight):
             raise InputError("a cloud_point needs molecular_weight_g_per_mol (M_n of the sample)")
     elif value_text:
-        raise InputError(f"a theta observation takes no value (the temperature is the θ temperature), got {value_text!r}")
+        raise InputError(f"a theta observation takes no value (the temperature is the θ temperature), "
+                         f"got {value_text!r}")
     return Observation(kind, solvent_text, solvent.smiles, float(temperature_k), value, molecular_weight)
 
 
@@ -292,10 +293,12 @@ def _contradictions(observations: Sequence[Observation], chi_noise: float) -> tu
             if a.kind == "dissolves" and same_t and a.value != b.value:
                 excluded.update((i, j))
                 messages.append(f"{a.solvent} is reported to dissolve and not to dissolve the polymer at "
-                                f"{a.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): both tests are left out")
+                                f"{a.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): "
+                                "both tests are left out")
             elif a.kind == "chi" and same_t and abs(a.value - b.value) > _CHI_CONFLICT_NOISES * chi_noise:
                 messages.append(f"χ in {a.solvent} at {a.temperature_k - T_ZERO:.1f} °C is given as {a.value:g} and "
-                                f"{b.value:g} (rows {i + 1} and {j + 1}), more than {_CHI_CONFLICT_NOISES:g} × the noise "
+                                f"{b.value:g} (rows {i + 1} and {j + 1}), more than "
+                                f"{_CHI_CONFLICT_NOISES:g} × the noise "
                                 f"{chi_noise:g} apart: both are kept, the fit lies between them")
             elif a.kind == "theta" and abs(a.temperature_k - b.temperature_k) > _THETA_CONFLICT_K:
                 messages.append(f"two θ temperatures in {a.solvent}: {a.temperature_k - T_ZERO:.1f} and "

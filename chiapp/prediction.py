@@ -253,7 +253,8 @@ def predict_grid(polymers: Sequence, solvents: Sequence[str], *, model: ChiModel
         for i, key in enumerate(p_keys):
             if key in calibrated:  # the calibrated polymer's row, from its fitted latent
                 xs = np.stack([solvent_x[k] for k in s_keys])
-                row = calibration.polymer_coefficients(model, calibrated[key], np.repeat(polymer_x[key][None], len(xs), 0), xs)
+                row = calibration.polymer_coefficients(model, calibrated[key],
+                                                       np.repeat(polymer_x[key][None], len(xs), 0), xs)
                 a[:, i], b_k[:, i], logit[:, i] = row.a, row.b_k, row.soluble_logit
     else:
         a = b_k = logit = np.zeros(shape)
