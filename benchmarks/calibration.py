@@ -3,9 +3,10 @@
     python -m benchmarks.calibration            # trains the fold models once (cached under /tmp)
 
 Protocol (issue 14). Five folds grouped by polymer (``training.evaluate.leave_polymer_out_folds``):
-each fold's ensemble is trained without its polymers (every task), with N_MEMBERS = 5 members
-instead of the shipped 10 (``benchmarks.calibration_folds``). Its σ uses the shipped model's
-spread_scale (itself fitted on leave-polymer-out predictions of the 10-member ensemble).
+each fold's ensemble is trained without its polymers (every task), smaller and shorter than the
+shipped one (``benchmarks.calibration_folds`` says how and why). Its σ is the members' spread
+times a spread scale fitted as ``training.train.calibrate`` does, on the uncalibrated (k = 0)
+held-out predictions of the *other* folds (90 % of |error| within 2σ).
 
 - χ: for each held-out polymer with more than k measured χ rows, reveal k rows at random
   (k = 0, 1, 3, 5, 10; N_REPEATS draws) as ``chi`` observations, predict the other rows. MAE
@@ -26,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benchmarks.calibration_folds import N_MEMBERS, fold_models
+from benchmarks.calibration_folds import N_MEMBERS, N_STEPS, fold_models
 from chiapp.calibration import calibrate, polymer_coefficients
 from chiapp.descriptors import (
     POLYMER_DESCRIPTOR_NAMES,
@@ -82,12 +83,16 @@ def chi_protocol(data, folds, models, rng) -> pd.DataFrame:
                         "value": group["chi"].to_numpy()[shown]})
                     calibrated = calibrate(smiles, observations, model=model)
                     mean, std, _ = _predict(model, calibrated, group.iloc[rest])
+                    one = calibrate(smiles, observations, model=model, n_directions=1)
+                    mean_one, std_one, _ = _predict(model, one, group.iloc[rest])
                     truth = group["chi"].to_numpy()[rest]
                     offset = (group["chi"].to_numpy()[shown] - prior_mean[shown]).mean() if k else 0.0
                     rows.append({"fold": fold, "polymer": key, "repeat": repeat, "k": k,
                                  "mae": np.abs(mean - truth).mean(),
                                  "covered": (np.abs(mean - truth) <= 2 * std).mean(),
                                  "mae_prior": np.abs(prior_mean[rest] - truth).mean(),
+                                 "mae_one": np.abs(mean_one - truth).mean(),
+                                 "covered_one": (np.abs(mean_one - truth) <= 2 * std_one).mean(),
                                  "mae_offset": np.abs(prior_mean[rest] + offset - truth).mean(),
                                  "covered_offset": (np.abs(prior_mean[rest] + offset - truth)
                                                     <= 2 * prior_std[rest]).mean(),
@@ -157,6 +162,19 @@ def label_protocol(data, folds, models, rng) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cross_fitted_scales(data, folds, models, coverage: float = 0.9) -> list[float]:
+    """Per fold, the s with P(|err| <= 2 s σ_raw) = coverage on the other folds' held-out χ rows."""
+    from training.evaluate import predict_rows
+
+    ratios = []
+    for keys, model in zip(folds, models):
+        rows = data.experimental[data.experimental["polymer_key"].isin(keys)]
+        mean, std, _ = predict_rows(model, rows)
+        ratios.append(np.abs(rows["chi"].to_numpy() - mean) / (2 * std))
+    return [float(np.quantile(np.concatenate([r for j, r in enumerate(ratios) if j != i] or [ratios[i]]), coverage))
+            for i in range(len(ratios))]
+
+
 def _auc(frame: pd.DataFrame, column: str) -> float:
     from sklearn.metrics import roc_auc_score
 
@@ -164,34 +182,50 @@ def _auc(frame: pd.DataFrame, column: str) -> float:
     return float(roc_auc_score(frame["soluble"], frame[column]))
 
 
-def main() -> int:
-    from benchmarks.table import print_table
-    from chiapp.prediction import load_model
-    from training.data import load_training_data
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
+    from benchmarks.calibration_folds import load_cached
+    from benchmarks.table import print_table
+    from training.data import load_training_data
+    from training.evaluate import leave_polymer_out_folds
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.calibration", description=__doc__.split("\n")[0])
+    parser.add_argument("--cached-only", action="store_true",
+                        help="use only the fold models already trained (say which in the output)")
+    args = parser.parse_args(argv)
     data = load_training_data()
-    folds, models = fold_models(data)
-    scale = load_model().spread_scale
-    for model in models:
+    if args.cached_only:
+        pairs = [(keys, load_cached(k)) for k, keys in enumerate(leave_polymer_out_folds(data))]
+        used = [k for k, (_, m) in enumerate(pairs) if m is not None]
+        folds, models = [pairs[k][0] for k in used], [pairs[k][1] for k in used]
+        print(f"folds used: {used} of 0-4 (the others are not trained yet)")
+    else:
+        folds, models = fold_models(data)
+    for model, scale in zip(models, _cross_fitted_scales(data, folds, models)):
         model.spread_scale = scale
+    print("spread scale per fold (fitted on the other folds): " +
+          ", ".join(f"{m.spread_scale:.2f}" for m in models))
     rng = np.random.default_rng(SEED)
     chi = chi_protocol(data, folds, models, rng)
     labels = label_protocol(data, folds, models, rng)
 
     per_k = chi.groupby("k").mean(numeric_only=True)
-    print(f"\n{N_MEMBERS} members per fold, {N_REPEATS} draws per polymer and k; χ: polymers with > k rows, "
+    print(f"\n{N_MEMBERS} members and {N_STEPS} steps per fold, {N_REPEATS} draws per polymer and k; "
+          "χ: polymers with > k rows, "
           "MAE at k=0 on the same rows beside it; labels: AUC pooled over the unrevealed rows\n")
-    print("| k | polymers (χ) | χ MAE latent | χ MAE k=0, same rows | ratio | χ MAE offset | 2σ cov. latent | "
-          "2σ cov. offset | mean σ | polymers (labels) | AUC head | AUC χc−χ | AUC Hansen sphere | "
-          "AUC head, same rows |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| k | polymers (χ) | χ MAE latent | χ MAE k=0, same rows | ratio | χ MAE latent, 1 direction | "
+          "χ MAE offset | 2σ cov. latent | 2σ cov. 1 direction | 2σ cov. offset | mean σ | polymers (labels) | "
+          "AUC head | AUC χc−χ | AUC Hansen sphere | AUC head, same rows |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for k in KS:
         row = per_k.loc[k]
         lab = labels[labels["k"] == k]
         with_delta = lab[np.isfinite(lab["hansen"])]
         print(f"| {k} | {chi[chi['k'] == k]['polymer'].nunique()} | {row['mae']:.3f} | {row['mae_prior']:.3f} | "
-              f"{row['mae'] / row['mae_prior']:.2f} | {row['mae_offset']:.3f} | {row['covered']:.3f} | "
-              f"{row['covered_offset']:.3f} | {row['sigma']:.3f} | {lab['polymer'].nunique()} | "
+              f"{row['mae'] / row['mae_prior']:.2f} | {row['mae_one']:.3f} | {row['mae_offset']:.3f} | "
+              f"{row['covered']:.3f} | {row['covered_one']:.3f} | {row['covered_offset']:.3f} | {row['sigma']:.3f} | "
+              f"{lab['polymer'].nunique()} | "
               f"{_auc(lab, 'head'):.3f} | "
               f"{_auc(lab, 'margin'):.3f} | {_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
     at5 = per_k.loc[5]

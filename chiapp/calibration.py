@@ -118,6 +118,8 @@ REFERENCE_SOLVENTS = ("toluene", "tetrahydrofuran", "chloroform", "acetone", "et
 _FORMAT = "chiapp-calibration"
 _FORMAT_VERSION = 1
 _WIDTH_FLOOR = 1e-6
+#: Latent directions the update may move along (None: all 2·latent); see _prior_basis.
+N_DIRECTIONS: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,7 +413,7 @@ class CalibratedPolymer(FrozenResult):
     r: np.ndarray
     prior_u: np.ndarray = field(repr=False)
     prior_r: np.ndarray = field(repr=False)
-    prior_width: np.ndarray = field(repr=False)
+    prior_basis: np.ndarray = field(repr=False)
     gauss_newton_rows: np.ndarray = field(repr=False)
 
     @property
@@ -421,9 +423,10 @@ class CalibratedPolymer(FrozenResult):
 
     @property
     def prior_distance(self) -> float:
-        latent = self.u.shape[1]
-        d = (np.concatenate([self.u - self.prior_u, self.r - self.prior_r], axis=1) / self.prior_width)
-        return float(np.sqrt(np.mean(np.sum(d**2, axis=1)) / (2 * latent)))
+        shift = np.concatenate([self.u - self.prior_u, self.r - self.prior_r], axis=1)
+        basis = np.asarray(self.prior_basis)
+        beta = np.stack([np.linalg.lstsq(b, d, rcond=None)[0] for b, d in zip(basis, shift)])
+        return float(np.sqrt(np.mean(np.sum(beta**2, axis=1)) / basis.shape[2]))
 
     def summary(self) -> str:
         used = ", ".join(f"{n} {kind}" for kind, n in self.counts.items() if n) or "no observations"
@@ -444,7 +447,7 @@ class CalibratedPolymer(FrozenResult):
             "excluded": [o.to_dict() for o in self.excluded],
             "contradictions": list(self.contradictions),
             "latent": {name: np.asarray(getattr(self, name)).tolist()
-                       for name in ("u", "r", "prior_u", "prior_r", "prior_width", "gauss_newton_rows")},
+                       for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")},
         }
         return json.dumps(document, indent=1) + "\n"
 
@@ -498,7 +501,7 @@ def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPoly
         observations = tuple(_observation_from_dict(o) for o in document["observations"])
         excluded = tuple(_observation_from_dict(o) for o in document.get("excluded", []))
         arrays = {name: np.asarray(document["latent"][name], dtype=float)
-                  for name in ("u", "r", "prior_u", "prior_r", "prior_width", "gauss_newton_rows")}
+                  for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")}
         calibrated = CalibratedPolymer(
             polymer=str(document["polymer"]), polymer_name=document.get("polymer_name"),
             model_version=str(document["model_version"]), observations=observations, excluded=excluded,
@@ -508,9 +511,9 @@ def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPoly
         raise CalibrationError(f"the calibration file is incomplete or malformed: {err!r}") from None
     shape = calibrated.u.shape
     if len(shape) != 2 or any(getattr(calibrated, n).shape != shape for n in ("r", "prior_u", "prior_r")) \
-            or calibrated.prior_width.shape != (2 * shape[1],) \
+            or calibrated.prior_basis.ndim != 3 or calibrated.prior_basis.shape[:2] != (shape[0], 2 * shape[1]) \
             or calibrated.gauss_newton_rows.shape != (shape[0], len(observations), 2 * shape[1]) or not all(
-            np.all(np.isfinite(getattr(calibrated, n))) for n in ("u", "r", "prior_u", "prior_r", "prior_width")):
+            np.all(np.isfinite(getattr(calibrated, n))) for n in ("u", "r", "prior_u", "prior_r", "prior_basis")):
         raise CalibrationError("the calibration file's latent arrays have inconsistent shapes or non-finite values")
     from chiapp.prediction import load_model
 
@@ -563,11 +566,12 @@ def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solven
     latent = polymer.u.shape[1]
     c = _head_slopes(model, np.full(len(solvent_x), 1.0 / T_REF_K), latent)          # (M, n, L)
     g = np.concatenate([2 * c * (u_p - u_s), -2 * c * r_p], axis=-1)                 # (M, n, 2L)
-    w2 = np.asarray(polymer.prior_width) ** 2
-    a = np.asarray(polymer.gauss_newton_rows)                                        # (M, k, 2L)
-    prior_var = np.sum(g**2 * w2, axis=-1)                                           # (M, n)
-    v = np.einsum("mkd,mnd->mnk", a * w2, g)                                         # A P⁻¹ g
-    s = np.eye(a.shape[1]) + np.einsum("mkd,mjd->mkj", a * w2, a)                    # I + A P⁻¹ Aᵀ
+    basis = np.asarray(polymer.prior_basis)                                          # (M, 2L, d): P⁻¹ = B Bᵀ
+    ab = np.einsum("mkd,mde->mke", np.asarray(polymer.gauss_newton_rows), basis)     # A B  (M, k, d)
+    bg = np.einsum("mnd,mde->mne", g, basis)                                         # Bᵀ g (M, n, d)
+    prior_var = np.sum(bg**2, axis=-1)                                               # (M, n)
+    v = np.einsum("mke,mne->mnk", ab, bg)                                            # A P⁻¹ g
+    s = np.eye(ab.shape[1]) + np.einsum("mke,mje->mkj", ab, ab)                      # I + A P⁻¹ Aᵀ
     reduction = np.einsum("mnk,mnk->mn", v, np.linalg.solve(s[:, None], v[..., None])[..., 0])
     rho = np.sqrt(np.clip((prior_var - reduction).sum(0), 0.0, None) / np.maximum(prior_var.sum(0), 1e-300))
     chi_fitted, chi_prior = fitted.a + fitted.b_k / T_REF_K, prior.a + prior.b_k / T_REF_K
@@ -640,7 +644,23 @@ def _prior_width(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, poly
     return kappa * spread
 
 
-def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.ndarray, polymer_x: np.ndarray,
+def _prior_basis(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.ndarray,
+                 solvent_smiles: Sequence[str], n_directions: int | None) -> np.ndarray:
+    """B (M, 2L, d) with prior covariance B Bᵀ: diag(w) (every direction), or diag(w) V_d with V_d
+    the d leading right singular vectors of the panel's gradient matrix G diag(w): the directions
+    of the latent space along which the model's χ in common solvents varies most."""
+    n_members, latent = prior_u.shape
+    full = np.broadcast_to(np.diag(width), (n_members, 2 * latent, 2 * latent))
+    if n_directions is None or n_directions >= 2 * latent:
+        return np.array(full)
+    _, u_s, _ = _solvent_side(model, list(dict.fromkeys(solvent_smiles)))
+    c = _head_slopes(model, np.full(u_s.shape[1], 1.0 / T_REF_K), latent)
+    g = np.concatenate([2 * c * (prior_u[:, None, :] - u_s), -2 * c * prior_r[:, None, :]], axis=-1) * width
+    _, _, vt = np.linalg.svd(g, full_matrices=False)                                 # (M, ·, 2L)
+    return width[None, :, None] * np.transpose(vt[:, :n_directions, :], (0, 2, 1))
+
+
+def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, basis: np.ndarray, polymer_x: np.ndarray,
          targets: _Targets, chi_noise: float, margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """MAP (u, r) of every member (one L-BFGS over all members: the objective is a sum over them)
     and the Gauss-Newton rows of the Laplace precision at it, (M, n, 2L)."""
@@ -660,8 +680,11 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.nd
     sign = np.where(targets.dissolves == 1.0, 1.0, -1.0)                          # +: χ < χ_c expected
     chi_c = np.nan_to_num(targets.chi_critical)
 
+    n_dir = basis.shape[2]
+
     def objective(flat: np.ndarray):
-        theta = flat.reshape(n_members, 2 * latent)
+        beta = flat.reshape(n_members, n_dir)
+        theta = prior + np.einsum("mde,me->md", basis, beta)
         u, r = theta[:, None, :latent], theta[:, None, latent:]
         z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
         chi = np.sum(c * z, axis=-1) + rest                                      # (M, n)
@@ -670,16 +693,15 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.nd
         # -log Λ(s) = log(1 + e^-s), stable; d/dχ = sign/margin · Λ(-s)
         nll_test = np.logaddexp(0.0, -s) * t_mask
         d_chi = residual / chi_noise**2 + (sign / margin) * (1.0 / (1.0 + np.exp(s))) * t_mask
-        prior_term = (theta - prior) / width
-        value = 0.5 * np.sum(residual**2) / chi_noise**2 + np.sum(nll_test) + 0.5 * np.sum(prior_term**2)
+        value = 0.5 * np.sum(residual**2) / chi_noise**2 + np.sum(nll_test) + 0.5 * np.sum(beta**2)
         grad_u = np.sum(d_chi[..., None] * 2 * c * (u - targets.u_s), axis=1)
         grad_r = np.sum(d_chi[..., None] * (-2) * c * r, axis=1)
-        grad = np.concatenate([grad_u, grad_r], axis=1) + prior_term / width
+        grad = np.einsum("mde,md->me", basis, np.concatenate([grad_u, grad_r], axis=1)) + beta
         return float(value), grad.ravel()
 
-    result = minimize(objective, prior.ravel(), jac=True, method="L-BFGS-B",
+    result = minimize(objective, np.zeros(n_members * n_dir), jac=True, method="L-BFGS-B",
                       options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-15})
-    theta = result.x.reshape(n_members, 2 * latent)
+    theta = prior + np.einsum("mde,me->md", basis, result.x.reshape(n_members, n_dir))
     u, r = theta[:, None, :latent], theta[:, None, latent:]
     jacobian = np.concatenate([2 * c * (u - targets.u_s), -2 * c * r], axis=-1)      # (M, n, 2L)
     z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
@@ -690,7 +712,8 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.nd
 
 
 def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, margin: float = DEFAULT_MARGIN,
-              model: ChiModel | None = None) -> CalibratedPolymer:
+              model: ChiModel | None = None, prior_scale: float = 1.0,
+              n_directions: int | None = N_DIRECTIONS) -> CalibratedPolymer:
     """Fit the polymer's latent description to observations; returns a CalibratedPolymer.
 
     ``polymer`` is a name or repeat-unit SMILES (or a CalibratedPolymer, recalibrated from its
@@ -728,16 +751,17 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
     polymer_x = polymer_descriptors(molecule.smiles)
     prior_u, prior_r = (a[:, 0, :] for a in model._tower("polymer", polymer_x[None]))
     panel = _reference_smiles() + [o.solvent_smiles for o in used]
-    width = _prior_width(model, prior_u, prior_r, polymer_x, panel)
+    width = prior_scale * _prior_width(model, prior_u, prior_r, polymer_x, panel)
+    basis = _prior_basis(model, prior_u, prior_r, width, panel, n_directions)
     if used:
-        u, r, rows = _fit(model, prior_u, prior_r, width, polymer_x, _targets(model, molecule, used),
+        u, r, rows = _fit(model, prior_u, prior_r, basis, polymer_x, _targets(model, molecule, used),
                           float(chi_noise), float(margin))
     else:
         u, r, rows = prior_u.copy(), prior_r.copy(), np.zeros((model.n_members, 0, 2 * prior_u.shape[1]))
     return CalibratedPolymer(
         polymer=molecule.smiles, polymer_name=molecule.name, model_version=model_version(model),
         observations=used, excluded=excluded, contradictions=contradictions, chi_noise=float(chi_noise),
-        margin=float(margin), u=u, r=r, prior_u=prior_u, prior_r=prior_r, prior_width=width, gauss_newton_rows=rows)
+        margin=float(margin), u=u, r=r, prior_u=prior_u, prior_r=prior_r, prior_basis=basis, gauss_newton_rows=rows)
 
 
 @lru_cache(maxsize=1)
