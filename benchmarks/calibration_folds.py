@@ -22,8 +22,8 @@ from pathlib import Path
 from chiapp.model import MANIFEST_FILE, WEIGHTS_FILE, ChiModel
 
 CACHE_DIR = Path(os.environ.get("CHIAPP_CALIBRATION_CACHE", "/tmp/chiapp_calibration_folds"))
-N_MEMBERS = 2
-N_STEPS = 300
+N_MEMBERS = int(os.environ.get("CHIAPP_CALIBRATION_MEMBERS", 2))
+N_STEPS = int(os.environ.get("CHIAPP_CALIBRATION_STEPS", 300))
 SEED = 0
 
 

@@ -41,13 +41,16 @@ move χ about as far as the model's stated uncertainty allows, no farther.
 The calibrated χ is the mean over members of their MAP predictions. Its σ is the model's own σ
 for the pair (the calibrated ensemble spread at the prior) times a Laplace ratio
 
-    ρ(s) = sqrt( Σ_m g_mᵀ H_m⁻¹ g_m / Σ_m g_mᵀ P⁻¹ g_m ) ≤ 1,   H_m = P + Σ_obs a a ᵀ,
+    ρ(s)² = 1 - mean_m q̂_mᵀ A_mᵀ (I + A_m A_mᵀ)⁻¹ A_m q̂_m ≤ 1,   q̂ = Bᵀg / |Bᵀg|,
 
-with g_m = ∂χ_m/∂θ at the MAP point (T_ref), P = diag(1/w²) the prior precision and a the
-Gauss-Newton rows of the observations (∂χ/∂θ / σ_n for χ-like ones, ∂χ/∂θ · sqrt(p(1-p))/τ for
-tests). ρ = 1 exactly for a solvent whose gradient is orthogonal to what was observed and
-without observations, and it is never above 1: σ shrinks where data constrain it and not
-elsewhere. The members' coefficients are drawn toward their mean so that their spread (times the
+the Gauss-Newton posterior variance of a linear-Gaussian model along g_m = ∂χ_m/∂θ (at the MAP
+point, T_ref) in units of its prior variance, with P⁻¹ = B Bᵀ the prior covariance. The rows of
+A are the observations' gradients (times 1/σ_n for χ-like ones, sqrt(p(1-p))/τ for tests), each
+rescaled so that its prior variance is the model's calibrated σ² for that pair: the latent
+space supplies the correlations between solvents, the model's σ their sizes. An observation
+with σ_n ≪ σ therefore brings σ near σ_n at its own pair. ρ = 1 exactly without observations
+and for a solvent whose gradient is orthogonal to what was observed, and it is never above 1:
+σ shrinks where data constrain it and not elsewhere. The members' coefficients are drawn toward their mean so that their spread (times the
 model's spread_scale) is that σ; ranking, selection and phase diagrams then use it unchanged.
 
 Contradictions (the same solvent reported to dissolve and not to dissolve within 1 K; χ values
@@ -569,11 +572,11 @@ def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solven
     basis = np.asarray(polymer.prior_basis)                                          # (M, 2L, d): P⁻¹ = B Bᵀ
     ab = np.einsum("mkd,mde->mke", np.asarray(polymer.gauss_newton_rows), basis)     # A B  (M, k, d)
     bg = np.einsum("mnd,mde->mne", g, basis)                                         # Bᵀ g (M, n, d)
-    prior_var = np.sum(bg**2, axis=-1)                                               # (M, n)
-    v = np.einsum("mke,mne->mnk", ab, bg)                                            # A P⁻¹ g
+    unit = bg / np.maximum(np.linalg.norm(bg, axis=-1, keepdims=True), 1e-300)      # correlations only
+    v = np.einsum("mke,mne->mnk", ab, unit)
     s = np.eye(ab.shape[1]) + np.einsum("mke,mje->mkj", ab, ab)                      # I + A P⁻¹ Aᵀ
     reduction = np.einsum("mnk,mnk->mn", v, np.linalg.solve(s[:, None], v[..., None])[..., 0])
-    rho = np.sqrt(np.clip((prior_var - reduction).sum(0), 0.0, None) / np.maximum(prior_var.sum(0), 1e-300))
+    rho = np.sqrt(np.clip(1.0 - reduction.mean(0), 0.0, 1.0))
     chi_fitted, chi_prior = fitted.a + fitted.b_k / T_REF_K, prior.a + prior.b_k / T_REF_K
     spread_fitted, spread_prior = chi_fitted.std(0), chi_prior.std(0)
     factor = np.where(spread_fitted > 0, rho * spread_prior / np.where(spread_fitted > 0, spread_fitted, 1.0), 0.0)
@@ -708,7 +711,13 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, basis: np.nd
     chi = np.sum(c * z, axis=-1) + rest
     p = 1.0 / (1.0 + np.exp(-(chi_c - chi) / margin))
     weight = np.where(targets.gaussian, 1.0 / chi_noise, np.sqrt(p * (1.0 - p)) / margin * t_mask)
-    return theta[:, :latent], theta[:, latent:], jacobian * weight[..., None]
+    # each row rescaled so that its prior variance is the model's own σ² at that pair (σ/noise in
+    # whitened units): the Laplace ratio then uses the latent space for correlations only
+    chi_prior = base.a + base.b_k * targets.inverse_t                               # (M, n)
+    sigma_model = model.spread_scale * chi_prior.std(axis=0)                        # (n,)
+    along = np.linalg.norm(np.einsum("mnd,mde->mne", jacobian, basis), axis=-1)     # |J B| (M, n)
+    scale = sigma_model[None, :] / np.maximum(along, 1e-300)
+    return theta[:, :latent], theta[:, latent:], jacobian * (weight * scale)[..., None]
 
 
 def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, margin: float = DEFAULT_MARGIN,

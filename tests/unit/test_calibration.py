@@ -242,3 +242,14 @@ def test_cli_calibrate_then_predict_and_rank_with_calibration(tmp_path):
 
 def test_calibration_errors_are_chiapp_errors():
     assert issubclass(CalibrationError, ChiAppError)
+
+
+def test_calibrate_low_rank_update_moves_along_its_directions_only(model):
+    observations = [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.7}]
+    calibrated = calibrate(POLYMER, observations, n_directions=1)
+    assert calibrated.prior_basis.shape == (model.n_members, 2 * calibrated.u.shape[1], 1)
+    shift = np.concatenate([calibrated.u - calibrated.prior_u, calibrated.r - calibrated.prior_r], axis=1)
+    for basis, delta in zip(calibrated.prior_basis, shift):  # the shift is a multiple of the one direction
+        direction = basis[:, 0] / np.linalg.norm(basis[:, 0])
+        assert np.linalg.norm(delta - direction * (direction @ delta)) <= 1e-9 * max(1.0, np.linalg.norm(delta))
+    assert _chi(calibrated, "toluene")[0] > _chi(POLYMER, "toluene")[0]
