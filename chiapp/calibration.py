@@ -50,8 +50,10 @@ rescaled so that its prior variance is the model's calibrated σ² for that pair
 space supplies the correlations between solvents, the model's σ their sizes. An observation
 with σ_n ≪ σ therefore brings σ near σ_n at its own pair. ρ = 1 exactly without observations
 and for a solvent whose gradient is orthogonal to what was observed, and it is never above 1:
-σ shrinks where data constrain it and not elsewhere. The members' coefficients are drawn toward their mean so that their spread (times the
-model's spread_scale) is that σ; ranking, selection and phase diagrams then use it unchanged.
+σ shrinks where data constrain it and not elsewhere. The calibrated members are the fitted
+members' mean plus the prior members' deviations times ρ, so their spread (times the model's
+spread_scale) is ρ × the model's σ at every temperature; ranking, selection and phase diagrams
+then use it unchanged.
 
 Contradictions (the same solvent reported to dissolve and not to dissolve within 1 K; χ values
 of one pair and temperature more than 4 σ_n apart; θ temperatures of one solvent more than 10 K
@@ -577,14 +579,12 @@ def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solven
     s = np.eye(ab.shape[1]) + np.einsum("mke,mje->mkj", ab, ab)                      # I + A P⁻¹ Aᵀ
     reduction = np.einsum("mnk,mnk->mn", v, np.linalg.solve(s[:, None], v[..., None])[..., 0])
     rho = np.sqrt(np.clip(1.0 - reduction.mean(0), 0.0, 1.0))
-    chi_fitted, chi_prior = fitted.a + fitted.b_k / T_REF_K, prior.a + prior.b_k / T_REF_K
-    spread_fitted, spread_prior = chi_fitted.std(0), chi_prior.std(0)
-    factor = np.where(spread_fitted > 0, rho * spread_prior / np.where(spread_fitted > 0, spread_fitted, 1.0), 0.0)
 
-    def drawn(values: np.ndarray) -> np.ndarray:
-        mean = values.mean(0)
-        return mean + factor * (values - mean)
-    return Coefficients(a=drawn(fitted.a), b_k=drawn(fitted.b_k), soluble_logit=drawn(fitted.soluble_logit))
+    def drawn(fitted_values: np.ndarray, prior_values: np.ndarray) -> np.ndarray:
+        # the fitted members' mean, with the prior members' deviations shrunk by ρ: σ(T) = ρ σ_prior(T)
+        return fitted_values.mean(0) + rho * (prior_values - prior_values.mean(0))
+    return Coefficients(a=drawn(fitted.a, prior.a), b_k=drawn(fitted.b_k, prior.b_k),
+                        soluble_logit=drawn(fitted.soluble_logit, prior.soluble_logit))
 
 
 # ---------------------------------------------------------------------------------------------
