@@ -60,7 +60,7 @@ def _predict(model, polymer, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarra
     xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
     c = polymer_coefficients(model, polymer, xp, xs)
     chi = c.a + c.b_k / frame["temperature_k"].to_numpy(float)
-    probability = 1.0 / (1.0 + np.exp(-c.soluble_logit))
+    probability = 1.0 / (1.0 + np.exp(-np.clip(c.soluble_logit, -500.0, 500.0)))
     return chi.mean(0), model.spread_scale * chi.std(0), probability.mean(0)
 
 
@@ -143,6 +143,7 @@ def label_protocol(data, folds, models, rng) -> pd.DataFrame:
             fallback = delta[known].mean(0) if known.any() else np.array([18.0, 5.0, 5.0])
             centre0 = xp[_P_H] if xp[_P_KNOWN] > 0 else fallback
             labels_all = group["soluble"].to_numpy(int)
+            prior_mean, _, prior_probability = _predict(model, smiles, frame)
             for repeat in range(N_REPEATS):
                 order = rng.permutation(len(group))
                 for k in (k for k in KS if k < len(group)):
@@ -158,6 +159,7 @@ def label_protocol(data, folds, models, rng) -> pd.DataFrame:
                     for j, i in enumerate(rest):
                         rows.append({"fold": fold, "polymer": key, "repeat": repeat, "k": k,
                                      "soluble": labels_all[i], "head": probability[j],
+                                     "head_prior": prior_probability[i], "margin_prior": chi_c[i] - prior_mean[i],
                                      "margin": chi_c[i] - mean[j], "hansen": hansen[j]})
     return pd.DataFrame(rows)
 
@@ -216,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
           "MAE at k=0 on the same rows beside it; labels: AUC pooled over the unrevealed rows\n")
     print("| k | polymers (χ) | χ MAE latent | χ MAE k=0, same rows | ratio | χ MAE latent, 1 direction | "
           "χ MAE offset | 2σ cov. latent | 2σ cov. 1 direction | 2σ cov. offset | mean σ | polymers (labels) | "
-          "AUC head | AUC χc−χ | AUC Hansen sphere | AUC head, same rows |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "AUC head | AUC head k=0, same rows | AUC χc−χ | AUC χc−χ k=0, same rows | AUC Hansen sphere | "
+          "AUC head, rows with δ |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for k in KS:
         row = per_k.loc[k]
         lab = labels[labels["k"] == k]
@@ -226,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['mae'] / row['mae_prior']:.2f} | {row['mae_one']:.3f} | {row['mae_offset']:.3f} | "
               f"{row['covered']:.3f} | {row['covered_one']:.3f} | {row['covered_offset']:.3f} | {row['sigma']:.3f} | "
               f"{lab['polymer'].nunique()} | "
-              f"{_auc(lab, 'head'):.3f} | "
-              f"{_auc(lab, 'margin'):.3f} | {_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
+              f"{_auc(lab, 'head'):.3f} | {_auc(lab, 'head_prior'):.3f} | "
+              f"{_auc(lab, 'margin'):.3f} | {_auc(lab, 'margin_prior'):.3f} | {_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
     at5 = per_k.loc[5]
     print_table([
         ("χ MAE at k=5 / k=0 on the same rows (latent update)", f"{at5['mae'] / at5['mae_prior']:.2f}", "≤ 0.60",

@@ -692,7 +692,7 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, basis: np.nd
         z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
         chi = np.sum(c * z, axis=-1) + rest                                      # (M, n)
         residual = (chi - y) * g_mask
-        s = sign * (chi_c - chi) / margin
+        s = np.clip(sign * (chi_c - chi) / margin, -500.0, 500.0)  # the line search may stray far
         # -log Λ(s) = log(1 + e^-s), stable; d/dχ = sign/margin · Λ(-s)
         nll_test = np.logaddexp(0.0, -s) * t_mask
         d_chi = residual / chi_noise**2 + (sign / margin) * (1.0 / (1.0 + np.exp(s))) * t_mask
@@ -709,7 +709,7 @@ def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, basis: np.nd
     jacobian = np.concatenate([2 * c * (u - targets.u_s), -2 * c * r], axis=-1)      # (M, n, 2L)
     z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
     chi = np.sum(c * z, axis=-1) + rest
-    p = 1.0 / (1.0 + np.exp(-(chi_c - chi) / margin))
+    p = 1.0 / (1.0 + np.exp(-np.clip((chi_c - chi) / margin, -500.0, 500.0)))
     weight = np.where(targets.gaussian, 1.0 / chi_noise, np.sqrt(p * (1.0 - p)) / margin * t_mask)
     # each row rescaled so that its prior variance is the model's own σ² at that pair (σ/noise in
     # whitened units): the Laplace ratio then uses the latent space for correlations only
