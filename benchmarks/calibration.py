@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['covered']:.3f} | {row['covered_one']:.3f} | {row['covered_offset']:.3f} | {row['sigma']:.3f} | "
               f"{lab['polymer'].nunique()} | "
               f"{_auc(lab, 'head'):.3f} | {_auc(lab, 'head_prior'):.3f} | "
-              f"{_auc(lab, 'margin'):.3f} | {_auc(lab, 'margin_prior'):.3f} | {_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
+              f"{_auc(lab, 'margin'):.3f} | {_auc(lab, 'margin_prior'):.3f} | "
+              f"{_auc(with_delta, 'hansen'):.3f} | {_auc(with_delta, 'head'):.3f} |")
     at5 = per_k.loc[5]
     print_table([
         ("χ MAE at k=5 / k=0 on the same rows (latent update)", f"{at5['mae'] / at5['mae_prior']:.2f}", "≤ 0.60",
