@@ -290,7 +290,8 @@ def parse_observations(observations) -> tuple[tuple[Observation, ...], tuple[tup
 
 def _contradictions(observations: Sequence[Observation], chi_noise: float) -> tuple[tuple[str, ...], set[int]]:
     """Messages about observations that disagree, and the indices of tests left out of the fit."""
-    messages, excluded = [], set()
+    messages: list[str] = []
+    excluded: set[int] = set()
     for i, a in enumerate(observations):
         for j in range(i + 1, len(observations)):
             b = observations[j]

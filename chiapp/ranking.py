@@ -128,7 +128,7 @@ class Selection:
 # ---------------------------------------------------------------------------------------------
 # Inputs
 
-def _predict_grid(polymers: Sequence[str], solvents: Sequence[str]):
+def _predict_grid(polymers: Sequence, solvents: Sequence[str]):
     from chiapp.prediction import predict_grid  # imported late: it loads the model
     return predict_grid(polymers, solvents)
 
