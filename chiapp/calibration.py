@@ -455,6 +455,11 @@ class CalibratedPolymer(FrozenResult):
             "latent": {name: np.asarray(getattr(self, name)).tolist()
                        for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")},
         }
+        basis = np.asarray(self.prior_basis)
+        if basis.shape[1] == basis.shape[2] and np.array_equal(basis, np.broadcast_to(
+                np.diag(np.diagonal(basis[0])), basis.shape)):  # every direction: the widths suffice
+            del document["latent"]["prior_basis"]
+            document["latent"]["prior_width"] = np.diagonal(basis[0]).tolist()
         return json.dumps(document, indent=1) + "\n"
 
     def save(self, path) -> None:
@@ -506,7 +511,11 @@ def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPoly
     try:
         observations = tuple(_observation_from_dict(o) for o in document["observations"])
         excluded = tuple(_observation_from_dict(o) for o in document.get("excluded", []))
-        arrays = {name: np.asarray(document["latent"][name], dtype=float)
+        latent = dict(document["latent"])
+        if "prior_basis" not in latent and "prior_width" in latent:
+            width = np.asarray(latent.pop("prior_width"), dtype=float)
+            latent["prior_basis"] = np.broadcast_to(np.diag(width), (len(latent["u"]), len(width), len(width)))
+        arrays = {name: np.asarray(latent[name], dtype=float)
                   for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")}
         calibrated = CalibratedPolymer(
             polymer=str(document["polymer"]), polymer_name=document.get("polymer_name"),
