@@ -72,6 +72,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -445,7 +446,7 @@ class CalibratedPolymer(FrozenResult):
     def to_json(self) -> str:
         from chiapp import __version__
 
-        document = {
+        document: dict[str, Any] = {
             "format": _FORMAT, "format_version": _FORMAT_VERSION, "chiapp_version": __version__,
             "model_version": self.model_version, "polymer": self.polymer, "polymer_name": self.polymer_name,
             "chi_noise": self.chi_noise, "margin": self.margin,

@@ -417,13 +417,15 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     as given, to its M_n (default: the library's). ``in_domain_only`` keeps solvents whose pairs
     with every polymer are in the model's domain.
     """
+    from chiapp.calibration import polymer_text
+
     temperatures = _selection_temperatures(temperatures_k)
     if isinstance(others, str):
         others = [o for o in others.split(",") if o.strip()]
     if not others:
         raise InputError("others is empty: give at least one polymer that must stay undissolved")
-    target_molecule = resolve_polymer(target)
-    other_molecules = tuple(resolve_polymer(o) for o in others)
+    target_molecule = resolve_polymer(polymer_text(target))
+    other_molecules = tuple(resolve_polymer(polymer_text(o)) for o in others)
     keys = [canonical_polymer(m.smiles) for m in (target_molecule, *other_molecules)]
     if keys[0] in keys[1:]:
         raise InputError(f"the target {target!r} is also among the others")
@@ -433,7 +435,8 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     weights = dict(molecular_weights_g_per_mol or {})
     inputs = (target, *others)
     polymers = (target_molecule, *other_molecules)
-    defaults = [polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
+    defaults = [polymer_defaults(m, weights.get(text) if isinstance(text, str) else None)
+                for text, m in zip(inputs, polymers)]
 
     failures: list[tuple[str, str, str]] = []
     frame = _solvent_frame(solvents, failures)
@@ -446,7 +449,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     if frame.empty:
         return empty
 
-    grid, p_idx, s_idx, frame = _grid_for(list(polymers), frame, failures)
+    grid, p_idx, s_idx, frame = _grid_for(list(polymers), frame, failures, inputs=list(inputs))
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
     chi_c = np.stack([_critical(mw, rho, volumes)[1] for mw, rho in defaults])          # (P, S)
     bad = np.isnan(chi_c).any(axis=0)

@@ -255,3 +255,19 @@ def test_calibrate_low_rank_update_moves_along_its_directions_only(model):
         direction = basis[:, 0] / np.linalg.norm(basis[:, 0])
         assert np.linalg.norm(delta - direction * (direction @ delta)) <= 1e-9 * max(1.0, np.linalg.norm(delta))
     assert _chi(calibrated, "toluene")[0] > _chi(POLYMER, "toluene")[0]
+
+
+def test_cli_phase_and_select_take_a_calibration(tmp_path):
+    calibrated = calibrate(POLYMER, [{"kind": "theta", "solvent": "cyclohexane", "temperature_c": 34.5}])
+    path = tmp_path / "cal.json"
+    calibrated.save(path)
+    code, out, err = _cli("phase", "--calibration", path, "--solvent", "cyclohexane", "--molecular-weight",
+                          "200000", "--temperature-c", "0", "100")
+    assert code == 0, err
+    a, b_k = (float(v) for v in out.split("chi(T) = ")[1].split("/T")[0].split(" + "))
+    expected = chiapp.predict_chi(calibrated, "cyclohexane", T_K)
+    assert a == pytest.approx(expected.a, rel=1e-5) and b_k == pytest.approx(expected.b_k, rel=1e-5)
+    code, out, err = _cli("select", "--calibration", path, "--others", "PE", "--temperature-c", "20", "160",
+                          "--solvents", "toluene", "cyclohexane", "acetone")
+    assert code == 0, err
+    assert "dissolve polystyrene" in out
