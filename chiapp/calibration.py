@@ -91,6 +91,7 @@ __all__ = [
     "Observation",
     "binodal_chi",
     "calibrate",
+    "calibrate_batch",
     "load_calibration",
     "model_version",
     "observations_frame",
@@ -828,3 +829,41 @@ def ranking_comparison(before, after, top: int | None = None) -> pd.DataFrame:
                "chi_std_after", "verdict_before", "verdict_after"]
     merged = merged[columns]
     return merged.head(top) if top else merged
+
+
+def calibrate_batch(result: pd.DataFrame, calibrated: CalibratedPolymer, *, model: ChiModel | None = None,
+                    ) -> pd.DataFrame:
+    """``chiapp.prediction.predict_batch`` output with the rows whose polymer is the calibrated one
+    predicted again from its fitted latent description (chi, chi_std, soluble_probability), and
+    a column ``calibrated`` saying which rows were."""
+    from chiapp.chemistry import canonical_polymer
+    from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+    from chiapp.library import resolve_polymer, resolve_solvent
+    from chiapp.prediction import load_model
+
+    model = model or load_model()
+    calibrated.check_model(model)
+    key = canonical_polymer(calibrated.polymer)
+    out = result.copy()
+    mask = np.zeros(len(out), dtype=bool)
+    same: dict[str, bool] = {}
+    for i, (text, error) in enumerate(zip(out["polymer"].astype(str), out["error"].astype(str))):
+        if error:
+            continue
+        if text not in same:
+            try:
+                same[text] = canonical_polymer(resolve_polymer(text).smiles) == key
+            except ChiAppError:
+                same[text] = False
+        mask[i] = same[text]
+    rows = np.flatnonzero(mask)
+    if len(rows):
+        xs = np.stack([solvent_descriptors(resolve_solvent(str(s)).smiles) for s in out["solvent"].iloc[rows]])
+        xp = np.repeat(polymer_descriptors(calibrated.polymer)[None], len(rows), axis=0)
+        c = polymer_coefficients(model, calibrated, xp, xs)
+        members = c.a + c.b_k / out["temperature_k"].to_numpy(float)[rows]
+        out.loc[out.index[rows], "chi"] = members.mean(0)
+        out.loc[out.index[rows], "chi_std"] = model.spread_scale * members.std(0)
+        out.loc[out.index[rows], "soluble_probability"] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
+    out["calibrated"] = mask
+    return out

@@ -271,3 +271,17 @@ def test_cli_phase_and_select_take_a_calibration(tmp_path):
                           "--solvents", "toluene", "cyclohexane", "acetone")
     assert code == 0, err
     assert "dissolve polystyrene" in out
+
+
+def test_calibrate_batch_uses_the_calibration_for_its_polymer_only():
+    from chiapp.calibration import calibrate_batch
+
+    calibrated = calibrate(POLYMER, [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.8}],
+                           chi_noise=0.02)
+    frame = pd.DataFrame({"polymer": ["polystyrene", "PMMA", "PS"], "solvent": ["toluene", "toluene", "acetone"],
+                          "temperature_k": [T_K, T_K, 330.0]})
+    result = calibrate_batch(chiapp.predict_batch(frame), calibrated)
+    assert result["calibrated"].tolist() == [True, False, True]
+    assert result["chi"].iloc[0] == pytest.approx(_chi(calibrated, "toluene")[0], abs=1e-12)
+    assert result["chi"].iloc[1] == pytest.approx(_chi("PMMA", "toluene")[0], abs=1e-12)
+    assert result["chi_std"].iloc[2] == pytest.approx(_chi(calibrated, "acetone", 330.0)[1], abs=1e-12)
