@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from chiapp._version import __version__
 from chiapp.errors import (
     BlendError,
+    CalibrationError,
     ChiAppError,
     DataFileError,
     InputError,
@@ -48,13 +49,14 @@ _LAZY = {
     "plan_separation": "separation", "SeparationPlan": "separation",
     "search_molecules": "library", "pair_report_for": "report", "render_report": "report",
     "screen": "screening", "ScreenResult": "screening",
+    "calibrate": "calibration", "CalibratedPolymer": "calibration", "load_calibration": "calibration",
 }
 
 __all__ = [
     "__version__", *_LAZY,
     "ChiAppError", "MoleculeError", "InvalidSmilesError", "UnsupportedMoleculeError", "NameNotFoundError",
     "InputError", "VolumeFractionError", "BlendError", "DataFileError", "ModelArtifactError", "QuantumChemistryError",
-    "MopacNotFoundError",
+    "MopacNotFoundError", "CalibrationError",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
@@ -73,6 +75,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
         crystalline_limit,
         dissolution_limit,
     )
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.calibration import CalibratedPolymer, calibrate, load_calibration
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.hansen_table import hansen_side_by_side
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules

@@ -7,6 +7,7 @@ escaping is a bug.
 from __future__ import annotations
 
 __all__ = [
+    "CalibrationError",
     "ChiAppError",
     "BlendError",
     "DataFileError",
@@ -82,3 +83,5 @@ class QuantumChemistryError(ChiAppError, RuntimeError):
 
 class MopacNotFoundError(QuantumChemistryError):
     """The MOPAC executable is not installed or not where the setting points."""
+class CalibrationError(ChiAppError, ValueError):
+    """Observations that cannot calibrate a polymer, or a calibration file this model cannot use."""

@@ -143,10 +143,11 @@ def _chain_length(polymer_mol, solvent_mol, chain_length, molecular_weight_g_per
     return chain_length_for(polymer_mol, solvent_mol, molecular_weight_g_per_mol=molecular_weight_g_per_mol)
 
 
-def predict_chi(polymer: str, solvent: str, temperature_k, *, chain_length: float | None = None,
+def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | None = None,
                 molecular_weight_g_per_mol: float | None = None, crystalline_overrides=None,
                 model: ChiModel | None = None) -> ChiPrediction:
-    """χ of a polymer (repeat unit SMILES or name) in a solvent (SMILES or name) at temperatures [K],
+    """χ of a polymer (repeat unit SMILES or name, or a chiapp.calibration.CalibratedPolymer) in a
+    solvent (SMILES or name) at temperatures [K],
     with P(dissolves) and the verdict for the chain length (given, or from M_n and the libraries).
     A semicrystalline polymer (its grade picked by name: "LDPE", "iPP") dissolves only above its
     dissolution temperature; ``crystalline_overrides`` (``chiapp.crystallinity.CrystallineOverride``
@@ -156,17 +157,19 @@ def predict_chi(polymer: str, solvent: str, temperature_k, *, chain_length: floa
     >>> 0.2 < float(p.chi[0]) < 0.6, p.verdict
     (True, 'dissolves')
     """
+    from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+
     temperatures_k = check_temperatures_k(temperature_k)
-    polymer_mol, solvent_mol = resolve_pair(polymer, solvent)
+    polymer_mol, solvent_mol = resolve_pair(calibration.polymer_text(polymer), solvent)
     model = model or load_model()
     px, sx = polymer_descriptors(polymer_mol.smiles), solvent_descriptors(solvent_mol.smiles)
-    c = model.coefficients(px[None], sx[None])
+    c = calibration.polymer_coefficients(model, polymer, px[None], sx[None])
     ens_chi, ens_std, probability = _stats(model, c.a[:, 0], c.b_k[:, 0], c.soluble_logit[:, 0], temperatures_k)
     n = _chain_length(polymer_mol, solvent_mol, chain_length, molecular_weight_g_per_mol)
     chi_c = critical_chi(n)
     terms = hansen_terms(px, sx)
     found = evidence_for(polymer_mol.smiles, solvent_mol.smiles)
-    crystal = crystalline_data(polymer, overrides=crystalline_overrides)
+    crystal = crystalline_data(calibration.polymer_text(polymer), overrides=crystalline_overrides)
     volume = solvent_molar_volume(solvent_mol.smiles)[0]
     limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
     label_limit = float(dissolution_chi_limit(np.array([LABEL_TEMPERATURE_K]), crystal, volume, chi_c)[0])
@@ -435,11 +438,16 @@ class ChiGrid(FrozenResult):
         return domain.in_domain_many(self.model, self.chi(t)[1], t)
 
 
-def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
+def predict_grid(polymers: Sequence, solvents: Sequence[str], *, model: ChiModel | None = None) -> ChiGrid:
     """Coefficients for every polymer × solvent; inputs that fail are reported in ``failures``.
 
     The towers run once per molecule (cached by canonical SMILES) and the coefficients come from
-    the factored heads (:meth:`chiapp.model.ChiModel.grid_from_factors`)."""
+    the factored heads (:meth:`chiapp.model.ChiModel.grid_from_factors`). A polymer may be a
+    CalibratedPolymer: its row uses its fitted latent description."""
+    from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+
+    calibrated = {calibration.polymer_text(p): p for p in polymers if calibration.polymer_text(p) is not p}
+    polymers = [calibration.polymer_text(p) for p in polymers]
     polymer_x, polymer_smiles, polymer_errors = _featurize(list(polymers), "polymer")
     solvent_x, solvent_smiles, solvent_errors = _featurize(list(solvents), "solvent")
     model = model or load_model()
@@ -454,6 +462,13 @@ def predict_grid(polymers: Sequence[str], solvents: Sequence[str], *, model: Chi
         a, b_k, logit = grid[0], grid[1], grid[2]
         hansen = hansen_terms(np.stack([polymer_x[k] for k in p_keys])[:, None, :],
                               np.stack([solvent_x[k] for k in s_keys])[None, :, :])
+        a, b_k, logit = a.copy(), b_k.copy(), logit.copy()
+        for i, key in enumerate(p_keys):
+            if key in calibrated:  # the calibrated polymer's row, from its fitted latent
+                xs = np.stack([solvent_x[k] for k in s_keys])
+                row = calibration.polymer_coefficients(model, calibrated[key],
+                                                       np.repeat(polymer_x[key][None], len(xs), 0), xs)
+                a[:, i], b_k[:, i], logit[:, i] = row.a, row.b_k, row.soluble_logit
     else:
         a = b_k = logit = np.zeros(shape)
         hansen = np.zeros((*shape[1:], 3))

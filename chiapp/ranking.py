@@ -147,7 +147,7 @@ class Selection:
 # ---------------------------------------------------------------------------------------------
 # Inputs
 
-def _predict_grid(polymers: Sequence[str], solvents: Sequence[str]):
+def _predict_grid(polymers: Sequence, solvents: Sequence[str]):
     from chiapp.prediction import predict_grid  # imported late: it loads the model
     return predict_grid(polymers, solvents)
 
@@ -347,9 +347,13 @@ def _crystalline_columns(data, grid, p: int, s_idx: np.ndarray, volumes: np.ndar
     return columns
 
 
-def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
-    """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame)."""
-    grid = _predict_grid([p.smiles for p in polymers], list(frame["smiles"]))
+def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list, inputs: Sequence | None = None):
+    """Run the model; return (grid, polymer indices, solvent indices in grid order, kept frame).
+    ``inputs`` (parallel to ``polymers``) may hold a CalibratedPolymer to use in place of one."""
+    from chiapp.calibration import CalibratedPolymer
+
+    grid = _predict_grid([i if isinstance(i, CalibratedPolymer) else p.smiles
+                          for p, i in zip(polymers, inputs or polymers)], list(frame["smiles"]))
     for role, text, message in grid.failures:
         if role == "polymer":
             raise UnsupportedMoleculeError(f"the model cannot take this polymer: {message}", smiles=text,
@@ -368,14 +372,15 @@ def _grid_for(polymers: list[Molecule], frame: pd.DataFrame, failures: list):
     return grid, np.array(polymer_idx, dtype=int), np.array(idx, dtype=int), frame.iloc[rows].reset_index(drop=True)
 
 
-def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None = None,
+def rank_solvents(polymer, temperature_k, *, solvents: Sequence[str] | None = None,
                   molecular_weight_g_per_mol: float | None = None,
                   boiling_point_c: tuple[float, float] | None = None,
                   min_flash_point_c: float | None = None, exclude_classes: Sequence[str] = (),
                   in_domain_only: bool = False, crystalline_overrides=None) -> Ranking:
     """Rank solvents for ``polymer`` by predicted χ at ``temperature_k`` [K] (or a (low, high) range).
 
-    ``polymer`` is a library name, abbreviation or repeat-unit SMILES; ``solvents`` is None (the
+    ``polymer`` is a library name, abbreviation or repeat-unit SMILES, or a CalibratedPolymer
+    (chiapp.calibration), whose fitted latent description is used; ``solvents`` is None (the
     whole library) or names/SMILES, whose bad entries are reported in ``failures``.
     ``molecular_weight_g_per_mol`` is M_n (default: the library's typical M_n, else 100,000).
     ``boiling_point_c`` = (low, high) [°C], ``min_flash_point_c`` [°C] and ``exclude_classes``
@@ -386,8 +391,10 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
     ``crystalline_overrides`` (a ``chiapp.crystallinity.CrystallineOverride`` or mapping: measured
     melting point, heat of fusion, crystallinity 0 for an amorphous grade) corrects the table.
     """
-    molecule = resolve_polymer(polymer)
-    crystal = crystalline_data(polymer, overrides=crystalline_overrides)
+    from chiapp.calibration import polymer_text
+
+    molecule = resolve_polymer(polymer_text(polymer))
+    crystal = crystalline_data(polymer_text(polymer), overrides=crystalline_overrides)
     temperatures = _ranking_temperatures(temperature_k)
     filters = _check_filters(boiling_point_c, min_flash_point_c, exclude_classes)
     molecular_weight, density = polymer_defaults(molecule, molecular_weight_g_per_mol)
@@ -400,7 +407,7 @@ def rank_solvents(polymer: str, temperature_k, *, solvents: Sequence[str] | None
         return Ranking(molecule, tuple(temperatures), molecular_weight, density,
                        pd.DataFrame(columns=list(RANKING_COLUMNS)), _failures(failures), n_filtered)
 
-    grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures)
+    grid, p_idx, s_idx, frame = _grid_for([molecule], frame, failures, inputs=[polymer])
     p = int(p_idx[0])
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
     lengths, chi_c = _critical(molecular_weight, density, volumes)
@@ -482,6 +489,8 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     margin_std first: the window most likely to be selective given the model's spread); ties go
     to the safer CHEM21 class.
     """
+    from chiapp.calibration import polymer_text
+
     if rank_by not in RANK_BY:
         raise InputError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
     temperatures = _selection_temperatures(temperatures_k)
@@ -489,8 +498,8 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
         others = [o for o in others.split(",") if o.strip()]
     if not others:
         raise InputError("others is empty: give at least one polymer that must stay undissolved")
-    target_molecule = resolve_polymer(target)
-    other_molecules = tuple(resolve_polymer(o) for o in others)
+    target_molecule = resolve_polymer(polymer_text(target))
+    other_molecules = tuple(resolve_polymer(polymer_text(o)) for o in others)
     keys = [canonical_polymer(m.smiles) for m in (target_molecule, *other_molecules)]
     if keys[0] in keys[1:]:
         raise InputError(f"the target {target!r} is also among the others")
@@ -500,9 +509,11 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     weights = dict(molecular_weights_g_per_mol or {})
     inputs = (target, *others)
     polymers = (target_molecule, *other_molecules)
-    defaults = [polymer_defaults(m, weights.get(text)) for text, m in zip(inputs, polymers)]
+    defaults = [polymer_defaults(m, weights.get(text) if isinstance(text, str) else None)
+                for text, m in zip(inputs, polymers)]
     overrides = dict(crystalline_overrides or {})
-    crystals = [crystalline_data(text, overrides=overrides.get(text)) for text in inputs]
+    crystals = [crystalline_data(polymer_text(text), overrides=overrides.get(text) if isinstance(text, str) else None)
+                for text in inputs]
 
     failures: list[tuple[str, str, str]] = []
     frame = _solvent_frame(solvents, failures)
@@ -515,7 +526,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
     if frame.empty:
         return empty
 
-    grid, p_idx, s_idx, frame = _grid_for(list(polymers), frame, failures)
+    grid, p_idx, s_idx, frame = _grid_for(list(polymers), frame, failures, inputs=list(inputs))
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
     chi_c = np.stack([_critical(mw, rho, volumes)[1] for mw, rho in defaults])          # (P, S)
     bad = np.isnan(chi_c).any(axis=0)

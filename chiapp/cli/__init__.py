@@ -27,6 +27,7 @@ COMMANDS = {
     "blend": "chi in a solvent blend, or find two-solvent blends that dissolve a polymer",
     "compat": "polymer-polymer compatibility and compatibilizer ideas",
     "report": "write a self-contained HTML report of a pair",
+    "calibrate": "fit a polymer to your own measurements (chi, solvent tests, cloud points, theta)",
     "screen": "screen polymers x solvents x temperatures in chunks (Parquet, resumable, Dask)",
     "qc": "chi(T) of a pair from quantum chemistry (MOPAC COSMO + COSMO-SAC)",
     "app": "serve the app in the browser",

@@ -35,6 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     chi = parser.add_argument_group("chi(T) = a + b/T + c/T^2, T in K")
     chi.add_argument("--polymer", help="predict chi(T) with the model: polymer name or repeat-unit SMILES")
     chi.add_argument("--solvent", help="with --polymer: solvent name or SMILES")
+    chi.add_argument("--calibration", help="calibration JSON from `chiapp calibrate`: its polymer, calibrated "
+                     "(--polymer may then be left out)")
     chi.add_argument("--chi-a", type=float, help="a [-]")
     chi.add_argument("--chi-b-k", type=float, default=0.0, help="b [K] (default 0)")
     chi.add_argument("--chi-c-k2", type=float, default=0.0, help="c [K^2] (default 0)")
@@ -95,17 +97,21 @@ def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Names
 
 def _predicted(args: argparse.Namespace) -> tuple[float, float, float]:
     """(a, b_k, c_k2) from the model, and the chain length's missing inputs from the libraries."""
+    from chiapp.calibration import polymer_text
+    from chiapp.cli.predict import calibrated_polymer
     from chiapp.library import chain_length_for
     from chiapp.prediction import predict_chi, resolve_pair
 
     if args.chi_a is not None:
         raise InputError("give either --polymer/--solvent or --chi-a, not both")
-    polymer, solvent = resolve_pair(args.polymer, args.solvent)
+    given = calibrated_polymer(args.calibration, args.polymer)
+    polymer, solvent = resolve_pair(polymer_text(given), args.solvent)
     if args.chain_length is None and args.molecular_weight is not None and args.solvent_molar_volume is None:
         args.chain_length = chain_length_for(polymer, solvent, molecular_weight_g_per_mol=args.molecular_weight,
                                              polymer_density_g_per_cm3=args.polymer_density)
         args.molecular_weight = None
-    prediction = predict_chi(polymer.smiles, solvent.smiles, temperatures_k_from_args(args))
+    prediction = predict_chi(given if args.calibration else polymer.smiles, solvent.smiles,
+                             temperatures_k_from_args(args))
     if not prediction.in_domain:
         print("OUT OF DOMAIN: " + "; ".join(prediction.domain_notes))
     print(f"predicted for {polymer.name or polymer.smiles} in {solvent.name or solvent.smiles}; "
@@ -114,9 +120,9 @@ def _predicted(args: argparse.Namespace) -> tuple[float, float, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.polymer or args.solvent:
-        if not (args.polymer and args.solvent):
-            raise InputError("--polymer and --solvent go together")
+    if args.polymer or args.solvent or args.calibration:
+        if not ((args.polymer or args.calibration) and args.solvent):
+            raise InputError("--polymer and --solvent go together (or --calibration and --solvent)")
         report_phase_diagram(*_predicted(args), args)
         return 0
     if args.chi_a is None:

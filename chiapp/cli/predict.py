@@ -33,8 +33,26 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--solvent", help="library name, CAS number or SMILES")
     parser.add_argument("--temperature-c", type=float, nargs="+", metavar="T", help="temperatures [°C]")
     parser.add_argument("--input", help="CSV with columns polymer, solvent, temperature_k or temperature_c")
+    parser.add_argument("--calibration", help="calibration JSON from `chiapp calibrate`: its polymer is used "
+                        "(--polymer may then be left out)")
     parser.add_argument("--output", help="write the results to this CSV file")
     return parser
+
+
+def calibrated_polymer(calibration: str | None, polymer: str | None):
+    """The polymer to use: a --calibration file's CalibratedPolymer (which must be --polymer's, if
+    given), else --polymer."""
+    if not calibration:
+        return polymer
+    from chiapp.calibration import load_calibration
+    from chiapp.chemistry import canonical_polymer
+    from chiapp.library import resolve_polymer
+
+    calibrated = load_calibration(calibration)
+    if polymer and canonical_polymer(resolve_polymer(polymer).smiles) != canonical_polymer(calibrated.polymer):
+        raise InputError(f"--polymer {polymer!r} is not the calibrated polymer "
+                         f"{calibrated.polymer_name or calibrated.polymer!r} of {calibration}")
+    return calibrated
 
 
 def _progress_bar(n_rows: int):
@@ -57,6 +75,10 @@ def run(args) -> int:
     if args.input:
         frame = read_pairs_csv(args.input)
         result = predict_batch(frame, progress=_progress_bar(len(frame)))
+        if args.calibration:  # rows whose polymer is the calibrated one use it
+            from chiapp.calibration import calibrate_batch
+
+            result = calibrate_batch(result, calibrated_polymer(args.calibration, args.polymer))
         n_bad = int((result["error"] != "").sum())
         if args.output:
             write_csv(result, args.output)
@@ -64,11 +86,14 @@ def run(args) -> int:
         else:
             print(result.to_string(index=False))
         return 0
-    if not (args.polymer and args.solvent and args.temperature_c):
-        raise InputError("give --polymer, --solvent and --temperature-c, or --input FILE.csv")
-    prediction = predict_chi(args.polymer, args.solvent, check_temperatures_c(args.temperature_c))
+    polymer = calibrated_polymer(args.calibration, args.polymer)
+    if not (polymer and args.solvent and args.temperature_c):
+        raise InputError("give --polymer (or --calibration), --solvent and --temperature-c, or --input FILE.csv")
+    prediction = predict_chi(polymer, args.solvent, check_temperatures_c(args.temperature_c))
     table = prediction.to_frame()[["temperature_c", "chi", "chi_std", "dissolve_probability", "verdict"]]
     print(f"polymer  {prediction.polymer_name or ''} {prediction.polymer}")
+    if args.calibration:
+        print(f"calibrated: {polymer.summary()}")
     print(f"solvent  {prediction.solvent_name or ''} {prediction.solvent}")
     print(f"chi(T) = {prediction.a:.3f} + {prediction.b_k:.1f} K / T (posterior); chain length N = "
           f"{prediction.chain_length:,.0f}, chi_c = {prediction.chi_critical:.3f}")

@@ -46,7 +46,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "rank", help="rank solvents for a polymer by predicted chi",
         description="Rank solvents for a polymer by predicted Flory-Huggins chi against the critical chi.")
-    parser.add_argument("--polymer", required=True, help="library name, abbreviation or repeat-unit SMILES")
+    parser.add_argument("--polymer", help="library name, abbreviation or repeat-unit SMILES")
+    parser.add_argument("--calibration", help="calibration JSON from `chiapp calibrate`: rank for the calibrated "
+                        "polymer (--polymer may then be left out)")
     parser.add_argument("--temperature-c", type=float, nargs="+", required=True, metavar="T",
                         help="one temperature, or LOW HIGH for a range [°C]")
     parser.add_argument("--molecular-weight", type=float, help="number-average Mn [g/mol] (default: library)")
@@ -94,12 +96,19 @@ def print_failures(failures: pd.DataFrame) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from chiapp.cli.predict import calibrated_polymer
+
+    polymer = calibrated_polymer(args.calibration, args.polymer)
+    if not polymer:
+        raise InputError("give --polymer or --calibration")
     ranking = rank_solvents(
-        args.polymer, kelvin(args.temperature_c), solvents=solvent_list(args.solvents),
+        polymer, kelvin(args.temperature_c), solvents=solvent_list(args.solvents),
         molecular_weight_g_per_mol=args.molecular_weight,
         boiling_point_c=tuple(args.boiling_point_c) if args.boiling_point_c else None,
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),
         in_domain_only=args.in_domain_only)
+    if args.calibration:
+        print(f"calibrated: {polymer.summary()}")
     polymer = ranking.polymer
     temps = ", ".join(f"{t - ZERO_CELSIUS_K:g}" for t in (ranking.temperatures_k[0], ranking.temperatures_k[-1]))
     counts = ranking.table["verdict"].value_counts()

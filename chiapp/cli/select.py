@@ -30,7 +30,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "select", help="selective dissolution: solvents for one polymer of a mixture",
         description="Solvents and temperature windows that dissolve the target polymer but none of the others "
                     "(solvent-targeted dissolution and precipitation).")
-    parser.add_argument("--target", required=True, help="the polymer to dissolve (name or repeat-unit SMILES)")
+    parser.add_argument("--target", help="the polymer to dissolve (name or repeat-unit SMILES)")
+    parser.add_argument("--calibration", help="calibration JSON from `chiapp calibrate`: the target, calibrated "
+                        "(--target may then be left out)")
     parser.add_argument("--others", required=True, nargs="+", action="extend", metavar="POLYMER",
                         help="polymers that must stay undissolved, each its own argument "
                              "(quote names with commas: 'cis-1,4-polyisoprene')")
@@ -52,8 +54,13 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.n_temperatures <= 10_000:
         raise InputError(f"--n-temperatures must be between 1 and 10000, got {args.n_temperatures}")
     others = [o.strip() for o in args.others if o.strip()]
+    from chiapp.cli.predict import calibrated_polymer
+
+    target = calibrated_polymer(args.calibration, args.target)
+    if not target:
+        raise InputError("give --target or --calibration")
     selection = select_solvents(
-        args.target, others, kelvin(np.linspace(low, high, args.n_temperatures)),
+        target, others, kelvin(np.linspace(low, high, args.n_temperatures)),
         solvents=solvent_list(args.solvents),
         boiling_point_c=tuple(args.boiling_point_c) if args.boiling_point_c else None,
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),

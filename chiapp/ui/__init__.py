@@ -30,6 +30,10 @@ from chiapp.tables import PAIR_COLUMNS, csv_bytes, curve_table, pairs_template
 from chiapp.ui.loaders import (
                                blend_curve,
                                brainstorm_compatibilizers,
+                               calibrate,
+                               calibrated,
+                               calibrated_comparison,
+                               calibrated_curves,
                                chi_curve,
                                critical_chi,
                                display_name,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from chiapp import depiction, flory_huggins, isolation, library, prediction, ranking
+from chiapp import calibration, depiction, flory_huggins, isolation, library, prediction, ranking
 from chiapp.errors import ChiAppError, InputError
 from chiapp.ui.session import DEFAULTS
 from chiapp.units import kelvin, temperature_grid_k
@@ -274,3 +274,33 @@ def qc_chi(polymer_smiles: str, solvent_smiles: str, temperatures_c: tuple[float
     hansen = [float(hansen_side_by_side(polymer_smiles, [solvent_smiles], t)["hansen_chi"].iloc[0])
               for t in temperatures_k]
     return result, hansen
+def calibrate(polymer_smiles: str, observations_csv: str, chi_noise: float) -> str:
+    """``calibration.calibrate`` of a polymer with observations given as CSV text; the
+    calibration's JSON (a string: cached by value, read back with :func:`calibrated`)."""
+    model()
+    frame = calibration.read_observations_csv(observations_csv.encode("utf-8"))
+    return calibration.calibrate(polymer_smiles, frame, chi_noise=chi_noise).to_json()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def calibrated(calibration_json: str):
+    """A CalibratedPolymer from its JSON; refuses another model version (CalibrationError)."""
+    return calibration.load_calibration(calibration_json, model=model())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def calibrated_comparison(calibration_json: str, temperature_c: float):
+    """(ranking before, ranking after, side-by-side table) over the library at one temperature."""
+    polymer = calibrated(calibration_json)
+    before = ranking.rank_solvents(polymer.polymer, kelvin(temperature_c))
+    after = ranking.rank_solvents(polymer, kelvin(temperature_c))
+    return before, after, calibration.ranking_comparison(before, after)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def calibrated_curves(calibration_json: str, solvent_smiles: str, range_c: tuple[float, float]):
+    """χ(T) of the model and of the calibrated polymer in one solvent, as ChiPredictions."""
+    polymer = calibrated(calibration_json)
+    grid = temperature_grid_k(range_c)
+    return (prediction.predict_chi(polymer.polymer, solvent_smiles, grid),
+            prediction.predict_chi(polymer, solvent_smiles, grid))

@@ -24,6 +24,7 @@ navigation = st.navigation([
     st.Page(_PAGES / "7_Solvent_blends.py", title="Solvent blends", icon=":material/science:"),
     st.Page(_PAGES / "8_Polymer_pairs.py", title="Polymer pairs", icon=":material/join_inner:"),
     st.Page(_PAGES / "5_Batch.py", title="Batch", icon=":material/table_view:"),
+    st.Page(_PAGES / "9_Calibrate.py", title="Calibrate with your data", icon=":material/tune:"),
     st.Page(_PAGES / "6_About_the_model.py", title="About the model", icon=":material/info:"),
 ])
 

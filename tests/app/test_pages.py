@@ -22,6 +22,7 @@ PAGES = [
     "pages/6_About_the_model.py",
     "pages/7_Solvent_blends.py",
     "pages/8_Polymer_pairs.py",
+    "pages/9_Calibrate.py",
 ]
 TIMEOUT_S = 120
 
