@@ -24,7 +24,7 @@ from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, LatentFactors, hansen_terms
-from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve
+from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve, without_prior
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
@@ -169,13 +169,17 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     chi_c = critical_chi(n)
     terms = hansen_terms(px, sx)
     found = evidence_for(polymer_mol.smiles, solvent_mol.smiles)
+    params = posterior_parameters(model)
+    if calibration.polymer_text(polymer) is not polymer and sum(polymer.counts.values()):
+        # calibrated to the user's observations: they are its evidence, the update its posterior
+        params, found = without_prior(params), Evidence(np.empty(0), np.empty(0), (), "", "")
     crystal = crystalline_data(calibration.polymer_text(polymer), overrides=crystalline_overrides)
     volume = solvent_molar_volume(solvent_mol.smiles)[0]
     limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
     label_limit = float(dissolution_chi_limit(np.array([LABEL_TEMPERATURE_K]), crystal, volume, chi_c)[0])
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
-                            bool(terms.sum() > 0), limits, posterior_parameters(model),
-                            found.temperatures_k, found.chis, found.labels, label_limit)
+                            bool(terms.sum() > 0), limits, params, found.temperatures_k, found.chis, found.labels,
+                            label_limit)
     limit = None if crystal is None else crystalline_limit(
         polymer_mol.smiles, curve.a, curve.b_k, curve.chi_std, temperatures_k, data=crystal,
         solvent_molar_volume_cm3_per_mol=volume, chi_critical=chi_c)
@@ -403,6 +407,8 @@ class ChiGrid(FrozenResult):
     failures: tuple[tuple[str, str, str], ...]
     hansen: np.ndarray  # (P, S, 3): the textbook Hansen terms of chiapp.model.hansen_terms
     model: ChiModel = field(repr=False, compare=False)
+    #: polymers calibrated to a user's observations: their posterior is their calibrated ensemble
+    calibrated_rows: tuple[int, ...] = ()
 
     def chi(self, temperatures_k) -> tuple[np.ndarray, np.ndarray]:
         """Mean and calibrated spread of χ, each of shape (P, S, T)."""
@@ -418,12 +424,16 @@ class ChiGrid(FrozenResult):
         per solvent and temperature (S, T); ``label_chi_limit`` (S,) the limit at 25 °C."""
         t = check_temperatures_k(temperatures_k)
         params = posterior_parameters(self.model)
+        calibrated = p in self.calibrated_rows
+        if calibrated:
+            params = without_prior(params)
         solvent_indices = np.asarray(solvent_indices, dtype=int)
         limits = np.asarray(chi_limit, dtype=float)
         out = np.empty((3, len(solvent_indices), len(t)))
         coefficients = np.empty((2, len(solvent_indices)))
         for i, s in enumerate(solvent_indices):
-            found = evidence_for(self.polymers[p], self.solvents[s])
+            found = (Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
+                     else evidence_for(self.polymers[p], self.solvents[s]))
             terms = self.hansen[p, s]
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
                                     bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,
@@ -475,4 +485,6 @@ def predict_grid(polymers: Sequence, solvents: Sequence[str], *, model: ChiModel
     return ChiGrid(
         polymers=tuple(polymer_smiles[k] for k in p_keys), solvents=tuple(solvent_smiles[k] for k in s_keys),
         a=a, b_k=b_k, c_k2=np.zeros(shape), soluble_probability=(1.0 / (1.0 + np.exp(-logit))).mean(0),
-        spread_scale=model.spread_scale, failures=failures, hansen=hansen, model=model)
+        spread_scale=model.spread_scale, failures=failures, hansen=hansen, model=model,
+        calibrated_rows=tuple(i for i, key in enumerate(p_keys) if key in calibrated
+                              and sum(calibrated[key].counts.values())))

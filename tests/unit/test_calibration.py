@@ -31,7 +31,12 @@ T_K = 298.15
 
 
 def _chi(polymer, solvent, t=T_K):
+    """χ and σ the calibration works on: the ensemble's for a polymer as shipped (its posterior adds a
+    prior and the open data's evidence), the answer itself for a calibrated one (whose observations
+    replace both)."""
     p = chiapp.predict_chi(polymer, solvent, t)
+    if isinstance(polymer, str):
+        return float(p.ensemble_chi[0]), float(p.ensemble_chi_std[0])
     return float(p.chi[0]), float(p.chi_std[0])
 
 
@@ -76,7 +81,7 @@ def test_calibrate_sigma_shrinks_at_observed_pair_and_never_grows():
     calibrated = calibrate(POLYMER, [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.5}])
     temperatures_k = [260.0, T_K, 350.0, 420.0]
     for solvent in PANEL:
-        before = chiapp.predict_chi(POLYMER, solvent, temperatures_k).chi_std
+        before = chiapp.predict_chi(POLYMER, solvent, temperatures_k).ensemble_chi_std
         after = chiapp.predict_chi(calibrated, solvent, temperatures_k).chi_std
         assert np.all(after <= before * (1 + 1e-9)), solvent
     assert _chi(calibrated, "toluene")[1] < 0.9 * _chi(POLYMER, "toluene")[1]
@@ -109,7 +114,7 @@ def test_calibrate_rank_and_grid_accept_a_calibrated_polymer():
     toluene = ranking.table.set_index("name").loc["toluene"]
     assert abs(toluene["chi"] - _chi(calibrated, "toluene")[0]) < 1e-9
     grid = chiapp.predict_grid([calibrated, "poly(methyl methacrylate)"], ["toluene"])
-    mean, _ = grid.chi([T_K])
+    mean, _ = grid.chi([T_K])  # the grid holds the ensemble: the calibrated one for the calibrated row
     assert abs(mean[0, 0, 0] - _chi(calibrated, "toluene")[0]) < 1e-9
     assert abs(mean[1, 0, 0] - _chi("poly(methyl methacrylate)", "toluene")[0]) < 1e-9
 
@@ -229,7 +234,7 @@ def test_cli_calibrate_then_predict_and_rank_with_calibration(tmp_path):
     assert "1 chi, 1 dissolves" in out and output.is_file()
     code, out, err = _cli("predict", "--calibration", output, "--solvent", "toluene", "--temperature-c", "25")
     assert code == 0, err
-    shown = float(out.split("temperature_c")[1].split()[3])
+    shown = float(out.split("temperature_c")[1].split()[5])  # chi, after the header's five names
     assert abs(shown - 0.9) < 0.1
     code, out, err = _cli("rank", "--calibration", output, "--temperature-c", "25", "--solvents", "toluene",
                           "acetone")
@@ -283,5 +288,5 @@ def test_calibrate_batch_uses_the_calibration_for_its_polymer_only():
     result = calibrate_batch(chiapp.predict_batch(frame), calibrated)
     assert result["calibrated"].tolist() == [True, False, True]
     assert result["chi"].iloc[0] == pytest.approx(_chi(calibrated, "toluene")[0], abs=1e-12)
-    assert result["chi"].iloc[1] == pytest.approx(_chi("PMMA", "toluene")[0], abs=1e-12)
+    assert result["chi"].iloc[1] == pytest.approx(chiapp.predict_chi("PMMA", "toluene", T_K).chi[0], abs=1e-12)
     assert result["chi_std"].iloc[2] == pytest.approx(_chi(calibrated, "acetone", 330.0)[1], abs=1e-12)
