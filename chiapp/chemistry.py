@@ -178,6 +178,17 @@ def parse_solvent(smiles: str) -> Chem.Mol:
     return _read(smiles, "solvent")
 
 
+def _unit_atom(atom: Chem.Atom) -> Chem.Atom:
+    """A copy of a repeat unit's atom for an oligomer: element, charge, hydrogens and aromatic flag
+    kept, stereo dropped (the descriptors are 2D), no implicit hydrogens added later."""
+    new = Chem.Atom(atom.GetAtomicNum())
+    new.SetFormalCharge(atom.GetFormalCharge())
+    new.SetNumExplicitHs(atom.GetTotalNumHs())
+    new.SetIsAromatic(atom.GetIsAromatic())
+    new.SetNoImplicit(True)
+    return new
+
+
 def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     """Join ``n_units`` copies of a repeat unit head to tail into a ring (no '*' left).
 
@@ -192,12 +203,7 @@ def cyclic_oligomer(repeat_unit: Chem.Mol, n_units: int) -> Chem.Mol:
     for _ in range(n_units):
         offset = combined.GetNumAtoms()
         for atom in repeat_unit.GetAtoms():
-            new = Chem.Atom(atom.GetAtomicNum())
-            new.SetFormalCharge(atom.GetFormalCharge())
-            new.SetNumExplicitHs(atom.GetTotalNumHs())
-            new.SetIsAromatic(atom.GetIsAromatic())
-            new.SetNoImplicit(True)
-            combined.AddAtom(new)
+            combined.AddAtom(_unit_atom(atom))
         for bond in repeat_unit.GetBonds():
             n_bonds = combined.AddBond(bond.GetBeginAtomIdx() + offset,
                                        bond.GetEndAtomIdx() + offset, bond.GetBondType())
@@ -272,11 +278,7 @@ def capped_oligomer(repeat_unit: Chem.Mol, n_units: int, cap: int = 6) -> Chem.M
     chain = Chem.RWMol()
     for unit in range(n_units):
         for atom in repeat_unit.GetAtoms():
-            new = Chem.Atom(atom.GetAtomicNum())
-            new.SetFormalCharge(atom.GetFormalCharge())
-            new.SetNumExplicitHs(atom.GetTotalNumHs())
-            new.SetIsAromatic(atom.GetIsAromatic())
-            new.SetNoImplicit(True)
+            new = _unit_atom(atom)
             new.SetIntProp("unit", unit)
             chain.AddAtom(new)
         for bond in repeat_unit.GetBonds():

@@ -7,7 +7,7 @@ Results say how far the question is from what the model was trained on (``in_dom
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -147,7 +147,8 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
                 molecular_weight_g_per_mol: float | None = None, crystalline_overrides=None,
                 model: ChiModel | None = None) -> ChiPrediction:
     """χ of a polymer (repeat unit SMILES or name, or a chiapp.calibration.CalibratedPolymer) in a
-    solvent (SMILES or name) at temperatures [K],
+    solvent (SMILES or name; or a blend, ``{"ethanol": 0.8, "water": 0.2}`` or ``"ethanol:0.8+water:0.2"``,
+    answered by ``chiapp.blends.predict_blend_chi``) at temperatures [K],
     with P(dissolves) and the verdict for the chain length (given, or from M_n and the libraries).
     A semicrystalline polymer (its grade picked by name: "LDPE", "iPP") dissolves only above its
     dissolution temperature; ``crystalline_overrides`` (``chiapp.crystallinity.CrystallineOverride``
@@ -158,7 +159,12 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     (True, 'dissolves')
     """
     from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+    from chiapp.blends import looks_like_blend, predict_blend_chi
 
+    if isinstance(solvent, Mapping) or (isinstance(solvent, str) and looks_like_blend(solvent)):
+        # a solvent blend, {"ethanol": 0.8, "water": 0.2} or "ethanol:0.8+water:0.2": its own result
+        return predict_blend_chi(calibration.polymer_text(polymer), solvent, temperature_k,  # type: ignore[return-value]
+                                 model=model)
     temperatures_k = check_temperatures_k(temperature_k)
     polymer_mol, solvent_mol = resolve_pair(calibration.polymer_text(polymer), solvent)
     model = model or load_model()

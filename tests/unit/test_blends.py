@@ -252,3 +252,12 @@ def test_cosolvency_cases_from_the_literature():
     print(f"cosolvency reproduced: {hits}/{len(cases)} (both pure liquids non-solvents in the model: "
           f"{both_pure_not}/{len(cases)})")
     assert hits >= 1
+
+
+def test_predict_chi_takes_a_blend_as_a_mapping_or_text():
+    by_mapping = predict_chi("PMMA", {"ethanol": 0.8, "water": 0.2}, T25_K)
+    by_text = predict_chi("PMMA", "water:0.2+ethanol:0.8", T25_K)
+    direct = predict_blend_chi("PMMA", {"ethanol": 0.8, "water": 0.2}, T25_K)
+    assert by_mapping.chi[0] == pytest.approx(direct.chi[0], abs=1e-12)
+    assert by_text.chi[0] == pytest.approx(direct.chi[0], abs=1e-12)
+    assert by_mapping.verdict in ("dissolves", "borderline", "does not dissolve")

@@ -1,0 +1,5 @@
+import sys
+
+from chiapp.cli import main
+
+sys.exit(main())

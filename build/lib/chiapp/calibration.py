@@ -1,0 +1,869 @@
+"""Calibrate a polymer with the user's own measurements: an update of its latent description.
+
+The model places every molecule in a learned space (chiapp.model): a polymer is (u_p, r_p), a
+solvent (u_s, r_s), and a pair's χ is a linear head on
+
+    z_i = (u_p,i - u_s,i)^2 - r_p,i^2 - r_s,i^2,     χ(T) = Σ_i c_i(T) z_i + c_0(T),
+    c_i(T) = W_a,i + W_b,i T_ref / T.
+
+Calibration keeps the solvents and the heads fixed and moves only the polymer's (u_p, r_p), in
+each ensemble member m, to the maximum a posteriori (MAP) point of
+
+    -log p(θ_m | data) = Σ_χ-like (χ_m(θ_m; s, T) - y - ε_m)^2 / (2 σ_n^2)
+                         - Σ_tests log Λ(±(χ_c - χ_m(θ_m; s, T)) / τ)
+                         + Σ_i (θ_m,i - θ0_m,i)^2 / (2 w_i^2)
+
+with θ0_m the member's own tower output (the model's prediction is the prior mean) and w_i the
+spread of latent component i across the members, scaled once by one factor (below). Each kind of
+observation enters through its own likelihood:
+
+- ``chi``: a measured χ at T, Gaussian with noise σ_n (default 0.1, or the user's);
+- ``theta``: a θ temperature, where χ(θ) = 1/2 (the critical χ of an infinite chain), Gaussian
+  with the same σ_n;
+- ``cloud_point``: (T, φ, M_n) on the binodal: χ(T) equals the χ at which the coexisting
+  composition of the Flory-Huggins binodal at that chain length is φ (:func:`binodal_chi`),
+  Gaussian with σ_n;
+- ``dissolves``: a solvent test at T, a logistic Λ on χ_c - χ with soft margin τ (default 0.05):
+  P(dissolves) = Λ((χ_c - χ)/τ), χ_c = (1 + 1/√N)^2 / 2 with N from M_n as everywhere in chiapp.
+
+Why the whole (u_p, r_p): χ is a quadratic function of it, so the gradient and the Gauss-Newton
+curvature are exact and cheap; the prior (not a hand-chosen subspace) decides which directions
+move: a direction that no observed solvent sees has zero gradient and stays at its prior, so the
+polymer's other solvents move only as far as they share directions with the observed ones.
+
+Width of the prior. Latent coordinates differ from member to member, so the across-member spread
+of a component is a scale, not an error bar; it is multiplied by one factor κ per polymer chosen
+so that the prior, pushed through the linearized heads, has the model's own calibrated χ
+variance over a panel of solvents (a fixed reference panel of common solvents plus the observed
+ones), in the geometric mean: mean_s log(Σ_i g_{s,i}^2 κ^2 w_i^2 / σ_cal(s)^2) = 0. Data then
+move χ about as far as the model's stated uncertainty allows, no farther.
+
+The calibrated χ is the mean over members of their MAP predictions. Its σ is the model's own σ
+for the pair (the calibrated ensemble spread at the prior) times a Laplace ratio
+
+    ρ(s)² = 1 - mean_m q̂_mᵀ A_mᵀ (I + A_m A_mᵀ)⁻¹ A_m q̂_m ≤ 1,   q̂ = Bᵀg / |Bᵀg|,
+
+the Gauss-Newton posterior variance of a linear-Gaussian model along g_m = ∂χ_m/∂θ (at the MAP
+point, T_ref) in units of its prior variance, with P⁻¹ = B Bᵀ the prior covariance. The rows of
+A are the observations' gradients (times 1/σ_n for χ-like ones, sqrt(p(1-p))/τ for tests), each
+rescaled so that its prior variance is the model's calibrated σ² for that pair: the latent
+space supplies the correlations between solvents, the model's σ their sizes. An observation
+with σ_n ≪ σ therefore brings σ near σ_n at its own pair. ρ = 1 exactly without observations
+and for a solvent whose gradient is orthogonal to what was observed, and it is never above 1:
+σ shrinks where data constrain it and not elsewhere. The calibrated members are the fitted
+members' mean plus the prior members' deviations times ρ, so their spread (times the model's
+spread_scale) is ρ × the model's σ at every temperature; ranking, selection and phase diagrams
+then use it unchanged.
+
+Contradictions (the same solvent reported to dissolve and not to dissolve within 1 K; χ values
+of one pair and temperature more than 4 σ_n apart; θ temperatures of one solvent more than 10 K
+apart) are reported in ``CalibratedPolymer.contradictions``; contradictory solvent tests are
+left out of the fit rather than averaged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chiapp.errors import CalibrationError, ChiAppError, DataFileError, InputError
+from chiapp.frozen import FrozenResult
+from chiapp.model import T_REF_K, WEIGHTS_FILE, ChiModel, Coefficients
+from chiapp.units import ZERO_CELSIUS_K as T_ZERO
+
+__all__ = [
+    "DEFAULT_CHI_NOISE",
+    "DEFAULT_MARGIN",
+    "OBSERVATION_COLUMNS",
+    "OBSERVATION_KINDS",
+    "CalibratedPolymer",
+    "Observation",
+    "binodal_chi",
+    "calibrate",
+    "calibrate_batch",
+    "load_calibration",
+    "model_version",
+    "observations_frame",
+    "observations_template",
+    "parse_observations",
+    "polymer_coefficients",
+    "polymer_latent",
+    "polymer_text",
+    "ranking_comparison",
+    "read_observations_csv",
+]
+
+OBSERVATION_KINDS = ("chi", "dissolves", "cloud_point", "theta")
+#: The columns of an observations table and what goes in them.
+OBSERVATION_COLUMNS = {
+    "kind": "chi, dissolves, cloud_point or theta",
+    "solvent": "library name or SMILES",
+    "temperature_c": "temperature [°C] (or a column temperature_k [K]); the θ temperature for theta",
+    "value": "χ for chi; 1 or 0 for dissolves; the polymer volume fraction φ for cloud_point; empty for theta",
+    "molecular_weight_g_per_mol": "M_n [g/mol]: required for cloud_point, optional for dissolves",
+}
+DEFAULT_CHI_NOISE = 0.1
+DEFAULT_MARGIN = 0.05
+#: Tests of one solvent closer than this in temperature are "at one temperature" [K].
+SAME_TEMPERATURE_K = 1.0
+_CHI_CONFLICT_NOISES = 4.0
+_THETA_CONFLICT_K = 10.0
+#: Reference solvents for the prior's scale (with the observed ones).
+REFERENCE_SOLVENTS = ("toluene", "tetrahydrofuran", "chloroform", "acetone", "ethanol", "methanol", "water",
+                      "hexane", "cyclohexane", "N,N-dimethylformamide", "ethyl acetate", "dichloromethane")
+_FORMAT = "chiapp-calibration"
+_FORMAT_VERSION = 1
+_WIDTH_FLOOR = 1e-6
+#: Latent directions the update may move along (None: all 2·latent); see _prior_basis.
+N_DIRECTIONS: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Observations
+
+@dataclass(frozen=True)
+class Observation:
+    """One lab result for the calibrated polymer.
+
+    ``value`` is χ [-] (chi), 1.0 or 0.0 (dissolves), φ [-] (cloud_point) or NaN (theta);
+    ``molecular_weight_g_per_mol`` is NaN when not given.
+    """
+
+    kind: str
+    solvent: str
+    solvent_smiles: str
+    temperature_k: float
+    value: float = math.nan
+    molecular_weight_g_per_mol: float = math.nan
+
+    def to_dict(self) -> dict:
+        def number(x: float):
+            return None if not math.isfinite(x) else float(x)
+        return {"kind": self.kind, "solvent": self.solvent, "solvent_smiles": self.solvent_smiles,
+                "temperature_k": float(self.temperature_k), "value": number(self.value),
+                "molecular_weight_g_per_mol": number(self.molecular_weight_g_per_mol)}
+
+
+def observations_template() -> pd.DataFrame:
+    """A small example table, one row per kind."""
+    return pd.DataFrame({
+        "kind": ["chi", "dissolves", "dissolves", "cloud_point", "theta"],
+        "solvent": ["toluene", "tetrahydrofuran", "methanol", "cyclohexane", "cyclohexane"],
+        "temperature_c": [25.0, 25.0, 25.0, 30.0, 34.5],
+        "value": ["0.40", "1", "0", "0.1", ""],
+        "molecular_weight_g_per_mol": ["", "", "", "200000", ""],
+    })
+
+
+def read_observations_csv(source) -> pd.DataFrame:
+    """The rows of an observations CSV (path, bytes or uploaded file) as text cells.
+
+    Raises DataFileError when the file as a whole cannot be used (not UTF-8, not CSV, no rows,
+    missing columns); row-level problems are found by :func:`parse_observations`.
+    """
+    from chiapp.tables import _text_of
+
+    text = _text_of(source)
+    if not text.strip():
+        raise DataFileError("the observations file is empty; it needs a header line "
+                            f"{','.join(OBSERVATION_COLUMNS)} and one line per observation")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True))
+    except csv.Error as err:
+        raise DataFileError(f"the observations file is not a readable CSV: {err}") from None
+    header = [str(c).strip().lower() for c in rows[0]]
+    if len(set(header)) != len(header) or "" in header:
+        raise DataFileError(f"the header line needs distinct, non-empty column names; got {','.join(header)}")
+    rows = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    if not rows:
+        raise DataFileError("the observations file has a header but no rows")
+    too_long = [i + 2 for i, row in enumerate(rows) if len(row) > len(header)]
+    if too_long:
+        raise DataFileError(f"line(s) {', '.join(map(str, too_long[:5]))} have more fields than the header; "
+                            "quote a value that contains a comma")
+    cells = [[cell.strip() for cell in row] + [""] * (len(header) - len(row)) for row in rows]
+    return pd.DataFrame(cells, columns=header, dtype=object)
+
+
+def _cell(row: Mapping, name: str) -> str:
+    value = row.get(name, "")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def _observation(row: Mapping) -> Observation:
+    """One row checked; raises InputError (or a MoleculeError) with the reason."""
+    from chiapp.library import resolve_solvent
+    from chiapp.tables import _temperature_cell
+
+    kind = _cell(row, "kind").lower()
+    if kind not in OBSERVATION_KINDS:
+        raise InputError(f"kind must be one of {', '.join(OBSERVATION_KINDS)}, got {kind!r}")
+    solvent_text = _cell(row, "solvent")
+    solvent = resolve_solvent(solvent_text)
+    given = [c for c in ("temperature_k", "temperature_c") if _cell(row, c)]
+    if not given:
+        raise InputError("no temperature: give temperature_c [°C] or temperature_k [K]")
+    if len(given) == 2:
+        raise InputError("both temperature_k and temperature_c are given; give one")
+    temperature_k, reason = _temperature_cell(_cell(row, given[0]), given[0])
+    if reason:
+        raise InputError(reason)
+    value_text, mw_text = _cell(row, "value"), _cell(row, "molecular_weight_g_per_mol")
+    value = _number(value_text) if value_text else math.nan
+    if value_text and math.isnan(value):
+        raise InputError(f"value must be a number, got {value_text!r}")
+    molecular_weight = _number(mw_text) if mw_text else math.nan
+    if mw_text and not molecular_weight > 0:
+        raise InputError(f"molecular_weight_g_per_mol must be a number > 0 g/mol, got {mw_text!r}")
+    if kind == "chi":
+        if not value_text:
+            raise InputError("a chi observation needs its measured χ in value")
+        if not -10.0 <= value <= 10.0:
+            raise InputError(f"χ = {value:g} is outside -10…10; is it a χ?")
+    elif kind == "dissolves":
+        if value not in (0.0, 1.0):
+            raise InputError(f"a dissolves observation has value 1 (dissolves) or 0 (does not), got {value_text!r}")
+    elif kind == "cloud_point":
+        if not 0.0 < value < 1.0:
+            raise InputError(f"a cloud_point needs the polymer volume fraction φ in value, strictly between 0 and 1; "
+                             f"got {value_text!r}")
+        if math.isnan(molecular_weight):
+            raise InputError("a cloud_point needs molecular_weight_g_per_mol (M_n of the sample)")
+    elif value_text:
+        raise InputError(f"a theta observation takes no value (the temperature is the θ temperature), "
+                         f"got {value_text!r}")
+    return Observation(kind, solvent_text, solvent.smiles, float(temperature_k), value, molecular_weight)
+
+
+def parse_observations(observations) -> tuple[tuple[Observation, ...], tuple[tuple[int, str], ...]]:
+    """(good observations, (row number, reason) of each bad row) from a table or records.
+
+    ``observations`` is a DataFrame with the columns of OBSERVATION_COLUMNS (temperature_k or
+    temperature_c), an iterable of dicts with those keys, or of :class:`Observation`. Row numbers
+    count from 1 (the first row after the header).
+    """
+    if isinstance(observations, pd.DataFrame):
+        frame = observations
+        if "kind" not in frame.columns or "solvent" not in frame.columns:
+            raise DataFileError(f"observations need the columns {', '.join(OBSERVATION_COLUMNS)}; got "
+                                f"{', '.join(map(str, frame.columns)) or 'none'}")
+        records: Iterable = frame.to_dict("records")
+    elif isinstance(observations, (str, bytes, Path)):
+        return parse_observations(read_observations_csv(observations))
+    else:
+        records = observations
+    good, bad = [], []
+    for i, record in enumerate(records, start=1):
+        if isinstance(record, Observation):
+            good.append(record)
+            continue
+        if not isinstance(record, Mapping):
+            bad.append((i, f"expected a row with columns {', '.join(OBSERVATION_COLUMNS)}, got {record!r}"))
+            continue
+        if not any(_cell(record, c) for c in record):
+            continue  # an empty row of an editable table
+        try:
+            good.append(_observation(record))
+        except ChiAppError as err:
+            bad.append((i, str(err)))
+    return tuple(good), tuple(bad)
+
+
+def _contradictions(observations: Sequence[Observation], chi_noise: float) -> tuple[tuple[str, ...], set[int]]:
+    """Messages about observations that disagree, and the indices of tests left out of the fit."""
+    messages: list[str] = []
+    excluded: set[int] = set()
+    for i, a in enumerate(observations):
+        for j in range(i + 1, len(observations)):
+            b = observations[j]
+            if a.kind != b.kind or a.solvent_smiles != b.solvent_smiles:
+                continue
+            same_t = abs(a.temperature_k - b.temperature_k) <= SAME_TEMPERATURE_K
+            if a.kind == "dissolves" and same_t and a.value != b.value:
+                excluded.update((i, j))
+                messages.append(f"{a.solvent} is reported to dissolve and not to dissolve the polymer at "
+                                f"{a.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): "
+                                "both tests are left out")
+            elif a.kind == "chi" and same_t and abs(a.value - b.value) > _CHI_CONFLICT_NOISES * chi_noise:
+                messages.append(f"χ in {a.solvent} at {a.temperature_k - T_ZERO:.1f} °C is given as {a.value:g} and "
+                                f"{b.value:g} (rows {i + 1} and {j + 1}), more than "
+                                f"{_CHI_CONFLICT_NOISES:g} × the noise "
+                                f"{chi_noise:g} apart: both are kept, the fit lies between them")
+            elif a.kind == "theta" and abs(a.temperature_k - b.temperature_k) > _THETA_CONFLICT_K:
+                messages.append(f"two θ temperatures in {a.solvent}: {a.temperature_k - T_ZERO:.1f} and "
+                                f"{b.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): both are kept")
+    return tuple(messages), excluded
+
+
+# ---------------------------------------------------------------------------------------------
+# Flory-Huggins targets
+
+def binodal_chi(phi: float, chain_length: float) -> float:
+    """The χ [-] at which a coexisting composition of the Flory-Huggins binodal is φ.
+
+    The binodal at χ > χ_c has a lean branch φ' < φ_c (decreasing from φ_c to 0 as χ grows) and a
+    rich one (increasing from φ_c to 1); a cloud point at (T, φ) says χ(T) is the χ whose branch
+    through φ ends there. φ = φ_c gives χ_c. For N = 1 the binodal is symmetric and
+    ln(φ/(1-φ)) = χ(2φ - 1) gives χ in closed form.
+
+    >>> round(binodal_chi(0.2, 1.0), 6) == round(math.log(0.25) / (0.4 - 1.0), 6)
+    True
+    """
+    from scipy.optimize import brentq
+
+    from chiapp.flory_huggins import binodal_log, critical_point
+
+    if not 0.0 < phi < 1.0:
+        from chiapp.errors import VolumeFractionError
+        raise VolumeFractionError(f"φ must lie strictly between 0 and 1, got {phi!r}")
+    phi_c, chi_c = critical_point(chain_length)
+    if abs(phi - phi_c) < 1e-9:
+        return chi_c
+    lean = phi < phi_c
+
+    def gap(chi: float) -> float:
+        logs = binodal_log(chi, chain_length)
+        if logs is None:
+            return math.log(phi_c) - math.log(phi) if lean else math.log1p(-phi_c) - math.log1p(-phi)
+        return logs[0] - math.log(phi) if lean else logs[1] - math.log1p(-phi)
+
+    low, high = chi_c * (1.0 + 1e-12), chi_c + 0.5
+    while gap(high) > 0:
+        high = chi_c + 2.0 * (high - chi_c)
+        if high > 1e3:
+            raise InputError(f"no binodal passes through φ = {phi:g} at N = {chain_length:g}")
+    return float(brentq(gap, low, high, xtol=1e-12, rtol=1e-12))
+
+
+# ---------------------------------------------------------------------------------------------
+# The model's latent space
+
+def model_version(model: ChiModel) -> str:
+    """The sha256 of the model's weights file as its manifest lists it, or of its weights' bytes."""
+    listed = model.manifest.get("files", {}).get(WEIGHTS_FILE)
+    if listed:
+        return str(listed)
+    digest = hashlib.sha256()
+    for key in sorted(model._w):
+        digest.update(key.encode())
+        digest.update(np.ascontiguousarray(model._w[key], dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
+def _solvent_side(model: ChiModel, solvent_smiles: Sequence[str]):
+    from chiapp.descriptors import solvent_descriptors
+
+    x = np.stack([solvent_descriptors(s) for s in solvent_smiles])
+    u, r = model._tower("solvent", x)
+    return x, u, r
+
+
+def _coefficients(model: ChiModel, u_p: np.ndarray, r_p: np.ndarray, polymer_x: np.ndarray,
+                  u_s: np.ndarray, r_s: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
+    """Coefficients for paired rows from the polymer's latent (M, n, L) and the solvents' (M, n, L)."""
+    z = (u_p - u_s) ** 2 - r_p**2 - r_s**2
+    z = model._with_hansen(z, np.broadcast_to(polymer_x, solvent_x.shape[:-1] + polymer_x.shape[-1:]), solvent_x)
+    return model.coefficients_from_latent(z)
+
+
+def _head_slopes(model: ChiModel, inverse_t: np.ndarray, latent: int) -> np.ndarray:
+    """c_i(T) = W_a,i + W_b,i T_ref/T of shape (M, n_obs, L): dχ/dz_i of every member."""
+    w = model._w["head.experimental.w"][:, :latent, :]               # (M, L, 2)
+    return w[:, None, :, 0] + w[:, None, :, 1] * (T_REF_K * inverse_t)[None, :, None]
+
+
+# ---------------------------------------------------------------------------------------------
+# The calibrated polymer
+
+@dataclass(frozen=True, eq=False)
+class CalibratedPolymer(FrozenResult):
+    """A polymer whose latent description was fitted to the user's observations.
+
+    Accepted where a polymer is (``predict_chi``, ``rank_solvents``, ``predict_grid``) with the
+    model it was made with. ``u`` and ``r`` are the fitted (u_p, r_p) of every member, shape
+    (n_members, latent); ``prior_u``/``prior_r`` the tower's. ``observations`` are those used,
+    ``contradictions`` what disagreed, ``excluded`` the tests left out because of it.
+    ``prior_distance`` is how far the polymer moved, in prior standard deviations (root mean
+    square over members of the Mahalanobis length, per latent dimension). ``gauss_newton_rows``
+    (n_members, n_observations, 2·latent) are the rows a of the Laplace precision.
+    """
+
+    polymer: str
+    polymer_name: str | None
+    model_version: str
+    observations: tuple[Observation, ...]
+    excluded: tuple[Observation, ...]
+    contradictions: tuple[str, ...]
+    chi_noise: float
+    margin: float
+    u: np.ndarray
+    r: np.ndarray
+    prior_u: np.ndarray = field(repr=False)
+    prior_r: np.ndarray = field(repr=False)
+    prior_basis: np.ndarray = field(repr=False)
+    gauss_newton_rows: np.ndarray = field(repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Observations used, per kind (every kind listed)."""
+        return {kind: sum(o.kind == kind for o in self.observations) for kind in OBSERVATION_KINDS}
+
+    @property
+    def prior_distance(self) -> float:
+        shift = np.concatenate([self.u - self.prior_u, self.r - self.prior_r], axis=1)
+        basis = np.asarray(self.prior_basis)
+        beta = np.stack([np.linalg.lstsq(b, d, rcond=None)[0] for b, d in zip(basis, shift)])
+        return float(np.sqrt(np.mean(np.sum(beta**2, axis=1)) / basis.shape[2]))
+
+    def summary(self) -> str:
+        used = ", ".join(f"{n} {kind}" for kind, n in self.counts.items() if n) or "no observations"
+        text = f"{self.polymer_name or self.polymer}: calibrated on {used}; moved {self.prior_distance:.2f} prior σ"
+        if self.excluded:
+            text += f"; {len(self.excluded)} contradictory test(s) left out"
+        return text
+
+    # -- persistence ---------------------------------------------------------------------------
+    def to_json(self) -> str:
+        from chiapp import __version__
+
+        document: dict[str, Any] = {
+            "format": _FORMAT, "format_version": _FORMAT_VERSION, "chiapp_version": __version__,
+            "model_version": self.model_version, "polymer": self.polymer, "polymer_name": self.polymer_name,
+            "chi_noise": self.chi_noise, "margin": self.margin,
+            "observations": [o.to_dict() for o in self.observations],
+            "excluded": [o.to_dict() for o in self.excluded],
+            "contradictions": list(self.contradictions),
+            "latent": {name: np.asarray(getattr(self, name)).tolist()
+                       for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")},
+        }
+        basis = np.asarray(self.prior_basis)
+        if basis.shape[1] == basis.shape[2] and np.array_equal(basis, np.broadcast_to(
+                np.diag(np.diagonal(basis[0])), basis.shape)):  # every direction: the widths suffice
+            del document["latent"]["prior_basis"]
+            document["latent"]["prior_width"] = np.diagonal(basis[0]).tolist()
+        return json.dumps(document, indent=1) + "\n"
+
+    def save(self, path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    # -- use -----------------------------------------------------------------------------------
+    def check_model(self, model: ChiModel) -> None:
+        version = model_version(model)
+        if version != self.model_version:
+            raise CalibrationError(
+                f"this calibration of {self.polymer_name or self.polymer} was made with model version "
+                f"{self.model_version[:12]}…, but the model in use is {version[:12]}…; a calibration lives in "
+                "one model's latent space: calibrate again from the observations recorded in the file")
+        if self.u.shape != (model.n_members, self.u.shape[1]) or model._w["polymer.w0"].shape[0] != self.u.shape[0]:
+            raise CalibrationError(f"calibration has {self.u.shape[0]} members, the model {model.n_members}")
+
+
+def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPolymer:
+    """A CalibratedPolymer from its JSON (a path, the text, or bytes); refuses another model's.
+
+    Raises CalibrationError for a file that is not a chiapp calibration, or was made with other
+    weights than ``model`` (default: the shipped one).
+    """
+    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CalibrationError(f"no such calibration file: {source}") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise CalibrationError(f"cannot read calibration file {source}: {err}") from None
+    elif isinstance(source, (bytes, bytearray)):
+        try:
+            text = bytes(source).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CalibrationError("the calibration file is not UTF-8 JSON") from None
+    elif hasattr(source, "getvalue"):
+        return load_calibration(source.getvalue(), model=model)
+    else:
+        text = str(source)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise CalibrationError(f"the calibration file is not valid JSON: {err}") from None
+    if not isinstance(document, dict) or document.get("format") != _FORMAT:
+        raise CalibrationError("not a chiapp calibration file (its \"format\" is not \"chiapp-calibration\")")
+    if document.get("format_version") != _FORMAT_VERSION:
+        raise CalibrationError(f"calibration file format {document.get('format_version')!r}; this chiapp reads "
+                               f"{_FORMAT_VERSION}")
+    try:
+        observations = tuple(_observation_from_dict(o) for o in document["observations"])
+        excluded = tuple(_observation_from_dict(o) for o in document.get("excluded", []))
+        latent = dict(document["latent"])
+        if "prior_basis" not in latent and "prior_width" in latent:
+            width = np.asarray(latent.pop("prior_width"), dtype=float)
+            latent["prior_basis"] = np.broadcast_to(np.diag(width), (len(latent["u"]), len(width), len(width)))
+        arrays = {name: np.asarray(latent[name], dtype=float)
+                  for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")}
+        calibrated = CalibratedPolymer(
+            polymer=str(document["polymer"]), polymer_name=document.get("polymer_name"),
+            model_version=str(document["model_version"]), observations=observations, excluded=excluded,
+            contradictions=tuple(str(c) for c in document.get("contradictions", [])),
+            chi_noise=float(document["chi_noise"]), margin=float(document["margin"]), **arrays)
+    except (KeyError, TypeError, ValueError) as err:
+        raise CalibrationError(f"the calibration file is incomplete or malformed: {err!r}") from None
+    shape = calibrated.u.shape
+    if len(shape) != 2 or any(getattr(calibrated, n).shape != shape for n in ("r", "prior_u", "prior_r")) \
+            or calibrated.prior_basis.ndim != 3 or calibrated.prior_basis.shape[:2] != (shape[0], 2 * shape[1]) \
+            or calibrated.gauss_newton_rows.shape != (shape[0], len(observations), 2 * shape[1]) or not all(
+            np.all(np.isfinite(getattr(calibrated, n))) for n in ("u", "r", "prior_u", "prior_r", "prior_basis")):
+        raise CalibrationError("the calibration file's latent arrays have inconsistent shapes or non-finite values")
+    from chiapp.prediction import load_model
+
+    calibrated.check_model(model or load_model())
+    return calibrated
+
+
+def _observation_from_dict(record: Mapping) -> Observation:
+    def number(value) -> float:
+        return math.nan if value is None else float(value)
+    kind = str(record["kind"])
+    if kind not in OBSERVATION_KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return Observation(kind, str(record["solvent"]), str(record["solvent_smiles"]), float(record["temperature_k"]),
+                       number(record.get("value")), number(record.get("molecular_weight_g_per_mol")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks used by chiapp.prediction (one place each)
+
+def polymer_text(polymer) -> str:
+    """The text (name or SMILES) of a polymer input, a CalibratedPolymer's canonical SMILES."""
+    return polymer.polymer if isinstance(polymer, CalibratedPolymer) else polymer
+
+
+def polymer_latent(polymer, polymer_x: np.ndarray, model: ChiModel) -> tuple[np.ndarray, np.ndarray]:
+    """(u, r) of shape (n_members, n, latent) of a polymer input with descriptors (n, d):
+    the tower's, or a CalibratedPolymer's fitted values (checked against the model)."""
+    if isinstance(polymer, CalibratedPolymer):
+        polymer.check_model(model)
+        n = len(np.atleast_2d(polymer_x))
+        return (np.repeat(np.asarray(polymer.u)[:, None, :], n, axis=1),
+                np.repeat(np.asarray(polymer.r)[:, None, :], n, axis=1))
+    return model._tower("polymer", np.atleast_2d(polymer_x))
+
+
+def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
+    """``model.coefficients`` for paired rows, with the polymer's latent from :func:`polymer_latent`."""
+    polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
+    if not isinstance(polymer, CalibratedPolymer):
+        return model.coefficients(polymer_x, solvent_x)
+    u_p, r_p = polymer_latent(polymer, polymer_x, model)
+    u_s, r_s = model._tower("solvent", solvent_x)
+    fitted = _coefficients(model, u_p, r_p, polymer_x, u_s, r_s, solvent_x)
+    if not len(polymer.observations):
+        return fitted
+    prior = _coefficients(model, polymer.prior_u[:, None, :], polymer.prior_r[:, None, :], polymer_x, u_s, r_s,
+                          solvent_x)
+    # Laplace ratio ρ at T_ref (module docstring), and the members' spread set to ρ × the prior's
+    latent = polymer.u.shape[1]
+    c = _head_slopes(model, np.full(len(solvent_x), 1.0 / T_REF_K), latent)          # (M, n, L)
+    g = np.concatenate([2 * c * (u_p - u_s), -2 * c * r_p], axis=-1)                 # (M, n, 2L)
+    basis = np.asarray(polymer.prior_basis)                                          # (M, 2L, d): P⁻¹ = B Bᵀ
+    ab = np.einsum("mkd,mde->mke", np.asarray(polymer.gauss_newton_rows), basis)     # A B  (M, k, d)
+    bg = np.einsum("mnd,mde->mne", g, basis)                                         # Bᵀ g (M, n, d)
+    unit = bg / np.maximum(np.linalg.norm(bg, axis=-1, keepdims=True), 1e-300)      # correlations only
+    v = np.einsum("mke,mne->mnk", ab, unit)
+    s = np.eye(ab.shape[1]) + np.einsum("mke,mje->mkj", ab, ab)                      # I + A P⁻¹ Aᵀ
+    reduction = np.einsum("mnk,mnk->mn", v, np.linalg.solve(s[:, None], v[..., None])[..., 0])
+    rho = np.sqrt(np.clip(1.0 - reduction.mean(0), 0.0, 1.0))
+
+    def drawn(fitted_values: np.ndarray, prior_values: np.ndarray) -> np.ndarray:
+        # the fitted members' mean, with the prior members' deviations shrunk by ρ: σ(T) = ρ σ_prior(T)
+        return fitted_values.mean(0) + rho * (prior_values - prior_values.mean(0))
+    return Coefficients(a=drawn(fitted.a, prior.a), b_k=drawn(fitted.b_k, prior.b_k),
+                        soluble_logit=drawn(fitted.soluble_logit, prior.soluble_logit))
+
+
+# ---------------------------------------------------------------------------------------------
+# The fit
+
+@dataclass(frozen=True)
+class _Targets:
+    """The observations as arrays: Gaussian χ targets and logistic tests."""
+
+    solvent_x: np.ndarray        # (n, d_s) for every observation used
+    u_s: np.ndarray              # (M, n, L)
+    r_s: np.ndarray
+    inverse_t: np.ndarray        # (n,)
+    gaussian: np.ndarray         # (n,) bool: a χ target
+    target: np.ndarray           # (n,) χ target (NaN for tests)
+    dissolves: np.ndarray        # (n,) 1/0 for tests, NaN otherwise
+    chi_critical: np.ndarray     # (n,) χ_c for tests, NaN otherwise
+
+
+def _targets(model: ChiModel, molecule, observations: Sequence[Observation]) -> _Targets:
+    from chiapp.library import chain_length_for, resolve_solvent
+
+    x_s, u_s, r_s = _solvent_side(model, [o.solvent_smiles for o in observations])
+    n = len(observations)
+    gaussian, target = np.zeros(n, bool), np.full(n, np.nan)
+    dissolves, chi_c = np.full(n, np.nan), np.full(n, np.nan)
+    for i, o in enumerate(observations):
+        mw = None if math.isnan(o.molecular_weight_g_per_mol) else o.molecular_weight_g_per_mol
+        if o.kind == "chi":
+            gaussian[i], target[i] = True, o.value
+        elif o.kind == "theta":
+            gaussian[i], target[i] = True, 0.5  # χ_c of an infinite chain
+        else:
+            from chiapp.flory_huggins import critical_chi
+            length = chain_length_for(molecule, resolve_solvent(o.solvent_smiles), molecular_weight_g_per_mol=mw)
+            if o.kind == "cloud_point":
+                gaussian[i], target[i] = True, binodal_chi(o.value, length)
+            else:
+                dissolves[i], chi_c[i] = o.value, critical_chi(length)
+    inverse_t = 1.0 / np.array([o.temperature_k for o in observations], dtype=float)
+    return _Targets(x_s, u_s, r_s, inverse_t, gaussian, target, dissolves, chi_c)
+
+
+def _prior_width(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, polymer_x: np.ndarray,
+                 solvent_smiles: Sequence[str]) -> np.ndarray:
+    """w (2L,): the across-member spread of each latent component, scaled by κ (module docstring)."""
+    latent = prior_u.shape[1]
+    spread = np.concatenate([prior_u.std(axis=0), prior_r.std(axis=0)])
+    spread = np.maximum(spread, _WIDTH_FLOOR * max(float(spread.mean()), _WIDTH_FLOOR))
+    x_s, u_s, r_s = _solvent_side(model, list(dict.fromkeys(solvent_smiles)))
+    inverse_t = np.full(len(x_s), 1.0 / T_REF_K)
+    c = _head_slopes(model, inverse_t, latent)                                  # (M, S, L)
+    g = np.concatenate([2 * c * (prior_u[:, None, :] - u_s), -2 * c * prior_r[:, None, :]], axis=-1)
+    prior_var = np.mean(np.sum(g**2 * spread**2, axis=-1), axis=0)              # (S,) mean over members
+    coeffs = _coefficients(model, prior_u[:, None, :], prior_r[:, None, :], polymer_x[None], u_s, r_s, x_s)
+    chi = coeffs.a + coeffs.b_k / T_REF_K                                       # (M, S)
+    target_var = (model.spread_scale * chi.std(axis=0)) ** 2
+    ok = (prior_var > 0) & (target_var > 0)
+    kappa = math.exp(0.5 * float(np.mean(np.log(target_var[ok] / prior_var[ok])))) if ok.any() else 1.0
+    return kappa * spread
+
+
+def _prior_basis(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, width: np.ndarray,
+                 solvent_smiles: Sequence[str], n_directions: int | None) -> np.ndarray:
+    """B (M, 2L, d) with prior covariance B Bᵀ: diag(w) (every direction), or diag(w) V_d with V_d
+    the d leading right singular vectors of the panel's gradient matrix G diag(w): the directions
+    of the latent space along which the model's χ in common solvents varies most."""
+    n_members, latent = prior_u.shape
+    full = np.broadcast_to(np.diag(width), (n_members, 2 * latent, 2 * latent))
+    if n_directions is None or n_directions >= 2 * latent:
+        return np.array(full)
+    _, u_s, _ = _solvent_side(model, list(dict.fromkeys(solvent_smiles)))
+    c = _head_slopes(model, np.full(u_s.shape[1], 1.0 / T_REF_K), latent)
+    g = np.concatenate([2 * c * (prior_u[:, None, :] - u_s), -2 * c * prior_r[:, None, :]], axis=-1) * width
+    _, _, vt = np.linalg.svd(g, full_matrices=False)                                 # (M, ·, 2L)
+    return width[None, :, None] * np.transpose(vt[:, :n_directions, :], (0, 2, 1))
+
+
+def _fit(model: ChiModel, prior_u: np.ndarray, prior_r: np.ndarray, basis: np.ndarray, polymer_x: np.ndarray,
+         targets: _Targets, chi_noise: float, margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MAP (u, r) of every member (one L-BFGS over all members: the objective is a sum over them)
+    and the Gauss-Newton rows of the Laplace precision at it, (M, n, 2L)."""
+    from scipy.optimize import minimize
+
+    n_members, latent = prior_u.shape
+    prior = np.concatenate([prior_u, prior_r], axis=1)                          # (M, 2L)
+    c = _head_slopes(model, targets.inverse_t, latent)                          # (M, n, L)
+    base = _coefficients(model, prior_u[:, None, :], prior_r[:, None, :], polymer_x[None],
+                         targets.u_s, targets.r_s, targets.solvent_x)
+    # χ = Σ_i c_i z_i + rest, with rest independent of the polymer's latent
+    z0 = (prior_u[:, None, :] - targets.u_s) ** 2 - prior_r[:, None, :] ** 2 - targets.r_s**2
+    rest = base.a + base.b_k * targets.inverse_t - np.sum(c * z0, axis=-1)     # (M, n)
+    y = np.where(targets.gaussian, targets.target, 0.0)
+    g_mask = targets.gaussian.astype(float)
+    t_mask = (~np.isnan(targets.dissolves)).astype(float)
+    sign = np.where(targets.dissolves == 1.0, 1.0, -1.0)                          # +: χ < χ_c expected
+    chi_c = np.nan_to_num(targets.chi_critical)
+
+    n_dir = basis.shape[2]
+
+    def objective(flat: np.ndarray):
+        beta = flat.reshape(n_members, n_dir)
+        theta = prior + np.einsum("mde,me->md", basis, beta)
+        u, r = theta[:, None, :latent], theta[:, None, latent:]
+        z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
+        chi = np.sum(c * z, axis=-1) + rest                                      # (M, n)
+        residual = (chi - y) * g_mask
+        s = np.clip(sign * (chi_c - chi) / margin, -500.0, 500.0)  # the line search may stray far
+        # -log Λ(s) = log(1 + e^-s), stable; d/dχ = sign/margin · Λ(-s)
+        nll_test = np.logaddexp(0.0, -s) * t_mask
+        d_chi = residual / chi_noise**2 + (sign / margin) * (1.0 / (1.0 + np.exp(s))) * t_mask
+        value = 0.5 * np.sum(residual**2) / chi_noise**2 + np.sum(nll_test) + 0.5 * np.sum(beta**2)
+        grad_u = np.sum(d_chi[..., None] * 2 * c * (u - targets.u_s), axis=1)
+        grad_r = np.sum(d_chi[..., None] * (-2) * c * r, axis=1)
+        grad = np.einsum("mde,md->me", basis, np.concatenate([grad_u, grad_r], axis=1)) + beta
+        return float(value), grad.ravel()
+
+    result = minimize(objective, np.zeros(n_members * n_dir), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-15})
+    theta = prior + np.einsum("mde,me->md", basis, result.x.reshape(n_members, n_dir))
+    u, r = theta[:, None, :latent], theta[:, None, latent:]
+    jacobian = np.concatenate([2 * c * (u - targets.u_s), -2 * c * r], axis=-1)      # (M, n, 2L)
+    z = (u - targets.u_s) ** 2 - r**2 - targets.r_s**2
+    chi = np.sum(c * z, axis=-1) + rest
+    p = 1.0 / (1.0 + np.exp(-np.clip((chi_c - chi) / margin, -500.0, 500.0)))
+    weight = np.where(targets.gaussian, 1.0 / chi_noise, np.sqrt(p * (1.0 - p)) / margin * t_mask)
+    # each row rescaled so that its prior variance is the model's own σ² at that pair (σ/noise in
+    # whitened units): the Laplace ratio then uses the latent space for correlations only
+    chi_prior = base.a + base.b_k * targets.inverse_t                               # (M, n)
+    sigma_model = model.spread_scale * chi_prior.std(axis=0)                        # (n,)
+    along = np.linalg.norm(np.einsum("mnd,mde->mne", jacobian, basis), axis=-1)     # |J B| (M, n)
+    scale = sigma_model[None, :] / np.maximum(along, 1e-300)
+    return theta[:, :latent], theta[:, latent:], jacobian * (weight * scale)[..., None]
+
+
+def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, margin: float = DEFAULT_MARGIN,
+              model: ChiModel | None = None, prior_scale: float = 1.0,
+              n_directions: int | None = N_DIRECTIONS) -> CalibratedPolymer:
+    """Fit the polymer's latent description to observations; returns a CalibratedPolymer.
+
+    ``polymer`` is a name or repeat-unit SMILES (or a CalibratedPolymer, recalibrated from its
+    model prior with its observations plus the new ones); ``observations`` a table
+    (OBSERVATION_COLUMNS), a CSV path or bytes, or records (see :func:`parse_observations`).
+    ``chi_noise`` is the standard deviation of a χ measurement [-] (also used for θ and cloud
+    points), ``margin`` the soft margin τ of a solvent test in χ. Any bad row raises
+    CalibrationError naming every bad row and why. Zero observations return the prior exactly.
+    """
+    from chiapp.descriptors import polymer_descriptors
+    from chiapp.library import resolve_polymer
+    from chiapp.prediction import load_model
+
+    for name, value in (("chi_noise", chi_noise), ("margin", margin)):
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise InputError(f"{name} must be a number > 0, got {value!r}")
+    earlier: tuple[Observation, ...] = ()
+    if isinstance(polymer, CalibratedPolymer):
+        earlier = polymer.observations + polymer.excluded
+        polymer = polymer.polymer
+    model = model or load_model()
+    molecule = resolve_polymer(polymer)
+    if isinstance(observations, pd.DataFrame) or isinstance(observations, (str, bytes, Path)):
+        good, bad = parse_observations(observations)
+    else:
+        good, bad = parse_observations(list(observations) if observations is not None else [])
+    if bad:
+        lines = "; ".join(f"row {i}: {reason}" for i, reason in bad)
+        raise CalibrationError(f"{len(bad)} bad observation row(s): {lines}")
+    every = earlier + good
+    contradictions, left_out = _contradictions(every, chi_noise)
+    used = tuple(o for i, o in enumerate(every) if i not in left_out)
+    excluded = tuple(o for i, o in enumerate(every) if i in left_out)
+
+    polymer_x = polymer_descriptors(molecule.smiles)
+    prior_u, prior_r = (a[:, 0, :] for a in model._tower("polymer", polymer_x[None]))
+    panel = _reference_smiles() + [o.solvent_smiles for o in used]
+    width = prior_scale * _prior_width(model, prior_u, prior_r, polymer_x, panel)
+    basis = _prior_basis(model, prior_u, prior_r, width, panel, n_directions)
+    if used:
+        u, r, rows = _fit(model, prior_u, prior_r, basis, polymer_x, _targets(model, molecule, used),
+                          float(chi_noise), float(margin))
+    else:
+        u, r, rows = prior_u.copy(), prior_r.copy(), np.zeros((model.n_members, 0, 2 * prior_u.shape[1]))
+    return CalibratedPolymer(
+        polymer=molecule.smiles, polymer_name=molecule.name, model_version=model_version(model),
+        observations=used, excluded=excluded, contradictions=contradictions, chi_noise=float(chi_noise),
+        margin=float(margin), u=u, r=r, prior_u=prior_u, prior_r=prior_r, prior_basis=basis, gauss_newton_rows=rows)
+
+
+@lru_cache(maxsize=1)
+def _reference_tuple() -> tuple[str, ...]:
+    from chiapp.library import resolve_solvent
+
+    out = []
+    for name in REFERENCE_SOLVENTS:
+        try:
+            out.append(resolve_solvent(name).smiles)
+        except ChiAppError:
+            continue
+    return tuple(out)
+
+
+def _reference_smiles() -> list[str]:
+    return list(_reference_tuple())
+
+
+# ---------------------------------------------------------------------------------------------
+# Before and after, for the page, the README and the command line
+
+def observations_frame(calibrated: CalibratedPolymer) -> pd.DataFrame:
+    """The observations used (and those left out), one row each, temperatures in °C."""
+    rows = [{**o.to_dict(), "used": True} for o in calibrated.observations]
+    rows += [{**o.to_dict(), "used": False} for o in calibrated.excluded]
+    frame = pd.DataFrame(rows, columns=["kind", "solvent", "solvent_smiles", "temperature_k", "value",
+                                        "molecular_weight_g_per_mol", "used"])
+    frame.insert(3, "temperature_c", frame["temperature_k"] - T_ZERO)
+    return frame
+
+
+def ranking_comparison(before, after, top: int | None = None) -> pd.DataFrame:
+    """Two chiapp.ranking.Ranking tables (the model's, the calibrated polymer's) side by side.
+
+    Rows are the calibrated ranking's order: name, rank/χ/σ/verdict before and after, Δχ.
+    """
+    keep = ["name", "chi", "chi_std", "verdict"]
+    old = before.table[keep].reset_index(drop=True).assign(rank_before=lambda f: np.arange(1, len(f) + 1))
+    new = after.table[keep].reset_index(drop=True).assign(rank_after=lambda f: np.arange(1, len(f) + 1))
+    merged = new.merge(old, on="name", suffixes=("_after", "_before"), how="left")
+    merged["delta_chi"] = merged["chi_after"] - merged["chi_before"]
+    columns = ["rank_after", "rank_before", "name", "chi_before", "chi_after", "delta_chi", "chi_std_before",
+               "chi_std_after", "verdict_before", "verdict_after"]
+    merged = merged[columns]
+    return merged.head(top) if top else merged
+
+
+def calibrate_batch(result: pd.DataFrame, calibrated: CalibratedPolymer, *, model: ChiModel | None = None,
+                    ) -> pd.DataFrame:
+    """``chiapp.prediction.predict_batch`` output with the rows whose polymer is the calibrated one
+    predicted again from its fitted latent description (chi, chi_std, soluble_probability), and
+    a column ``calibrated`` saying which rows were."""
+    from chiapp.chemistry import canonical_polymer
+    from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+    from chiapp.library import resolve_polymer, resolve_solvent
+    from chiapp.prediction import load_model
+
+    model = model or load_model()
+    calibrated.check_model(model)
+    key = canonical_polymer(calibrated.polymer)
+    out = result.copy()
+    mask = np.zeros(len(out), dtype=bool)
+    same: dict[str, bool] = {}
+    for i, (text, error) in enumerate(zip(out["polymer"].astype(str), out["error"].astype(str))):
+        if error:
+            continue
+        if text not in same:
+            try:
+                same[text] = canonical_polymer(resolve_polymer(text).smiles) == key
+            except ChiAppError:
+                same[text] = False
+        mask[i] = same[text]
+    rows = np.flatnonzero(mask)
+    if len(rows):
+        xs = np.stack([solvent_descriptors(resolve_solvent(str(s)).smiles) for s in out["solvent"].iloc[rows]])
+        xp = np.repeat(polymer_descriptors(calibrated.polymer)[None], len(rows), axis=0)
+        c = polymer_coefficients(model, calibrated, xp, xs)
+        members = c.a + c.b_k / out["temperature_k"].to_numpy(float)[rows]
+        out.loc[out.index[rows], "chi"] = members.mean(0)
+        out.loc[out.index[rows], "chi_std"] = model.spread_scale * members.std(0)
+        out.loc[out.index[rows], "soluble_probability"] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
+    out["calibrated"] = mask
+    return out

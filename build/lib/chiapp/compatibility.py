@@ -1,0 +1,408 @@
+"""Polymer–polymer compatibility (χ_AB two ways) and compatibilizer brainstorming.
+
+χ_AB is given per reference volume V_ref = 100 cm³/mol, the convention of Coleman, Graf &
+Painter, *Specific Interactions and the Miscibility of Polymer Blends* (Technomic 1991), so
+that N_i = (M_n,i/ρ_i)/V_ref and the blend is one phase at every composition when
+
+    χ_AB < χ_c = ½ (1/√N_A + 1/√N_B)²        (Scott, J. Chem. Phys. 17, 279 (1949))
+
+Two estimates, side by side:
+
+1. **Latent space** (the model). Each ensemble member maps a polymer to a latent point u by its
+   polymer tower, and its χ heads are linear in z = (u_p − u_s)² − r_p² − r_s² for a solvent s.
+   Polymers and solvents live in the same space; the part of z that measures how unlike two
+   species are is (u − u')², and the r² terms are per-species offsets. So for two polymers
+
+       χ_AB = (V_ref / V_site) · W·(u_A − u_B)²   (a and b_k heads, no bias: χ_AA = 0)
+
+   the same expression that is the solvent–solvent term of a blend (chiapp.blends, eq. *).
+   The heads were trained on polymer–solvent χ per solvent molecule; V_site, the volume of that
+   lattice site, is taken as the median molar volume of the training solvents. The polymer
+   tower was never trained on polymer pairs: this is an extrapolation of the learned solubility
+   space, and the member spread (calibrated on polymer–solvent pairs) is large. Negative values
+   (some head weights are negative) are possible and are reported as they are.
+2. **Hansen** (group contribution, chiapp.hansen): χ_AB = V_ref [ΔδD² + ¼ΔδP² + ¼ΔδH²]/(RT),
+   the Hildebrand–Scott form with Hansen's weighting (Ra²/4), as Coleman & Painter use for the
+   non-specific part. Its σ propagates the method's accuracy, ±1 MPa^0.5 on δD and ±2.5 on δP,
+   δH (Van Krevelen & te Nijenhuis, *Properties of Polymers*, 4th ed., 2009, ch. 7), on both
+   polymers.
+
+Neither captures what decides most miscible blends: specific interactions (hydrogen bonds,
+dipole–dipole, charge transfer) that make χ_AB negative (Coleman, Graf & Painter 1991;
+Utracki, *Polymer Blends Handbook*, 2nd ed., Springer 2014, ch. 2). With N in the hundreds, χ_c
+is of order 0.01, far below either estimate's uncertainty: read the verdict as a ranking.
+
+Compatibilizer brainstorming (Koning, Van Duin, Pagnoulle & Jérôme, "Strategies for
+compatibilization of polymer blends", Prog. Polym. Sci. 23, 707 (1998)) lists, for A/B:
+(a) non-volatile small molecules of the library compatible with both (plasticizer-like);
+(b) library polymers compatible with A and with B as the two segments of a block or graft
+copolymer, where a segment that reacts with the other polymer's chain ends in the melt
+(anhydride with the amine ends of polyamides, epoxide with the carboxyl and hydroxyl ends of
+polyesters and polyamides; Baker, Scott & Hu, *Reactive Polymer Blending*, Hanser 2001) counts
+as bound to it, since the graft copolymer then forms in place; (c) volatile common solvents of
+both, for solution blending.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rdkit import Chem
+
+from chiapp.chemistry import parse_polymer
+from chiapp.descriptors import polymer_descriptors, polymer_ring
+from chiapp.errors import ChiAppError, InputError
+from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
+from chiapp.frozen import FrozenResult
+from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, HansenEstimate, estimate_hansen, hansen_chi
+from chiapp.library import Molecule, polymer_defaults, polymer_library, resolve_polymer, solvent_library
+from chiapp.model import T_REF_K, ChiModel
+from chiapp.units import check_temperatures_k
+
+__all__ = [
+    "COMPATIBILITY_VERDICTS",
+    "REFERENCE_VOLUME_CM3_PER_MOL",
+    "SPECIFIC_INTERACTIONS_NOTE",
+    "CompatibilityEstimate",
+    "CompatibilizerIdeas",
+    "PolymerCompatibility",
+    "blend_critical_chi",
+    "brainstorm_compatibilizers",
+    "latent_chi_members",
+    "polymer_compatibility",
+]
+
+#: Reference volume of χ_AB [cm³/mol] (Coleman, Graf & Painter 1991).
+REFERENCE_VOLUME_CM3_PER_MOL = 100.0
+COMPATIBILITY_VERDICTS = ("miscible", "borderline", "immiscible")
+SPECIFIC_INTERACTIONS_NOTE = (
+    "Polymer blend miscibility usually hinges on specific interactions (hydrogen bonds, dipole-dipole, "
+    "charge transfer) that neither the latent-space nor the Hansen estimate captures well; with long chains "
+    "the critical chi is tiny, so read these numbers as a ranking, not a phase diagram.")
+#: Group-contribution accuracy of δD, δP, δH [MPa^0.5] (Van Krevelen & te Nijenhuis 2009, ch. 7).
+_HANSEN_SIGMA_MPA05 = np.array([1.0, 2.5, 2.5])
+#: Boiling point separating additives that stay in the blend from solvents that are removed [°C].
+ADDITIVE_MIN_BOILING_POINT_C = 200.0
+_N_SEGMENTS = 12
+
+
+def blend_critical_chi(chain_length_a: float, chain_length_b: float) -> float:
+    """Critical χ_AB = ½ (1/√N_A + 1/√N_B)² of a binary polymer blend [-] (Scott 1949).
+
+    N_A = N_B = 1 gives 2, as for two small molecules; N_B = 1 gives the polymer–solvent χ_c.
+
+    >>> blend_critical_chi(100.0, 100.0)
+    0.020000000000000004
+    """
+    for name, n in (("chain_length_a", chain_length_a), ("chain_length_b", chain_length_b)):
+        try:
+            value = float(n)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must be a number, got {n!r}") from None
+        if not math.isfinite(value) or value < 1:
+            raise InputError(f"{name} must be a finite number ≥ 1, got {n!r}")
+    return 0.5 * (1.0 / math.sqrt(float(chain_length_a)) + 1.0 / math.sqrt(float(chain_length_b))) ** 2
+
+
+def _verdict(chi: float, chi_std: float, chi_critical: float) -> str:
+    if not math.isfinite(chi):
+        return "unknown"
+    if chi + chi_std < chi_critical:
+        return "miscible"
+    if chi - chi_std > chi_critical:
+        return "immiscible"
+    return "borderline"
+
+
+@dataclass(frozen=True, eq=False)
+class CompatibilityEstimate(FrozenResult):
+    """One estimate of χ_AB per V_ref [-] with its σ, the method and the verdict it gives."""
+
+    method: str
+    chi: float
+    chi_std: float
+    verdict: str
+
+
+@dataclass(frozen=True, eq=False)
+class PolymerCompatibility(FrozenResult):
+    """χ_AB of two polymers at one temperature, from the model's latent space (``chi``,
+    ``chi_std``, ``verdict``) and from Hansen group contributions (``hansen``), with the critical
+    χ of the given chain lengths (per V_ref) and ``notes``, always including the caveat on
+    specific interactions."""
+
+    polymer_a: Molecule
+    polymer_b: Molecule
+    temperature_k: float
+    reference_volume_cm3_per_mol: float
+    chain_length_a: float
+    chain_length_b: float
+    chi_critical: float
+    chi: float
+    chi_std: float
+    verdict: str
+    method: str
+    hansen: CompatibilityEstimate
+    hansen_a_mpa05: tuple[float, float, float]
+    hansen_b_mpa05: tuple[float, float, float]
+    notes: tuple[str, ...]
+
+    @property
+    def latent(self) -> CompatibilityEstimate:
+        return CompatibilityEstimate(self.method, self.chi, self.chi_std, self.verdict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per method: method, chi, chi_std, chi_critical, verdict."""
+        return pd.DataFrame([
+            {"method": e.method, "chi": e.chi, "chi_std": e.chi_std, "chi_critical": self.chi_critical,
+             "verdict": e.verdict} for e in (self.latent, self.hansen)])
+
+
+@lru_cache(maxsize=1)
+def _site_volume_cm3_per_mol() -> float:
+    """Median molar volume of the training solvents [cm³/mol]: the model's lattice site."""
+    library = solvent_library()
+    volumes = library.loc[library["in_training_data"], "molar_volume_cm3_per_mol"].dropna()
+    return float(volumes.median())
+
+
+def latent_chi_members(model: ChiModel, polymer_x_a: np.ndarray, polymer_x_b: np.ndarray,
+                       temperature_k: float) -> np.ndarray:
+    """Per-member χ_AB per V_ref [-], shape (n_members, P, Q), of every row of ``polymer_x_a``
+    (P, d) with every row of ``polymer_x_b`` (Q, d) at one temperature [K]; calibrated spread
+    (the members' deviations from their mean scaled by ``model.spread_scale``)."""
+    if model.hansen_z:
+        raise NotImplementedError("latent χ_AB assumes a model without Hansen z terms")
+    u_a, _ = model._tower("polymer", np.atleast_2d(polymer_x_a))
+    u_b, _ = model._tower("polymer", np.atleast_2d(polymer_x_b))
+    w = model._w["head.experimental.w"]
+    weights = w[:, :, 0] + w[:, :, 1] * T_REF_K / temperature_k  # (M, L): a + b·T_ref/T
+    members = np.einsum("mpql,ml->mpq", (u_a[:, :, None, :] - u_b[:, None, :, :]) ** 2, weights)
+    members *= REFERENCE_VOLUME_CM3_PER_MOL / _site_volume_cm3_per_mol()
+    mean = members.mean(0)
+    return mean + model.spread_scale * (members - mean)
+
+
+def _hansen(molecule: Molecule) -> HansenEstimate | None:
+    try:
+        estimate = estimate_hansen(parse_polymer(molecule.smiles))
+    except ChiAppError:
+        return None
+    return estimate if estimate.is_complete else None
+
+
+def _hansen_chi_with_std(a: HansenEstimate | None, b: HansenEstimate | None, temperature_k: float):
+    if a is None or b is None:
+        return math.nan, math.nan
+    da = np.array([a.delta_d_mpa05, a.delta_p_mpa05, a.delta_h_mpa05])
+    db = np.array([b.delta_d_mpa05, b.delta_p_mpa05, b.delta_h_mpa05])
+    chi = float(hansen_chi(tuple(da), tuple(db), REFERENCE_VOLUME_CM3_PER_MOL, temperature_k, alpha=1.0))
+    # ∂χ/∂Δ_i = 2 w_i Δ_i V/(RT), w = (1, ¼, ¼); σ(Δ_i) = √2 σ_i (two independent estimates)
+    weights = np.array([1.0, 0.25, 0.25])
+    gradient = 2.0 * weights * (da - db) * REFERENCE_VOLUME_CM3_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_k)
+    std = float(np.sqrt(np.sum((gradient * math.sqrt(2.0) * _HANSEN_SIGMA_MPA05) ** 2)))
+    return chi, std
+
+
+def _chain_length(molecule: Molecule, chain_length, name: str) -> float:
+    if chain_length is not None:
+        blend_critical_chi(chain_length, 1.0)  # checks it
+        return float(chain_length)
+    molecular_weight, density = polymer_defaults(molecule, None)
+    return max(molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3) / REFERENCE_VOLUME_CM3_PER_MOL, 1.0)
+
+
+def _temperature(temperature_k) -> float:
+    t = check_temperatures_k(temperature_k)
+    if t.size != 1:
+        raise InputError(f"give one temperature, got {t.size}")
+    return float(t[0])
+
+
+def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, *,
+                          chain_length_a: float | None = None, chain_length_b: float | None = None,
+                          model: ChiModel | None = None) -> PolymerCompatibility:
+    """χ_AB of two polymers (names or repeat units) at ``temperature_k`` [K], both ways, with a
+    miscibility verdict for chain lengths N_A, N_B per V_ref (default: the library's M_n and
+    density, else 100,000 g/mol and 1 g/cm³). See the module docstring for the methods.
+
+    >>> r = polymer_compatibility("polystyrene", "PMMA", 423.15)
+    >>> r.chi_critical < 0.01, r.verdict in COMPATIBILITY_VERDICTS
+    (True, True)
+    """
+    from chiapp.prediction import load_model
+
+    t = _temperature(temperature_k)
+    a, b = resolve_polymer(polymer_a), resolve_polymer(polymer_b)
+    n_a = _chain_length(a, chain_length_a, "chain_length_a")
+    n_b = _chain_length(b, chain_length_b, "chain_length_b")
+    chi_c = blend_critical_chi(n_a, n_b)
+    model = model or load_model()
+    members = latent_chi_members(model, polymer_descriptors(a.smiles)[None], polymer_descriptors(b.smiles)[None], t)
+    chi, chi_std = float(members.mean()), float(members.std())
+    ha, hb = _hansen(a), _hansen(b)
+    h_chi, h_std = _hansen_chi_with_std(ha, hb, t)
+    notes = [SPECIFIC_INTERACTIONS_NOTE]
+    if ha is None or hb is None:
+        which = " and ".join(m.name or m.smiles for m, h in ((a, ha), (b, hb)) if h is None)
+        notes.append(f"no Hansen estimate for {which}: the group-contribution tables do not cover every group")
+    method = (f"latent space of the model: chi_AB = W.(u_A - u_B)^2 per {REFERENCE_VOLUME_CM3_PER_MOL:g} cm3/mol, "
+              "ensemble mean and calibrated spread")
+    hansen_method = (f"Hansen group contribution: chi_AB = V_ref (dD^2 + dP^2/4 + dH^2/4)/(RT), "
+                     f"V_ref = {REFERENCE_VOLUME_CM3_PER_MOL:g} cm3/mol")
+
+    def deltas(h: HansenEstimate | None) -> tuple[float, float, float]:
+        return (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
+
+    return PolymerCompatibility(
+        polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
+        chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
+        verdict=_verdict(chi, chi_std, chi_c), method=method,
+        hansen=CompatibilityEstimate(hansen_method, h_chi, h_std, _verdict(h_chi, h_std, chi_c)),
+        hansen_a_mpa05=deltas(ha), hansen_b_mpa05=deltas(hb), notes=tuple(notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Compatibilizer brainstorming
+
+_ANHYDRIDE = Chem.MolFromSmarts("C(=O)OC(=O)")
+_EPOXIDE = Chem.MolFromSmarts("C1OC1")
+_AMIDE = Chem.MolFromSmarts("[NX3][CX3](=O)")
+_ESTER = Chem.MolFromSmarts("[OX2][CX3](=O)")
+#: reactive group of a segment -> chain ends it reacts with (Baker, Scott & Hu 2001)
+_REACTS_WITH = {"anhydride": ("amine",), "epoxide": ("carboxyl", "hydroxyl", "amine")}
+
+
+def _backbone_ends(molecule: Molecule) -> tuple[str, ...]:
+    """Chain-end groups of a condensation polymer: a polyamide has amine and carboxyl ends, a
+    polyester or polycarbonate hydroxyl and carboxyl ends (its linking group lies in the backbone,
+    read on the cyclic oligomer so that a link across the repeat unit's ends counts)."""
+    ring, _, _ = polymer_ring(parse_polymer(molecule.smiles))
+    backbone = set(max(ring.GetRingInfo().AtomRings(), key=lambda atoms: len(tuple(atoms))))
+    ends: list[str] = []
+    if any(set(m[:2]) <= backbone for m in ring.GetSubstructMatches(_AMIDE)):
+        ends += ["amine", "carboxyl"]
+    if any(set(m[:2]) <= backbone for m in ring.GetSubstructMatches(_ESTER)):
+        ends += ["hydroxyl", "carboxyl"]
+    return tuple(dict.fromkeys(ends))
+
+
+def _reactive_group(smiles: str) -> str | None:
+    mol = parse_polymer(smiles)
+    if mol.HasSubstructMatch(_ANHYDRIDE):
+        return "anhydride"
+    if mol.HasSubstructMatch(_EPOXIDE):
+        return "epoxide"
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class CompatibilizerIdeas(FrozenResult):
+    """Ranked ideas for compatibilizing A/B; every table has χ and σ for each partner.
+
+    ``small_molecules`` and ``common_solvents``: name, chi_a, chi_a_std, chi_critical_a, chi_b, ...,
+    ``score`` = max over A, B of χ + σ − χ_c (< 0: dissolves both at one σ), best first.
+    ``segments_a`` / ``segments_b``: library polymers compatible with A / B by latent χ_AB (per
+    V_ref), or reacting with its chain ends (``reacts``), best first. ``copolymers``: a segment of
+    each list as the two blocks/grafts of a copolymer, ranked by the worse of the two.
+    """
+
+    compatibility: PolymerCompatibility
+    small_molecules: pd.DataFrame
+    segments_a: pd.DataFrame
+    segments_b: pd.DataFrame
+    copolymers: pd.DataFrame
+    common_solvents: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def _solvent_table(a: Molecule, b: Molecule, t: float) -> pd.DataFrame:
+    from chiapp.ranking import rank_solvents
+    ra, rb = rank_solvents(a.smiles, t).table, rank_solvents(b.smiles, t).table
+    keep = ["name", "smiles", "chi", "chi_std", "chi_critical", "boiling_point_c", "chem21_class", "in_domain"]
+    table = ra[keep].merge(rb[["smiles", "chi", "chi_std", "chi_critical", "in_domain"]], on="smiles",
+                           suffixes=("_a", "_b"))
+    excess = np.stack([table["chi_a"] + table["chi_std_a"] - table["chi_critical_a"],
+                       table["chi_b"] + table["chi_std_b"] - table["chi_critical_b"]])
+    table["score"] = excess.max(0)
+    table["in_domain"] = table["in_domain_a"].astype(bool) & table["in_domain_b"].astype(bool)
+    table["dissolves_both"] = table["score"] < 0
+    table = table.drop(columns=["in_domain_a", "in_domain_b"])
+    return table.sort_values(["score", "name"], kind="mergesort").reset_index(drop=True)
+
+
+def _segments(partner: Molecule, members_row: np.ndarray, library: pd.DataFrame) -> pd.DataFrame:
+    """Library polymers ranked for one partner: χ + σ, or 0 when the segment reacts with its ends."""
+    mean, std = members_row.mean(0), members_row.std(0)
+    ends = _backbone_ends(partner)
+    groups = [_reactive_group(s) for s in library["smiles"]]
+    reacts = [bool(g and set(_REACTS_WITH[g]) & set(ends)) for g in groups]
+    table = pd.DataFrame({"name": library["name"], "abbreviation": library["abbreviation"],
+                          "smiles": library["smiles"], "chi": mean, "chi_std": std,
+                          "reactive_group": [g or "" for g in groups], "reacts": reacts})
+    table["score"] = np.where(table["reacts"], 0.0, np.maximum(table["chi"] + table["chi_std"], 0.0))
+    table["is_partner"] = [s == partner.smiles for s in library["smiles"]]
+    return table.sort_values(["score", "chi", "name"], kind="mergesort").reset_index(drop=True)
+
+
+def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: float, *,
+                               model: ChiModel | None = None, n_segments: int = _N_SEGMENTS) -> CompatibilizerIdeas:
+    """Compatibilizer ideas for the blend of two polymers at ``temperature_k`` [K] (module docstring).
+
+    Small molecules with a boiling point ≥ ADDITIVE_MIN_BOILING_POINT_C stay in the blend and go
+    to ``small_molecules``; the others to ``common_solvents`` (solution blending). The copolymer
+    list pairs the ``n_segments`` best segments of each side (a polymer with itself excluded);
+    A-b-B itself is the first, textbook idea and is kept in the list.
+    """
+    from chiapp.prediction import load_model
+
+    t = _temperature(temperature_k)
+    a, b = resolve_polymer(polymer_a), resolve_polymer(polymer_b)
+    if a.smiles == b.smiles:
+        raise InputError("polymer A and polymer B are the same polymer; a blend needs two")
+    model = model or load_model()
+    compatibility = polymer_compatibility(a.smiles, b.smiles, t, model=model)
+    library = polymer_library()
+    xs, rows = [], []
+    for i, smiles in enumerate(library["smiles"]):
+        try:
+            xs.append(polymer_descriptors(smiles))
+            rows.append(i)
+        except ChiAppError:
+            continue
+    library = library.iloc[rows].reset_index(drop=True)
+    partners = np.stack([polymer_descriptors(a.smiles), polymer_descriptors(b.smiles)])
+    members = latent_chi_members(model, partners, np.stack(xs), t)  # (M, 2, L)
+    seg_a = _segments(a, members[:, 0, :], library)
+    seg_b = _segments(b, members[:, 1, :], library)
+    top_a, top_b = seg_a.head(n_segments), seg_b.head(n_segments)
+    pairs = []
+    for ra in top_a.itertuples(index=False):
+        for rb in top_b.itertuples(index=False):
+            if ra.smiles == rb.smiles:
+                continue
+            kind = ("reactive graft" if (ra.reacts or rb.reacts) else "block or graft copolymer")
+            pairs.append({"segment_a": ra.name, "segment_b": rb.name, "chi_a": ra.chi, "chi_std_a": ra.chi_std,
+                          "chi_b": rb.chi, "chi_std_b": rb.chi_std, "reacts_a": ra.reacts, "reacts_b": rb.reacts,
+                          "kind": kind, "score": max(ra.score, rb.score), "tie": ra.score + rb.score})
+    copolymers = pd.DataFrame(pairs)
+    if not copolymers.empty:
+        copolymers = (copolymers.sort_values(["score", "tie", "segment_a", "segment_b"], kind="mergesort")
+                      .drop(columns="tie").reset_index(drop=True))
+    solvents = _solvent_table(a, b, t)
+    volatile = ~(solvents["boiling_point_c"] >= ADDITIVE_MIN_BOILING_POINT_C)
+    reactive_note = ("Segments that react with the partner's chain ends (anhydride with polyamide amine ends; epoxide "
+                     "with polyester carboxyl/hydroxyl ends) score 0: the graft copolymer forms in the melt (reactive "
+                     "compatibilization).")
+    volatility_note = (f"Small molecules boiling at or above {ADDITIVE_MIN_BOILING_POINT_C:g} °C are listed as "
+                       "additives, the others as common solvents for solution blending.")
+    notes = (SPECIFIC_INTERACTIONS_NOTE, reactive_note, volatility_note)
+    return CompatibilizerIdeas(
+        compatibility=compatibility,
+        small_molecules=solvents[~volatile].reset_index(drop=True),
+        segments_a=seg_a, segments_b=seg_b, copolymers=copolymers,
+        common_solvents=solvents[volatile].reset_index(drop=True), notes=notes)

@@ -1,0 +1,229 @@
+"""The featurization the model was trained with: one fixed, named order, shared by training and app.
+
+Polymers are described per heavy atom (intensive), computed on a cyclic trimer of the repeat
+unit: the ring has no ends, so every atom sees a chain-like neighbourhood, the result does not
+depend on which atom the repeat unit starts at, and a doubled repeat unit (``*CCCC*`` for
+``*CC*``) gives the same numbers, except the group-contribution polar and hydrogen-bond terms,
+which by the Hoftyzer–Van Krevelen construction (sqrt of a sum of squares) depend on the repeat
+unit chosen: write the smallest one. χ is a per-site quantity, so intensive inputs are what it needs.
+Solvents get the same intensive block plus their size, since χ scales with the solvent's volume.
+
+A cyclic trimer (not the paper's 10-mer; more units when the backbone is short, so the big ring
+is never mistaken for a small one) bounds the work per molecule: the descriptors used here
+are sums of atom contributions, for which three units already give every atom its chain
+environment, and canonicalization of large symmetric rings is avoided.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import Descriptors, Lipinski, rdMolDescriptors
+
+from chiapp import hansen, properties
+from chiapp.chemistry import cyclic_oligomer, parse_polymer, parse_solvent
+
+__all__ = [
+    "POLYMER_DESCRIPTOR_NAMES",
+    "SOLVENT_DESCRIPTOR_NAMES",
+    "polymer_descriptors",
+    "polymer_ring",
+    "solvent_descriptors",
+]
+
+_MIN_UNITS = 3
+_MIN_RING_SIZE = 12  # the trimer ring of a short backbone (*CC*: cyclohexane) would look like a small ring
+_ELEMENTS = ("C", "N", "O", "F", "Si", "P", "S", "Cl", "Br", "I")
+
+# Functional groups counted per heavy atom; SMARTS match once per group occurrence.
+_GROUPS = {
+    "hydroxyl": "[OX2H]",
+    "ether": "[OX2;!$(O[CX3]=[O,S]);!$(O[#7,#15,#16,#14])]([#6])[#6]",
+    "ketone": "[#6][CX3](=O)[#6]",
+    "aldehyde": "[CX3H1](=O)",
+    "ester": "[#6,#1][CX3](=O)[OX2][#6]",
+    "carbonate": "[OX2][CX3](=O)[OX2]",
+    "acid": "[CX3](=O)[OX2H1]",
+    "amide": "[CX3](=O)[NX3]",
+    "amine": "[NX3;!$(N[CX3]=[O,S]);!$(N~[!#6;!#1]);!$(Na)]",
+    "aromatic_amine": "[NX3;!$(N[CX3]=[O,S])]a",
+    "nitrile": "[NX1]#[CX2]",
+    "nitro": "[N+](=O)[O-]",
+    "alkene": "[CX3]=[CX3]",
+    "aromatic_ring_atom": "a",
+    "aromatic_n": "n",
+    "sulfur_oxide": "[SX3,SX4]=O",
+    "thioether": "[SX2]([#6])[#6]",
+    "siloxane": "[Si][OX2]",
+    "cf2_cf3": "[CX4](F)(F)",
+    "ccl": "[CX4,c]Cl",
+    "urethane": "[NX3][CX3](=O)[OX2]",
+    "imide": "[CX3](=O)[NX3][CX3](=O)",
+}
+_GROUP_PATTERNS = {name: Chem.MolFromSmarts(s) for name, s in _GROUPS.items()}
+
+_INTENSIVE_NAMES = (
+    *(f"frac_{el}" for el in _ELEMENTS),
+    "h_per_heavy",
+    "mass_per_heavy",
+    "logp_per_heavy",
+    "mr_per_heavy",
+    "tpsa_per_heavy",
+    "asa_per_heavy",
+    "hbd_per_heavy",
+    "hba_per_heavy",
+    "frac_sp3_carbon",
+    "frac_small_ring",
+    "rotatable_per_heavy",
+    "charge_abs_per_heavy",
+    *(f"{name}_per_heavy" for name in _GROUPS),
+    "hansen_delta_d",
+    "hansen_delta_p",
+    "hansen_delta_h",
+    "hansen_volume_per_heavy",
+    "hansen_known",
+    "hansen_measured",
+)
+_POLYMER_ONLY = ("backbone_frac", "backbone_ring_frac")
+_SOLVENT_ONLY = ("log_heavy_atoms", "log_molar_volume", "log_mass")
+
+# RDKit's whole-molecule 2D descriptors, for solvents only. A solvent is one small molecule, so
+# they are cheap and mean what they say; on a polymer ring many depend on the ring's size, and
+# the atom-additive ones per heavy atom cut leave-polymer-out R² from 0.68 to 0.55 (measured).
+# Ipc and AvgIpc are left out: seconds each on a 200-atom molecule.
+_RDKIT_FUNCTIONS = {name: f for name, f in Descriptors._descList if name not in ("Ipc", "AvgIpc")}
+_RDKIT_NAMES = tuple(f"rdkit_{name}" for name in _RDKIT_FUNCTIONS)
+
+POLYMER_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _POLYMER_ONLY
+SOLVENT_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _SOLVENT_ONLY + _RDKIT_NAMES
+
+# Hansen group contributions missing for a molecule: fill with a typical organic value and flag it.
+_HANSEN_FILL = (17.0, 5.0, 5.0, 12.0)
+
+
+def _rotatable_bonds(mol: Chem.Mol) -> int:
+    """Single, non-terminal bonds outside small rings (the trimer's big ring counts as chain)."""
+    ring_info = mol.GetRingInfo()
+    count = 0
+    for bond in mol.GetBonds():
+        if bond.GetBondType() != Chem.BondType.SINGLE:
+            continue
+        a, b = bond.GetBeginAtom(), bond.GetEndAtom()
+        if a.GetDegree() < 2 or b.GetDegree() < 2:
+            continue
+        if ring_info.NumBondRings(bond.GetIdx()) and ring_info.MinBondRingSize(bond.GetIdx()) <= 8:
+            continue
+        count += 1
+    return count
+
+
+def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, measured: bool = False) -> list[float]:
+    """The shared per-heavy-atom block; ``estimate`` is per ``1/n_units`` of ``mol``."""
+    atoms = [a for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+    n_heavy = len(atoms)
+    symbols = [a.GetSymbol() for a in atoms]
+    crippen = rdMolDescriptors._CalcCrippenContribs(mol)
+    logp = sum(c[0] for c in crippen)
+    mr = sum(c[1] for c in crippen)
+    carbons = [a for a in atoms if a.GetSymbol() == "C"]
+    ring_info = mol.GetRingInfo()
+    in_small_ring = sum(1 for a in atoms
+                        if ring_info.NumAtomRings(a.GetIdx()) and ring_info.MinAtomRingSize(a.GetIdx()) <= 8)
+    charges = sum(abs(a.GetFormalCharge()) for a in atoms)
+    values = [symbols.count(el) / n_heavy for el in _ELEMENTS]
+    values += [
+        sum(a.GetTotalNumHs() for a in atoms) / n_heavy,
+        Descriptors.MolWt(mol) / n_heavy,
+        logp / n_heavy,
+        mr / n_heavy,
+        rdMolDescriptors.CalcTPSA(mol) / n_heavy,
+        rdMolDescriptors.CalcLabuteASA(mol) / n_heavy,
+        Lipinski.NumHDonors(mol) / n_heavy,
+        Lipinski.NumHAcceptors(mol) / n_heavy,
+        sum(1 for a in carbons if a.GetHybridization() == Chem.HybridizationType.SP3) / max(len(carbons), 1),
+        in_small_ring / n_heavy,
+        _rotatable_bonds(mol) / n_heavy,
+        charges / n_heavy,
+    ]
+    values += [len(mol.GetSubstructMatches(p, uniquify=True, maxMatches=10_000)) / n_heavy
+               for p in _GROUP_PATTERNS.values()]
+    known = estimate.coverage >= 1.0 and math.isfinite(estimate.delta_d_mpa05)
+    if known:
+        volume_per_heavy = estimate.molar_volume_cm3_per_mol * n_units / n_heavy
+        values += [estimate.delta_d_mpa05, estimate.delta_p_mpa05, estimate.delta_h_mpa05, volume_per_heavy, 1.0]
+    else:
+        values += [*_HANSEN_FILL, 0.0]
+    return values + [float(measured)]
+
+
+def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
+    """Hansen parameters and molar volume of a solvent: measured values (``chemicals`` tables,
+    found by InChIKey) where they exist, else group contributions; True when measured.
+
+    Group contributions fail for small, strongly associating molecules (water: δH 42.3 measured,
+    Hansen 2007), which are exactly the common non-solvents.
+    """
+    mol = parse_solvent(smiles)
+    estimate = hansen.estimate_hansen(mol)
+    cas = properties.cas_of(Chem.MolToSmiles(mol))
+    deltas = properties.hansen_parameters_mpa05(cas)[0] if cas else None
+    if deltas is None or cas is None:
+        return estimate, False
+    volume = properties.molar_volume_cm3_per_mol(cas, Descriptors.MolWt(mol))[0]
+    if volume is None:
+        volume = estimate.molar_volume_cm3_per_mol
+    return hansen.HansenEstimate(*deltas, volume, 1.0 if math.isfinite(volume) else 0.0), True
+
+
+def polymer_ring(unit: Chem.Mol) -> tuple[Chem.Mol, int, tuple[int, ...]]:
+    """(cyclic oligomer, number of units, backbone atom indices of the unit) of a parsed repeat unit."""
+    stars = [a.GetIdx() for a in unit.GetAtoms() if a.GetAtomicNum() == 0]
+    path = tuple(Chem.GetShortestPath(unit, stars[0], stars[1])[1:-1])
+    n_units = max(_MIN_UNITS, math.ceil(_MIN_RING_SIZE / len(path)))
+    return cyclic_oligomer(unit, n_units), n_units, path
+
+
+@lru_cache(maxsize=8192)
+def polymer_descriptors(smiles: str) -> np.ndarray:
+    """Descriptors of a polymer repeat unit, in ``POLYMER_DESCRIPTOR_NAMES`` order [float64]."""
+    unit = parse_polymer(smiles)
+    ring, n_units, path = polymer_ring(unit)
+    values = _intensive(ring, hansen.estimate_hansen(unit), n_units)
+    n_heavy = unit.GetNumHeavyAtoms()
+    ring_info = unit.GetRingInfo()
+    values += [len(path) / n_heavy, sum(1 for i in path if ring_info.NumAtomRings(i)) / len(path)]
+    out = np.asarray(values, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+def _rdkit_block(mol: Chem.Mol) -> list[float]:
+    """``_RDKIT_FUNCTIONS`` as sign(v)·ln(1 + |v|), so heavy tails (BertzCT, MolWt) stay in
+    range after standardization; a value RDKit cannot compute reads as 0."""
+    values = []
+    for function in _RDKIT_FUNCTIONS.values():
+        try:
+            v = float(function(mol))
+        except (ValueError, RuntimeError, ZeroDivisionError):
+            v = 0.0
+        values.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)
+    return values
+
+
+@lru_cache(maxsize=8192)
+def solvent_descriptors(smiles: str) -> np.ndarray:
+    """Descriptors of a solvent molecule, in ``SOLVENT_DESCRIPTOR_NAMES`` order [float64]."""
+    mol = parse_solvent(smiles)
+    estimate, measured = solvent_hansen(smiles)
+    values = _intensive(mol, estimate, 1, measured)
+    n_heavy = mol.GetNumHeavyAtoms()
+    volume = estimate.molar_volume_cm3_per_mol
+    if not (estimate.coverage >= 1.0 and math.isfinite(volume)):
+        volume = _HANSEN_FILL[3] * n_heavy
+    values += [math.log(n_heavy), math.log(volume), math.log(Descriptors.MolWt(mol))]
+    out = np.asarray(values + _rdkit_block(mol), dtype=np.float64)
+    out.setflags(write=False)
+    return out

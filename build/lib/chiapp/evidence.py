@@ -1,0 +1,85 @@
+"""Measured evidence for a pair: experimental χ and handbook solvent / non-solvent labels.
+
+The tables (``chiapp/assets/evidence``, built by ``python -m training.evidence`` from the open
+data; sources and licences in their README) are looked up by the canonical keys of
+``chiapp.chemistry``, so a repeat unit written from another atom (``*OCC*`` or ``*CCO*``) and any
+spelling of a solvent find the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from chiapp.chemistry import canonical_polymer, canonical_solvent
+from chiapp.frozen import FrozenResult
+from chiapp.resources import asset_path
+
+__all__ = ["Evidence", "evidence_for"]
+
+
+@dataclass(frozen=True, eq=False)
+class Evidence(FrozenResult):
+    """What the open data say about one pair.
+
+    ``temperatures_k`` and ``chis`` are the measured χ (empty arrays when none); ``labels`` the
+    handbook verdicts (1 solvent, 0 non-solvent); ``sources`` where each kind comes from.
+    """
+
+    temperatures_k: np.ndarray
+    chis: np.ndarray
+    labels: tuple[int, ...]
+    chi_source: str
+    label_source: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not len(self.chis) and not self.labels
+
+    @property
+    def label_text(self) -> str | None:
+        """'solvent', 'non-solvent', 'conflicting' or None, as the handbook has it."""
+        if not self.labels:
+            return None
+        kinds = set(self.labels)
+        return "conflicting" if len(kinds) > 1 else ("solvent" if kinds == {1} else "non-solvent")
+
+
+def _key(polymer: str, solvent: str) -> tuple[str, str] | None:
+    try:
+        return canonical_polymer(polymer), canonical_solvent(solvent)
+    except Exception:  # noqa: BLE001 - a row the current chemistry refuses is simply not evidence
+        return None
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict, dict, str, str]:
+    measured = pd.read_csv(asset_path("evidence", "measured_chi.csv"))
+    labels = pd.read_csv(asset_path("evidence", "handbook_labels.csv"))
+    chi_rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for polymer, solvent, t, chi in measured[["polymer", "solvent", "temperature_k", "chi"]].itertuples(index=False):
+        key = _key(polymer, solvent)
+        if key is not None:
+            chi_rows.setdefault(key, []).append((float(t), float(chi)))
+    label_rows: dict[tuple[str, str], list[int]] = {}
+    for polymer, solvent, soluble in labels[["polymer", "solvent", "soluble"]].itertuples(index=False):
+        key = _key(polymer, solvent)
+        if key is not None:
+            label_rows.setdefault(key, []).append(int(soluble))
+    chi_source = str(measured["source"].iloc[0]) if len(measured) else ""
+    label_source = str(labels["source"].iloc[0]) if len(labels) else ""
+    return chi_rows, label_rows, chi_source, label_source
+
+
+def evidence_for(polymer: str, solvent: str) -> Evidence:
+    """Measured χ and handbook labels for a polymer (repeat unit SMILES) in a solvent (SMILES)."""
+    chi_rows, label_rows, chi_source, label_source = _tables()
+    key = _key(polymer, solvent)
+    points = sorted(chi_rows.get(key, ())) if key else []
+    labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()
+    return Evidence(temperatures_k=np.array([t for t, _ in points], dtype=float),
+                    chis=np.array([c for _, c in points], dtype=float), labels=labels,
+                    chi_source=chi_source if points else "", label_source=label_source if labels else "")

@@ -1,0 +1,335 @@
+"""One self-contained HTML report a formulator can hand to a colleague.
+
+The file holds the inputs, the answer and its verdict, the uncertainty and the domain notice, the
+evidence used (when the result carries any), the model version and how to cite it, the figures and
+the tables. The figures are plotly figures (``chiapp.plots``) drawn by plotly.js, which is written
+into the file from the installed plotly package: the report loads nothing from the network and opens
+offline in any browser. Every text that comes from a user (names, SMILES) is HTML-escaped.
+
+The builders take the result objects the pages and the command line already have:
+``pair_report`` (one pair: χ(T) and, optionally, its phase diagram), ``ranking_report`` and
+``selection_report``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from chiapp import plots
+from chiapp.model_card import citation
+from chiapp.units import celsius
+
+__all__ = ["Report", "pair_report", "pair_report_for", "ranking_report", "render_report", "report_html",
+           "selection_report",
+           "verdict_words"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a report says, before it is written as HTML. Text fields are plain text (escaped on
+    rendering); ``figures`` are plotly figures; ``tables`` are (caption, table) pairs."""
+
+    title: str
+    inputs: tuple[tuple[str, str], ...]
+    answer: str
+    verdict: str | None = None
+    uncertainty: str | None = None
+    domain: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    figures: tuple = ()
+    tables: tuple[tuple[str, pd.DataFrame], ...] = ()
+    manifest: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------- words
+
+def _name(molecule_name: str | None, smiles: str) -> str:
+    return molecule_name or smiles
+
+
+def verdict_words(prediction, chi_critical: float) -> tuple[str, str]:
+    """(verdict, reason) at the middle temperature of a prediction: the one verdict of
+    ``chiapp.posterior`` with its probability, and the crystalline reason when there is one."""
+    middle = len(prediction.temperatures_k) // 2
+    chi, sigma = float(prediction.chi[middle]), float(prediction.chi_std[middle])
+    temperature = f"{celsius(prediction.temperatures_k[middle]):.0f} °C"
+    reason = (f"at {temperature}, P(dissolves) = {float(prediction.dissolve_probability[middle]):.0%}, "
+              f"χ = {chi:.2f} ± {sigma:.2f} against χc = {chi_critical:.3f}")
+    if prediction.crystalline is not None:
+        reason += f"; {prediction.crystalline.reason}"
+    if not prediction.in_domain:
+        reason = "a rough guess outside the model's training data, " + reason
+    return prediction.verdicts[middle], reason
+
+
+def _domain_lines(prediction) -> tuple[str, ...]:
+    def near(items) -> str:
+        return ", ".join(f"{n} ({float(s):.2f})" for n, s in items) or "none"
+
+    nearest = (f"Nearest training polymers (Tanimoto similarity): {near(prediction.nearest_polymers)}. "
+               f"Nearest training solvents: {near(prediction.nearest_solvents)}.")
+    if prediction.in_domain:
+        head = ("Inside the model's domain: the ensemble members agree and the temperatures are within "
+                "the training range.")
+    else:
+        notes = " ".join(n if n.endswith(".") else f"{n}." for n in prediction.domain_notes)
+        head = f"Outside the model's domain: treat χ as a rough guess. {notes}".strip()
+    return head, nearest
+
+
+def _evidence_lines(result) -> tuple[str, ...]:
+    """Measured values the result was adjusted with, if the result carries any (``evidence``)."""
+    evidence = getattr(result, "evidence", None)
+    if evidence is None:
+        return ()
+    if isinstance(evidence, pd.DataFrame):
+        return tuple(", ".join(f"{k}: {v}" for k, v in row.items() if pd.notna(v))
+                     for _, row in evidence.iterrows())
+    if isinstance(evidence, (str, bytes)):
+        return (str(evidence),)
+    if isinstance(evidence, Iterable):
+        return tuple(str(item) for item in evidence)
+    return (str(evidence),)
+
+
+# ---------------------------------------------------------------------------------------------- builders
+
+def pair_report(prediction, chain_length: float, manifest: dict, band=None,
+                user_point: tuple[float, float] | None = None, state: str | None = None) -> Report:
+    """χ(T) of one pair, its verdict and, with ``band`` (flory_huggins.phase_diagram_with_band),
+    the phase diagram and the user's mixture (φ, T [°C]) with its ``state``."""
+    from chiapp.flory_huggins import critical_chi
+
+    polymer = _name(prediction.polymer_name, prediction.polymer)
+    solvent = _name(prediction.solvent_name, prediction.solvent)
+    version = plots.model_version(manifest)
+    chi_c = float(critical_chi(chain_length))
+    verdict, reason = verdict_words(prediction, chi_c)  # the prediction was made for this N
+    low, high = celsius(prediction.temperatures_k[0]), celsius(prediction.temperatures_k[-1])
+    inputs = [("Polymer", f"{polymer} ({prediction.polymer})"), ("Solvent", f"{solvent} ({prediction.solvent})"),
+              ("Temperatures", f"{low:.0f} to {high:.0f} °C"), ("Chain length N", f"{chain_length:,.0f}")]
+    answer = (f"χ(T) = a + b/T with a = {prediction.a:.2f} and b = {prediction.b_k:.0f} K; "
+              f"critical χc = {chi_c:.3f} for N = {chain_length:,.0f}.")
+    if band is not None:
+        answer += " " + band.central.summary()
+    subject = f"{polymer} in {solvent}"
+    figures = [plots.chi_figure(prediction, chi_c, title=plots.figure_title(subject, chain_length, version))]
+    tables = [("χ(T) with its ensemble spread σ", _curve_table(prediction))]
+    if band is not None:
+        inputs.append(("Your mixture", f"φ = {user_point[0]:.2f} at {user_point[1]:.0f} °C" if user_point else "—"))
+        if state:
+            answer += f" Your mixture is {state}."
+        figures.append(plots.phase_figure(band, user_point, title=plots.figure_title(
+            f"Phase diagram of {subject}", chain_length, version)))
+        tables.append(("Binodal and spinodal [φ]", band.curves.round(4)))
+    sigma = float(np.median(prediction.chi_std))
+    return Report(
+        title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
+        verdict=f"{verdict}: {reason}",
+        uncertainty=(f"σ is the posterior's (ensemble, Hansen prior and measured evidence; median {sigma:.2f} over "
+                     "the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' cases."),
+        domain=_domain_lines(prediction), evidence=_evidence_lines(prediction), figures=tuple(figures),
+        tables=tuple(tables), manifest=manifest)
+
+
+def _curve_table(prediction) -> pd.DataFrame:
+    return pd.DataFrame({"T [°C]": np.round(celsius(prediction.temperatures_k), 1),
+                         "χ": np.round(prediction.chi, 2), "σ": np.round(prediction.chi_std, 2)})
+
+
+_RANKING_COLUMNS = {"name": "solvent", "verdict": "verdict", "chi": "χ", "chi_std": "σ", "chi_critical": "χc",
+                    "dissolve_probability": "P(dissolves)", "in_domain": "in domain", "boiling_point_c": "bp [°C]",
+                    "flash_point_c": "flash point [°C]", "chem21_class": "CHEM21", "smiles": "SMILES"}
+
+
+def _shown(table: pd.DataFrame, columns: dict, digits: dict) -> pd.DataFrame:
+    shown = table[[c for c in columns if c in table.columns]].copy()
+    for column, n in digits.items():
+        if column in shown:
+            shown[column] = shown[column].astype(float).round(n)
+    return shown.rename(columns=columns)
+
+
+def ranking_report(result, temperature_c: float, manifest: dict, filters: dict | None = None) -> Report:
+    """The solvent ranking of one polymer at one temperature [°C]."""
+    polymer = _name(result.polymer.name, result.polymer.smiles)
+    counts = result.table["verdict"].value_counts()
+    version = plots.model_version(manifest)
+    inputs = [("Polymer", f"{polymer} ({result.polymer.smiles})"), ("Temperature", f"{temperature_c:.0f} °C"),
+              ("Molecular weight Mn", f"{result.molecular_weight_g_per_mol:,.0f} g/mol")]
+    inputs += [(f"Filter: {k.replace('_', ' ')}", str(v)) for k, v in (filters or {}).items()
+               if v not in (None, (), False)]
+    best = result.table.head(3)["name"].tolist()
+    answer = (f"{len(result.table)} solvents ranked: {counts.get('dissolves', 0)} dissolve it, "
+              f"{counts.get('borderline', 0)} borderline, {counts.get('does not dissolve', 0)} do not"
+              + (f"; {result.n_filtered_out} left out by the filters" if result.n_filtered_out else "")
+              + (f". Best: {', '.join(best)}." if best else "."))
+    figure = plots.ranking_figure(result.table, title=plots.figure_title(
+        f"Solvents for {polymer} at {temperature_c:.0f} °C", None, version,
+        detail=f"Mn {result.molecular_weight_g_per_mol:,.0f} g/mol"))
+    table = _shown(result.table, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_critical": 3,
+                                                   "dissolve_probability": 2})
+    return Report(
+        title=f"Solvents for {polymer}", inputs=tuple(inputs), answer=answer,
+        verdict="Dissolves: P(χ < χlim) ≥ 0.7 (χlim = χc, or the melting limit of a crystalline polymer); does "
+                "not dissolve: P ≤ 0.3; borderline between. Sorted by that probability.",
+        uncertainty="σ is the posterior σ of each pair's χ (ensemble, Hansen prior, measured evidence).",
+        domain=(f"{int(result.table['in_domain'].sum())} of {len(result.table)} pairs are inside the model's domain "
+                "(see the 'in domain' column).",),
+        figures=(figure,), tables=(("Ranking", table),), manifest=manifest)
+
+
+_SELECTION_COLUMNS = {"name": "solvent", "window_low_c": "from [°C]", "window_high_c": "to [°C]",
+                      "margin": "margin (χ units)", "margin_std": "± σ",
+                      "precipitation_temperature_c": "target precipitates below [°C]", "chem21_class": "CHEM21",
+                      "boiling_point_c": "bp [°C]", "flash_point_c": "flash point [°C]", "in_domain": "in domain",
+                      "windows": "all windows"}
+
+
+def selection_report(result, range_c: tuple[float, float], manifest: dict, curves: dict | None = None,
+                     criticals: dict | None = None, solvent: str | None = None) -> Report:
+    """Selective dissolution of a target plastic out of a mixture; ``curves``/``criticals`` (from
+    the page's chosen ``solvent``) add its χ(T) figure."""
+    target = _name(result.target.name, result.target.smiles)
+    others = [_name(m.name, m.smiles) for m in result.others]
+    version = plots.model_version(manifest)
+    inputs = (("Target plastic", f"{target} ({result.target.smiles})"),
+              ("Other plastics", ", ".join(others) or "none"),
+              ("Temperatures", f"{range_c[0]:.0f} to {range_c[1]:.0f} °C"))
+    if result.table.empty:
+        answer = (f"No solvent of the {result.n_screened} screened dissolves {target} while leaving "
+                  f"{', '.join(others)} undissolved in this temperature range.")
+    else:
+        answer = (f"{len(result.table)} of {result.n_screened} solvents dissolve {target} and leave "
+                  f"{', '.join(others)} undissolved somewhere in the range; best: {result.table['name'].iloc[0]}.")
+    figures: tuple = ()
+    if curves:
+        figures = (plots.chi_curves_figure(curves, criticals or {}, highlight=target, title=plots.figure_title(
+            f"Selective dissolution in {solvent}: {target} (target) and {len(others)} other plastic(s)", None,
+            version, detail="N of each pair from the library Mn")),)
+    tables = [("Selective solvents", _shown(result.table, _SELECTION_COLUMNS, {"margin": 2, "margin_std": 2}))]
+    if not result.antisolvents.empty:
+        tables.append(("Antisolvents to precipitate the target", _shown(
+            result.antisolvents, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_critical": 3})))
+    return Report(
+        title=f"Separating {target} from {', '.join(others)}", inputs=inputs, answer=answer,
+        verdict="A solvent is selective where the target's χ lies below its χc and every other plastic's above.",
+        uncertainty="The margin is the smallest gap to a critical χ, in χ units, with its ensemble σ.",
+        figures=figures, tables=tuple(tables), manifest=manifest)
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+_STYLE = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2a33;max-width:1100px;
+margin:2em auto;padding:0 1.2em}
+h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #dde3e8}
+table{border-collapse:collapse;margin:.6em 0;font-size:13px}td,th{border:1px solid #dde3e8;padding:3px 8px;
+text-align:left;vertical-align:top}th{background:#f3f6f8}.verdict{font-size:1.15em;font-weight:600;
+padding:.5em .8em;background:#eef6f1;border-left:4px solid #27ae60}.meta{color:#5d6d7e;font-size:13px}
+.cite{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.6em;font-size:13px}
+.scroll{max-height:420px;overflow:auto}
+"""
+
+
+def _table_html(table: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = []
+    for values in table.itertuples(index=False):
+        cells = "".join(f"<td>{_cell(v)}</td>" for v in values)
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+
+
+def _cell(value) -> str:
+    """An empty cell for a missing value (never 'None' or 'nan')."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    return html.escape(str(value))
+
+
+def render_report(report: Report) -> str:
+    """The report as one HTML page: plotly.js inline (from the installed plotly), no external URL."""
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    from chiapp import __version__
+
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    version = plots.model_version(report.manifest)
+    parts = [f"<h1>{html.escape(report.title)}</h1>",
+             f"<p class='meta'>chiapp {html.escape(__version__)}, {html.escape(version)}; made {now}.</p>",
+             "<h2>Inputs</h2><table>" + "".join(
+                 f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.inputs) + "</table>",
+             f"<h2>Answer</h2><p>{html.escape(report.answer)}</p>"]
+    if report.verdict:
+        parts.append(f"<p class='verdict'>{html.escape(report.verdict)}</p>")
+    if report.uncertainty or report.domain:
+        parts.append("<h2>Uncertainty and domain</h2>")
+        parts += [f"<p>{html.escape(line)}</p>" for line in (report.uncertainty, *report.domain) if line]
+    parts.append("<h2>Evidence used</h2>")
+    parts.append("<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in report.evidence) + "</ul>"
+                 if report.evidence else "<p>No measured value for this pair was used: the answer is the "
+                                         "model's prediction alone.</p>")
+    if report.figures:
+        parts.append("<h2>Figures</h2>")
+        for i, figure in enumerate(report.figures):
+            config = plots.plotly_config(f"chiapp_figure_{i + 1}", "svg")
+            parts.append(pio.to_html(figure, full_html=False, include_plotlyjs=False, config=config,
+                                     div_id=f"figure-{i + 1}", default_width="100%"))
+        parts.append("<p class='meta'>The camera button of each figure saves it as an SVG file.</p>")
+    for caption, table in report.tables:
+        parts.append(f"<h2>{html.escape(caption)}</h2>{_table_html(table)}")
+    parts.append(f"<h2>Model and citation</h2><p>{html.escape(version)}; "
+                 f"trained on {_training_words(report.manifest)}.</p>"
+                 f"<div class='cite'>{html.escape(citation(report.manifest))}</div>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width'><title>{html.escape(report.title)}</title>"
+            f"<style>{_STYLE}</style><script>{get_plotlyjs()}</script></head><body>"
+            + "\n".join(parts) + "</body></html>")
+
+
+def _training_words(manifest: dict) -> str:
+    rows = (manifest.get("training") or {}).get("rows") or {}
+    names = {"experimental": "experimental χ values", "cosmo": "COSMO-RS χ values",
+             "soluble": "solvent / non-solvent labels", "hansen": "Hansen-parameter rows"}
+    return ", ".join(f"{count:,} {names.get(task, task)}" for task, count in rows.items()) or "(not recorded)"
+
+
+def report_html(report: Report) -> bytes:
+    """``render_report`` as UTF-8 bytes, for a download button or a file."""
+    return render_report(report).encode("utf-8")
+
+
+
+def pair_report_for(polymer: str, solvent: str, range_c: tuple[float, float] = (0.0, 150.0), *,
+                    chain_length: float | None = None, molecular_weight_g_per_mol: float | None = None,
+                    user_point: tuple[float, float] | None = None) -> Report:
+    """``pair_report`` from what a user types: names or SMILES, a temperature range [°C], and the
+    chain length or M_n (else the library's, as everywhere: ``library.chain_length_for``); the
+    phase diagram is included. The command ``chiapp report`` calls this."""
+    from chiapp import flory_huggins, library
+    from chiapp.prediction import load_model, predict_chi
+    from chiapp.units import kelvin, temperature_grid_k
+
+    polymer_molecule, solvent_molecule = library.resolve_polymer(polymer), library.resolve_solvent(solvent)
+    prediction = predict_chi(polymer_molecule.smiles, solvent_molecule.smiles, temperature_grid_k(range_c))
+    n = library.chain_length_for(polymer_molecule, solvent_molecule, chain_length=chain_length,
+                                 molecular_weight_g_per_mol=molecular_weight_g_per_mol)
+    band = flory_huggins.phase_diagram_with_band(
+        prediction.coefficients, chi_sigma=float(np.median(prediction.chi_std)), chain_length=n,
+        temperatures_k=np.asarray(temperature_grid_k(range_c, 121)))
+    state = None
+    if user_point is not None:
+        state = flory_huggins.phase_state(prediction.coefficients, user_point[0], kelvin(user_point[1]), n)
+    return pair_report(prediction, n, load_model().manifest, band, user_point, state)
