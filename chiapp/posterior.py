@@ -258,3 +258,32 @@ def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, h
     mean = a + b_k / t
     probability = dissolve_probability(mean, std, chi_limit)
     return PosteriorCurve(float(a), float(b_k), mean, std, probability, tuple(str(v) for v in verdicts(probability)))
+
+
+def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pairs, hansen_known,
+                     chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, ...]:
+    """:func:`posterior_curve` for many pairs without measured evidence at once (a ranking, a grid).
+
+    ``member_a``/``member_b_k`` are (n_members, S), ``hansen_terms_pairs`` (S, 3), ``hansen_known``
+    (S,), ``chi_limit`` (S,) or (S, T). Returns χ, σ and P(dissolves), each (S, T), and a, b_k,
+    each (S,): the same numbers as the one-pair function (least squares in closed form).
+    """
+    t = np.asarray(temperatures_k, dtype=float)
+    member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
+    terms, known = np.asarray(hansen_terms_pairs, dtype=float), np.asarray(hansen_known, dtype=bool)
+
+    def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        members = member_a[..., None] + member_b_k[..., None] / temps           # (M, S, T)
+        p_mean, p_std = prior_chi(terms, known, temps, params)                   # (S, T)
+        return combine(members.mean(0), spread_scale * members.std(0), p_mean, p_std, params)
+
+    fitted, _ = band(FIT_TEMPERATURES_K)
+    x = 1.0 / FIT_TEMPERATURES_K
+    dx = x - x.mean()
+    b_k = ((fitted - fitted.mean(axis=1, keepdims=True)) * dx).sum(axis=1) / (dx @ dx)
+    a = fitted.mean(axis=1) - b_k * x.mean()
+    _, std = band(t)
+    mean = a[:, None] + b_k[:, None] / t
+    limit = np.asarray(chi_limit, dtype=float)
+    probability = dissolve_probability(mean, std, limit[:, None] if limit.ndim == 1 else limit)
+    return mean, std, probability, a, b_k

@@ -24,7 +24,7 @@ from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, LatentFactors, hansen_terms
-from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve, without_prior
+from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve, posterior_curves, without_prior
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
@@ -437,9 +437,19 @@ class ChiGrid(FrozenResult):
         limits = np.asarray(chi_limit, dtype=float)
         out = np.empty((3, len(solvent_indices), len(t)))
         coefficients = np.empty((2, len(solvent_indices)))
-        for i, s in enumerate(solvent_indices):
-            found = (Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
-                     else evidence_for(self.polymers[p], self.solvents[s]))
+        evidence = [Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
+                    else evidence_for(self.polymers[p], self.solvents[s]) for s in solvent_indices]
+        plain = np.array([found.is_empty for found in evidence], dtype=bool)
+        if plain.any():  # pairs without measured evidence: all at once
+            idx = solvent_indices[plain]
+            terms = self.hansen[p, idx]
+            chi, std, chance, a, b_k = posterior_curves(
+                t, self.a[:, p, idx], self.b_k[:, p, idx], self.spread_scale, terms, terms.sum(axis=1) > 0,
+                limits[plain], params)
+            out[:, plain] = chi, std, chance
+            coefficients[:, plain] = a, b_k
+        for i in np.flatnonzero(~plain):  # pairs with measured χ or handbook labels: one by one
+            s, found = solvent_indices[i], evidence[i]
             terms = self.hansen[p, s]
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
                                     bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,

@@ -102,3 +102,21 @@ def test_posterior_coefficients_do_not_depend_on_the_temperatures_asked():
     assert one.a == pytest.approx(many.a, abs=1e-12) and one.b_k == pytest.approx(many.b_k, abs=1e-9)
     assert one.chi_std[0] == pytest.approx(float(np.interp(300.0, np.linspace(280.0, 420.0, 15), many.chi_std)),
                                            rel=1e-2)
+
+
+def test_many_pairs_at_once_equal_one_pair_at_a_time():
+    from chiapp.posterior import posterior_curves
+
+    rng = np.random.default_rng(7)
+    member_a, member_b_k = rng.normal(0.4, 0.2, (5, 6)), rng.normal(80.0, 40.0, (5, 6))
+    terms = np.abs(rng.normal(0.3, 0.2, (6, 3)))
+    terms[2] = 0.0  # δ unknown for one pair
+    known = terms.sum(axis=1) > 0
+    t = np.linspace(280.0, 420.0, 8)
+    limits = np.full(6, 0.53)
+    chi, std, chance, a, b_k = posterior_curves(t, member_a, member_b_k, 1.3, terms, known, limits, PARAMS)
+    for j in range(6):
+        one = posterior_curve(t, member_a[:, j], member_b_k[:, j], 1.3, terms[j], bool(known[j]), 0.53, PARAMS)
+        assert chi[j] == pytest.approx(one.chi, abs=1e-10) and std[j] == pytest.approx(one.chi_std, abs=1e-12)
+        assert chance[j] == pytest.approx(one.dissolve_probability, abs=1e-10)
+        assert (a[j], b_k[j]) == pytest.approx((one.a, one.b_k), abs=1e-8)
