@@ -287,3 +287,20 @@ def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, 
     limit = np.asarray(chi_limit, dtype=float)
     probability = dissolve_probability(mean, std, limit[:, None] if limit.ndim == 1 else limit)
     return mean, std, probability, a, b_k
+
+
+def posterior_rows(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_rows, hansen_known,
+                   chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`posterior_curve` for rows that each have their own pair and one temperature (a batch),
+    without measured evidence: χ, σ and P(dissolves), each (R,). ``member_a``/``member_b_k`` are
+    (n_members, R), ``hansen_terms_rows`` (R, 3), ``hansen_known`` and ``chi_limit`` (R,)."""
+    t = np.asarray(temperatures_k, dtype=float)
+    fitted_mean, _, _, a, b_k = posterior_curves(t[:1] if len(t) else np.array([300.0]), member_a, member_b_k,
+                                                 spread_scale, hansen_terms_rows, hansen_known,
+                                                 np.asarray(chi_limit, dtype=float), params)
+    members = np.asarray(member_a, dtype=float) + np.asarray(member_b_k, dtype=float) / t        # (M, R)
+    p_mean, p_std = prior_chi(np.asarray(hansen_terms_rows, dtype=float)[:, None, :],
+                              np.asarray(hansen_known, dtype=bool)[:, None], t[:, None, None], params)
+    _, std = combine(members.mean(0), spread_scale * members.std(0), p_mean[:, 0, 0], p_std[:, 0, 0], params)
+    mean = a + b_k / t
+    return mean, std, dissolve_probability(mean, std, chi_limit)

@@ -24,7 +24,15 @@ from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, LatentFactors, hansen_terms
-from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve, posterior_curves, without_prior
+from chiapp.posterior import (
+    LABEL_TEMPERATURE_K,
+    PosteriorParameters,
+    posterior_curve,
+    posterior_curves,
+    posterior_rows,
+    verdicts,
+    without_prior,
+)
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
@@ -356,7 +364,8 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     ensemble = {"ensemble_chi": out["chi"].copy(), "ensemble_chi_std": out["chi_std"].copy()}
     params = posterior_parameters(model)
     pair_of_row = p_rows[ok] * len(s_texts) + s_rows[ok]
-    for pair in np.unique(pair_of_row):  # the posterior once per pair: the answer of predict_chi
+    plain_rows, limit_rows = [], []
+    for pair in np.unique(pair_of_row):  # the posterior of predict_chi, per pair
         rows = ok[pair_of_row == pair]
         p, s = polymers[rows[0]], solvents[rows[0]]
         try:
@@ -365,13 +374,26 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
             errors[rows] = str(err)
             out["chi"][rows] = out["chi_std"][rows] = np.nan
             continue
-        terms = hansen_terms(polymer_x[p], solvent_x[s])
         found = evidence_for(polymer_smiles[p], solvent_smiles[s])
+        if found.is_empty:  # most pairs of a large batch: all at once below
+            plain_rows.append(rows)
+            limit_rows.append(np.full(len(rows), critical_chi(n)))
+            continue
+        terms = hansen_terms(polymer_x[p], solvent_x[s])
         curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
                                 terms, bool(terms.sum() > 0), critical_chi(n), params, found.temperatures_k,
                                 found.chis, found.labels)
         out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
         probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
+    if plain_rows:
+        rows = np.concatenate(plain_rows)
+        terms = hansen_terms(np.stack([polymer_x[polymers[i]] for i in rows]),
+                             np.stack([solvent_x[solvents[i]] for i in rows]))
+        chi, std, chance = posterior_rows(temperatures[rows], member_a[:, rows], member_b_k[:, rows],
+                                          model.spread_scale, terms, terms.sum(axis=1) > 0,
+                                          np.concatenate(limit_rows), params)
+        out["chi"][rows], out["chi_std"][rows], probability[rows] = chi, std, chance
+        verdict[rows] = verdicts(chance)
     report(total, total)
     result = frame.copy()
     result["chi"], result["chi_std"] = out["chi"], out["chi_std"]

@@ -120,3 +120,17 @@ def test_many_pairs_at_once_equal_one_pair_at_a_time():
         assert chi[j] == pytest.approx(one.chi, abs=1e-10) and std[j] == pytest.approx(one.chi_std, abs=1e-12)
         assert chance[j] == pytest.approx(one.dissolve_probability, abs=1e-10)
         assert (a[j], b_k[j]) == pytest.approx((one.a, one.b_k), abs=1e-8)
+
+
+def test_rows_with_their_own_temperature_equal_one_pair_at_a_time():
+    from chiapp.posterior import posterior_rows
+
+    rng = np.random.default_rng(3)
+    member_a, member_b_k = rng.normal(0.4, 0.2, (4, 5)), rng.normal(80.0, 40.0, (4, 5))
+    terms, t = np.abs(rng.normal(0.3, 0.2, (5, 3))), np.array([280.0, 300.0, 330.0, 360.0, 410.0])
+    limits = np.array([0.52, 0.53, 0.55, 0.6, 0.51])
+    chi, std, chance = posterior_rows(t, member_a, member_b_k, 1.2, terms, np.ones(5, bool), limits, PARAMS)
+    for j in range(5):
+        one = posterior_curve(t[j:j + 1], member_a[:, j], member_b_k[:, j], 1.2, terms[j], True, limits[j], PARAMS)
+        assert (chi[j], std[j], chance[j]) == pytest.approx(
+            (one.chi[0], one.chi_std[0], one.dissolve_probability[0]), abs=1e-10)
