@@ -142,3 +142,14 @@ def test_prediction_is_immutable_and_compares_by_value():
     assert first != predict_chi(PS, "toluene", [298.15, 351.0])
     # the value type of chi(T) gives the same numbers as the stored curve
     assert first.coefficients.chi(first.temperatures_k) == pytest.approx(first.chi)
+
+
+def test_inference_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom chiapp import predict_chi, rank_solvents\npredict_chi('PS', 'toluene', 300.0)\n"
+            "rank_solvents('PS', 300.0, solvents=['toluene', 'water'])\nprint('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert done.stdout.strip() == "False"
