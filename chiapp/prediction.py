@@ -19,7 +19,7 @@ from chiapp.cache import MemoryBoundedCache
 from chiapp.crystallinity import CrystallineLimit, crystalline_data, crystalline_limit, dissolution_chi_limit
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError
-from chiapp.evidence import Evidence, evidence_for
+from chiapp.evidence import Evidence, evidence_for, evidence_pairs
 from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
@@ -363,37 +363,48 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     verdict = np.full(n_rows, "", dtype=object)
     ensemble = {"ensemble_chi": out["chi"].copy(), "ensemble_chi_std": out["chi_std"].copy()}
     params = posterior_parameters(model)
-    pair_of_row = p_rows[ok] * len(s_texts) + s_rows[ok]
-    plain_rows, limit_rows = [], []
-    for pair in np.unique(pair_of_row):  # the posterior of predict_chi, per pair
-        rows = ok[pair_of_row == pair]
-        p, s = polymers[rows[0]], solvents[rows[0]]
-        try:
-            n = _pair_chain_length(p, s)
-        except ChiAppError as err:
-            errors[rows] = str(err)
-            out["chi"][rows] = out["chi_std"][rows] = np.nan
-            continue
+    # the posterior of predict_chi: chain length and evidence per distinct molecule, then pairs with
+    # measured evidence one by one and all the others at once
+    p_info = [_polymer_info(polymer_smiles[t]) if t in polymer_x else ("", np.nan) for t in p_texts]
+    s_info = [_solvent_info(solvent_smiles[t]) if t in solvent_x else ("", np.nan) for t in s_texts]
+    p_volume = np.array([v for _, v in p_info], dtype=float)   # M_n / ρ [cm3/mol]
+    s_volume = np.array([v for _, v in s_info], dtype=float)   # [cm3/mol]
+    n_chain = p_volume[p_rows] / s_volume[s_rows]
+    short = np.zeros(n_rows, dtype=bool)
+    short[ok] = ~(n_chain[ok] >= 1.0)
+    for row in np.flatnonzero(short).tolist():
+        errors[row] = (f"chain length N = {n_chain[row]:.3g} is below 1: the polymer is smaller than one solvent "
+                       "molecule; give a larger molecular weight")
+        out["chi"][row] = out["chi_std"][row] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chi_c = np.where(short, np.nan, 0.5 * (1.0 + 1.0 / np.sqrt(n_chain)) ** 2)   # critical_chi(N)
+    # pairs the evidence tables know, found through the few keys they hold
+    p_index: dict[str, list[int]] = {}  # one key may be typed several ways ("PS", "*CC(*)c1ccccc1")
+    s_index: dict[str, list[int]] = {}
+    for position, (key, _) in enumerate(p_info):
+        p_index.setdefault(key, []).append(position)
+    for position, (key, _) in enumerate(s_info):
+        s_index.setdefault(key, []).append(position)
+    known_pairs = [pi * len(s_texts) + si for pk, sk in evidence_pairs() if pk in p_index and sk in s_index
+                   for pi in p_index[pk] for si in s_index[sk]]
+    with_evidence = np.isin(p_rows * len(s_texts) + s_rows, known_pairs)
+    plain = ok[np.isfinite(chi_c[ok]) & ~with_evidence[ok]]
+    if len(plain):
+        terms = hansen_terms(np.stack([polymer_x[polymers[i]] for i in plain]),
+                             np.stack([solvent_x[solvents[i]] for i in plain]))
+        chi, std, chance = posterior_rows(temperatures[plain], member_a[:, plain], member_b_k[:, plain],
+                                          model.spread_scale, terms, terms.sum(axis=1) > 0, chi_c[plain], params)
+        out["chi"][plain], out["chi_std"][plain], probability[plain] = chi, std, chance
+        verdict[plain] = verdicts(chance)
+    for row in ok[with_evidence[ok]].tolist():
+        p, s = polymers[row], solvents[row]
         found = evidence_for(polymer_smiles[p], solvent_smiles[s])
-        if found.is_empty:  # most pairs of a large batch: all at once below
-            plain_rows.append(rows)
-            limit_rows.append(np.full(len(rows), critical_chi(n)))
-            continue
         terms = hansen_terms(polymer_x[p], solvent_x[s])
-        curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
-                                terms, bool(terms.sum() > 0), critical_chi(n), params, found.temperatures_k,
-                                found.chis, found.labels)
-        out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
-        probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
-    if plain_rows:
-        rows = np.concatenate(plain_rows)
-        terms = hansen_terms(np.stack([polymer_x[polymers[i]] for i in rows]),
-                             np.stack([solvent_x[solvents[i]] for i in rows]))
-        chi, std, chance = posterior_rows(temperatures[rows], member_a[:, rows], member_b_k[:, rows],
-                                          model.spread_scale, terms, terms.sum(axis=1) > 0,
-                                          np.concatenate(limit_rows), params)
-        out["chi"][rows], out["chi_std"][rows], probability[rows] = chi, std, chance
-        verdict[rows] = verdicts(chance)
+        curve = posterior_curve(temperatures[row:row + 1], member_a[:, row], member_b_k[:, row], model.spread_scale,
+                                terms, bool(terms.sum() > 0), chi_c[row], params, found.temperatures_k, found.chis,
+                                found.labels)
+        out["chi"][row], out["chi_std"][row] = curve.chi[0], curve.chi_std[0]
+        probability[row], verdict[row] = curve.dissolve_probability[0], curve.verdicts[0]
     report(total, total)
     result = frame.copy()
     result["chi"], result["chi_std"] = out["chi"], out["chi_std"]
@@ -406,17 +417,23 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     return result
 
 
-@lru_cache(maxsize=65536)
-def _pair_smiles(polymer_text: str, solvent_text: str) -> tuple[str, str]:
-    polymer, solvent = resolve_pair(polymer_text, solvent_text)
-    return polymer.smiles, solvent.smiles
+@lru_cache(maxsize=1 << 16)
+def _polymer_info(smiles: str) -> tuple[str, float]:
+    """(canonical key, molar volume M_n/ρ [cm3/mol]) of a polymer with the libraries' defaults."""
+    from chiapp.chemistry import canonical_polymer
+    from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
+    from chiapp.library import polymer_defaults, resolve_polymer
+
+    molecular_weight, density = polymer_defaults(resolve_polymer(smiles))
+    return canonical_polymer(smiles), molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
 
 
-@lru_cache(maxsize=65536)
-def _pair_chain_length(polymer_text: str, solvent_text: str) -> float:
-    """N of a pair with the library's defaults (``chiapp.library.chain_length_for``)."""
-    polymer, solvent = resolve_pair(polymer_text, solvent_text)
-    return _chain_length(polymer, solvent, None, None)
+@lru_cache(maxsize=1 << 17)
+def _solvent_info(smiles: str) -> tuple[str, float]:
+    """(canonical key, molar volume [cm3/mol]) of a solvent (``library.solvent_molar_volume``)."""
+    from chiapp.chemistry import canonical_solvent
+
+    return canonical_solvent(smiles), solvent_molar_volume(smiles)[0]
 
 
 @dataclass(frozen=True, eq=False)
