@@ -396,15 +396,18 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
                                           model.spread_scale, terms, terms.sum(axis=1) > 0, chi_c[plain], params)
         out["chi"][plain], out["chi_std"][plain], probability[plain] = chi, std, chance
         verdict[plain] = verdicts(chance)
-    for row in ok[with_evidence[ok]].tolist():
-        p, s = polymers[row], solvents[row]
+    evidence_rows = ok[with_evidence[ok]]
+    evidence_pair = p_rows[evidence_rows] * len(s_texts) + s_rows[evidence_rows]
+    for pair in np.unique(evidence_pair):  # one posterior per pair, at all its rows' temperatures
+        rows = evidence_rows[evidence_pair == pair]
+        p, s = polymers[rows[0]], solvents[rows[0]]
         found = evidence_for(polymer_smiles[p], solvent_smiles[s])
         terms = hansen_terms(polymer_x[p], solvent_x[s])
-        curve = posterior_curve(temperatures[row:row + 1], member_a[:, row], member_b_k[:, row], model.spread_scale,
-                                terms, bool(terms.sum() > 0), chi_c[row], params, found.temperatures_k, found.chis,
-                                found.labels)
-        out["chi"][row], out["chi_std"][row] = curve.chi[0], curve.chi_std[0]
-        probability[row], verdict[row] = curve.dissolve_probability[0], curve.verdicts[0]
+        curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
+                                terms, bool(terms.sum() > 0), chi_c[rows], params, found.temperatures_k, found.chis,
+                                found.labels, float(chi_c[rows[0]]))
+        out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
+        probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
     report(total, total)
     result = frame.copy()
     result["chi"], result["chi_std"] = out["chi"], out["chi_std"]
