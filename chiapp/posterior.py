@@ -14,8 +14,9 @@ and stored in the model manifest under "posterior"):
 3. **Measured χ of the pair** (the open data): Bayesian linear regression of the residuals on
    (1, T_ref/T − 1), i.e. a correction of a and b with the posterior σ as the prior width and the
    measurement noise σ_meas; the curve passes near the points, the band narrows there.
-4. **Handbook labels** (solvent / non-solvent, taken at 25 °C): a probit observation on χ − χc
-   with width τ, folded in by moment matching (the Gaussian with the same mean and variance as
+4. **Handbook labels** (solvent / non-solvent): a probit observation on χ − χc with width τ
+   (against χc, not a crystalline polymer's melting limit: the lists often mean a hot solvent for
+   those), folded in by moment matching (the Gaussian with the same mean and variance as
    the exact posterior; Rasmussen & Williams 2006, §3.6): a 'solvent' label pulls χ below χc.
 5. **One verdict**: P(dissolves) = Φ((χc − χ)/σ) from the final χ and σ, so the χ shown and the
    probability shown cannot contradict each other; 'dissolves' when P ≥ 0.7, 'does not dissolve'

@@ -25,7 +25,6 @@ from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, LatentFactors, hansen_terms
 from chiapp.posterior import (
-    LABEL_TEMPERATURE_K,
     PosteriorParameters,
     posterior_curve,
     posterior_curves,
@@ -190,7 +189,9 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     crystal = crystalline_data(calibration.polymer_text(polymer), overrides=crystalline_overrides)
     volume = solvent_molar_volume(solvent_mol.smiles)[0]
     limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
-    label_limit = float(dissolution_chi_limit(np.array([LABEL_TEMPERATURE_K]), crystal, volume, chi_c)[0])
+    # a handbook "solvent" says the chain mixes with it (χ < χc); the lists often mean a hot solvent
+    # for a crystalline polymer, so the label is not read against its melting limit at 25 °C
+    label_limit = chi_c
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
                             bool(terms.sum() > 0), limits, params, found.temperatures_k, found.chis, found.labels,
                             label_limit)
