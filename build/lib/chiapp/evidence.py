@@ -18,7 +18,7 @@ from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.frozen import FrozenResult
 from chiapp.resources import asset_path
 
-__all__ = ["Evidence", "evidence_for"]
+__all__ = ["Evidence", "evidence_for", "evidence_pairs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +72,12 @@ def _tables() -> tuple[dict, dict, str, str]:
     chi_source = str(measured["source"].iloc[0]) if len(measured) else ""
     label_source = str(labels["source"].iloc[0]) if len(labels) else ""
     return chi_rows, label_rows, chi_source, label_source
+
+
+def evidence_pairs() -> set[tuple[str, str]]:
+    """The canonical (polymer, solvent) keys of every pair the tables hold anything for."""
+    chi_rows, label_rows, _, _ = _tables()
+    return set(chi_rows) | set(label_rows)
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:

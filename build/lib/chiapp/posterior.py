@@ -14,8 +14,9 @@ and stored in the model manifest under "posterior"):
 3. **Measured χ of the pair** (the open data): Bayesian linear regression of the residuals on
    (1, T_ref/T − 1), i.e. a correction of a and b with the posterior σ as the prior width and the
    measurement noise σ_meas; the curve passes near the points, the band narrows there.
-4. **Handbook labels** (solvent / non-solvent, taken at 25 °C): a probit observation on χ − χc
-   with width τ, folded in by moment matching (the Gaussian with the same mean and variance as
+4. **Handbook labels** (solvent / non-solvent): a probit observation on χ − χc with width τ
+   (against χc, not a crystalline polymer's melting limit: the lists often mean a hot solvent for
+   those), folded in by moment matching (the Gaussian with the same mean and variance as
    the exact posterior; Rasmussen & Williams 2006, §3.6): a 'solvent' label pulls χ below χc.
 5. **One verdict**: P(dissolves) = Φ((χc − χ)/σ) from the final χ and σ, so the χ shown and the
    probability shown cannot contradict each other; 'dissolves' when P ≥ 0.7, 'does not dissolve'
@@ -258,3 +259,49 @@ def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, h
     mean = a + b_k / t
     probability = dissolve_probability(mean, std, chi_limit)
     return PosteriorCurve(float(a), float(b_k), mean, std, probability, tuple(str(v) for v in verdicts(probability)))
+
+
+def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pairs, hansen_known,
+                     chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, ...]:
+    """:func:`posterior_curve` for many pairs without measured evidence at once (a ranking, a grid).
+
+    ``member_a``/``member_b_k`` are (n_members, S), ``hansen_terms_pairs`` (S, 3), ``hansen_known``
+    (S,), ``chi_limit`` (S,) or (S, T). Returns χ, σ and P(dissolves), each (S, T), and a, b_k,
+    each (S,): the same numbers as the one-pair function (least squares in closed form).
+    """
+    t = np.asarray(temperatures_k, dtype=float)
+    member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
+    terms, known = np.asarray(hansen_terms_pairs, dtype=float), np.asarray(hansen_known, dtype=bool)
+
+    def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        members = member_a[..., None] + member_b_k[..., None] / temps           # (M, S, T)
+        p_mean, p_std = prior_chi(terms, known, temps, params)                   # (S, T)
+        return combine(members.mean(0), spread_scale * members.std(0), p_mean, p_std, params)
+
+    fitted, _ = band(FIT_TEMPERATURES_K)
+    x = 1.0 / FIT_TEMPERATURES_K
+    dx = x - x.mean()
+    b_k = ((fitted - fitted.mean(axis=1, keepdims=True)) * dx).sum(axis=1) / (dx @ dx)
+    a = fitted.mean(axis=1) - b_k * x.mean()
+    _, std = band(t)
+    mean = a[:, None] + b_k[:, None] / t
+    limit = np.asarray(chi_limit, dtype=float)
+    probability = dissolve_probability(mean, std, limit[:, None] if limit.ndim == 1 else limit)
+    return mean, std, probability, a, b_k
+
+
+def posterior_rows(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_rows, hansen_known,
+                   chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`posterior_curve` for rows that each have their own pair and one temperature (a batch),
+    without measured evidence: χ, σ and P(dissolves), each (R,). ``member_a``/``member_b_k`` are
+    (n_members, R), ``hansen_terms_rows`` (R, 3), ``hansen_known`` and ``chi_limit`` (R,)."""
+    t = np.asarray(temperatures_k, dtype=float)
+    fitted_mean, _, _, a, b_k = posterior_curves(t[:1] if len(t) else np.array([300.0]), member_a, member_b_k,
+                                                 spread_scale, hansen_terms_rows, hansen_known,
+                                                 np.asarray(chi_limit, dtype=float), params)
+    members = np.asarray(member_a, dtype=float) + np.asarray(member_b_k, dtype=float) / t        # (M, R)
+    p_mean, p_std = prior_chi(np.asarray(hansen_terms_rows, dtype=float)[:, None, :],
+                              np.asarray(hansen_known, dtype=bool)[:, None], t[:, None, None], params)
+    _, std = combine(members.mean(0), spread_scale * members.std(0), p_mean[:, 0, 0], p_std[:, 0, 0], params)
+    mean = a + b_k / t
+    return mean, std, dissolve_probability(mean, std, chi_limit)

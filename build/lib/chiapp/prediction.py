@@ -7,7 +7,7 @@ Results say how far the question is from what the model was trained on (``in_dom
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,12 +19,19 @@ from chiapp.cache import MemoryBoundedCache
 from chiapp.crystallinity import CrystallineLimit, crystalline_data, crystalline_limit, dissolution_chi_limit
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.errors import ChiAppError, DataFileError
-from chiapp.evidence import Evidence, evidence_for
+from chiapp.evidence import Evidence, evidence_for, evidence_pairs
 from chiapp.flory_huggins import ChiCoefficients, critical_chi
 from chiapp.frozen import FrozenResult
 from chiapp.library import solvent_molar_volume
 from chiapp.model import ChiModel, LatentFactors, hansen_terms
-from chiapp.posterior import LABEL_TEMPERATURE_K, PosteriorParameters, posterior_curve, without_prior
+from chiapp.posterior import (
+    PosteriorParameters,
+    posterior_curve,
+    posterior_curves,
+    posterior_rows,
+    verdicts,
+    without_prior,
+)
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
@@ -147,7 +154,8 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
                 molecular_weight_g_per_mol: float | None = None, crystalline_overrides=None,
                 model: ChiModel | None = None) -> ChiPrediction:
     """χ of a polymer (repeat unit SMILES or name, or a chiapp.calibration.CalibratedPolymer) in a
-    solvent (SMILES or name) at temperatures [K],
+    solvent (SMILES or name; or a blend, ``{"ethanol": 0.8, "water": 0.2}`` or ``"ethanol:0.8+water:0.2"``,
+    answered by ``chiapp.blends.predict_blend_chi``) at temperatures [K],
     with P(dissolves) and the verdict for the chain length (given, or from M_n and the libraries).
     A semicrystalline polymer (its grade picked by name: "LDPE", "iPP") dissolves only above its
     dissolution temperature; ``crystalline_overrides`` (``chiapp.crystallinity.CrystallineOverride``
@@ -158,7 +166,12 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     (True, 'dissolves')
     """
     from chiapp import calibration  # a CalibratedPolymer supplies its own latent (u, r)
+    from chiapp.blends import looks_like_blend, predict_blend_chi
 
+    if isinstance(solvent, Mapping) or (isinstance(solvent, str) and looks_like_blend(solvent)):
+        # a solvent blend, {"ethanol": 0.8, "water": 0.2} or "ethanol:0.8+water:0.2": its own result
+        return predict_blend_chi(calibration.polymer_text(polymer), solvent, temperature_k,  # type: ignore[return-value]
+                                 model=model)
     temperatures_k = check_temperatures_k(temperature_k)
     polymer_mol, solvent_mol = resolve_pair(calibration.polymer_text(polymer), solvent)
     model = model or load_model()
@@ -176,7 +189,9 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     crystal = crystalline_data(calibration.polymer_text(polymer), overrides=crystalline_overrides)
     volume = solvent_molar_volume(solvent_mol.smiles)[0]
     limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
-    label_limit = float(dissolution_chi_limit(np.array([LABEL_TEMPERATURE_K]), crystal, volume, chi_c)[0])
+    # a handbook "solvent" says the chain mixes with it (χ < χc); the lists often mean a hot solvent
+    # for a crystalline polymer, so the label is not read against its melting limit at 25 °C
+    label_limit = chi_c
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
                             bool(terms.sum() > 0), limits, params, found.temperatures_k, found.chis, found.labels,
                             label_limit)
@@ -349,21 +364,49 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     verdict = np.full(n_rows, "", dtype=object)
     ensemble = {"ensemble_chi": out["chi"].copy(), "ensemble_chi_std": out["chi_std"].copy()}
     params = posterior_parameters(model)
-    pair_of_row = p_rows[ok] * len(s_texts) + s_rows[ok]
-    for pair in np.unique(pair_of_row):  # the posterior once per pair: the answer of predict_chi
-        rows = ok[pair_of_row == pair]
+    # the posterior of predict_chi: chain length and evidence per distinct molecule, then pairs with
+    # measured evidence one by one and all the others at once
+    p_info = [_polymer_info(polymer_smiles[t]) if t in polymer_x else ("", np.nan) for t in p_texts]
+    s_info = [_solvent_info(solvent_smiles[t]) if t in solvent_x else ("", np.nan) for t in s_texts]
+    p_volume = np.array([v for _, v in p_info], dtype=float)   # M_n / ρ [cm3/mol]
+    s_volume = np.array([v for _, v in s_info], dtype=float)   # [cm3/mol]
+    n_chain = p_volume[p_rows] / s_volume[s_rows]
+    short = np.zeros(n_rows, dtype=bool)
+    short[ok] = ~(n_chain[ok] >= 1.0)
+    for row in np.flatnonzero(short).tolist():
+        errors[row] = (f"chain length N = {n_chain[row]:.3g} is below 1: the polymer is smaller than one solvent "
+                       "molecule; give a larger molecular weight")
+        out["chi"][row] = out["chi_std"][row] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chi_c = np.where(short, np.nan, 0.5 * (1.0 + 1.0 / np.sqrt(n_chain)) ** 2)   # critical_chi(N)
+    # pairs the evidence tables know, found through the few keys they hold
+    p_index: dict[str, list[int]] = {}  # one key may be typed several ways ("PS", "*CC(*)c1ccccc1")
+    s_index: dict[str, list[int]] = {}
+    for position, (key, _) in enumerate(p_info):
+        p_index.setdefault(key, []).append(position)
+    for position, (key, _) in enumerate(s_info):
+        s_index.setdefault(key, []).append(position)
+    known_pairs = [pi * len(s_texts) + si for pk, sk in evidence_pairs() if pk in p_index and sk in s_index
+                   for pi in p_index[pk] for si in s_index[sk]]
+    with_evidence = np.isin(p_rows * len(s_texts) + s_rows, known_pairs)
+    plain = ok[np.isfinite(chi_c[ok]) & ~with_evidence[ok]]
+    if len(plain):
+        terms = hansen_terms(np.stack([polymer_x[polymers[i]] for i in plain]),
+                             np.stack([solvent_x[solvents[i]] for i in plain]))
+        chi, std, chance = posterior_rows(temperatures[plain], member_a[:, plain], member_b_k[:, plain],
+                                          model.spread_scale, terms, terms.sum(axis=1) > 0, chi_c[plain], params)
+        out["chi"][plain], out["chi_std"][plain], probability[plain] = chi, std, chance
+        verdict[plain] = verdicts(chance)
+    evidence_rows = ok[with_evidence[ok]]
+    evidence_pair = p_rows[evidence_rows] * len(s_texts) + s_rows[evidence_rows]
+    for pair in np.unique(evidence_pair):  # one posterior per pair, at all its rows' temperatures
+        rows = evidence_rows[evidence_pair == pair]
         p, s = polymers[rows[0]], solvents[rows[0]]
-        try:
-            n = _pair_chain_length(p, s)
-        except ChiAppError as err:
-            errors[rows] = str(err)
-            out["chi"][rows] = out["chi_std"][rows] = np.nan
-            continue
-        terms = hansen_terms(polymer_x[p], solvent_x[s])
         found = evidence_for(polymer_smiles[p], solvent_smiles[s])
+        terms = hansen_terms(polymer_x[p], solvent_x[s])
         curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
-                                terms, bool(terms.sum() > 0), critical_chi(n), params, found.temperatures_k,
-                                found.chis, found.labels)
+                                terms, bool(terms.sum() > 0), chi_c[rows], params, found.temperatures_k, found.chis,
+                                found.labels, float(chi_c[rows[0]]))
         out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
         probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
     report(total, total)
@@ -378,17 +421,23 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     return result
 
 
-@lru_cache(maxsize=65536)
-def _pair_smiles(polymer_text: str, solvent_text: str) -> tuple[str, str]:
-    polymer, solvent = resolve_pair(polymer_text, solvent_text)
-    return polymer.smiles, solvent.smiles
+@lru_cache(maxsize=1 << 16)
+def _polymer_info(smiles: str) -> tuple[str, float]:
+    """(canonical key, molar volume M_n/ρ [cm3/mol]) of a polymer with the libraries' defaults."""
+    from chiapp.chemistry import canonical_polymer
+    from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
+    from chiapp.library import polymer_defaults, resolve_polymer
+
+    molecular_weight, density = polymer_defaults(resolve_polymer(smiles))
+    return canonical_polymer(smiles), molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
 
 
-@lru_cache(maxsize=65536)
-def _pair_chain_length(polymer_text: str, solvent_text: str) -> float:
-    """N of a pair with the library's defaults (``chiapp.library.chain_length_for``)."""
-    polymer, solvent = resolve_pair(polymer_text, solvent_text)
-    return _chain_length(polymer, solvent, None, None)
+@lru_cache(maxsize=1 << 17)
+def _solvent_info(smiles: str) -> tuple[str, float]:
+    """(canonical key, molar volume [cm3/mol]) of a solvent (``library.solvent_molar_volume``)."""
+    from chiapp.chemistry import canonical_solvent
+
+    return canonical_solvent(smiles), solvent_molar_volume(smiles)[0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -431,9 +480,19 @@ class ChiGrid(FrozenResult):
         limits = np.asarray(chi_limit, dtype=float)
         out = np.empty((3, len(solvent_indices), len(t)))
         coefficients = np.empty((2, len(solvent_indices)))
-        for i, s in enumerate(solvent_indices):
-            found = (Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
-                     else evidence_for(self.polymers[p], self.solvents[s]))
+        evidence = [Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
+                    else evidence_for(self.polymers[p], self.solvents[s]) for s in solvent_indices]
+        plain = np.array([found.is_empty for found in evidence], dtype=bool)
+        if plain.any():  # pairs without measured evidence: all at once
+            idx = solvent_indices[plain]
+            terms = self.hansen[p, idx]
+            chi, std, chance, a, b_k = posterior_curves(
+                t, self.a[:, p, idx], self.b_k[:, p, idx], self.spread_scale, terms, terms.sum(axis=1) > 0,
+                limits[plain], params)
+            out[:, plain] = chi, std, chance
+            coefficients[:, plain] = a, b_k
+        for i in np.flatnonzero(~plain):  # pairs with measured χ or handbook labels: one by one
+            s, found = solvent_indices[i], evidence[i]
             terms = self.hansen[p, s]
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
                                     bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,

@@ -57,7 +57,7 @@ from chiapp.library import (
     solvent_library,
 )
 from chiapp.liquid_range import liquid_mask
-from chiapp.posterior import DOES_NOT_AT, LABEL_TEMPERATURE_K, dissolve_probability, verdicts
+from chiapp.posterior import DOES_NOT_AT, dissolve_probability, verdicts
 from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = [
@@ -412,7 +412,7 @@ def rank_solvents(polymer, temperature_k, *, solvents: Sequence[str] | None = No
     volumes = frame["molar_volume_cm3_per_mol"].to_numpy(dtype=float)
     lengths, chi_c = _critical(molecular_weight, density, volumes)
     limits = _limits(temperatures, crystal, volumes, chi_c)                           # (S, T)
-    label_limits = _limits(np.array([LABEL_TEMPERATURE_K]), crystal, volumes, chi_c)[:, 0]
+    label_limits = chi_c  # a handbook label speaks of the chain's χ against χc (see predict_chi)
     usable = ~np.isnan(chi_c)
     mean, std, probability = (np.full((len(frame), len(temperatures)), np.nan) for _ in range(3))
     post_a, post_b_k = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
@@ -544,8 +544,7 @@ def select_solvents(target: str, others: Sequence[str], temperatures_k, *,
 
     limits = np.stack([_limits(temperatures, crystal, volumes, chi_c[i])
                        for i, crystal in enumerate(crystals)])                           # (P, S, T)
-    label_limits = [_limits(np.array([LABEL_TEMPERATURE_K]), crystal, volumes, chi_c[i])[:, 0]
-                    for i, crystal in enumerate(crystals)]
+    label_limits = list(chi_c)  # a handbook label speaks of the chain's χ against χc (see predict_chi)
     posteriors = [grid.posterior(int(p), s_idx, temperatures, limits[i], label_limits[i])
                   for i, p in enumerate(p_idx)]
     mean = np.stack([post[0] for post in posteriors])                                   # (P, S, T)

@@ -27,8 +27,9 @@ if result.table.empty:
     st.warning("No solvent passes the filters; widen them.")
     st.stop()
 
-st.caption("Good: χ + σ < χc, dissolves at every concentration. Poor: χ − σ > χc. Borderline: "
-           "χc lies within the ensemble band. Click a column header to sort.")
+st.caption("Sorted by P(dissolves) = Φ((χlim − χ)/σ), χlim = χc (or the melting limit of a crystalline "
+           "polymer): 'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below. χ and σ are the "
+           "posterior (ensemble, Hansen prior, measured evidence). Click a column header to sort.")
 ui.show_table(table, ui.RANKING_HANSEN_VIEW, key="ranking_table")
 st.plotly_chart(ui.ranking_figure(result.table, title=ui.figure_title(
                     f"Solvents for {ui.display_name(polymer)} at {temperature_c:.0f} °C",
