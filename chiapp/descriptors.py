@@ -159,6 +159,7 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, mea
     return values + [float(measured)]
 
 
+@lru_cache(maxsize=1 << 16)
 def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
     """Hansen parameters and molar volume of a solvent: measured values (``chemicals`` tables,
     found by InChIKey) where they exist, else group contributions; True when measured.

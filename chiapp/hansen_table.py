@@ -91,14 +91,15 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
     position = {s: i for i, s in enumerate(grid.solvents)} if grid else {}
     mean = std = None
     if grid and grid.solvents:  # the model's answer is the posterior, as predict_chi gives it
-        from chiapp.flory_huggins import critical_chi
-        from chiapp.library import chain_length_for
+        from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3, critical_chi
+        from chiapp.library import polymer_defaults, solvent_molar_volume
+
+        molecular_weight, density = polymer_defaults(molecule)
+        polymer_volume = molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
         limits = []
-        for smiles in grid.solvents:
-            try:
-                limits.append(critical_chi(chain_length_for(molecule, resolve_solvent(smiles))))
-            except ChiAppError:
-                limits.append(0.5)
+        for smiles in grid.solvents:  # χc of chain_length_for, with the polymer's defaults looked up once
+            n = polymer_volume / solvent_molar_volume(smiles)[0]
+            limits.append(critical_chi(n) if n >= 1 else 0.5)
         posterior = grid.posterior(0, np.arange(len(grid.solvents)), [t], limits)
         mean, std = posterior[0][None], posterior[1][None]
     failed = {text: message for _, text, message in (grid.failures if grid else ())}

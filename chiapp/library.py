@@ -501,6 +501,7 @@ def polymer_defaults(molecule: Molecule, molecular_weight_g_per_mol=None) -> tup
     return molecular_weight_g_per_mol, density  # None: flory_huggins' default density
 
 
+@lru_cache(maxsize=1 << 17)
 def solvent_molar_volume(smiles: str) -> tuple[float, str]:
     """Molar volume [cm3/mol] of a solvent and where it comes from: the library, else an estimate."""
     row = solvent_row(smiles)

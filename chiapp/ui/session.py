@@ -30,6 +30,7 @@ BOILING_POINT_SPAN_C = (-50.0, 350.0)
 
 
 DEFAULTS: dict[str, object] = {
+    "show_hansen_3d": False,
     "polymer_mode": "Name",
     "polymer_name": "polystyrene",
     "polymer_smiles": "*CC(*)c1ccccc1",

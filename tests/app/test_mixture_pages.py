@@ -164,6 +164,9 @@ def test_rank_page_has_hansen_columns_and_3d_plot():
     deltas = [float(toluene[f"solvent_delta_{k}_mpa05"]) for k in "dph"]
     assert deltas == pytest.approx([18.0, 1.4, 2.0], abs=0.15)
     kinds = {t["type"] for f in figures(at) for t in f["data"]}
+    assert "scatter3d" not in kinds  # drawn on request only
+    at.toggle(key="show_hansen_3d").set_value(True).run()
+    kinds = {t["type"] for f in figures(at) for t in f["data"]}
     assert {"scatter3d", "surface"} <= kinds
 
 

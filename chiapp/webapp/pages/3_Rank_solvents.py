@@ -35,14 +35,17 @@ st.plotly_chart(ui.ranking_figure(result.table, title=ui.figure_title(
                     f"Solvents for {ui.display_name(polymer)} at {temperature_c:.0f} °C",
                     detail=f"Mn {result.molecular_weight_g_per_mol:,.0f} g/mol")),
                 config=ui.plotly_config("solvent_ranking"), key="ranking_plot")
-st.plotly_chart(ui.hansen_figure(hansen, ui.hansen_verdicts(hansen, result.table), ui.display_name(polymer),
-                                 title=ui.figure_title(f"Hansen space around {ui.display_name(polymer)}",
-                                                       detail="solvents coloured by the model's verdict")),
-                config=ui.plotly_config("hansen_space"), key="hansen_plot")
-st.caption("Each dot is a library solvent at its Hansen parameters (measured where known, else group "
-           "contribution), coloured by the model's verdict; the diamond is the polymer (group contribution) "
-           f"and the shell its interaction sphere Ra = R0 = {hansen['interaction_radius_mpa05'].iloc[0]:g} MPa½ "
-           "(a typical radius, not measured for this polymer; Hansen predicts dissolution inside). Drag to turn it.")
+if st.toggle("3D Hansen plot of the library around the polymer", key="show_hansen_3d",
+             help="Off by default: a 3D scatter of 366 solvents is slow to draw without a graphics card."):
+    st.plotly_chart(ui.hansen_figure(hansen, ui.hansen_verdicts(hansen, result.table), ui.display_name(polymer),
+                                     title=ui.figure_title(f"Hansen space around {ui.display_name(polymer)}",
+                                                           detail="solvents coloured by the model's verdict")),
+                    config=ui.plotly_config("hansen_space"), key="hansen_plot")
+    st.caption("Each dot is a library solvent at its Hansen parameters (measured where known, else group "
+               "contribution), coloured by the model's verdict; the diamond is the polymer (group contribution) "
+               f"and the shell its interaction sphere Ra = R0 = {hansen['interaction_radius_mpa05'].iloc[0]:g} MPa½ "
+               "(a typical radius, not measured for this polymer; Hansen predicts dissolution inside). "
+               "Drag to turn it.")
 left_button, right_button = st.columns(2)
 left_button.download_button("Download the ranking with the Hansen columns (CSV)", ui.csv_bytes(table),
                             file_name="solvent_ranking.csv", mime="text/csv", key="download_ranking")
