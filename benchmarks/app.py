@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--screenshot", type=Path, help="save the main page to this PNG file")
     args = parser.parse_args(argv)
     rows = []
-    with live_server() as server, chromium() as (page, _requests):
+    with live_server(watch=False) as server, chromium() as (page, _requests):
         page.goto(server.url)
         page.wait_for_selector(CHART, timeout=60_000)
         cold = time.perf_counter() - server.launched_at

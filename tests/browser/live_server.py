@@ -129,16 +129,18 @@ class Server:
 
 
 @contextmanager
-def live_server(timeout_s: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
+def live_server(timeout_s: float = 60.0, extra_args: tuple[str, ...] = (), watch: bool = True) -> Iterator[Server]:
     """Start the app as scripts/start.sh does (``chiapp app --port P``, the shipped config, no
-    address given); yield it once healthy; always stop it (its whole process group)."""
+    address given); yield it once healthy; always stop it (its whole process group). ``watch``
+    traces its sockets (strace, else psutil polling); timing benchmarks turn it off, since strace
+    slows every system call of the server."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # kept open for the server's lifetime and closed in the finally below
     log = tempfile.NamedTemporaryFile("w+", prefix="chiapp-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "chiapp", "app", "--port", str(port), *extra_args]
     trace_path = None
-    if _strace_works():
+    if watch and _strace_works():
         trace_path = Path(tempfile.mkstemp(prefix="chiapp-strace-", suffix=".log")[1])
         command = ["strace", "-f", "-qq", "-e", "signal=none", "-e", f"trace={_TRACED}",
                    "-o", str(trace_path), *command]
@@ -148,7 +150,7 @@ def live_server(timeout_s: float = 60.0, extra_args: tuple[str, ...] = ()) -> It
     process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
                                start_new_session=True)
     server = Server(url, started, 0.0, trace_path,
-                    None if trace_path else _SocketPoller(process.pid))
+                    None if trace_path or not watch else _SocketPoller(process.pid))
     try:
         deadline = started + timeout_s
         while not _healthy(url):
