@@ -6,7 +6,8 @@ import pandas as pd
 
 from chiapp.units import celsius
 
-__all__ = ["architecture_table", "benchmark_table", "citation", "domain_study_table", "domain_table", "manifest_table",
+__all__ = ["architecture_table", "benchmark_table", "posterior_tables",
+           "citation", "domain_study_table", "domain_table", "manifest_table",
            "training_table"]
 
 #: Manifest keys in a chemist's words (the About page and reports show these, never the keys).
@@ -138,3 +139,30 @@ def citation(manifest: dict) -> str:
         if manifest.get(key):
             lines.append(_plain(manifest[key]))
     return "\n".join(lines)
+
+
+_POSTERIOR_WORDS = {
+    "prior_intercept": "prior: intercept α of α + β·χ_Hansen",
+    "prior_slope": "prior: slope β on Lindvig's Hansen χ",
+    "prior_sigma": "prior: σ where δ is known",
+    "prior_intercept_unknown": "prior: constant where δ is unknown",
+    "prior_sigma_unknown": "prior: σ where δ is unknown",
+    "spread_weight": "weight k on the ensemble's calibrated spread",
+    "sigma_scale": "scale of the posterior σ (90 % of held-out errors within 2σ)",
+    "measurement_sigma": "noise of a measured χ of the pair",
+    "label_sigma": "width of a handbook label's probit",
+}
+
+
+def posterior_tables(manifest: dict) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(parameters, held-out scores) of the manifest's "posterior" entry, in words; None without one."""
+    entry = manifest.get("posterior")
+    if not isinstance(entry, dict) or not isinstance(entry.get("parameters"), dict):
+        return None
+    parameters = pd.DataFrame({"parameter": [_POSTERIOR_WORDS.get(k, k) for k in entry["parameters"]],
+                               "value": [f"{float(v):.3g}" for v in entry["parameters"].values()]})
+    held = entry.get("held_out") or {}
+    rows = [{"answer": name, "MAE": f"{held[name]['mae']:.3f}", "R²": f"{held[name]['r2']:.3f}",
+             "MAE, most uncertain fifth": f"{held[name]['mae_most_uncertain_fifth']:.3f}"}
+            for name in ("ensemble", "prior", "posterior", "constant") if isinstance(held.get(name), dict)]
+    return parameters, pd.DataFrame(rows)

@@ -13,6 +13,7 @@ from chiapp.model_card import (
                                domain_study_table,
                                domain_table,
                                manifest_table,
+                               posterior_tables,
                                training_table,
 )
 from chiapp.plots import (

@@ -134,3 +134,16 @@ def test_rows_with_their_own_temperature_equal_one_pair_at_a_time():
         one = posterior_curve(t[j:j + 1], member_a[:, j], member_b_k[:, j], 1.2, terms[j], True, limits[j], PARAMS)
         assert (chi[j], std[j], chance[j]) == pytest.approx(
             (one.chi[0], one.chi_std[0], one.dissolve_probability[0]), abs=1e-10)
+
+
+def test_model_card_states_the_shipped_posterior():
+    from chiapp import load_model
+    from chiapp.model_card import posterior_tables
+
+    manifest = load_model().manifest
+    parameters, scores = posterior_tables(manifest)
+    assert len(parameters) == len(PosteriorParameters.__dataclass_fields__)
+    assert list(scores["answer"]) == ["ensemble", "prior", "posterior", "constant"]
+    # the shipped parameters are the manifest's, read back through the same loader predict_chi uses
+    assert PosteriorParameters.from_manifest(manifest).spread_weight == float(
+        manifest["posterior"]["parameters"]["spread_weight"])

@@ -44,6 +44,20 @@ if study is not None:
     st.caption("Held-out error inside and outside the model's domain (folds that leave whole polymers out):")
     st.dataframe(study, hide_index=True, key="manifest_domain_study")
 
+st.header("One verdict: the posterior")
+posterior = ui.posterior_tables(manifest)
+if posterior is None:
+    st.info("This model's manifest holds no posterior parameters.")
+else:
+    st.markdown(
+        "The χ shown is a posterior: the ensemble's answer weighed against a prior from Hansen parameters "
+        "(the wider the ensemble's spread, the more the prior counts), corrected by the measured χ of the "
+        "pair and its Polymer Handbook label where the open data has them. P(dissolves) = Φ((χlim − χ)/σ): "
+        "'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below. Parameters fitted on "
+        "held-out polymers, and what they score there:")
+    st.dataframe(posterior[0], hide_index=True, key="manifest_posterior")
+    st.dataframe(posterior[1], hide_index=True, key="manifest_posterior_scores")
+
 st.header("Architecture and domain")
 st.markdown(
     "Two towers map the polymer's and the solvent's descriptors to latent vectors; a Hansen-like distance "
