@@ -3,6 +3,7 @@ tables, the app and its vendored viewer (package data read through importlib.res
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,8 +16,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_wheel_carries_the_model_libraries_and_app(tmp_path):
+    source = tmp_path / "source"  # built from a copy: setuptools writes build/ beside the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "chiapp", source / "chiapp", ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                           "-w", str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=600, check=False)
+                           "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     (wheel,) = tmp_path.glob("chiapp-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -1,5 +1,0 @@
-import sys
-
-from chiapp.cli import main
-
-sys.exit(main())
