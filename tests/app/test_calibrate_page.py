@@ -3,10 +3,11 @@ an uploaded observations CSV, a bad file, and a calibration JSON uploaded back."
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from tests import helpers
 
 APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
 PAGE = "pages/9_Calibrate.py"
@@ -48,7 +49,7 @@ def test_calibrate_page_bad_row_is_an_error_not_an_exception():
     bad = b"kind,solvent,temperature_c,value\ncloud_point,toluene,25,0.1\n"
     at.file_uploader(key="calibration_upload").upload("obs.csv", bad, "text/csv").run()
     assert not at.exception
-    shown = re.sub(r"\\(.)", r"\1", at.error[0].value)  # the page escapes user text for markdown
+    shown = helpers.shown(at.error[0].value)  # the page escapes user text for markdown
     assert len(at.error) == 1 and "molecular_weight_g_per_mol" in shown
 
 

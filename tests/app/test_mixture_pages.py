@@ -11,22 +11,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import helpers
+
 APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
 TIMEOUT_S = 300
 
 
 def open_page(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    return at
+    return helpers.open_page(page, TIMEOUT_S)
 
 
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+assert_clean = helpers.assert_clean
 
 
 def metric(at: AppTest, label_start: str) -> str:

@@ -6,11 +6,12 @@ Widgets are driven by key (the keys live in chiapp/ui/session.py). A ChiAppError
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests import helpers
 
 APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
 PAGES = [
@@ -28,22 +29,11 @@ TIMEOUT_S = 120
 
 
 def open_page(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    return at
+    return helpers.open_page(page, TIMEOUT_S)
 
 
-def shown(markdown: str) -> str:
-    """What a reader sees of markdown that chiapp.ui.plain escaped: the text without the escapes."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+shown = helpers.shown
+assert_clean = helpers.assert_clean
 
 
 def metric(at: AppTest, label_start: str) -> str:

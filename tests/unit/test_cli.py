@@ -1,32 +1,14 @@
 """The command line on the shipped model: in-process through ``chiapp.cli.main`` (fast), plus one
 smoke test of the real ``python -m chiapp`` process."""
 
-import contextlib
-import io
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pandas as pd
 
-from chiapp.cli import main
+from tests.helpers import run_cli
 
-
-@dataclass
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def _cli(*args) -> Done:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exit_:  # argparse's usage errors
-            code = int(exit_.code or 0)
-    return Done(code, out.getvalue(), err.getvalue())
+_cli = run_cli
 
 
 def _run(*args):

@@ -1,30 +1,14 @@
 """``chiapp blend`` and ``chiapp compat`` as a user runs them (in process, shipped model; the
 subprocess route is smoke-tested in test_cli.py)."""
 
-import contextlib
-import io
-from dataclasses import dataclass
 
 import pandas as pd
 
-from chiapp.cli import main
-
-
-@dataclass
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
+from tests.helpers import Done, run_cli
 
 
 def _run(*args) -> Done:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exit_:  # argparse's usage errors
-            code = int(exit_.code or 0)
-    return Done(code, out.getvalue(), err.getvalue())
+    return run_cli(*args)
 
 
 def test_cli_blend_given_blends_with_repeated_flags():
