@@ -142,15 +142,19 @@ def citation(manifest: dict) -> str:
 
 
 _POSTERIOR_WORDS = {
-    "prior_intercept": "prior: intercept α of α + β·χ_Hansen",
-    "prior_slope": "prior: slope β on Lindvig's Hansen χ",
-    "prior_sigma": "prior: σ where δ is known",
+    "prior_intercept": "Hansen prior: intercept α of α + β·χ_Hansen (no σ-profiles)",
+    "prior_slope": "Hansen prior: slope β on Lindvig's Hansen χ",
+    "prior_sigma": "Hansen prior: σ where δ is known",
     "prior_intercept_unknown": "prior: constant where δ is unknown",
     "prior_sigma_unknown": "prior: σ where δ is unknown",
     "spread_weight": "weight k on the ensemble's calibrated spread",
     "sigma_scale": "scale of the posterior σ (90 % of held-out errors within 2σ)",
     "measurement_sigma": "noise of a measured χ of the pair",
     "label_sigma": "width of a handbook label's probit",
+    "prior_qc_intercept": "QC prior: intercept of α + β·χ_Hansen + γ·χ_COSMO-SAC",
+    "prior_qc_slope_hansen": "QC prior: slope β on Lindvig's Hansen χ",
+    "prior_qc_slope": "QC prior: slope γ on COSMO-SAC χ (clipped to [−3, 5])",
+    "prior_qc_sigma": "QC prior: σ where δ and both σ-profiles are known",
 }
 
 

@@ -5,8 +5,10 @@ The raw ensemble extrapolates wildly far from its training data (σ of 3–7 for
 and stored in the model manifest under "posterior"):
 
 1. **Prior** from Hansen solubility parameters (Lindvig's χ_H = 0.6·V_s/(R·T)·(ΔδD² + ¼ΔδP² + ¼ΔδH²),
-   from the same group contributions the model uses): χ_prior = α + β·χ_H, with its own held-out
-   error σ_prior; where δ is unknown for either molecule, a constant α₀ with σ₀.
+   from the same group contributions the model uses) and, where chiapp knows both σ-profiles (shipped
+   for every training and library molecule, or computed by ``chiapp qc``), the COSMO-SAC χ_QC of
+   ``chiapp.quantum`` (clipped to [−3, 5]): χ_prior = α_q + β_q·χ_H + γ_q·χ_QC with its held-out error
+   σ_q; with δ but no σ-profiles, α + β·χ_H with σ_prior; where δ is unknown, a constant α₀ with σ₀.
 2. **Precision weighting** with the ensemble (mean χ_e, calibrated spread σ_e, inflated by the
    fitted factor k): χ = (χ_e/(kσ_e)² + χ_prior/σ_prior²) / (1/(kσ_e)² + 1/σ_prior²). Zero spread
    returns the ensemble, infinite spread the prior; the reported σ is s·(1/(kσ_e)² + 1/σ_prior²)^-½,
@@ -62,6 +64,15 @@ class PosteriorParameters:
     sigma_scale: float
     measurement_sigma: float
     label_sigma: float
+    # the prior where the COSMO-SAC χ is known too (NaN: not fitted, the Hansen prior is used)
+    prior_qc_intercept: float = math.nan
+    prior_qc_slope_hansen: float = math.nan
+    prior_qc_slope: float = math.nan
+    prior_qc_sigma: float = math.nan
+
+    @property
+    def has_qc_prior(self) -> bool:
+        return math.isfinite(self.prior_qc_sigma)
 
     @classmethod
     def from_manifest(cls, manifest: dict) -> "PosteriorParameters":
@@ -70,12 +81,17 @@ class PosteriorParameters:
             raise ModelArtifactError("the model manifest has no posterior parameters; rebuild them with "
                                      "python -m training.posterior")
         values = entry["parameters"]
+        optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
         try:
-            params = cls(**{name: float(values[name]) for name in cls.__dataclass_fields__})
+            params = cls(**{name: float(values[name]) for name in cls.__dataclass_fields__
+                            if name not in optional or name in values})
         except (KeyError, TypeError, ValueError) as err:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
                 from None
-        if not all(math.isfinite(v) for v in vars(params).values()) or min(
+        required = [v for name, v in vars(params).items() if name not in optional]
+        qc = [getattr(params, name) for name in sorted(optional)]
+        if (not all(math.isfinite(v) for v in required) or not (all(map(math.isfinite, qc)) or all(map(math.isnan, qc)))
+                or (params.has_qc_prior and params.prior_qc_sigma <= 0)) or min(
                 params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
                 params.measurement_sigma, params.label_sigma) <= 0:
             raise ModelArtifactError("the manifest's posterior parameters must be finite with positive widths")
@@ -86,7 +102,8 @@ def without_prior(params: PosteriorParameters) -> PosteriorParameters:
     """The same parameters with a flat prior (σ → ∞, weight 1, scale 1): the posterior is then the
     ensemble itself. Used for a polymer calibrated to the user's own observations, whose fitted
     latent description already is the model updated by the user's data."""
-    flat = dict(vars(params), prior_sigma=1e12, prior_sigma_unknown=1e12, spread_weight=1.0, sigma_scale=1.0)
+    flat = dict(vars(params), prior_sigma=1e12, prior_sigma_unknown=1e12, spread_weight=1.0, sigma_scale=1.0,
+                prior_qc_sigma=math.nan)
     return PosteriorParameters(**flat)
 
 
@@ -97,13 +114,27 @@ def hansen_chi(hansen_terms: np.ndarray, temperatures_k: np.ndarray) -> np.ndarr
     return LINDVIG_ALPHA * weighted[..., None] * (_T_REF_K / np.asarray(temperatures_k, dtype=float))
 
 
+#: COSMO-SAC χ enters the prior clipped to this range: beyond it (χ_QC of −5 or +8 happen) it only says
+#: "very good" or "very poor", and a linear term would take it literally.
+QC_CLIP = (-3.0, 5.0)
+
+
 def prior_chi(hansen_terms: np.ndarray, known: np.ndarray, temperatures_k: np.ndarray,
-              params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray]:
-    """Prior mean and σ of χ, shape (..., T): α + β·χ_H where δ is known for both, else α₀."""
+              params: PosteriorParameters, qc_chi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Prior mean and σ of χ, shape (..., T): α_q + β_q·χ_H + γ_q·χ_QC where δ and ``qc_chi`` (COSMO-SAC
+    χ, broadcastable to (..., T), NaN where unknown) are known, α + β·χ_H where only δ is, else α₀."""
     chi_h = hansen_chi(hansen_terms, temperatures_k)
     known = np.asarray(known, dtype=bool)[..., None]
     mean = np.where(known, params.prior_intercept + params.prior_slope * chi_h, params.prior_intercept_unknown)
     sigma = np.where(known, params.prior_sigma, params.prior_sigma_unknown) * np.ones_like(mean)
+    if qc_chi is not None and params.has_qc_prior:
+        qc = np.broadcast_to(np.asarray(qc_chi, dtype=float), mean.shape)
+        use = known & np.isfinite(qc)
+        with np.errstate(invalid="ignore"):
+            qc_mean = (params.prior_qc_intercept + params.prior_qc_slope_hansen * chi_h
+                       + params.prior_qc_slope * np.clip(qc, *QC_CLIP))
+        mean = np.where(use, qc_mean, mean)
+        sigma = np.where(use, params.prior_qc_sigma, sigma)
     return mean, sigma
 
 
@@ -217,7 +248,7 @@ FIT_TEMPERATURES_K = np.linspace(273.15, 503.15, 24)
 
 def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pair,
                     hansen_known: bool, chi_limit, params: PosteriorParameters, measured_t_k=(), measured_chi=(),
-                    labels=(), label_chi_limit: float | None = None) -> PosteriorCurve:
+                    labels=(), label_chi_limit: float | None = None, qc_nodes=None) -> PosteriorCurve:
     """The posterior of one pair (steps 1–5 of the module docstring) at temperatures [K].
 
     ``member_a``/``member_b_k`` are the ensemble members' coefficients (spread calibrated by
@@ -226,14 +257,16 @@ def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, h
     labels; σ is evaluated at each asked temperature. ``chi_limit`` is χc (or, for a
     semicrystalline polymer, the smaller melting limit), one value or one per temperature;
     ``label_chi_limit`` the limit at 25 °C that a handbook label speaks of (default: ``chi_limit``).
+    ``qc_nodes`` is the pair's COSMO-SAC χ at ``chiapp.quantum.chi.QC_NODES_K`` (``known_qc_nodes``), or None.
     """
     t = np.asarray(temperatures_k, dtype=float)
     member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
     terms = np.asarray(hansen_terms_pair, dtype=float)[None, :]
+    qc = None if qc_nodes is None else np.asarray(qc_nodes, dtype=float)[None, :]
 
     def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         members = member_a[:, None] + member_b_k[:, None] / temps
-        p_mean, p_std = prior_chi(terms, np.array([hansen_known]), temps, params)
+        p_mean, p_std = prior_chi(terms, np.array([hansen_known]), temps, params, _qc_at(qc, temps))
         return combine(members.mean(0), spread_scale * members.std(0), p_mean[0], p_std[0], params)
 
     fitted, _ = band(FIT_TEMPERATURES_K)
@@ -261,13 +294,22 @@ def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, h
     return PosteriorCurve(float(a), float(b_k), mean, std, probability, tuple(str(v) for v in verdicts(probability)))
 
 
+def _qc_at(qc_nodes, temperatures_k):
+    """COSMO-SAC χ at the temperatures from its node values (..., nodes) -> (..., T); None stays None."""
+    if qc_nodes is None:
+        return None
+    from chiapp.quantum.chi import interpolate_nodes
+
+    return interpolate_nodes(qc_nodes, temperatures_k)
+
+
 def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pairs, hansen_known,
-                     chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, ...]:
+                     chi_limit, params: PosteriorParameters, qc_nodes=None) -> tuple[np.ndarray, ...]:
     """:func:`posterior_curve` for many pairs without measured evidence at once (a ranking, a grid).
 
     ``member_a``/``member_b_k`` are (n_members, S), ``hansen_terms_pairs`` (S, 3), ``hansen_known``
-    (S,), ``chi_limit`` (S,) or (S, T). Returns χ, σ and P(dissolves), each (S, T), and a, b_k,
-    each (S,): the same numbers as the one-pair function (least squares in closed form).
+    (S,), ``chi_limit`` (S,) or (S, T), ``qc_nodes`` (S, nodes) or None. Returns χ, σ and P(dissolves),
+    each (S, T), and a, b_k, each (S,): the same numbers as the one-pair function (least squares in closed form).
     """
     t = np.asarray(temperatures_k, dtype=float)
     member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
@@ -275,7 +317,7 @@ def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, 
 
     def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         members = member_a[..., None] + member_b_k[..., None] / temps           # (M, S, T)
-        p_mean, p_std = prior_chi(terms, known, temps, params)                   # (S, T)
+        p_mean, p_std = prior_chi(terms, known, temps, params, _qc_at(qc_nodes, temps))  # (S, T)
         return combine(members.mean(0), spread_scale * members.std(0), p_mean, p_std, params)
 
     fitted, _ = band(FIT_TEMPERATURES_K)
@@ -291,17 +333,24 @@ def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, 
 
 
 def posterior_rows(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_rows, hansen_known,
-                   chi_limit, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   chi_limit, params: PosteriorParameters, qc_nodes=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`posterior_curve` for rows that each have their own pair and one temperature (a batch),
     without measured evidence: χ, σ and P(dissolves), each (R,). ``member_a``/``member_b_k`` are
-    (n_members, R), ``hansen_terms_rows`` (R, 3), ``hansen_known`` and ``chi_limit`` (R,)."""
+    (n_members, R), ``hansen_terms_rows`` (R, 3), ``hansen_known`` and ``chi_limit`` (R,), ``qc_nodes``
+    (R, nodes) or None."""
     t = np.asarray(temperatures_k, dtype=float)
     fitted_mean, _, _, a, b_k = posterior_curves(t[:1] if len(t) else np.array([300.0]), member_a, member_b_k,
                                                  spread_scale, hansen_terms_rows, hansen_known,
-                                                 np.asarray(chi_limit, dtype=float), params)
+                                                 np.asarray(chi_limit, dtype=float), params, qc_nodes)
     members = np.asarray(member_a, dtype=float) + np.asarray(member_b_k, dtype=float) / t        # (M, R)
+    if qc_nodes is None:
+        qc_rows = None
+    else:
+        from chiapp.quantum.chi import interpolate_rows
+
+        qc_rows = interpolate_rows(qc_nodes, t)[:, None, None]
     p_mean, p_std = prior_chi(np.asarray(hansen_terms_rows, dtype=float)[:, None, :],
-                              np.asarray(hansen_known, dtype=bool)[:, None], t[:, None, None], params)
+                              np.asarray(hansen_known, dtype=bool)[:, None], t[:, None, None], params, qc_rows)
     _, std = combine(members.mean(0), spread_scale * members.std(0), p_mean[:, 0, 0], p_std[:, 0, 0], params)
     mean = a + b_k / t
     return mean, std, dissolve_probability(mean, std, chi_limit)

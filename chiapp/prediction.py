@@ -57,6 +57,16 @@ def load_model() -> ChiModel:
     return model
 
 
+def _qc_nodes(params, polymer_smiles: str, solvent_smiles: list[str]) -> np.ndarray | None:
+    """COSMO-SAC χ nodes of the pairs for the posterior's prior (S, nodes), NaN rows where chiapp has
+    no σ-profile; None when the model's posterior has no QC prior. Never runs MOPAC."""
+    if not params.has_qc_prior:
+        return None
+    from chiapp.quantum.chi import known_qc_nodes
+
+    return known_qc_nodes(polymer_smiles, solvent_smiles)
+
+
 def _molecule(text: str, role: str):
     from chiapp.library import resolve_polymer, resolve_solvent
 
@@ -192,9 +202,10 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     # a handbook "solvent" says the chain mixes with it (χ < χc); the lists often mean a hot solvent
     # for a crystalline polymer, so the label is not read against its melting limit at 25 °C
     label_limit = chi_c
+    qc = _qc_nodes(params, polymer_mol.smiles, [solvent_mol.smiles])
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
                             bool(terms.sum() > 0), limits, params, found.temperatures_k, found.chis, found.labels,
-                            label_limit)
+                            label_limit, None if qc is None else qc[0])
     limit = None if crystal is None else crystalline_limit(
         polymer_mol.smiles, curve.a, curve.b_k, curve.chi_std, temperatures_k, data=crystal,
         solvent_molar_volume_cm3_per_mol=volume, chi_critical=chi_c)
@@ -393,8 +404,20 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
     if len(plain):
         terms = hansen_terms(np.stack([polymer_x[polymers[i]] for i in plain]),
                              np.stack([solvent_x[solvents[i]] for i in plain]))
+        qc = None
+        if params.has_qc_prior:  # per distinct pair; one COSMO-SAC polymer solve per distinct polymer
+            from chiapp.quantum.chi import QC_NODES_K
+
+            pair_codes, inverse = np.unique(p_rows[plain] * len(s_texts) + s_rows[plain], return_inverse=True)
+            pair_nodes = np.empty((len(pair_codes), QC_NODES_K.size))
+            for code in np.unique(pair_codes // len(s_texts)):
+                at = np.flatnonzero(pair_codes // len(s_texts) == code)
+                pair_nodes[at] = _qc_nodes(params, polymer_smiles[p_texts[code]],
+                                           [solvent_smiles[s_texts[c % len(s_texts)]] for c in pair_codes[at]])
+            qc = pair_nodes[inverse.ravel()]
         chi, std, chance = posterior_rows(temperatures[plain], member_a[:, plain], member_b_k[:, plain],
-                                          model.spread_scale, terms, terms.sum(axis=1) > 0, chi_c[plain], params)
+                                          model.spread_scale, terms, terms.sum(axis=1) > 0, chi_c[plain], params,
+                                          qc)
         out["chi"][plain], out["chi_std"][plain], probability[plain] = chi, std, chance
         verdict[plain] = verdicts(chance)
     evidence_rows = ok[with_evidence[ok]]
@@ -404,9 +427,10 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
         p, s = polymers[rows[0]], solvents[rows[0]]
         found = evidence_for(polymer_smiles[p], solvent_smiles[s])
         terms = hansen_terms(polymer_x[p], solvent_x[s])
+        qc = _qc_nodes(params, polymer_smiles[p], [solvent_smiles[s]])
         curve = posterior_curve(temperatures[rows], member_a[:, rows[0]], member_b_k[:, rows[0]], model.spread_scale,
                                 terms, bool(terms.sum() > 0), chi_c[rows], params, found.temperatures_k, found.chis,
-                                found.labels, float(chi_c[rows[0]]))
+                                found.labels, float(chi_c[rows[0]]), None if qc is None else qc[0])
         out["chi"][rows], out["chi_std"][rows] = curve.chi, curve.chi_std
         probability[rows], verdict[rows] = curve.dissolve_probability, curve.verdicts
     report(total, total)
@@ -488,15 +512,18 @@ class ChiGrid(FrozenResult):
             terms = self.hansen[p, idx]
             chi, std, chance, a, b_k = posterior_curves(
                 t, self.a[:, p, idx], self.b_k[:, p, idx], self.spread_scale, terms, terms.sum(axis=1) > 0,
-                limits[plain], params)
+                limits[plain], params, None if calibrated else
+                _qc_nodes(params, self.polymers[p], [self.solvents[s] for s in idx]))
             out[:, plain] = chi, std, chance
             coefficients[:, plain] = a, b_k
         for i in np.flatnonzero(~plain):  # pairs with measured χ or handbook labels: one by one
             s, found = solvent_indices[i], evidence[i]
             terms = self.hansen[p, s]
+            qc = None if calibrated else _qc_nodes(params, self.polymers[p], [self.solvents[s]])
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
                                     bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,
-                                    found.labels, None if label_chi_limit is None else float(label_chi_limit[i]))
+                                    found.labels, None if label_chi_limit is None else float(label_chi_limit[i]),
+                                    None if qc is None else qc[0])
             out[:, i] = curve.chi, curve.chi_std, curve.dissolve_probability
             coefficients[:, i] = curve.a, curve.b_k
         return out[0], out[1], out[2], coefficients[0], coefficients[1]

@@ -15,7 +15,8 @@ one verdict of the package: P(dissolves) = Φ((χ_lim − χ)/σ), 'dissolves' a
 not dissolve' at 0.3 and below, 'borderline' between. Rankings sort by that probability, so a pair
 the model knows little about (wide σ) cannot outrank a well-known good solvent on a lucky mean.
 For a crystalline polymer the dissolution temperature Td (above which it dissolves, with the
-interval from χ ± σ) and the reason are given with every solvent.
+interval from χ ± σ) and the reason are given with every solvent, and the solvents that do not
+dissolve it at T are ranked by Td, lowest first (how much heating each would need).
 
 Selective dissolution (solvent-targeted recovery of a plastic from a mixture, Walker et al.,
 Sci. Adv. 2020, 6, eaba7599, doi 10.1126/sciadv.aba7599): at temperature T a solvent is selective
@@ -142,6 +143,19 @@ class Selection:
     failures: pd.DataFrame
     n_screened: int
     n_filtered_out: int
+
+
+def _sorted(table: pd.DataFrame, crystalline: bool) -> pd.DataFrame:
+    """Most likely to dissolve first; among equals (P ≈ 1) the larger margin χc − χ first. For a
+    semicrystalline polymer the solvents that do not dissolve it at T follow in order of their
+    dissolution temperature (the lowest, the nearest to usable), those without one last: P there
+    is set by the melting limit and σ, and would put the least known solvents first."""
+    cold = (table["dissolve_probability"] <= DOES_NOT_AT).to_numpy() if crystalline else np.zeros(len(table), bool)
+    t_d = table["dissolution_temperature_c"].to_numpy(dtype=float) if crystalline else np.full(len(table), np.nan)
+    keys = table.assign(_cold=cold, _td=np.where(cold, np.nan_to_num(t_d, nan=np.inf), 0.0),
+                        _p=-table["dissolve_probability"], _margin=table["chi"] - table["chi_critical"])
+    order = keys.sort_values(["_cold", "_td", "_p", "_margin", "name"], kind="mergesort").index
+    return table.loc[order].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,10 +453,7 @@ def rank_solvents(polymer, temperature_k, *, solvents: Sequence[str] | None = No
     if in_domain_only:
         n_filtered += int((~table["in_domain"]).sum())
         table = table[table["in_domain"]]
-    # most likely to dissolve first; among equals (P ≈ 1), the larger margin χc − χ first
-    table = (table.assign(_margin=table["chi"] - table["chi_critical"])
-             .sort_values(["dissolve_probability", "_margin", "name"], ascending=[False, True, True],
-                          kind="mergesort").drop(columns="_margin").reset_index(drop=True))
+    table = _sorted(table, crystalline=crystal is not None)
     return Ranking(molecule, tuple(float(t) for t in temperatures), molecular_weight, density,
                    table[list(RANKING_COLUMNS)], _failures(failures), n_filtered)
 

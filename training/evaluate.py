@@ -20,7 +20,7 @@ import pandas as pd
 from chiapp.model import T_REF_K
 from training.data import DEFAULT_DATA_DIR, TrainingData, load_training_data
 from training.fit import Config, Tables, fit
-from training.hansen_task import build_hansen
+from training.qc_task import build_auxiliary
 
 N_FOLDS = 5
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:  # a combination Config refuses
         parser.error(str(err))
     data = load_training_data(args.data_dir)
-    held_out = cross_validate(data, build_hansen(data, config.seed), config, args.protocol)
+    held_out = cross_validate(data, build_auxiliary(data, config), config, args.protocol)
     metrics = fold_metrics(held_out.chi)
     line = f"{args.protocol} {config}: R2 {metrics['r2']:.3f}, MAE {metrics['mae']:.3f} (mean over folds)"
     if len(held_out.soluble):

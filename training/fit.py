@@ -43,9 +43,14 @@ class Config:
     bootstrap: bool = True
     hansen_z: bool = False  # append the textbook Hansen terms to z (chiapp.model.hansen_terms)
     hansen_inputs: bool = True  # False blinds the towers to PHYSICAL_DESCRIPTORS (an ablation)
+    # which table feeds the auxiliary ("hansen") head, with weight_hansen: "hansen" = Hansen-distance χ
+    # (training.hansen_task), "qc" = COSMO-SAC χ from MOPAC σ-profiles (training.qc_task)
+    auxiliary_task: str = "hansen"
     seed: int = 0
 
     def __post_init__(self):
+        if self.auxiliary_task not in ("hansen", "qc"):
+            raise ValueError(f"auxiliary_task is 'hansen' or 'qc', got {self.auxiliary_task!r}")
         if self.hansen_z and not self.hansen_inputs:
             raise ValueError("hansen_z reads the Hansen descriptors that hansen_inputs=False blinds")
 

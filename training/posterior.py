@@ -20,7 +20,8 @@ import pandas as pd
 
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, hansen_terms
-from chiapp.posterior import PosteriorParameters, combine, prior_chi
+from chiapp.posterior import QC_CLIP, PosteriorParameters, combine, prior_chi
+from chiapp.quantum.chi import interpolate_rows, known_qc_nodes
 
 TARGET_COVERAGE = 0.9
 MOST_UNCERTAIN_SHARE = 0.2
@@ -31,11 +32,17 @@ _SPREAD_WEIGHTS = np.round(np.arange(0.5, 4.01, 0.1), 2)  # fixed before the stu
 
 
 def with_hansen(chi: pd.DataFrame) -> pd.DataFrame:
-    """Adds the three Hansen terms and whether δ is known for both molecules."""
+    """Adds the three Hansen terms, whether δ is known for both molecules, and the COSMO-SAC χ of the
+    row (``qc``, NaN where chiapp has no σ-profile of a molecule), as the app computes them."""
     px = {p: polymer_descriptors(p) for p in chi["polymer"].unique()}
     sx = {s: solvent_descriptors(s) for s in chi["solvent"].unique()}
     terms = np.stack([hansen_terms(px[p], sx[s]) for p, s in zip(chi["polymer"], chi["solvent"])])
-    return chi.assign(h_d=terms[:, 0], h_p=terms[:, 1], h_h=terms[:, 2], known=terms.sum(axis=1) > 0)
+    qc = np.full(len(chi), np.nan)
+    for polymer, rows in chi.reset_index(drop=True).groupby("polymer").groups.items():
+        solvents = chi["solvent"].to_numpy()[rows]
+        nodes = known_qc_nodes(polymer, list(solvents))
+        qc[rows] = interpolate_rows(nodes, chi["temperature_k"].to_numpy(float)[rows])
+    return chi.assign(h_d=terms[:, 0], h_p=terms[:, 1], h_h=terms[:, 2], known=terms.sum(axis=1) > 0, qc=qc)
 
 
 def _terms(frame: pd.DataFrame) -> np.ndarray:
@@ -44,13 +51,14 @@ def _terms(frame: pd.DataFrame) -> np.ndarray:
 
 def _prior(frame: pd.DataFrame, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray]:
     mean, sigma = prior_chi(_terms(frame)[:, None, :], frame["known"].to_numpy()[:, None],
-                            frame["temperature_k"].to_numpy(float)[:, None], params)
+                            frame["temperature_k"].to_numpy(float)[:, None], params,
+                            frame["qc"].to_numpy(float)[:, None, None])
     return mean[:, 0, 0], sigma[:, 0, 0]
 
 
 def _hansen_x(frame: pd.DataFrame) -> np.ndarray:
     probe = PosteriorParameters(0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
-    return _prior(frame, probe)[0]
+    return _prior(frame.assign(qc=np.nan), probe)[0]
 
 
 def measurement_sigma(chi: pd.DataFrame) -> float:
@@ -76,9 +84,18 @@ def fit_parameters(train: pd.DataFrame, spread_scale: float, meas_sigma: float) 
     slope, intercept = np.polyfit(x[known], y[known], 1)
     resid = y[known] - (intercept + slope * x[known])
     intercept_unknown = float(np.median(y))
+    qc_fields = {}
+    with_qc = known & np.isfinite(train["qc"].to_numpy(float))
+    if with_qc.sum() >= 50:  # the COSMO-SAC prior where both σ-profiles are known
+        design = np.stack([np.ones(with_qc.sum()), x[with_qc],
+                           np.clip(train["qc"].to_numpy(float)[with_qc], *QC_CLIP)], axis=1)
+        coef, *_ = np.linalg.lstsq(design, y[with_qc], rcond=None)
+        qc_fields = dict(prior_qc_intercept=float(coef[0]), prior_qc_slope_hansen=float(coef[1]),
+                         prior_qc_slope=float(coef[2]),
+                         prior_qc_sigma=float(np.sqrt(np.mean((y[with_qc] - design @ coef) ** 2))))
     params = PosteriorParameters(float(intercept), float(slope), float(np.sqrt(np.mean(resid**2))),
                                  intercept_unknown, float(np.sqrt(np.mean((y - intercept_unknown) ** 2))),
-                                 1.0, 1.0, meas_sigma, LABEL_SIGMA)
+                                 1.0, 1.0, meas_sigma, LABEL_SIGMA, **qc_fields)
     prior_mean, prior_sigma = _prior(train, params)
     e_mean, e_std = train["chi_pred"].to_numpy(float), spread_scale * train["chi_std"].to_numpy(float)
     best = min(_SPREAD_WEIGHTS, key=lambda k: np.mean(np.abs(
@@ -122,6 +139,7 @@ def study(chi: pd.DataFrame, spread_scale: float) -> tuple[pd.DataFrame, dict]:
     metrics["posterior_coverage_2sigma"] = float(np.mean(np.abs(held["posterior"] - y) <= 2 * held["posterior_std"]))
     metrics["ensemble_coverage_2sigma"] = float(np.mean(np.abs(held["chi_pred"] - y) <= 2 * held["ensemble_std"]))
     metrics["n_rows"] = int(len(held))
+    metrics["n_rows_with_qc_prior"] = int((held["known"] & held["qc"].notna()).sum())
     metrics["measurement_sigma"] = meas_sigma
     return held, metrics
 
@@ -131,8 +149,9 @@ def posterior_entry(chi: pd.DataFrame, spread_scale: float) -> dict:
     chi = chi if "known" in chi else with_hansen(chi)
     _, metrics = study(chi, spread_scale)
     params = fit_parameters(chi, spread_scale, measurement_sigma(chi))
-    return {"form": "precision-weighted ensemble and Hansen prior; measured chi and handbook labels as "
-                    "observations; P(dissolves) = Phi((chi_c - chi)/sigma)",
+    return {"form": "precision-weighted ensemble and a prior from Hansen chi and COSMO-SAC chi (Hansen alone "
+                    "without sigma-profiles); measured chi and handbook labels as observations; "
+                    "P(dissolves) = Phi((chi_c - chi)/sigma)",
             "parameters": vars(params), "held_out": metrics}
 
 

@@ -24,7 +24,7 @@ from chiapp.model import MANIFEST_FILE, MODEL_DIR, WEIGHTS_FILE, sha256_file
 from training.data import DEFAULT_DATA_DIR, load_training_data
 from training.evaluate import cross_validate, fold_metrics, r2, soluble_auc
 from training.fit import Config, Tables, fit
-from training.hansen_task import build_hansen
+from training.qc_task import build_auxiliary
 from training.posterior import posterior_entry
 
 TARGET_COVERAGE = 0.9  # fraction of held-out |error| within 2 calibrated sigma
@@ -102,21 +102,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-cv", action="store_true", help="only fit the final ensemble (for a quick try)")
+    parser.add_argument("--auxiliary-task", choices=("hansen", "qc"), default=Config.auxiliary_task,
+                        help="table of the auxiliary head: Hansen-distance χ or COSMO-SAC χ (training.qc_task)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (the shipped weights used 2)")
     args = parser.parse_args(argv)
     import torch
 
     # two threads, as the shipped weights were trained (the sums' order, hence the bits, depend on it);
     # on a 2-core machine that other processes keep busy, run with one (training.posterior's note)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     start = time.perf_counter()
-    config = Config(seed=args.seed)
+    config = Config(seed=args.seed, auxiliary_task=args.auxiliary_task)
     data = load_training_data(args.data_dir)
-    hansen = build_hansen(data, args.seed)
+    hansen = build_auxiliary(data, config)
     print(f"data: {len(data.experimental)} experimental, {len(data.cosmo)} COSMO-RS, {len(data.soluble)} PolySol, "
-          f"{len(hansen)} Hansen rows")
+          f"{len(hansen)} auxiliary ({config.auxiliary_task}) rows")
     extra = {"training": {"data_sha256": data.file_hashes, "rows": {
         "experimental": len(data.experimental), "cosmo": len(data.cosmo), "soluble": len(data.soluble),
-        "hansen": len(hansen)}, "notes": _jsonable(data.notes), "seconds": None},
+        config.auxiliary_task: len(hansen)}, "notes": _jsonable(data.notes), "seconds": None},
         "versions": _versions()}
     if not args.skip_cv:
         pairs = cross_validate(data, hansen, config, "pairs")

@@ -26,14 +26,28 @@ near-constant 0.3–1.0 that COSMO-RS χ does not carry. ``include_combinatorial
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from chiapp.errors import InputError, VolumeFractionError
-from chiapp.quantum.cosmosac import COSMO_SAC_2010, CosmoSacParameters, activity_coefficients
-from chiapp.quantum.sigma import SigmaProfile, polymer_sigma_profile, solvent_sigma_profile
+from chiapp.quantum.cosmosac import (
+    COSMO_SAC_2010,
+    CosmoSacParameters,
+    exchange_energy_over_rt,
+    activity_coefficients,
+    segment_ln_gamma_many,
+)
+from chiapp.quantum.sigma import (
+    SigmaProfile,
+    SHIPPED_PROFILES_FILE,
+    known_profile,
+    polymer_sigma_profile,
+    solvent_sigma_profile,
+)
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -41,6 +55,13 @@ __all__ = [
     "QcChi",
     "chi_from_solvent_activity",
     "chi_infinite_dilution",
+    "chi_residual_grid",
+    "QC_NODES_K",
+    "interpolate_nodes",
+    "interpolate_rows",
+    "known_qc_nodes",
+    "solvent_self_terms",
+    "write_self_terms",
     "qc_chi",
 ]
 
@@ -77,6 +98,123 @@ def chi_infinite_dilution(polymer_unit: SigmaProfile, solvent: SigmaProfile, tem
         residual.append(gamma.ln_gamma_residual[0])
         combinatorial.append(gamma.ln_gamma_combinatorial[0] - np.log(volume_ratio) - 1 + volume_ratio)
     return np.array(residual), np.array(combinatorial)
+
+
+def chi_residual_grid(polymer_units: list[SigmaProfile], solvents: list[SigmaProfile], temperatures_k,
+                      params: CosmoSacParameters = COSMO_SAC_2010) -> np.ndarray:
+    """``chi_residual`` of :func:`chi_infinite_dilution` for every (polymer, solvent, temperature), shape (P, S, T).
+
+    At infinite dilution the liquid is the pure polymer, so ln γ_1^res = n_1 Σ p_1(σ) [ln Γ_P(σ) − ln Γ_1(σ)]
+    needs one segment solve per polymer and one per solvent at each temperature, not one per pair.
+    """
+    def fractions(profiles):
+        return np.array([p.areas_a2.ravel() / p.area_a2 for p in profiles])
+
+    fp, fs = fractions(polymer_units), fractions(solvents)
+    n_s = np.array([p.area_a2 for p in solvents]) / params.a_eff_a2
+    out = np.empty((len(polymer_units), len(solvents), len(np.atleast_1d(temperatures_k))))
+    for k, t in enumerate(np.atleast_1d(temperatures_k)):
+        delta = exchange_energy_over_rt(float(t), params)
+        ln_p, ln_s = segment_ln_gamma_many(fp, delta), segment_ln_gamma_many(fs, delta)
+        out[:, :, k] = n_s[None, :] * ((ln_p @ fs.T) - np.sum(fs * ln_s, axis=1)[None, :])
+    return out
+
+
+#: Temperatures [K] where :func:`known_qc_nodes` solves COSMO-SAC; between them χ is interpolated in 1/T.
+QC_NODES_K = np.array([150.0, 200.0, 250.0, 300.0, 350.0, 400.0, 450.0, 500.0, 600.0, 800.0])
+QC_NODES_K.flags.writeable = False
+
+
+def solvent_self_terms(solvents: list[SigmaProfile], params: CosmoSacParameters = COSMO_SAC_2010) -> np.ndarray:
+    """n_s Σ p_s(σ) ln Γ_s(σ) of each pure solvent at QC_NODES_K, shape (S, nodes): the polymer-free half
+    of ``chi_residual`` (:func:`chi_residual_grid`), which ``training.qc_task`` ships for every solvent."""
+    fs = np.array([p.areas_a2.ravel() / p.area_a2 for p in solvents])
+    n_s = np.array([p.area_a2 for p in solvents]) / params.a_eff_a2
+    return np.stack([n_s * np.sum(fs * segment_ln_gamma_many(fs, exchange_energy_over_rt(t, params)), axis=1)
+                     for t in QC_NODES_K], axis=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _polymer_ln_gamma(key: str, method: str) -> np.ndarray | None:
+    """ln Γ of the pure polymer liquid at QC_NODES_K, (nodes, 153), or None without a known profile."""
+    profile = known_profile("polymer", key, method)
+    if profile is None:
+        return None
+    f = profile.areas_a2.ravel()[None, :] / profile.area_a2
+    return np.concatenate([segment_ln_gamma_many(f, exchange_energy_over_rt(t, COSMO_SAC_2010)) for t in QC_NODES_K])
+
+
+#: Shipped :func:`solvent_self_terms` of every shipped solvent profile (``training.qc_task`` writes it).
+SELF_TERMS_FILE = SHIPPED_PROFILES_FILE.with_name("solvent_self_terms.csv")
+
+
+def write_self_terms(solvents: list[SigmaProfile], path=SELF_TERMS_FILE) -> None:
+    columns = [f"self_{t:g}K" for t in QC_NODES_K]
+    table = pd.DataFrame(solvent_self_terms(solvents), columns=columns)
+    table.insert(0, "method", [p.method for p in solvents])
+    table.insert(0, "key", [p.key for p in solvents])
+    table.to_csv(path, index=False, float_format="%.8g")
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_self_terms(method: str) -> dict[str, np.ndarray]:
+    if not SELF_TERMS_FILE.is_file():
+        return {}
+    table = pd.read_csv(SELF_TERMS_FILE, keep_default_na=False)
+    table = table[table["method"] == method]
+    values = table[[f"self_{t:g}K" for t in QC_NODES_K]].to_numpy(float)
+    return dict(zip(table["key"], values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _solvent_half(key: str, method: str) -> tuple[SigmaProfile, np.ndarray] | None:
+    profile = known_profile("solvent", key, method)
+    if profile is None:
+        return None
+    self_term = _shipped_self_terms(method).get(key)
+    return profile, solvent_self_terms([profile])[0] if self_term is None else self_term
+
+
+def known_qc_nodes(polymer: str, solvents: list[str], method: str = DEFAULT_METHOD) -> np.ndarray:
+    """``chi_residual`` at QC_NODES_K of a polymer (repeat-unit SMILES) in each solvent (SMILES), (S, nodes),
+    from σ-profiles already known (shipped with chiapp or in the cache): MOPAC never runs here, and a pair
+    without both profiles is a row of NaN. One segment solve per node for the polymer (then cached); the
+    solvents' halves come from the shipped table (:func:`solvent_self_terms`), else are solved."""
+    from chiapp.chemistry import canonical_polymer, canonical_solvent
+
+    out = np.full((len(solvents), QC_NODES_K.size), np.nan)
+    ln_p = _polymer_ln_gamma(canonical_polymer(polymer), method)
+    if ln_p is None:
+        return out
+    for j, smiles in enumerate(solvents):
+        found = _solvent_half(canonical_solvent(smiles), method)
+        if found is not None:
+            profile, self_term = found
+            f = profile.areas_a2.ravel() / profile.area_a2
+            out[j] = profile.area_a2 / COSMO_SAC_2010.a_eff_a2 * (ln_p @ f) - self_term
+    return out
+
+
+def _node_weights(temperatures_k) -> tuple[np.ndarray, np.ndarray]:
+    """Left node index (in QC_NODES_K order reversed, i.e. increasing 1/T) and weight of the right one."""
+    x = 1.0 / QC_NODES_K[::-1]
+    t = np.clip(1.0 / np.asarray(temperatures_k, dtype=float), x[0], x[-1])
+    i = np.clip(np.searchsorted(x, t) - 1, 0, x.size - 2)
+    return i, (t - x[i]) / (x[i + 1] - x[i])
+
+
+def interpolate_nodes(nodes: np.ndarray, temperatures_k) -> np.ndarray:
+    """Values at QC_NODES_K, shape (..., nodes), interpolated linearly in 1/T (held flat outside), (..., T)."""
+    i, w = _node_weights(temperatures_k)
+    flipped = np.asarray(nodes, dtype=float)[..., ::-1]
+    return flipped[..., i] * (1 - w) + flipped[..., i + 1] * w
+
+
+def interpolate_rows(nodes: np.ndarray, temperatures_k) -> np.ndarray:
+    """Row r of ``nodes`` (R, nodes) at its own temperature ``temperatures_k[r]``, shape (R,)."""
+    i, w = _node_weights(temperatures_k)
+    flipped, rows = np.asarray(nodes, dtype=float)[:, ::-1], np.arange(len(i))
+    return flipped[rows, i] * (1 - w) + flipped[rows, i + 1] * w
 
 
 @dataclass(frozen=True)
@@ -129,6 +267,8 @@ def qc_chi(polymer: str, solvent: str, temperature_k, *, method: str = DEFAULT_M
     polymer_profile = polymer_sigma_profile(p.smiles, method, cache_dir=cache_dir, executable=executable)
     say(f"σ-profile of the solvent {s.name or s.smiles} (MOPAC {method})")
     solvent_profile = solvent_sigma_profile(s.smiles, method, cache_dir=cache_dir, executable=executable)
+    _polymer_ln_gamma.cache_clear()  # a profile computed just now is "known" from here on
+    _solvent_half.cache_clear()
     say(f"COSMO-SAC at {temperatures.size} temperature(s)")
     residual, combinatorial = chi_infinite_dilution(polymer_profile, solvent_profile, temperatures)
     chi = residual + combinatorial if include_combinatorial else residual.copy()

@@ -40,8 +40,10 @@ __all__ = [
     "CosmoSacParameters",
     "activity_coefficients",
     "combinatorial_ln_gamma",
+    "exchange_energy_over_rt",
     "infinite_dilution_ln_gamma",
     "segment_ln_gamma",
+    "segment_ln_gamma_many",
 ]
 
 #: Gas constant [kcal/(mol K)].
@@ -81,7 +83,7 @@ class ActivityCoefficients:
         return self.ln_gamma_combinatorial + self.ln_gamma_residual
 
 
-def _exchange_energy(temperature_k: float, params: CosmoSacParameters) -> np.ndarray:
+def exchange_energy_over_rt(temperature_k: float, params: CosmoSacParameters) -> np.ndarray:
     """ΔW / RT over all (class, σ) pairs, a (153, 153) matrix in the order of SigmaProfile.areas_a2.ravel()."""
     n = SIGMA_GRID_E_PER_A2.size
     sigma = np.tile(SIGMA_GRID_E_PER_A2, 3)
@@ -118,6 +120,27 @@ def segment_ln_gamma(fractions: np.ndarray, delta_w_over_rt: np.ndarray, tol: fl
     raise QuantumChemistryError("COSMO-SAC segment activity coefficients did not converge")
 
 
+def segment_ln_gamma_many(fractions: np.ndarray, delta_w_over_rt: np.ndarray, tol: float = 1e-10,
+                          max_iter: int = 5000) -> np.ndarray:
+    """:func:`segment_ln_gamma` of many liquids at once: ``fractions`` (M, 153), each row summing to 1.
+
+    The same fixed point, iterated in Γ rather than ln Γ (Γ_m = 1 / Σ_n p_n Γ_n E_mn with E = exp(−ΔW/RT)),
+    so one step of all M liquids is one matrix product. The damping is the same half step, taken as
+    the geometric mean of the old and new Γ, i.e. half a step in ln Γ.
+    """
+    fractions = np.atleast_2d(np.asarray(fractions, dtype=float))
+    shift = delta_w_over_rt.min()  # E scaled by exp(shift) ≤ 1 to keep it finite; Γ absorbs the factor
+    e = np.exp(-(delta_w_over_rt - shift))
+    gamma = np.ones_like(fractions)
+    for _ in range(max_iter):
+        new = 1.0 / ((fractions * gamma) @ e.T)
+        step = np.log(new) - np.log(gamma)
+        gamma = np.sqrt(gamma * new)
+        if np.max(np.abs(step)) < tol:
+            return np.log(new) + 0.5 * shift
+    raise QuantumChemistryError("COSMO-SAC segment activity coefficients did not converge")
+
+
 def combinatorial_ln_gamma(areas_a2: np.ndarray, volumes_a3: np.ndarray, x: np.ndarray,
                            params: CosmoSacParameters = COSMO_SAC_2010) -> np.ndarray:
     """Staverman–Guggenheim ln γ_i^comb [-] (module docstring); x may contain zeros (infinite dilution)."""
@@ -146,7 +169,7 @@ def activity_coefficients(profiles: Sequence[SigmaProfile], x, temperature_k: fl
     flat = np.array([p.areas_a2.ravel() for p in profiles])
     fractions = flat / areas[:, None]
     mixture = (x[:, None] * flat).sum(axis=0) / np.dot(x, areas)
-    delta = _exchange_energy(float(temperature_k), params)
+    delta = exchange_energy_over_rt(float(temperature_k), params)
     ln_g_mix = segment_ln_gamma(mixture, delta)
     residual = np.array([areas[i] / params.a_eff_a2
                          * np.dot(fractions[i], ln_g_mix - segment_ln_gamma(fractions[i], delta))

@@ -33,7 +33,7 @@ from rdkit import Chem
 
 from chiapp.errors import MopacNotFoundError, QuantumChemistryError
 
-__all__ = ["METHODS", "MOPAC_ENV", "CosmoSurface", "find_mopac", "mopac_input", "read_cos_file", "run_cosmo"]
+__all__ = ["METHODS", "MOPAC_ENV", "MOPAC_TIMEOUT_S", "CosmoSurface", "find_mopac", "mopac_input", "read_cos_file", "run_cosmo"]
 
 #: Environment variable that points at the MOPAC executable.
 MOPAC_ENV = "CHIAPP_MOPAC"
@@ -41,7 +41,7 @@ MOPAC_ENV = "CHIAPP_MOPAC"
 METHODS = ("PM6", "PM7")
 _INSTALL_HINT = ("install MOPAC from the Debian package 'mopac' (sudo apt-get install mopac), or set "
                  f"{MOPAC_ENV} to the path of a MOPAC executable")
-_TIMEOUT_S = 1800.0
+MOPAC_TIMEOUT_S = 1800.0
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def read_cos_file(text: str, method: str = "PM6") -> CosmoSurface:
 
 
 def run_cosmo(mol: Chem.Mol, method: str = "PM6", *, optimize: bool = True,
-              executable: str | os.PathLike | None = None, timeout_s: float = _TIMEOUT_S) -> CosmoSurface:
+              executable: str | os.PathLike | None = None, timeout_s: float = MOPAC_TIMEOUT_S) -> CosmoSurface:
     """Run MOPAC with COSMO (conductor) on ``mol`` (explicit H, one 3D conformer); its surface.
 
     Raises MopacNotFoundError when MOPAC is missing and QuantumChemistryError when the run fails

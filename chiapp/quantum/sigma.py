@@ -40,6 +40,7 @@ oligomer whose middle unit has a neighbour on each side; longer chains cost more
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -55,23 +56,28 @@ from rdkit.Chem import Descriptors
 
 from chiapp.chemistry import canonical_polymer, canonical_solvent, capped_oligomer, parse_polymer, parse_solvent
 from chiapp.quantum.conformer import embed_conformer
-from chiapp.quantum.mopac import CosmoSurface, run_cosmo
+from chiapp.quantum.mopac import MOPAC_TIMEOUT_S, CosmoSurface, run_cosmo
+from chiapp.resources import asset_path
 
 __all__ = [
     "A_EFF_A2",
     "CACHE_ENV",
     "F_DECAY",
     "PROFILE_NAMES",
+    "SHIPPED_PROFILES_FILE",
     "SIGMA_0_E_PER_A2",
     "SIGMA_GRID_E_PER_A2",
     "SigmaProfile",
     "average_sigmas",
     "bin_profile",
     "polymer_sigma_profile",
+    "known_profile",
     "profile_from_surface",
+    "read_profile_table",
     "segment_classes",
     "sigma_cache_dir",
     "solvent_sigma_profile",
+    "write_profile_table",
 ]
 
 #: σ grid [e/Å²] of the profiles.
@@ -89,6 +95,8 @@ SIGMA_0_E_PER_A2 = 0.007
 F_DECAY = 3.57
 #: Oligomer standing in for a polymer: its middle unit is kept.
 N_OLIGOMER_UNITS = 3
+#: σ-profiles shipped with chiapp (every training and library molecule; built by ``python -m training.qc_task``).
+SHIPPED_PROFILES_FILE = asset_path("quantum", "sigma_profiles.csv")
 #: Changes whenever the recipe (geometry, keywords, averaging) changes: cached profiles are redone.
 RECIPE_VERSION = 1
 
@@ -225,7 +233,51 @@ def _cache_file(cache_dir: Path, role: str, key: str, method: str, optimize: boo
     return cache_dir / f"{role}-{digest}.json"
 
 
+_AREA_COLUMNS = [f"{name}_{j}" for name in PROFILE_NAMES for j in range(SIGMA_GRID_E_PER_A2.size)]
+
+
+def write_profile_table(profiles: list[SigmaProfile], path: Path) -> None:
+    """One CSV row per profile: role, key, method, recipe, volume_a3, seconds, then the 3 × 51 areas [Å²]."""
+    rows = [[p.role, p.key, p.method, RECIPE_VERSION, p.volume_a3, round(p.seconds, 2), *p.areas_a2.ravel()]
+            for p in sorted(profiles, key=lambda p: (p.role, p.key, p.method))]
+    columns = ["role", "key", "method", "recipe", "volume_a3", "seconds", *_AREA_COLUMNS]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False, float_format="%.6g")
+
+
+def read_profile_table(path: Path = SHIPPED_PROFILES_FILE, method: str = "PM7") -> dict[tuple[str, str], SigmaProfile]:
+    """{(role, key): profile} of a table written by :func:`write_profile_table` (empty if absent)."""
+    if not Path(path).is_file():
+        return {}
+    table = pd.read_csv(path, keep_default_na=False)
+    table = table[(table["method"] == method) & (table["recipe"] == RECIPE_VERSION)]
+    areas = table[_AREA_COLUMNS].to_numpy(float).reshape(len(table), len(PROFILE_NAMES), -1)
+    return {(role, key): SigmaProfile(key, role, method, a, float(v), float(sec))
+            for role, key, v, sec, a in zip(table["role"], table["key"], table["volume_a3"], table["seconds"], areas)}
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped(method: str) -> dict[tuple[str, str], SigmaProfile]:
+    return read_profile_table(SHIPPED_PROFILES_FILE, method)
+
+
+def known_profile(role: str, key: str, method: str = "PM7") -> SigmaProfile | None:
+    """The default-recipe profile of a canonical ``key`` if chiapp ships it or has it cached, else None
+    (never runs MOPAC)."""
+    shipped = _shipped(method).get((role, key))
+    if shipped is not None:
+        return shipped
+    path = _cache_file(sigma_cache_dir(), role, key, method, role == "solvent")
+    try:
+        return SigmaProfile.from_json(json.loads(path.read_text())) if path.is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _cached(role: str, key: str, method: str, optimize: bool, cache_dir, compute) -> SigmaProfile:
+    shipped = _shipped(method).get((role, key)) if optimize == (role == "solvent") else None
+    if shipped is not None:  # computed with the default recipe by training.qc_task
+        return shipped
     directory = Path(cache_dir) if cache_dir is not None else sigma_cache_dir()
     path = _cache_file(directory, role, key, method, optimize)
     if path.is_file():
@@ -248,7 +300,7 @@ def _cached(role: str, key: str, method: str, optimize: bool, cache_dir, compute
 
 
 def solvent_sigma_profile(smiles: str, method: str = "PM7", *, optimize: bool = True, cache_dir=None,
-                          executable=None) -> SigmaProfile:
+                          executable=None, timeout_s: float = MOPAC_TIMEOUT_S) -> SigmaProfile:
     """σ-profile of a solvent (any small molecule), from the disk cache or computed with MOPAC.
 
     Geometry: ETKDG + MMFF conformer, then (``optimize``) a MOPAC optimization in the conductor.
@@ -257,14 +309,14 @@ def solvent_sigma_profile(smiles: str, method: str = "PM7", *, optimize: bool = 
 
     def compute():
         mol = embed_conformer(parse_solvent(key))
-        surface = run_cosmo(mol, method, optimize=optimize, executable=executable)
+        surface = run_cosmo(mol, method, optimize=optimize, executable=executable, timeout_s=timeout_s)
         return profile_from_surface(mol, surface), surface.volume_a3
 
     return _cached("solvent", key, method, optimize, cache_dir, compute)
 
 
 def polymer_sigma_profile(smiles: str, method: str = "PM7", *, optimize: bool = False, cache_dir=None,
-                          executable=None) -> SigmaProfile:
+                          executable=None, timeout_s: float = MOPAC_TIMEOUT_S) -> SigmaProfile:
     """σ-profile of one repeat unit of a polymer: the middle unit of a methyl-capped trimer (module docstring).
 
     By default the trimer's force-field geometry is used as is (MOPAC single point): optimizing a
@@ -278,7 +330,7 @@ def polymer_sigma_profile(smiles: str, method: str = "PM7", *, optimize: bool = 
         unit = parse_polymer(smiles)
         mol = embed_conformer(capped_oligomer(unit, N_OLIGOMER_UNITS))
         units = np.array([_unit_of(atom) for atom in mol.GetAtoms()])
-        surface = run_cosmo(mol, method, optimize=optimize, executable=executable)
+        surface = run_cosmo(mol, method, optimize=optimize, executable=executable, timeout_s=timeout_s)
         areas = profile_from_surface(mol, surface, keep_atoms=units == N_OLIGOMER_UNITS // 2)
         unit_mass = sum(_atom_mass(a) for a, u in zip(mol.GetAtoms(), units) if u == N_OLIGOMER_UNITS // 2)
         volume = surface.volume_a3 * unit_mass / Descriptors.MolWt(mol)

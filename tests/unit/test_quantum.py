@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import chiapp
-from chiapp.chemistry import capped_oligomer, parse_polymer, parse_solvent
+from chiapp.chemistry import canonical_polymer, canonical_solvent, capped_oligomer, parse_polymer, parse_solvent
 from chiapp.errors import ChiAppError, MopacNotFoundError
 from chiapp.flory_huggins import chemical_potentials
 from chiapp.quantum import chi as qchi
@@ -37,10 +37,20 @@ def cache(tmp_path_factory):
 # ---------------------------------------------------------------------------------------------
 # MOPAC missing: a ChiAppError that names the Debian package
 
+# molecules chiapp does not ship σ-profiles for (training.qc_task ships every training and library molecule)
+UNSHIPPED_SOLVENT, UNSHIPPED_POLYMER = "CC(C)(C)CCO", "*CC(*)c1ccc(CCCCCCCC)cc1"
+
+
+def test_quantum_unshipped_molecules_are_not_shipped():
+    shipped = sigma.read_profile_table()
+    assert ("solvent", canonical_solvent(UNSHIPPED_SOLVENT)) not in shipped
+    assert ("polymer", canonical_polymer(UNSHIPPED_POLYMER)) not in shipped
+
+
 def test_quantum_missing_mopac_names_the_debian_package(tmp_path):
     missing = tmp_path / "no" / "mopac"
     with pytest.raises(MopacNotFoundError) as info:
-        sigma.solvent_sigma_profile("CCO", cache_dir=tmp_path, executable=missing)
+        sigma.solvent_sigma_profile(UNSHIPPED_SOLVENT, cache_dir=tmp_path, executable=missing)
     assert isinstance(info.value, ChiAppError)
     assert "'mopac'" in str(info.value) and "apt-get install mopac" in str(info.value)
     assert str(missing) in str(info.value)
@@ -49,7 +59,7 @@ def test_quantum_missing_mopac_names_the_debian_package(tmp_path):
 def test_quantum_missing_mopac_through_the_public_api(tmp_path, monkeypatch):
     monkeypatch.setenv("CHIAPP_MOPAC", str(tmp_path / "absent-mopac"))
     with pytest.raises(MopacNotFoundError, match="apt-get install mopac"):
-        chiapp.qc_chi("polystyrene", "toluene", 298.15, cache_dir=tmp_path)
+        chiapp.qc_chi(UNSHIPPED_POLYMER, "toluene", 298.15, cache_dir=tmp_path)
 
 
 def test_quantum_missing_mopac_on_an_empty_path(monkeypatch):
@@ -62,7 +72,7 @@ def test_quantum_missing_mopac_on_an_empty_path(monkeypatch):
 def test_quantum_cli_missing_mopac_is_one_line(tmp_path, capsys):
     from chiapp.cli import main
 
-    code = main(["qc", "--polymer", "PS", "--solvent", "toluene", "--mopac", str(tmp_path / "x"),
+    code = main(["qc", "--polymer", UNSHIPPED_POLYMER, "--solvent", "toluene", "--mopac", str(tmp_path / "x"),
                  "--cache-dir", str(tmp_path)])
     assert code == 2
     err = capsys.readouterr().err
@@ -112,10 +122,10 @@ def test_quantum_polymer_units_partition_the_oligomer_surface():
 
 @needs_mopac
 def test_quantum_profiles_are_cached_on_disk(tmp_path):
-    first = sigma.solvent_sigma_profile("OCC", cache_dir=tmp_path)
+    first = sigma.solvent_sigma_profile("OCCC(C)(C)C", cache_dir=tmp_path)
     files = list(tmp_path.glob("solvent-*.json"))
     assert len(files) == 1
-    again = sigma.solvent_sigma_profile("CCO", cache_dir=tmp_path, executable=tmp_path / "no-mopac")
+    again = sigma.solvent_sigma_profile(UNSHIPPED_SOLVENT, cache_dir=tmp_path, executable=tmp_path / "no-mopac")
     np.testing.assert_array_equal(first.areas_a2, again.areas_a2)
     table = again.table()
     assert list(table.columns) == ["sigma_e_per_a2", "area_nhb_a2", "area_oh_a2", "area_ot_a2", "area_a2"]
