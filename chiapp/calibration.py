@@ -92,6 +92,7 @@ __all__ = [
     "binodal_chi",
     "calibrate",
     "calibrate_batch",
+    "observed_chi",
     "load_calibration",
     "model_version",
     "observations_frame",
@@ -119,6 +120,10 @@ DEFAULT_MARGIN = 0.05
 SAME_TEMPERATURE_K = 1.0
 _CHI_CONFLICT_NOISES = 4.0
 _THETA_CONFLICT_K = 10.0
+#: σ of a pair whose polymer the model knows well: √(π/2) × 0.150, the shipped model's mean absolute
+#: error on the paper's pair splits (held-out pairs of training polymers). Calibration turns a new
+#: polymer into a known one, so its σ shrinks towards this and not below (module docstring).
+KNOWN_POLYMER_SIGMA = 0.188
 #: Reference solvents for the prior's scale (with the observed ones).
 REFERENCE_SOLVENTS = ("toluene", "tetrahydrofuran", "chloroform", "acetone", "ethanol", "methanol", "water",
                       "hexane", "cyclohexane", "N,N-dimethylformamide", "ethyl acetate", "dichloromethane")
@@ -590,7 +595,16 @@ def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solven
     v = np.einsum("mke,mne->mnk", ab, unit)
     s = np.eye(ab.shape[1]) + np.einsum("mke,mje->mkj", ab, ab)                      # I + A P⁻¹ Aᵀ
     reduction = np.einsum("mnk,mnk->mn", v, np.linalg.solve(s[:, None], v[..., None])[..., 0])
-    rho = np.sqrt(np.clip(1.0 - reduction.mean(0), 0.0, 1.0))
+    rho2 = np.clip(1.0 - reduction.mean(0), 0.0, 1.0)
+    # the data shrink σ towards the error of a polymer the model knows, not below it (module docstring)
+    # except at an observed solvent, whose own measurement speaks for the pair directly
+    sigma_model = model.spread_scale * (prior.a + prior.b_k / T_REF_K).std(0)
+    floor2 = np.minimum(1.0, (KNOWN_POLYMER_SIGMA / np.maximum(sigma_model, 1e-12)) ** 2)
+    from chiapp.descriptors import solvent_descriptors
+
+    observed = np.stack([solvent_descriptors(o.solvent_smiles) for o in polymer.observations])
+    floor2[(np.abs(solvent_x[:, None, :] - observed[None]) < 1e-12).all(-1).any(-1)] = 0.0
+    rho = np.sqrt(rho2 + (1.0 - rho2) * floor2)
 
     def drawn(fitted_values: np.ndarray, prior_values: np.ndarray) -> np.ndarray:
         # the fitted members' mean, with the prior members' deviations shrunk by ρ: σ(T) = ρ σ_prior(T)
@@ -831,15 +845,44 @@ def ranking_comparison(before, after, top: int | None = None) -> pd.DataFrame:
     return merged.head(top) if top else merged
 
 
+#: How each kind of observation is drawn on a χ(T) plot: its legend and marker.
+_OBSERVED_MARKS = {"chi": ("your χ", "circle"), "theta": ("your θ temperature (χ = ½)", "diamond"),
+                   "cloud_point": ("your cloud point (binodal χ)", "square"),
+                   "dissolves_1": ("your test: dissolves (χ below χc)", "triangle-down"),
+                   "dissolves_0": ("your test: does not dissolve (χ above χc)", "triangle-up")}
+
+
+def observed_chi(calibrated: CalibratedPolymer, solvent_smiles: str, *, model: ChiModel | None = None) -> pd.DataFrame:
+    """What the observations of one solvent say about χ, for a plot: ``label``, ``temperature_c``,
+    ``chi`` and ``symbol`` per observation (a χ as given; a θ temperature at χ = ½; a cloud point at
+    its binodal χ; a solvent test at the pair's χc, pointing the way the test says χ lies)."""
+    from chiapp.chemistry import canonical_solvent
+    from chiapp.library import resolve_polymer
+    from chiapp.prediction import load_model
+    from chiapp.units import celsius
+
+    key = canonical_solvent(solvent_smiles)
+    chosen = [o for o in calibrated.observations if canonical_solvent(o.solvent_smiles) == key]
+    columns = ["label", "temperature_c", "chi", "symbol"]
+    if not chosen:
+        return pd.DataFrame(columns=columns)
+    targets = _targets(model or load_model(), resolve_polymer(calibrated.polymer), chosen)
+    rows = []
+    for o, chi, chi_c in zip(chosen, targets.target, targets.chi_critical):
+        mark = _OBSERVED_MARKS[o.kind if o.kind != "dissolves" else f"dissolves_{int(o.value)}"]
+        rows.append((mark[0], float(celsius(o.temperature_k)), float(chi if o.kind != "dissolves" else chi_c), mark[1]))
+    return pd.DataFrame(rows, columns=columns)
+
+
 def calibrate_batch(result: pd.DataFrame, calibrated: CalibratedPolymer, *, model: ChiModel | None = None,
                     ) -> pd.DataFrame:
     """``chiapp.prediction.predict_batch`` output with the rows whose polymer is the calibrated one
-    predicted again from its fitted latent description (chi, chi_std, soluble_probability), and
-    a column ``calibrated`` saying which rows were."""
+    answered again by :func:`chiapp.prediction.predict_chi` of the calibrated polymer (every answer
+    column: χ, σ, P(dissolves), verdict, the ensemble's and the classifier's), and a column
+    ``calibrated`` saying which rows were."""
     from chiapp.chemistry import canonical_polymer
-    from chiapp.descriptors import polymer_descriptors, solvent_descriptors
-    from chiapp.library import resolve_polymer, resolve_solvent
-    from chiapp.prediction import load_model
+    from chiapp.library import resolve_polymer
+    from chiapp.prediction import load_model, predict_chi
 
     model = model or load_model()
     calibrated.check_model(model)
@@ -857,13 +900,14 @@ def calibrate_batch(result: pd.DataFrame, calibrated: CalibratedPolymer, *, mode
                 same[text] = False
         mask[i] = same[text]
     rows = np.flatnonzero(mask)
-    if len(rows):
-        xs = np.stack([solvent_descriptors(resolve_solvent(str(s)).smiles) for s in out["solvent"].iloc[rows]])
-        xp = np.repeat(polymer_descriptors(calibrated.polymer)[None], len(rows), axis=0)
-        c = polymer_coefficients(model, calibrated, xp, xs)
-        members = c.a + c.b_k / out["temperature_k"].to_numpy(float)[rows]
-        out.loc[out.index[rows], "chi"] = members.mean(0)
-        out.loc[out.index[rows], "chi_std"] = model.spread_scale * members.std(0)
-        out.loc[out.index[rows], "soluble_probability"] = (1.0 / (1.0 + np.exp(-c.soluble_logit))).mean(0)
+    solvents = out["solvent"].astype(str).to_numpy()
+    for solvent in np.unique(solvents[rows]):  # one prediction per solvent, at all its rows' temperatures
+        at = rows[solvents[rows] == solvent]
+        p = predict_chi(calibrated, solvent, out["temperature_k"].to_numpy(float)[at], model=model)
+        index = out.index[at]
+        out.loc[index, "chi"], out.loc[index, "chi_std"] = p.chi, p.chi_std
+        out.loc[index, "dissolve_probability"], out.loc[index, "verdict"] = p.dissolve_probability, p.verdicts
+        out.loc[index, "ensemble_chi"], out.loc[index, "ensemble_chi_std"] = p.ensemble_chi, p.ensemble_chi_std
+        out.loc[index, "classifier_probability"] = p.classifier_probability
     out["calibrated"] = mask
     return out

@@ -111,8 +111,11 @@ def chi_figure(prediction, chi_critical: float | None = None, band_sigmas: float
 
 
 def chi_curves_figure(curves: dict[str, Any], criticals: dict[str, float], highlight: str | None = None,
-                      title: str | None = None) -> go.Figure:
-    """χ(T) of one solvent with several polymers, each with its band and its own χc (dotted)."""
+                      title: str | None = None, observed: pd.DataFrame | None = None) -> go.Figure:
+    """χ(T) of one solvent with several polymers, each with its band and its own χc (dotted).
+
+    ``observed`` (columns ``label``, ``temperature_c``, ``chi``; optional ``symbol``) are drawn as
+    points on top: a user's own measurements of this pair, for instance."""
     figure = go.Figure()
     for i, (name, result) in enumerate(curves.items()):
         color = _PALETTE[i % len(_PALETTE)]
@@ -131,6 +134,13 @@ def chi_curves_figure(curves: dict[str, Any], criticals: dict[str, float], highl
                 x=[temperatures_c[0], temperatures_c[-1]], y=[criticals[name]] * 2, mode="lines",
                 line={"color": color, "dash": "dot", "width": 1.5}, name=f"χc {name}", legendgroup=name,
                 showlegend=False, hovertemplate=f"χc {html.escape(name)} = %{{y:.3f}}<extra></extra>"))
+    if observed is not None:
+        for label, group in observed.groupby("label", sort=False):
+            symbol = group["symbol"].iloc[0] if "symbol" in group else "circle"
+            figure.add_trace(go.Scatter(
+                x=group["temperature_c"], y=group["chi"], mode="markers", name=str(label),
+                marker={"color": "#1d2a33", "size": 9, "symbol": symbol},
+                hovertemplate=f"{html.escape(str(label))}: χ = %{{y:.3f}} at %{{x:.1f}} °C<extra></extra>"))
     return _layout(figure, "Temperature [°C]", "χ [-]", title=title)
 
 

@@ -98,15 +98,6 @@ class PosteriorParameters:
         return params
 
 
-def without_prior(params: PosteriorParameters) -> PosteriorParameters:
-    """The same parameters with a flat prior (σ → ∞, weight 1, scale 1): the posterior is then the
-    ensemble itself. Used for a polymer calibrated to the user's own observations, whose fitted
-    latent description already is the model updated by the user's data."""
-    flat = dict(vars(params), prior_sigma=1e12, prior_sigma_unknown=1e12, spread_weight=1.0, sigma_scale=1.0,
-                prior_qc_sigma=math.nan)
-    return PosteriorParameters(**flat)
-
-
 def hansen_chi(hansen_terms: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
     """Lindvig's χ_H [-] at each temperature from ``chiapp.model.hansen_terms`` (V_s·Δδ²/(R·T_ref) for
     δD, δP, δH), shape (..., 3) -> (..., T)."""

@@ -30,7 +30,6 @@ from chiapp.posterior import (
     posterior_curves,
     posterior_rows,
     verdicts,
-    without_prior,
 )
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
@@ -193,9 +192,6 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
     terms = hansen_terms(px, sx)
     found = evidence_for(polymer_mol.smiles, solvent_mol.smiles)
     params = posterior_parameters(model)
-    if calibration.polymer_text(polymer) is not polymer and sum(polymer.counts.values()):
-        # calibrated to the user's observations: they are its evidence, the update its posterior
-        params, found = without_prior(params), Evidence(np.empty(0), np.empty(0), (), "", "")
     crystal = crystalline_data(calibration.polymer_text(polymer), overrides=crystalline_overrides)
     volume = solvent_molar_volume(solvent_mol.smiles)[0]
     limits = dissolution_chi_limit(temperatures_k, crystal, volume, chi_c)
@@ -480,8 +476,6 @@ class ChiGrid(FrozenResult):
     failures: tuple[tuple[str, str, str], ...]
     hansen: np.ndarray  # (P, S, 3): the textbook Hansen terms of chiapp.model.hansen_terms
     model: ChiModel = field(repr=False, compare=False)
-    #: polymers calibrated to a user's observations: their posterior is their calibrated ensemble
-    calibrated_rows: tuple[int, ...] = ()
 
     def chi(self, temperatures_k) -> tuple[np.ndarray, np.ndarray]:
         """Mean and calibrated spread of χ, each of shape (P, S, T)."""
@@ -497,29 +491,24 @@ class ChiGrid(FrozenResult):
         per solvent and temperature (S, T); ``label_chi_limit`` (S,) the limit at 25 °C."""
         t = check_temperatures_k(temperatures_k)
         params = posterior_parameters(self.model)
-        calibrated = p in self.calibrated_rows
-        if calibrated:
-            params = without_prior(params)
         solvent_indices = np.asarray(solvent_indices, dtype=int)
         limits = np.asarray(chi_limit, dtype=float)
         out = np.empty((3, len(solvent_indices), len(t)))
         coefficients = np.empty((2, len(solvent_indices)))
-        evidence = [Evidence(np.empty(0), np.empty(0), (), "", "") if calibrated
-                    else evidence_for(self.polymers[p], self.solvents[s]) for s in solvent_indices]
+        evidence = [evidence_for(self.polymers[p], self.solvents[s]) for s in solvent_indices]
         plain = np.array([found.is_empty for found in evidence], dtype=bool)
         if plain.any():  # pairs without measured evidence: all at once
             idx = solvent_indices[plain]
             terms = self.hansen[p, idx]
             chi, std, chance, a, b_k = posterior_curves(
                 t, self.a[:, p, idx], self.b_k[:, p, idx], self.spread_scale, terms, terms.sum(axis=1) > 0,
-                limits[plain], params, None if calibrated else
-                _qc_nodes(params, self.polymers[p], [self.solvents[s] for s in idx]))
+                limits[plain], params, _qc_nodes(params, self.polymers[p], [self.solvents[s] for s in idx]))
             out[:, plain] = chi, std, chance
             coefficients[:, plain] = a, b_k
         for i in np.flatnonzero(~plain):  # pairs with measured χ or handbook labels: one by one
             s, found = solvent_indices[i], evidence[i]
             terms = self.hansen[p, s]
-            qc = None if calibrated else _qc_nodes(params, self.polymers[p], [self.solvents[s]])
+            qc = _qc_nodes(params, self.polymers[p], [self.solvents[s]])
             curve = posterior_curve(t, self.a[:, p, s], self.b_k[:, p, s], self.spread_scale, terms,
                                     bool(terms.sum() > 0), limits[i], params, found.temperatures_k, found.chis,
                                     found.labels, None if label_chi_limit is None else float(label_chi_limit[i]),
@@ -571,6 +560,4 @@ def predict_grid(polymers: Sequence, solvents: Sequence[str], *, model: ChiModel
     return ChiGrid(
         polymers=tuple(polymer_smiles[k] for k in p_keys), solvents=tuple(solvent_smiles[k] for k in s_keys),
         a=a, b_k=b_k, c_k2=np.zeros(shape), soluble_probability=(1.0 / (1.0 + np.exp(-logit))).mean(0),
-        spread_scale=model.spread_scale, failures=failures, hansen=hansen, model=model,
-        calibrated_rows=tuple(i for i, key in enumerate(p_keys) if key in calibrated
-                              and sum(calibrated[key].counts.values())))
+        spread_scale=model.spread_scale, failures=failures, hansen=hansen, model=model)

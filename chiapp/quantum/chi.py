@@ -37,13 +37,13 @@ from chiapp.errors import InputError, VolumeFractionError
 from chiapp.quantum.cosmosac import (
     COSMO_SAC_2010,
     CosmoSacParameters,
-    exchange_energy_over_rt,
     activity_coefficients,
+    exchange_energy_over_rt,
     segment_ln_gamma_many,
 )
 from chiapp.quantum.sigma import (
-    SigmaProfile,
     SHIPPED_PROFILES_FILE,
+    SigmaProfile,
     known_profile,
     polymer_sigma_profile,
     solvent_sigma_profile,

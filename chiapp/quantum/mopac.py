@@ -33,7 +33,8 @@ from rdkit import Chem
 
 from chiapp.errors import MopacNotFoundError, QuantumChemistryError
 
-__all__ = ["METHODS", "MOPAC_ENV", "MOPAC_TIMEOUT_S", "CosmoSurface", "find_mopac", "mopac_input", "read_cos_file", "run_cosmo"]
+__all__ = ["METHODS", "MOPAC_ENV", "MOPAC_TIMEOUT_S", "CosmoSurface", "find_mopac", "mopac_input", "read_cos_file",
+           "run_cosmo"]
 
 #: Environment variable that points at the MOPAC executable.
 MOPAC_ENV = "CHIAPP_MOPAC"

@@ -299,8 +299,11 @@ def calibrated_comparison(calibration_json: str, temperature_c: float):
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def calibrated_curves(calibration_json: str, solvent_smiles: str, range_c: tuple[float, float]):
-    """χ(T) of the model and of the calibrated polymer in one solvent, as ChiPredictions."""
+    """χ(T) of the model and of the calibrated polymer in one solvent, as ChiPredictions, and the
+    observations of that solvent as points (``chiapp.calibration.observed_chi``)."""
+    from chiapp.calibration import observed_chi
+
     polymer = calibrated(calibration_json)
     grid = temperature_grid_k(range_c)
     return (prediction.predict_chi(polymer.polymer, solvent_smiles, grid),
-            prediction.predict_chi(polymer, solvent_smiles, grid))
+            prediction.predict_chi(polymer, solvent_smiles, grid), observed_chi(polymer, solvent_smiles))

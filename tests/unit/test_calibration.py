@@ -31,12 +31,15 @@ T_K = 298.15
 
 
 def _chi(polymer, solvent, t=T_K):
-    """χ and σ the calibration works on: the ensemble's for a polymer as shipped (its posterior adds a
-    prior and the open data's evidence), the answer itself for a calibrated one (whose observations
-    replace both)."""
+    """χ and σ the calibration works on: the ensemble's, calibrated for a calibrated polymer (the
+    answer then adds the physical prior, as for any polymer; :func:`_answer`)."""
     p = chiapp.predict_chi(polymer, solvent, t)
-    if isinstance(polymer, str):
-        return float(p.ensemble_chi[0]), float(p.ensemble_chi_std[0])
+    return float(p.ensemble_chi[0]), float(p.ensemble_chi_std[0])
+
+
+def _answer(polymer, solvent, t=T_K):
+    """The χ and σ chiapp reports (the posterior)."""
+    p = chiapp.predict_chi(polymer, solvent, t)
     return float(p.chi[0]), float(p.chi_std[0])
 
 
@@ -75,15 +78,17 @@ def test_calibrate_strong_chi_observation_pulls_the_pair_within_its_noise():
     calibrated = calibrate(POLYMER, [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": target}],
                            chi_noise=noise)
     assert abs(_chi(calibrated, "toluene")[0] - target) <= noise
+    assert abs(_answer(calibrated, "toluene")[0] - target) <= noise  # the prior has no say against it
 
 
 def test_calibrate_sigma_shrinks_at_observed_pair_and_never_grows():
     calibrated = calibrate(POLYMER, [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.5}])
     temperatures_k = [260.0, T_K, 350.0, 420.0]
     for solvent in PANEL:
-        before = chiapp.predict_chi(POLYMER, solvent, temperatures_k).ensemble_chi_std
-        after = chiapp.predict_chi(calibrated, solvent, temperatures_k).chi_std
-        assert np.all(after <= before * (1 + 1e-9)), solvent
+        for answer in ("ensemble_chi_std", "chi_std"):  # the calibrated ensemble, and the answer built on it
+            before = getattr(chiapp.predict_chi(POLYMER, solvent, temperatures_k), answer)
+            after = getattr(chiapp.predict_chi(calibrated, solvent, temperatures_k), answer)
+            assert np.all(after <= before * (1 + 1e-9)), (solvent, answer)
     assert _chi(calibrated, "toluene")[1] < 0.9 * _chi(POLYMER, "toluene")[1]
 
 
@@ -112,7 +117,7 @@ def test_calibrate_rank_and_grid_accept_a_calibrated_polymer():
                            chi_noise=0.02)
     ranking = chiapp.rank_solvents(calibrated, T_K, solvents=list(PANEL))
     toluene = ranking.table.set_index("name").loc["toluene"]
-    assert abs(toluene["chi"] - _chi(calibrated, "toluene")[0]) < 1e-9
+    assert abs(toluene["chi"] - _answer(calibrated, "toluene")[0]) < 1e-9
     grid = chiapp.predict_grid([calibrated, "poly(methyl methacrylate)"], ["toluene"])
     mean, _ = grid.chi([T_K])  # the grid holds the ensemble: the calibrated one for the calibrated row
     assert abs(mean[0, 0, 0] - _chi(calibrated, "toluene")[0]) < 1e-9
@@ -287,6 +292,34 @@ def test_calibrate_batch_uses_the_calibration_for_its_polymer_only():
                           "temperature_k": [T_K, T_K, 330.0]})
     result = calibrate_batch(chiapp.predict_batch(frame), calibrated)
     assert result["calibrated"].tolist() == [True, False, True]
-    assert result["chi"].iloc[0] == pytest.approx(_chi(calibrated, "toluene")[0], abs=1e-12)
+    assert result["chi"].iloc[0] == pytest.approx(_answer(calibrated, "toluene")[0], abs=1e-12)
     assert result["chi"].iloc[1] == pytest.approx(chiapp.predict_chi("PMMA", "toluene", T_K).chi[0], abs=1e-12)
-    assert result["chi_std"].iloc[2] == pytest.approx(_chi(calibrated, "acetone", 330.0)[1], abs=1e-12)
+    assert result["chi_std"].iloc[2] == pytest.approx(_answer(calibrated, "acetone", 330.0)[1], abs=1e-12)
+    one = chiapp.predict_chi(calibrated, "acetone", 330.0)
+    assert result["verdict"].iloc[2] == one.verdict
+    assert result["dissolve_probability"].iloc[2] == pytest.approx(one.dissolve_probability[0], abs=1e-12)
+
+
+def test_observed_points_say_what_each_observation_says_about_chi():
+    from chiapp.calibration import observed_chi
+    from chiapp.flory_huggins import critical_chi
+    from chiapp.library import chain_length_for, resolve_polymer, resolve_solvent
+    from chiapp.plots import chi_curves_figure
+
+    calibrated = calibrate(POLYMER, [
+        {"kind": "chi", "solvent": "cyclohexane", "temperature_c": 40, "value": 0.48},
+        {"kind": "theta", "solvent": "cyclohexane", "temperature_c": 34.5},
+        {"kind": "dissolves", "solvent": "cyclohexane", "temperature_c": 60, "value": 1},
+        {"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.4}])
+    points = observed_chi(calibrated, "C1CCCCC1")
+    assert len(points) == 3  # only cyclohexane's
+    by_symbol = points.set_index("symbol")
+    assert by_symbol.loc["circle", "chi"] == 0.48 and by_symbol.loc["circle", "temperature_c"] == pytest.approx(40)
+    assert by_symbol.loc["diamond", "chi"] == 0.5  # χ = ½ at θ
+    chi_c = critical_chi(chain_length_for(resolve_polymer(POLYMER), resolve_solvent("cyclohexane")))
+    assert by_symbol.loc["triangle-down", "chi"] == pytest.approx(chi_c)
+    before, after = chiapp.predict_chi(POLYMER, "cyclohexane", [300.0, 330.0]), \
+        chiapp.predict_chi(calibrated, "cyclohexane", [300.0, 330.0])
+    figure = chi_curves_figure({"model": before, "calibrated": after}, {}, observed=points)
+    markers = [t for t in figure.data if t.mode == "markers"]
+    assert sorted(len(t.x) for t in markers) == [1, 1, 1]

@@ -60,8 +60,8 @@ solvent_name = st.selectbox("Solvent", ui.solvent_names(), key="calibration_solv
 range_c = ui.temperature_range_input()
 with ui.user_errors():
     solvent = ui.resolve("solvent", solvent_name)
-    before, after = ui.calibrated_curves(calibration_json, solvent.smiles, range_c)
-st.plotly_chart(ui.chi_curves_figure({"model": before, "calibrated": after}, {}),
+    before, after, observed = ui.calibrated_curves(calibration_json, solvent.smiles, range_c)
+st.plotly_chart(ui.chi_curves_figure({"model": before, "calibrated": after}, {}, observed=observed),
                 config=ui.plotly_config("chi_calibrated"), key="calibration_curves")
 
 st.subheader("Solvent ranking before and after")
