@@ -66,23 +66,27 @@ def solvent_class(smiles: str) -> str:
 
 def _facts_verdicts(model) -> pd.DataFrame:
     """The check set's dissolves / does-not facts with this model's own verdict (ensemble χ vs χc)."""
-    from chiapp.prediction import predict_chi
+    from chiapp.flory_huggins import critical_chi
+    from chiapp.library import chain_length_for, resolve_polymer, resolve_solvent
     from chiapp.units import kelvin
+    from training.evaluate import predict_rows
 
     facts = pd.read_csv(FACTS)
-    facts = facts[facts["kind"].isin(["dissolves", "does_not_dissolve"])]
-    rows = []
-    for fact in facts.itertuples(index=False):
-        p = predict_chi(fact.polymer, fact.solvent, kelvin(float(fact.temperature_c)), model=model)
-        says_dissolves = float(p.ensemble_chi[0]) < p.chi_critical
-        rows.append({"polymer": fact.polymer, "solvent": fact.solvent, "kind": fact.kind,
-                     "class": solvent_class(p.solvent), "ensemble_chi": float(p.ensemble_chi[0]),
-                     "passed": says_dissolves == (fact.kind == "dissolves")})
-    return pd.DataFrame(rows)
+    facts = facts[facts["kind"].isin(["dissolves", "does_not_dissolve"])].reset_index(drop=True)
+    polymers = [resolve_polymer(p) for p in facts["polymer"]]
+    solvents = [resolve_solvent(s) for s in facts["solvent"]]
+    rows = pd.DataFrame({"polymer": [p.smiles for p in polymers], "solvent": [s.smiles for s in solvents],
+                         "temperature_k": [kelvin(float(t)) for t in facts["temperature_c"]]})
+    chi, _, _ = predict_rows(model, rows)
+    chi_c = np.array([critical_chi(chain_length_for(p, s)) for p, s in zip(polymers, solvents)])
+    return pd.DataFrame({"polymer": facts["polymer"], "solvent": facts["solvent"], "kind": facts["kind"],
+                         "class": [solvent_class(s.smiles) for s in solvents], "ensemble_chi": chi,
+                         "passed": (chi < chi_c) == (facts["kind"] == "dissolves").to_numpy()})
 
 
 def run_task(task: str, data_dir: Path, work_dir: Path) -> Path:
-    """Cross-validate and train with one auxiliary task; results pickled into ``work_dir`` (reused)."""
+    """Cross-validate and train with one auxiliary task; results pickled into ``work_dir`` (each
+    stage reused on a second run)."""
     out = work_dir / f"{task}.pkl"
     if out.is_file():
         return out
@@ -97,11 +101,15 @@ def run_task(task: str, data_dir: Path, work_dir: Path) -> Path:
     config = Config(auxiliary_task=task)
     data = load_training_data(data_dir)
     auxiliary = build_auxiliary(data, config)
-    held_out = cross_validate(data, auxiliary, config, "polymers", log=print)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cv_file = work_dir / f"{task}-cv.pkl"
+    if not cv_file.is_file():
+        held_out = cross_validate(data, auxiliary, config, "polymers", log=print)
+        cv_file.write_bytes(pickle.dumps(held_out))
+    held_out = pickle.loads(cv_file.read_bytes())
     model = fit(Tables(data.experimental, data.cosmo, auxiliary, data.soluble), config)
     result = {"task": task, "rows": len(auxiliary), **fold_metrics(held_out.chi),
               "auc": soluble_auc(held_out.soluble), "held_out": held_out.chi, "facts": _facts_verdicts(model)}
-    work_dir.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pickle.dumps(result))
     return out
 

@@ -24,8 +24,8 @@ from chiapp.model import MANIFEST_FILE, MODEL_DIR, WEIGHTS_FILE, sha256_file
 from training.data import DEFAULT_DATA_DIR, load_training_data
 from training.evaluate import cross_validate, fold_metrics, r2, soluble_auc
 from training.fit import Config, Tables, fit
-from training.qc_task import build_auxiliary
 from training.posterior import posterior_entry
+from training.qc_task import build_auxiliary
 
 TARGET_COVERAGE = 0.9  # fraction of held-out |error| within 2 calibrated sigma
 
