@@ -61,6 +61,8 @@ import pandas as pd
 from scipy.constants import R, zero_Celsius
 
 from chiapp.errors import ChiAppError, DataFileError, InputError
+from chiapp.posterior import dissolve_probability
+from chiapp.posterior import verdicts as posterior_verdicts
 from chiapp.resources import asset_path
 
 __all__ = [
@@ -370,7 +372,7 @@ class CrystallineLimit:
 
     ``dissolves`` (per temperature, central χ) is χ(T) < min(χ_c, χ_m(T)); ``melted`` is
     χ(T) < χ_m(T) alone (the crystals melt: T above Td; all True for an amorphous polymer);
-    ``verdicts`` are 'good' (χ + σ below the limit), 'poor' (χ - σ above it) or 'borderline'.
+    ``verdicts`` are the package's one verdict (``chiapp.posterior.verdicts``) of P(χ < limit) with σ.
     ``dissolution_temperature_k`` is Td with the central χ (None: never dissolves; 0.0:
     amorphous and no lower limit); ``*_low_k`` / ``*_high_k`` are Td with χ - σ and χ + σ
     (``*_high_k`` None: with χ + σ it never dissolves). ``upper_temperature_k`` is an LCST above
@@ -504,7 +506,7 @@ def crystalline_limit(polymer_smiles: str, a: float, b_k: float, chi_std, temper
     chi = a + b_k / t
     limit = dissolution_chi_limit(t, data, volume, chi_critical)
     melting = melting_chi(t, data, volume)
-    verdicts = np.where(chi + sigma < limit, "good", np.where(chi - sigma > limit, "poor", "borderline"))
+    verdicts = posterior_verdicts(dissolve_probability(chi, sigma, limit))
 
     order = np.argsort(t)
 

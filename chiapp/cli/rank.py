@@ -114,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
     counts = ranking.table["verdict"].value_counts()
     print(f"{polymer.name or polymer.smiles} ({polymer.smiles}), Mn = {ranking.molecular_weight_g_per_mol:g} g/mol, "
           f"T = {temps if len(ranking.temperatures_k) > 1 else temps.split(',')[0]} °C: "
-          f"{len(ranking.table)} solvents, {counts.get('good', 0)} good, {counts.get('borderline', 0)} borderline, "
-          f"{counts.get('poor', 0)} poor (good: chi + sigma < chi_c, and above the dissolution temperature "
-          "of a crystalline polymer)")
+          f"{len(ranking.table)} solvents: {counts.get('dissolves', 0)} dissolve, {counts.get('borderline', 0)} "
+          f"borderline, {counts.get('does not dissolve', 0)} do not (P(dissolves) >= 0.7 / <= 0.3, "
+          "P = Phi((chi_limit - chi)/sigma), chi_limit = chi_c or a crystalline polymer's melting limit)")
     columns = {"name": "solvent", "chi": "chi", "chi_std": "sigma", "chi_critical": "chi_c", "verdict": "verdict",
                "in_domain": "in domain", "boiling_point_c": "bp °C", "flash_point_c": "flash °C",
                "chem21_class": "CHEM21"}

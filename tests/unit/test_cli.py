@@ -148,3 +148,13 @@ def test_cli_help_imports_no_heavy_module():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_rank_summary_counts_the_one_verdict():
+    done = run_cli("rank", "--polymer", "polystyrene", "--temperature-c", "25",
+                   "--solvents", "toluene", "chloroform", "methanol", "water")
+    assert done.returncode == 0, done.stderr
+    summary = next(line for line in done.stdout.splitlines() if "solvents:" in line)
+    dissolve = int(summary.split("solvents: ")[1].split(" dissolve")[0])
+    do_not = int(summary.split("borderline, ")[1].split(" do not")[0])
+    assert dissolve >= 2 and do_not >= 2  # toluene, chloroform dissolve PS; methanol, water do not

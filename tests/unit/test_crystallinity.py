@@ -129,8 +129,10 @@ def test_band_orders_low_center_high_and_reason_quotes_them():
     assert limit.reason.startswith(f"dissolves above ~{center - zero_Celsius:.0f} °C (melting-point depression, χ ")
     assert "± 0.05" in limit.reason
     assert limit.dissolves_at(center + 1.0) and not limit.dissolves_at(center - 1.0)
-    expected = np.where(limit.chi + 0.05 < np.minimum(0.5, limit.melting_chis), "good",
-                        np.where(limit.chi - 0.05 > np.minimum(0.5, limit.melting_chis), "poor", "borderline"))
+    # the one verdict of the package: P(χ < limit) = Φ((limit − χ)/σ) read at 0.7 and 0.3
+    z = (np.minimum(0.5, limit.melting_chis) - limit.chi) / 0.05
+    p = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
+    expected = np.where(p >= 0.7, "dissolves", np.where(p <= 0.3, "does not dissolve", "borderline"))
     assert limit.verdicts.tolist() == expected.tolist()
 
 
