@@ -337,6 +337,7 @@ class BlendPrediction(FrozenResult):
     in_domain: bool
     components: tuple[BlendComponent, ...]
     domain_notes: tuple[str, ...] = field(default=())
+    prior: str = "Hansen"  # 'Hansen' (of the volume-mixed δ) or 'constant' (chiapp.prediction.prior_name)
 
     @property
     def solvent(self) -> str:
@@ -405,7 +406,7 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
         a=curve.a, b_k=curve.b_k, c_k2=0.0, dissolve_probability=_frozen(curve.dissolve_probability),
         verdicts=curve.verdicts, chain_length=n, chi_critical=critical_chi(n), ensemble_chi=_frozen(chi),
         ensemble_chi_std=_frozen(chi_std), classifier_probability=float(probability), in_domain=not notes,
-        components=tuple(components), domain_notes=tuple(notes))
+        components=tuple(components), domain_notes=tuple(notes), prior="Hansen" if terms.sum() > 0 else "constant")
 
 
 def _frozen(array) -> np.ndarray:

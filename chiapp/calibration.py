@@ -114,7 +114,7 @@ OBSERVATION_COLUMNS = {
     "value": "χ for chi; 1 or 0 for dissolves; the polymer volume fraction φ for cloud_point; empty for theta",
     "molecular_weight_g_per_mol": "M_n [g/mol]: required for cloud_point, optional for dissolves",
 }
-DEFAULT_CHI_NOISE = 0.1
+DEFAULT_CHI_NOISE = 0.17
 DEFAULT_MARGIN = 0.05
 #: Tests of one solvent closer than this in temperature are "at one temperature" [K].
 SAME_TEMPERATURE_K = 1.0

@@ -58,6 +58,15 @@ def load_model() -> ChiModel:
     return model
 
 
+def prior_name(params, hansen_known: bool, qc_nodes) -> str:
+    """Which prior the posterior of a pair used (``chiapp.posterior.prior_chi``), in words."""
+    if not hansen_known:
+        return "constant"
+    if params.has_qc_prior and qc_nodes is not None and np.all(np.isfinite(qc_nodes)):
+        return "Hansen and COSMO-SAC"
+    return "Hansen"
+
+
 def _qc_nodes(params, polymer_smiles: str, solvent_smiles: list[str]) -> np.ndarray | None:
     """COSMO-SAC χ nodes of the pairs for the posterior's prior (S, nodes), NaN rows where chiapp has
     no σ-profile; None when the model's posterior has no QC prior. Never runs MOPAC."""
@@ -92,7 +101,8 @@ class ChiPrediction(FrozenResult):
     and the reason, else ``chi_limit`` is χc and ``crystalline`` None. ``classifier_probability`` is
     the network's own soluble head, an input shown for transparency, not the verdict. ``in_domain``
     is False when the ensemble members disagree or a temperature is outside the training range
-    (``domain_notes`` says which): the answer then leans on the prior.
+    (``domain_notes`` says which): the answer then leans on the prior, which ``prior`` names
+    ('Hansen and COSMO-SAC', 'Hansen' or 'constant', see ``chiapp.posterior``).
     """
 
     polymer: str
@@ -122,6 +132,7 @@ class ChiPrediction(FrozenResult):
     nearest_polymers: tuple[tuple[str, float], ...]
     nearest_solvents: tuple[tuple[str, float], ...]
     domain_notes: tuple[str, ...] = field(default=())
+    prior: str = "Hansen"
 
     @property
     def verdict(self) -> str:
@@ -219,7 +230,7 @@ def predict_chi(polymer, solvent: str, temperature_k, *, chain_length: float | N
         similarity=min(check.polymer_similarity, check.solvent_similarity),
         polymer_similarity=check.polymer_similarity, solvent_similarity=check.solvent_similarity,
         nearest_polymers=check.nearest_polymers, nearest_solvents=check.nearest_solvents,
-        domain_notes=check.notes)
+        domain_notes=check.notes, prior=prior_name(params, bool(terms.sum() > 0), None if qc is None else qc[0]))
 
 
 #: Features (or the reason a molecule fails) per (role, input text), bounded by memory

@@ -132,7 +132,8 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     return Report(
         title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
         verdict=f"{verdict}: {reason}",
-        uncertainty=(f"σ is the posterior's (ensemble, Hansen prior and measured evidence; median {sigma:.2f} over "
+        uncertainty=(f"σ is the posterior's (ensemble, {prediction.prior} prior and measured evidence; median "
+                     f"{sigma:.2f} over "
                      "the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' cases."),
         domain=_domain_lines(prediction), evidence=_evidence_lines(prediction), figures=tuple(figures),
         tables=tuple(tables), manifest=manifest)
@@ -178,8 +179,10 @@ def ranking_report(result, temperature_c: float, manifest: dict, filters: dict |
     return Report(
         title=f"Solvents for {polymer}", inputs=tuple(inputs), answer=answer,
         verdict="Dissolves: P(χ < χlim) ≥ 0.7 (χlim = χc, or the melting limit of a crystalline polymer); does "
-                "not dissolve: P ≤ 0.3; borderline between. Sorted by that probability.",
-        uncertainty="σ is the posterior σ of each pair's χ (ensemble, Hansen prior, measured evidence).",
+                "not dissolve: P ≤ 0.3; borderline between. Sorted by that probability; for a crystalline polymer "
+                "the solvents that do not dissolve it follow by their dissolution temperature, lowest first.",
+        uncertainty="σ is the posterior σ of each pair's χ (ensemble, a prior from Hansen and, where σ-profiles "
+                    "are known, COSMO-SAC χ, measured evidence).",
         domain=(f"{int(result.table['in_domain'].sum())} of {len(result.table)} pairs are inside the model's domain "
                 "(see the 'in domain' column).",),
         figures=(figure,), tables=(("Ranking", table),), manifest=manifest)

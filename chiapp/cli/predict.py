@@ -110,7 +110,8 @@ def run(args) -> int:
     if prediction.in_domain:
         print("in domain: the pair resembles the training data")
     else:
-        print("OUT OF DOMAIN, the answer leans on the Hansen prior: " + "; ".join(prediction.domain_notes))
+        print(f"OUT OF DOMAIN, the answer leans on the prior ({prediction.prior}): "
+              + "; ".join(prediction.domain_notes))
     if args.output:
         write_csv(prediction.to_frame(), args.output)
     return 0

@@ -16,6 +16,11 @@ from chiapp.units import celsius
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+def _prior_words(prior: str) -> str:
+    """The prior a result leaned on, in words (``chiapp.prediction.prior_name``)."""
+    return {"constant": "typical χ of the training data"}.get(prior, f"{prior} prior")
+
+
 def md(text) -> str:
     """User text made inert for st.markdown and the other markdown widgets: every markdown, HTML
     and LaTeX character backslash-escaped (a SMILES '*' stays a star, never italics)."""
@@ -87,8 +92,8 @@ def verdict_headline(result) -> None:
     if len(result.evidence.chis):
         text += f" {len(result.evidence.chis)} measured χ of this pair are used."
     if not result.in_domain:
-        st.warning("**Rough guess, outside what the model was trained on**: the answer leans on the Hansen "
-                   f"prior and its band is wide. {text}", icon=":material/warning:")
+        st.warning("**Rough guess, outside what the model was trained on**: the answer leans on the "
+                   f"{_prior_words(result.prior)} and its band is wide. {text}", icon=":material/warning:")
     elif word == "dissolves":
         st.success(text, icon=":material/check_circle:")
     else:

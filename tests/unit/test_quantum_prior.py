@@ -163,3 +163,11 @@ def test_shipped_model_has_a_qc_prior_and_uses_it_for_library_pairs():
     # PVDF in NMP (χ_QC ≈ −5) gets a lower posterior χ than the same ensemble would with χ_QC = 0
     r = predict_chi("PVDF", "N-methyl-2-pyrrolidone", 298.15)
     assert r.chi[0] < r.ensemble_chi[0]
+
+
+def test_the_answer_names_its_prior():
+    from chiapp import predict_chi
+
+    assert predict_chi("polystyrene", "toluene", 298.15).prior == "Hansen and COSMO-SAC"
+    # a repeat unit chiapp ships no σ-profile for, in a library solvent: the Hansen prior alone
+    assert predict_chi("*CC(*)c1ccc(CCCCCCCC)cc1", "toluene", 298.15).prior == "Hansen"
