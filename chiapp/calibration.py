@@ -17,7 +17,7 @@ with θ0_m the member's own tower output (the model's prediction is the prior me
 spread of latent component i across the members, scaled once by one factor (below). Each kind of
 observation enters through its own likelihood:
 
-- ``chi``: a measured χ at T, Gaussian with noise σ_n (default 0.1, or the user's);
+- ``chi``: a measured χ at T, Gaussian with noise σ_n (default 0.17, or the user's);
 - ``theta``: a θ temperature, where χ(θ) = 1/2 (the critical χ of an infinite chain), Gaussian
   with the same σ_n;
 - ``cloud_point``: (T, φ, M_n) on the binodal: χ(T) equals the χ at which the coexisting
@@ -114,6 +114,8 @@ OBSERVATION_COLUMNS = {
     "value": "χ for chi; 1 or 0 for dissolves; the polymer volume fraction φ for cloud_point; empty for theta",
     "molecular_weight_g_per_mol": "M_n [g/mol]: required for cloud_point, optional for dissolves",
 }
+#: σ_n of a measured χ: the scatter of one pair's measured χ about its own a + b/T in the open data
+#: (``training.posterior.measurement_sigma``: 0.170), the noise the posterior gives measured χ too.
 DEFAULT_CHI_NOISE = 0.17
 DEFAULT_MARGIN = 0.05
 #: Tests of one solvent closer than this in temperature are "at one temperature" [K].

@@ -1,6 +1,6 @@
 """The quantum-chemistry auxiliary task: COSMO-SAC χ (chiapp.quantum) for many more pairs than were measured.
 
-    python -m training.qc_task [--data-dir ../shared/data] [--workers 2] [--timeout-s 600]
+    python -m training.qc_task [--data-dir ../shared/data] [--workers 2] [--timeout-s 600] [--pairs qc.csv]
 
 computes the MOPAC PM7 σ-profile of every molecule the model trains on or offers (the polymers and
 solvents of data_Chi.csv, data_COSMO.csv and PolySol, and the shipped libraries) into the disk cache
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout-s", type=float, default=600.0, help="MOPAC time limit per molecule [s]")
+    parser.add_argument("--pairs", type=Path, help="also write the task's table (build_qc) to this CSV")
     args = parser.parse_args(argv)
     data = load_training_data(args.data_dir)
     polymers, solvents = molecules(data)
@@ -142,6 +143,10 @@ def main(argv: list[str] | None = None) -> None:
     pd.DataFrame(sorted(failures), columns=["role", "smiles", "reason"]).to_csv(FAILURES_FILE, index=False)
     print(f"{len(profiles)} profiles -> {SHIPPED_PROFILES_FILE}; {len(failures)} failures -> {FAILURES_FILE}; "
           f"{time.perf_counter() - start:.0f} s")
+    if args.pairs:
+        table = build_qc(data, seed=0)
+        table.to_csv(args.pairs, index=False)
+        print(f"{len(table):,} rows ({table.groupby(['polymer_key', 'solvent']).ngroups:,} pairs) -> {args.pairs}")
 
 
 if __name__ == "__main__":

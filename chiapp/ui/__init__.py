@@ -6,6 +6,7 @@ views here and the figures of ``chiapp.plots``. Arithmetic, figures, depiction a
 live in plain modules that the API and the command line use too.
 """
 
+from chiapp.calibration import DEFAULT_CHI_NOISE
 from chiapp.model_card import (
                                architecture_table,
                                benchmark_table,

@@ -27,7 +27,8 @@ else:
     st.markdown("**Observations.** " + "; ".join(f"`{k}`: {v}" for k, v in OBSERVATION_COLUMNS.items()))
     uploaded = st.file_uploader("Upload observations (CSV) or edit the table below", type=["csv"],
                                 key="calibration_upload")
-    chi_noise = st.number_input("Uncertainty of a χ measurement (σ)", min_value=0.005, max_value=1.0, value=0.1,
+    chi_noise = st.number_input("Uncertainty of a χ measurement (σ)", min_value=0.005, max_value=1.0,
+                                value=ui.DEFAULT_CHI_NOISE,
                                 step=0.01, format="%.3f", key="calibration_chi_noise")
     if uploaded is not None:
         observations_csv = uploaded.getvalue().decode("utf-8-sig", errors="replace")
