@@ -177,10 +177,22 @@ def test_predict_accepts_a_blend_in_the_solvent_box():
     assert any("water alone" in t.get("name", "") for t in figure["data"])
 
 
+def test_predict_quantum_chemistry_of_library_molecules_needs_no_mopac(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHIAPP_MOPAC", str(tmp_path / "no-such-mopac"))
+    monkeypatch.setenv("CHIAPP_SIGMA_CACHE", str(tmp_path / "sigma"))  # nothing cached, but shipped
+    at = open_page()
+    assert_clean(at)
+    at.button(key="qc_button").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("COSMO-SAC" in m.value for m in at.markdown) or any("COSMO-SAC" in c.value for c in at.caption)
+
+
 def test_predict_quantum_chemistry_without_mopac_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("CHIAPP_MOPAC", str(tmp_path / "no-such-mopac"))
     monkeypatch.setenv("CHIAPP_SIGMA_CACHE", str(tmp_path / "sigma"))  # nothing cached: MOPAC is needed
     at = open_page()
+    at.radio(key="polymer_mode").set_value("SMILES").run()
+    at.text_input(key="polymer_smiles").set_value("*CC(*)c1ccc(CCCCCCCC)cc1").run()  # no shipped σ-profile
     assert_clean(at)
     at.button(key="qc_button").click().run()
     assert not at.exception, [e.value for e in at.exception]
