@@ -199,7 +199,7 @@ def condition_on_labels(mean: float, std: float, chi_critical: float, labels, la
 def dissolve_probability(mean, std, chi_critical):
     """P(χ < χc) [0, 1] for a Gaussian χ; element-wise."""
     mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a subnormal σ: z = ±inf, P = 0 or 1
         gap = np.asarray(chi_critical, dtype=float) - mean
         z = np.where(std > 0, gap / std, np.sign(gap) * np.inf)
     return ndtr(z)

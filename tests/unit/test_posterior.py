@@ -147,3 +147,9 @@ def test_model_card_states_the_shipped_posterior():
     # the shipped parameters are the manifest's, read back through the same loader predict_chi uses
     assert PosteriorParameters.from_manifest(manifest).spread_weight == float(
         manifest["posterior"]["parameters"]["spread_weight"])
+
+
+def test_probability_of_a_subnormal_sigma_is_certain():
+    with np.errstate(all="raise"):
+        assert dissolve_probability(0.0, 2.2250738585e-313, 0.5) == 1.0  # found by Hypothesis
+        assert dissolve_probability(1.0, 5e-324, 0.5) == 0.0
