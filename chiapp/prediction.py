@@ -92,7 +92,7 @@ def resolve_pair(polymer: str, solvent: str):
 class ChiPrediction(FrozenResult):
     """χ(T) = a + b_k/T (+ c_k2/T², zero for this model) of one polymer–solvent pair, and what it means.
 
-    ``chi``/``chi_std`` [-] are the posterior of ``chiapp.posterior`` (ensemble, Hansen prior and
+    ``chi``/``chi_std`` [-] are the posterior of ``chiapp.posterior`` (ensemble, Hansen and COSMO-SAC prior and
     the measured evidence of the pair); ``ensemble_chi``/``ensemble_chi_std`` the raw ensemble for
     comparison. ``dissolve_probability`` is P(χ < χc) at each temperature and ``verdicts`` its
     reading ('dissolves', 'borderline', 'does not dissolve'), for the chain length ``chain_length``

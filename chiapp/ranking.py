@@ -10,7 +10,7 @@ A polymer-solvent pair is one phase at every composition when χ < χ_c. A semic
 dissolves only when, in addition, its crystals melt into the solution: χ < χ_m(T), Flory's
 melting-point depression written as a limit on χ (``chiapp.crystallinity``, where the rule lives).
 With χ_lim = min(χ_c, χ_m(T)) (χ_c for an amorphous polymer), χ and σ the posterior of
-``chiapp.posterior`` (ensemble, Hansen prior, measured evidence of the pair), the verdict is the
+``chiapp.posterior`` (ensemble, Hansen and COSMO-SAC prior, measured evidence of the pair), the verdict is the
 one verdict of the package: P(dissolves) = Φ((χ_lim − χ)/σ), 'dissolves' at 0.7 and above, 'does
 not dissolve' at 0.3 and below, 'borderline' between. Rankings sort by that probability, so a pair
 the model knows little about (wide σ) cannot outrank a well-known good solvent on a lucky mean.

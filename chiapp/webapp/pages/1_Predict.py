@@ -37,9 +37,10 @@ with results, ui.user_errors():  # the result first: the 3D conformers can take 
     st.plotly_chart(ui.chi_figure(prediction, prediction.chi_critical,
                                   title=ui.pair_title(polymer, solvent, chain_length)),
                     config=ui.plotly_config("chi_curve"), key="chi_plot")
-    st.caption("The band is ± 1 σ of the posterior χ (the ensemble, a Hansen prior and the measured "
-               "evidence of the pair; dots: measured χ). Below the dashed line (χc) the pair mixes at every "
-               "concentration. The camera button of the chart saves it (PNG or SVG: see the sidebar).")
+    st.caption("The band is ± 1 σ of the posterior χ (the ensemble, a prior from Hansen and COSMO-SAC χ, "
+               "and the measured evidence of the pair; dots: measured χ). Below the dashed line (χc) the pair "
+               "mixes at every concentration. The camera button of the chart saves it (PNG or SVG: see the "
+               "sidebar).")
     ui.domain_notice(prediction)
     left_button, right_button = st.columns(2)
     left_button.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),

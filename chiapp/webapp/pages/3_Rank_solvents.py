@@ -28,8 +28,10 @@ if result.table.empty:
     st.stop()
 
 st.caption("Sorted by P(dissolves) = Φ((χlim − χ)/σ), χlim = χc (or the melting limit of a crystalline "
-           "polymer): 'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below. χ and σ are the "
-           "posterior (ensemble, Hansen prior, measured evidence). Click a column header to sort.")
+           "polymer): 'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below; for a crystalline "
+           "polymer the solvents that do not dissolve it follow by their dissolution temperature, lowest first. "
+           "χ and σ are the posterior (ensemble, a prior from Hansen and COSMO-SAC χ, measured evidence). "
+           "Click a column header to sort.")
 ui.show_table(table, ui.RANKING_HANSEN_VIEW, key="ranking_table")
 st.plotly_chart(ui.ranking_figure(result.table, title=ui.figure_title(
                     f"Solvents for {ui.display_name(polymer)} at {temperature_c:.0f} °C",
