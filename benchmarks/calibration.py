@@ -53,12 +53,17 @@ HANSEN_PRIOR_WIDTH = 3.0       # MPa^0.5, on the centre and the radius
 HANSEN_SOFTNESS = 1.0          # MPa^0.5, the logistic scale of R0 - Ra
 
 
-def _predict(model, polymer, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean χ, σ and soluble probability of rows (solvent, temperature_k) for a polymer input."""
+def _coefficients(model, polymer, frame: pd.DataFrame):
+    """Descriptors of rows (solvent, ...) for a polymer input, and the members' coefficients."""
     smiles = polymer.polymer if hasattr(polymer, "polymer") else polymer
     xp = np.repeat(polymer_descriptors(smiles)[None], len(frame), axis=0)
     xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
-    c = polymer_coefficients(model, polymer, xp, xs)
+    return xp, xs, polymer_coefficients(model, polymer, xp, xs)
+
+
+def _predict(model, polymer, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean χ, σ and soluble probability of rows (solvent, temperature_k) for a polymer input."""
+    _, _, c = _coefficients(model, polymer, frame)
     chi = c.a + c.b_k / frame["temperature_k"].to_numpy(float)
     probability = 1.0 / (1.0 + np.exp(-np.clip(c.soluble_logit, -500.0, 500.0)))
     return chi.mean(0), model.spread_scale * chi.std(0), probability.mean(0)
@@ -73,9 +78,7 @@ def _answer(model, polymer, smiles: str, frame: pd.DataFrame) -> tuple[np.ndarra
     from chiapp.prediction import _qc_nodes, load_model, posterior_parameters
 
     params = posterior_parameters(load_model())
-    xp = np.repeat(polymer_descriptors(smiles)[None], len(frame), axis=0)
-    xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
-    c = polymer_coefficients(model, polymer, xp, xs)
+    xp, xs, c = _coefficients(model, polymer, frame)
     terms = hansen_terms(xp, xs)
     t = frame["temperature_k"].to_numpy(float)
     chi, std, _ = posterior_rows(t, c.a, c.b_k, model.spread_scale, terms, terms.sum(axis=1) > 0,

@@ -261,13 +261,19 @@ def _shipped(method: str) -> dict[tuple[str, str], SigmaProfile]:
     return read_profile_table(SHIPPED_PROFILES_FILE, method)
 
 
+def _default_optimize(role: str) -> bool:
+    """The default recipe: a solvent's geometry is optimized in MOPAC, a polymer trimer's is not
+    (``solvent_sigma_profile`` / ``polymer_sigma_profile``); shipped profiles follow it."""
+    return role == "solvent"
+
+
 def known_profile(role: str, key: str, method: str = "PM7") -> SigmaProfile | None:
     """The default-recipe profile of a canonical ``key`` if chiapp ships it or has it cached, else None
     (never runs MOPAC)."""
     shipped = _shipped(method).get((role, key))
     if shipped is not None:
         return shipped
-    path = _cache_file(sigma_cache_dir(), role, key, method, role == "solvent")
+    path = _cache_file(sigma_cache_dir(), role, key, method, _default_optimize(role))
     try:
         return SigmaProfile.from_json(json.loads(path.read_text())) if path.is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
@@ -275,7 +281,7 @@ def known_profile(role: str, key: str, method: str = "PM7") -> SigmaProfile | No
 
 
 def _cached(role: str, key: str, method: str, optimize: bool, cache_dir, compute) -> SigmaProfile:
-    shipped = _shipped(method).get((role, key)) if optimize == (role == "solvent") else None
+    shipped = _shipped(method).get((role, key)) if optimize == _default_optimize(role) else None
     if shipped is not None:  # computed with the default recipe by training.qc_task
         return shipped
     directory = Path(cache_dir) if cache_dir is not None else sigma_cache_dir()
