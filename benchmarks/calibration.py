@@ -20,6 +20,8 @@ held-out predictions of the *other* folds (90 % of |error| within 2σ).
   fitted to the same labels (HSPiP's method: a centre δ and radius R0 with the good solvents
   inside, Ra = sqrt(4ΔδD² + ΔδP² + ΔδH²); here a smooth version, a logistic loss on R0 - Ra
   with a weak prior at the polymer's group-contribution δ and R0 = 8 MPa^½), scored by R0 - Ra.
+- The floor: each of up to LOO_ROWS rows of a polymer with more than 5 rows predicted from all its
+  other rows (leave one out), and the polymers that k = 5 leaves worse than k = 0.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ from chiapp.library import chain_length_for, resolve_polymer, resolve_solvent
 
 KS = (0, 1, 3, 5, 10)
 K_MAX = max(KS)
-N_REPEATS = 3
+N_REPEATS = 10
+LOO_ROWS = 15      # rows left out one at a time per polymer in the leave-one-out floor
 SEED = 0
 TEST_TEMPERATURE_K = 298.15
 _HANSEN = ("hansen_delta_d", "hansen_delta_p", "hansen_delta_h")
@@ -125,6 +128,29 @@ def chi_protocol(data, folds, models, rng) -> pd.DataFrame:
                                  "covered_answer": (np.abs(answer - truth) <= 2 * answer_std).mean(),
                                  "sigma": std.mean(), "n_rest": len(rest)})
     return pd.DataFrame(rows)
+
+
+def leave_one_out(data, folds, models, rng, min_rows: int = 6) -> pd.DataFrame:
+    """The floor of the few-shot curve: each of up to LOO_ROWS rows of a held-out polymer predicted
+    from all its other rows (k = n - 1), latent update and per-polymer offset."""
+    rows = []
+    for keys, model in zip(folds, models):
+        experimental = data.experimental[data.experimental["polymer_key"].isin(keys)]
+        for key, group in experimental.groupby("polymer_key"):
+            if len(group) < min_rows:
+                continue
+            smiles, chi = group["polymer"].iloc[0], group["chi"].to_numpy()
+            prior_mean, _, _ = _predict(model, smiles, group)
+            for i in rng.permutation(len(group))[:LOO_ROWS]:
+                shown = np.delete(np.arange(len(group)), i)
+                observations = pd.DataFrame({
+                    "kind": "chi", "solvent": group["solvent"].to_numpy()[shown],
+                    "temperature_k": group["temperature_k"].to_numpy()[shown], "value": chi[shown]})
+                mean, _, _ = _predict(model, calibrate(smiles, observations, model=model), group.iloc[[i]])
+                offset = (chi[shown] - prior_mean[shown]).mean()
+                rows.append({"polymer": key, "mae": abs(mean[0] - chi[i]), "mae_prior": abs(prior_mean[i] - chi[i]),
+                             "mae_offset": abs(prior_mean[i] + offset - chi[i])})
+    return pd.DataFrame(rows).groupby("polymer").mean()
 
 
 def fit_hansen_sphere(delta: np.ndarray, labels: np.ndarray, centre0: np.ndarray) -> tuple[np.ndarray, float]:
@@ -240,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(SEED)
     chi = chi_protocol(data, folds, models, rng)
     labels = label_protocol(data, folds, models, rng)
+    floor = leave_one_out(data, folds, models, rng)
 
     per_k = chi.groupby("k").mean(numeric_only=True)
     print(f"\n{N_MEMBERS} members and {N_STEPS} steps per fold, {N_REPEATS} draws per polymer and k; "
@@ -265,6 +292,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['mae_answer']:.3f} | {row['mae_answer_prior']:.3f} | "
               f"{row['mae_answer'] / row['mae_answer_prior']:.2f} | {row['covered_answer']:.3f} | "
               f"{_auc(lab, 'margin_answer'):.3f} |")
+    mean = floor.mean()
+    print(f"\nLeave one out (every other row of the polymer revealed; {len(floor)} polymers with > 5 rows, up to "
+          f"{LOO_ROWS} rows each): χ MAE latent {mean['mae']:.3f}, k=0 {mean['mae_prior']:.3f}, ratio "
+          f"{mean['mae'] / mean['mae_prior']:.2f}; per-polymer offset {mean['mae_offset']:.3f}")
+    k5 = chi[chi["k"] == 5].groupby("polymer").mean(numeric_only=True)
+    worse = k5[k5["mae"] > k5["mae_prior"]].sort_values("mae_prior")
+    print(f"\nk=5, per polymer: median ratio {(k5['mae'] / k5['mae_prior']).median():.2f}; "
+          f"{len(worse)} of {len(k5)} polymers end worse than k=0:")
+    print("| polymer | measured rows | χ MAE k=0 | χ MAE latent | χ MAE offset |\n|---|---|---|---|---|")
+    for key, row in worse.iterrows():
+        n_rows = int((data.experimental["polymer_key"] == key).sum())
+        print(f"| `{data.experimental.loc[data.experimental['polymer_key'] == key, 'polymer'].iloc[0]}` | {n_rows} | "
+              f"{row['mae_prior']:.3f} | {row['mae']:.3f} | {row['mae_offset']:.3f} |")
     at5 = per_k.loc[5]
     lab5 = labels[labels["k"] == 5]
     print_table([
