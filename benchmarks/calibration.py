@@ -3,8 +3,8 @@
     python -m benchmarks.calibration            # trains the fold models once (cached under /tmp)
 
 Protocol (issue 14). Five folds grouped by polymer (``training.evaluate.leave_polymer_out_folds``):
-each fold's ensemble is trained without its polymers (every task), smaller and shorter than the
-shipped one (``benchmarks.calibration_folds`` says how and why). Its σ is the members' spread
+each fold's ensemble is trained without its polymers (every task), in the shipped configuration
+(``benchmarks.calibration_folds`` says how). Its σ is the members' spread
 times a spread scale fitted as ``training.train.calibrate`` does, on the uncalibrated (k = 0)
 held-out predictions of the *other* folds (90 % of |error| within 2σ).
 

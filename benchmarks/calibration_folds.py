@@ -3,13 +3,14 @@
     python -m benchmarks.calibration_folds          # trains the missing folds (a few minutes)
 
 Each fold's ensemble is ``training.fit`` on every task without the fold's polymers (the folds of
-``training.evaluate.leave_polymer_out_folds``), with ``N_MEMBERS`` = 5 members and ``N_STEPS`` =
-600 steps instead of the shipped 10 members and 1,200 steps (environment variables
-CHIAPP_CALIBRATION_MEMBERS and CHIAPP_CALIBRATION_STEPS change them), about 4 minutes per fold
-with one torch thread on the shared 2-core machine this was written on. The fold models are
-therefore weaker than the shipped one; the benchmark compares calibration against no
-calibration and against the baselines on the same fold models. Torch runs on one thread here:
-on a loaded machine its default two threads made the same fit more than ten times slower. The models are written under
+``training.evaluate.leave_polymer_out_folds``), with the shipped configuration's members and steps
+(``training.fit.Config``: 10 members, 1,200 steps; the environment variables
+CHIAPP_CALIBRATION_MEMBERS and CHIAPP_CALIBRATION_STEPS change them, e.g. 5 and 600 for a quick
+look): about 4 minutes per fold with one torch thread on an idle 2-core machine (two processes,
+``python -m benchmarks.calibration_folds 0 2 4`` and ``... 1 3``, train all five in 10 minutes). The benchmark
+compares calibration against no calibration and against the baselines on the same fold models.
+Torch runs on one thread here: on a loaded machine its default two threads made the same fit more
+than ten times slower. The models are written under
 ``CACHE_DIR`` (weights.safetensors + manifest.json, as ``training.train.write_model`` writes them)
 and read back with ``ChiModel``; the cache key holds the fold, the member count and the seed.
 """
@@ -22,10 +23,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from chiapp.model import MANIFEST_FILE, WEIGHTS_FILE, ChiModel
+from training.fit import Config
 
 CACHE_DIR = Path(os.environ.get("CHIAPP_CALIBRATION_CACHE", "/tmp/chiapp_calibration_folds"))
-N_MEMBERS = int(os.environ.get("CHIAPP_CALIBRATION_MEMBERS", 5))
-N_STEPS = int(os.environ.get("CHIAPP_CALIBRATION_STEPS", 600))
+N_MEMBERS = int(os.environ.get("CHIAPP_CALIBRATION_MEMBERS", Config.n_members))
+N_STEPS = int(os.environ.get("CHIAPP_CALIBRATION_STEPS", Config.n_steps))
 SEED = 0
 
 
@@ -50,7 +52,7 @@ def fold_models(data, n_members: int = N_MEMBERS, seed: int = SEED, log=print,
     import torch
 
     from training.evaluate import leave_polymer_out_folds, tables_without
-    from training.fit import Config, fit
+    from training.fit import fit
     from training.hansen_task import build_hansen
     from training.train import write_model
 
