@@ -100,6 +100,18 @@ def test_binodal_n100_chi07_matches_convex_hull():
     assert lean == pytest.approx(hull_lean, rel=2e-4) and rich == pytest.approx(hull_rich, rel=2e-4)
 
 
+def test_bracketing_safety_net_agrees_with_the_convex_hull():
+    """The solver's slow net (nested brentq, used where Newton fails) on a case Newton solves: the
+    same coexisting phases as an independent convex-hull construction."""
+    from chiapp.flory_huggins import _binodal_bracketed, _spinodal_arrays
+
+    s_low, s_psi = (float(v[0]) for v in _spinodal_arrays(np.array([0.7]), 100.0))
+    x1, x2 = _binodal_bracketed(0.7, 100.0, s_low, s_psi)
+    hull_lean, hull_rich = _common_tangent_by_convex_hull(0.7, 100)
+    assert math.exp(x1) == pytest.approx(hull_lean, rel=2e-4)
+    assert 1 - math.exp(x2) == pytest.approx(hull_rich, rel=2e-4)
+
+
 def test_binodal_n1_solves_symmetric_closed_form():
     lean, rich = binodal(2.5, 1.0)
     assert lean + rich == pytest.approx(1.0, abs=1e-14)
