@@ -372,7 +372,7 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
     from chiapp.library import polymer_defaults
     from chiapp.model import hansen_terms
     from chiapp.posterior import posterior_curve
-    from chiapp.prediction import _stats, load_model, posterior_parameters
+    from chiapp.prediction import _stats, load_model, posterior_parameters, prior_name
 
     temperatures_k = check_temperatures_k(temperature_k)
     parsed = parse_blend(blend)
@@ -388,8 +388,9 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
         else np.zeros(3)
     molecular_weight, density = polymer_defaults(polymer_mol)
     n = chain_length_from_molecular_weight(molecular_weight, density, parsed.molar_volume_cm3_per_mol)
+    params = posterior_parameters(model)
     curve = posterior_curve(temperatures_k, c.a[:, 0], c.b_k[:, 0], model.spread_scale, terms,
-                            bool(terms.sum() > 0), critical_chi(n), posterior_parameters(model))
+                            bool(terms.sum() > 0), critical_chi(n), params)
     pure = model.coefficients(np.repeat(polymer_x[None], len(solvent_x), axis=0), solvent_x)
     components = []
     for j, (molecule, fraction) in enumerate(zip(parsed.components, parsed.fractions)):
@@ -406,7 +407,7 @@ def predict_blend_chi(polymer: str, blend, temperature_k, *, model: ChiModel | N
         a=curve.a, b_k=curve.b_k, c_k2=0.0, dissolve_probability=_frozen(curve.dissolve_probability),
         verdicts=curve.verdicts, chain_length=n, chi_critical=critical_chi(n), ensemble_chi=_frozen(chi),
         ensemble_chi_std=_frozen(chi_std), classifier_probability=float(probability), in_domain=not notes,
-        components=tuple(components), domain_notes=tuple(notes), prior="Hansen" if terms.sum() > 0 else "constant")
+        components=tuple(components), domain_notes=tuple(notes), prior=prior_name(params, bool(terms.sum() > 0), None))
 
 
 def _frozen(array) -> np.ndarray:

@@ -89,11 +89,13 @@ class PosteriorParameters:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
                 from None
         required = [v for name, v in vars(params).items() if name not in optional]
-        qc = [getattr(params, name) for name in sorted(optional)]
-        if (not all(math.isfinite(v) for v in required) or not (all(map(math.isfinite, qc)) or all(map(math.isnan, qc)))
-                or (params.has_qc_prior and params.prior_qc_sigma <= 0)) or min(
-                params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
-                params.measurement_sigma, params.label_sigma) <= 0:
+        qc = [getattr(params, name) for name in optional]
+        widths = [params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
+                  params.measurement_sigma, params.label_sigma]
+        if params.has_qc_prior:
+            widths.append(params.prior_qc_sigma)
+        qc_whole = all(map(math.isfinite, qc)) or all(map(math.isnan, qc))  # the QC prior all there, or absent
+        if not (all(map(math.isfinite, required)) and qc_whole and min(widths) > 0):
             raise ModelArtifactError("the manifest's posterior parameters must be finite with positive widths")
         return params
 

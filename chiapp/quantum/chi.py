@@ -100,6 +100,16 @@ def chi_infinite_dilution(polymer_unit: SigmaProfile, solvent: SigmaProfile, tem
     return np.array(residual), np.array(combinatorial)
 
 
+def _fractions(profiles: list[SigmaProfile]) -> np.ndarray:
+    """Each profile's σ-areas as fractions of its surface, (n, 153)."""
+    return np.array([p.areas_a2.ravel() / p.area_a2 for p in profiles])
+
+
+def _segments(profiles: list[SigmaProfile], params: CosmoSacParameters) -> np.ndarray:
+    """Each molecule's number of standard segments n = A / a_eff, (n,)."""
+    return np.array([p.area_a2 for p in profiles]) / params.a_eff_a2
+
+
 def chi_residual_grid(polymer_units: list[SigmaProfile], solvents: list[SigmaProfile], temperatures_k,
                       params: CosmoSacParameters = COSMO_SAC_2010) -> np.ndarray:
     """``chi_residual`` of :func:`chi_infinite_dilution` for every (polymer, solvent, temperature), shape (P, S, T).
@@ -107,16 +117,13 @@ def chi_residual_grid(polymer_units: list[SigmaProfile], solvents: list[SigmaPro
     At infinite dilution the liquid is the pure polymer, so ln γ_1^res = n_1 Σ p_1(σ) [ln Γ_P(σ) − ln Γ_1(σ)]
     needs one segment solve per polymer and one per solvent at each temperature, not one per pair.
     """
-    def fractions(profiles):
-        return np.array([p.areas_a2.ravel() / p.area_a2 for p in profiles])
-
-    fp, fs = fractions(polymer_units), fractions(solvents)
-    n_s = np.array([p.area_a2 for p in solvents]) / params.a_eff_a2
-    out = np.empty((len(polymer_units), len(solvents), len(np.atleast_1d(temperatures_k))))
-    for k, t in enumerate(np.atleast_1d(temperatures_k)):
-        delta = exchange_energy_over_rt(float(t), params)
-        ln_p, ln_s = segment_ln_gamma_many(fp, delta), segment_ln_gamma_many(fs, delta)
-        out[:, :, k] = n_s[None, :] * ((ln_p @ fs.T) - np.sum(fs * ln_s, axis=1)[None, :])
+    temperatures_k = np.atleast_1d(np.asarray(temperatures_k, dtype=float))
+    fp, fs, n_s = _fractions(polymer_units), _fractions(solvents), _segments(solvents, params)
+    self_terms = solvent_self_terms(solvents, params, temperatures_k)                  # (S, T)
+    out = np.empty((len(polymer_units), len(solvents), temperatures_k.size))
+    for k, t in enumerate(temperatures_k):
+        ln_p = segment_ln_gamma_many(fp, exchange_energy_over_rt(float(t), params))
+        out[:, :, k] = n_s[None, :] * (ln_p @ fs.T) - self_terms[None, :, k]
     return out
 
 
@@ -125,13 +132,14 @@ QC_NODES_K = np.array([150.0, 200.0, 250.0, 300.0, 350.0, 400.0, 450.0, 500.0, 6
 QC_NODES_K.flags.writeable = False
 
 
-def solvent_self_terms(solvents: list[SigmaProfile], params: CosmoSacParameters = COSMO_SAC_2010) -> np.ndarray:
-    """n_s Σ p_s(σ) ln Γ_s(σ) of each pure solvent at QC_NODES_K, shape (S, nodes): the polymer-free half
-    of ``chi_residual`` (:func:`chi_residual_grid`), which ``training.qc_task`` ships for every solvent."""
-    fs = np.array([p.areas_a2.ravel() / p.area_a2 for p in solvents])
-    n_s = np.array([p.area_a2 for p in solvents]) / params.a_eff_a2
-    return np.stack([n_s * np.sum(fs * segment_ln_gamma_many(fs, exchange_energy_over_rt(t, params)), axis=1)
-                     for t in QC_NODES_K], axis=1)
+def solvent_self_terms(solvents: list[SigmaProfile], params: CosmoSacParameters = COSMO_SAC_2010,
+                       temperatures_k=QC_NODES_K) -> np.ndarray:
+    """n_s Σ p_s(σ) ln Γ_s(σ) of each pure solvent, shape (S, T) (at QC_NODES_K by default): the
+    polymer-free half of ``chi_residual`` (:func:`chi_residual_grid`), which ``training.qc_task`` ships
+    for every solvent."""
+    fs, n_s = _fractions(solvents), _segments(solvents, params)
+    return np.stack([n_s * np.sum(fs * segment_ln_gamma_many(fs, exchange_energy_over_rt(float(t), params)), axis=1)
+                     for t in np.atleast_1d(temperatures_k)], axis=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -140,8 +148,8 @@ def _polymer_ln_gamma(key: str, method: str) -> np.ndarray | None:
     profile = known_profile("polymer", key, method)
     if profile is None:
         return None
-    f = profile.areas_a2.ravel()[None, :] / profile.area_a2
-    return np.concatenate([segment_ln_gamma_many(f, exchange_energy_over_rt(t, COSMO_SAC_2010)) for t in QC_NODES_K])
+    return np.concatenate([segment_ln_gamma_many(_fractions([profile]), exchange_energy_over_rt(t, COSMO_SAC_2010))
+                           for t in QC_NODES_K])
 
 
 #: Shipped :func:`solvent_self_terms` of every shipped solvent profile (``training.qc_task`` writes it).
@@ -190,8 +198,7 @@ def known_qc_nodes(polymer: str, solvents: list[str], method: str = DEFAULT_METH
         found = _solvent_half(canonical_solvent(smiles), method)
         if found is not None:
             profile, self_term = found
-            f = profile.areas_a2.ravel() / profile.area_a2
-            out[j] = profile.area_a2 / COSMO_SAC_2010.a_eff_a2 * (ln_p @ f) - self_term
+            out[j] = _segments([profile], COSMO_SAC_2010)[0] * (ln_p @ _fractions([profile])[0]) - self_term
     return out
 
 

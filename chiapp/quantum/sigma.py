@@ -267,30 +267,32 @@ def _default_optimize(role: str) -> bool:
     return role == "solvent"
 
 
-def known_profile(role: str, key: str, method: str = "PM7") -> SigmaProfile | None:
-    """The default-recipe profile of a canonical ``key`` if chiapp ships it or has it cached, else None
-    (never runs MOPAC)."""
-    shipped = _shipped(method).get((role, key))
-    if shipped is not None:
-        return shipped
-    path = _cache_file(sigma_cache_dir(), role, key, method, _default_optimize(role))
+def _stored(role: str, key: str, method: str, optimize: bool, directory: Path) -> SigmaProfile | None:
+    """The shipped profile (the default recipe's, by ``training.qc_task``) or the one cached in
+    ``directory``; None when there is neither or the cache file is damaged (it is then recomputed)."""
+    if optimize == _default_optimize(role):
+        shipped = _shipped(method).get((role, key))
+        if shipped is not None:
+            return shipped
+    path = _cache_file(directory, role, key, method, optimize)
     try:
         return SigmaProfile.from_json(json.loads(path.read_text())) if path.is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def known_profile(role: str, key: str, method: str = "PM7") -> SigmaProfile | None:
+    """The default-recipe profile of a canonical ``key`` if chiapp ships it or has it cached, else None
+    (never runs MOPAC)."""
+    return _stored(role, key, method, _default_optimize(role), sigma_cache_dir())
+
+
 def _cached(role: str, key: str, method: str, optimize: bool, cache_dir, compute) -> SigmaProfile:
-    shipped = _shipped(method).get((role, key)) if optimize == _default_optimize(role) else None
-    if shipped is not None:  # computed with the default recipe by training.qc_task
-        return shipped
     directory = Path(cache_dir) if cache_dir is not None else sigma_cache_dir()
+    stored = _stored(role, key, method, optimize, directory)
+    if stored is not None:
+        return stored
     path = _cache_file(directory, role, key, method, optimize)
-    if path.is_file():
-        try:
-            return SigmaProfile.from_json(json.loads(path.read_text()))
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged cache file is recomputed and overwritten
     start = time.perf_counter()
     areas, volume = compute()
     # rounded as stored, so a profile is the same number whether computed now or read back
