@@ -16,7 +16,7 @@ from chiapp.chemistry import linear_oligomer, looks_like_polymer, parse_polymer,
 
 __all__ = ["VIEWER_SCRIPT_URL", "embedded_molblock", "structure_3d_html", "structure_svg"]
 
-#: The vendored 3Dmol.js (chiapp/webapp/static/3dmol), served by Streamlit's static file serving
+#: The vendored 3Dmol.js (assets/static/3dmol), served by Streamlit's static file serving
 #: from the entry script's ./static folder. Relative, so that it resolves under server.baseUrlPath too;
 #: the 3D views are srcdoc iframes, which resolve URLs against the app page's address.
 VIEWER_SCRIPT_URL = "app/static/3dmol/3Dmol-min.js"

@@ -1,6 +1,6 @@
 """Measured evidence for a pair: experimental χ and handbook solvent / non-solvent labels.
 
-The tables (``chiapp/assets/evidence``, built by ``python -m training.evidence`` from the open
+The tables (``assets/evidence``, built by ``python -m training.evidence`` from the open
 data; sources and licences in their README) are looked up by the canonical keys of
 ``chiapp.chemistry``, so a repeat unit written from another atom (``*OCC*`` or ``*CCO*``) and any
 spelling of a solvent find the same rows.

@@ -1,7 +1,7 @@
 """Solvent and polymer libraries, and turning what a user types into a checked molecule.
 
-The libraries are ``chiapp/assets/solvents.csv`` and ``chiapp/assets/polymers.csv`` (built by
-``training/build_libraries.py``; provenance in ``chiapp/assets/README.md``). A name is looked up in this
+The libraries are ``assets/solvents.csv`` and ``assets/polymers.csv`` (built by
+``training/build_libraries.py``; provenance in ``assets/README.md``). A name is looked up in this
 order, and the first hit wins:
 
 1. the library of the expected role: names, abbreviations, synonyms and CAS numbers, compared

@@ -17,8 +17,8 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 source scripts/venv.sh
-ensure_venv ".[app,screen,train,dev]"
+ensure_venv requirements
 echo "chiapp: ruff and mypy" >&2
-.venv/bin/python -m ruff check chiapp tests benchmarks training app.py
+.venv/bin/python -m ruff check chiapp tests benchmarks training app.py pages setup.py
 .venv/bin/python -m mypy
 .venv/bin/python -m pytest "$@"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-APP = str(Path(__file__).resolve().parents[1] / "chiapp" / "webapp" / "main.py")
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @dataclass

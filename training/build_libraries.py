@@ -1,15 +1,15 @@
 """Build the solvent and polymer libraries: ``python -m training.build_libraries [--data DIR]``.
 
-Writes ``chiapp/assets/solvents.csv`` and ``chiapp/assets/polymers.csv``. Every solvent
+Writes ``assets/solvents.csv`` and ``assets/polymers.csv``. Every solvent
 property comes from the offline databases of the ``chemicals`` package (MIT) and is written with
 the name of the table it came from; a value no table gives stays empty. The CHEM21 classes come
-from ``chiapp/assets/chem21.csv``, typed in from Prat et al., Green Chem. 2016, 18, 288-296. Polymer
+from ``assets/chem21.csv``, typed in from Prat et al., Green Chem. 2016, 18, 288-296. Polymer
 names, repeat units, densities and molecular weights are curated here, with their sources.
 
 The training data (``mtl_chiparameter/data_Chi.csv``, default ``../shared/data`` beside the
 repository) is read only to list its solvents and polymers, so that every one of them is in the
 libraries and flagged ``in_training_data``; nothing of it is copied but those structures.
-See ``chiapp/assets/README.md`` for the provenance of each column.
+See ``assets/README.md`` for the provenance of each column.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from rdkit import Chem
 
 REPO = Path(__file__).resolve().parent.parent
-ASSETS = REPO / "chiapp" / "assets"
+ASSETS = REPO / "assets"
 if str(REPO) not in sys.path:  # run as a script: make ``chiapp`` importable
     sys.path.insert(0, str(REPO))
 
@@ -751,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
                         help="folder holding mtl_chiparameter/data_Chi.csv (default: %(default)s)")
-    parser.add_argument("--out", type=Path, default=ASSETS, help="output folder (default: chiapp/assets/)")
+    parser.add_argument("--out", type=Path, default=ASSETS, help="output folder (default: assets/)")
     args = parser.parse_args(argv)
 
     training_polymers, training_solvents = training_structures(args.data)

@@ -1,9 +1,9 @@
 """Build the compact evidence tables the app conditions its answers on: ``python -m training.evidence``.
 
-Writes ``chiapp/assets/evidence/measured_chi.csv`` (every experimental χ of data_Chi.csv: polymer
+Writes ``assets/evidence/measured_chi.csv`` (every experimental χ of data_Chi.csv: polymer
 repeat unit, solvent SMILES, temperature, χ) and ``handbook_labels.csv`` (the PolySol good /
 non-solvent labels after the repeat-unit conversion of ``training.polysol``). Both sources are MIT
-licensed; their notices are in ``chiapp/assets/evidence/README.md``. The tables are derived
+licensed; their notices are in ``assets/evidence/README.md``. The tables are derived
 (canonical SMILES, kelvin, one row per observation), never the raw files.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from training.data import DEFAULT_DATA_DIR, load_training_data
 
-OUT_DIR = Path(__file__).resolve().parents[1] / "chiapp" / "assets" / "evidence"
+OUT_DIR = Path(__file__).resolve().parents[1] / "assets" / "evidence"
 
 
 def build(data_dir: Path = DEFAULT_DATA_DIR, out_dir: Path = OUT_DIR) -> tuple[int, int]:

@@ -5,7 +5,7 @@
 computes the MOPAC PM7 σ-profile of every molecule the model trains on or offers (the polymers and
 solvents of data_Chi.csv, data_COSMO.csv and PolySol, and the shipped libraries) into the disk cache
 (:func:`chiapp.quantum.sigma.sigma_cache_dir`), then writes them all to
-``chiapp/assets/quantum/sigma_profiles.csv`` (one row per molecule: role, canonical key, method,
+``assets/quantum/sigma_profiles.csv`` (one row per molecule: role, canonical key, method,
 cavity volume and the 3 × 51 areas), ``solvent_self_terms.csv`` (each solvent's pure-liquid half of
 COSMO-SAC χ at a few temperatures, :func:`chiapp.quantum.chi.solvent_self_terms`, so the posterior's prior
 needs one segment solve per polymer, not per solvent) and the molecules MOPAC could not do, with the reason, to

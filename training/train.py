@@ -5,7 +5,7 @@ Seeded and deterministic on CPU. In order:
   2. from the leave-polymer-out predictions: the spread calibration factor, the domain
      thresholds and the posterior's parameters (training.posterior; nothing about a held-out
      polymer is used to predict it);
-  3. the final ensemble on all data, written with its manifest to chiapp/assets/model/.
+  3. the final ensemble on all data, written with its manifest to assets/model/.
 """
 
 from __future__ import annotations

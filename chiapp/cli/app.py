@@ -4,7 +4,7 @@
     chiapp app --port 8600
     chiapp app --address 0.0.0.0    # on purpose: every interface, for colleagues on the network
 
-The server settings live in ``chiapp/webapp/.streamlit/config.toml``: Streamlit reads them from
+The server settings live in ``.streamlit/config.toml`` beside ``app.py``: Streamlit reads them from
 the folder it is started in, so this command starts it there.
 """
 
@@ -29,7 +29,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def streamlit_command(port: int | None = None, address: str | None = None) -> list[str]:
     """The ``streamlit run`` command line, to be run in ``webapp_path()``."""
-    command = [sys.executable, "-m", "streamlit", "run", str(webapp_path("main.py"))]
+    command = [sys.executable, "-m", "streamlit", "run", str(webapp_path("app.py"))]
     if port is not None:
         command += ["--server.port", str(port)]
     if address is not None:

@@ -1,4 +1,4 @@
-"""The Calibrate page (chiapp/webapp/pages/9_Calibrate.py) with the real model: the default table,
+"""The Calibrate page (pages/9_Calibrate.py) with the real model: the default table,
 an uploaded observations CSV, a bad file, and a calibration JSON uploaded back."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import helpers
 
-APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/9_Calibrate.py"
 TIMEOUT_S = 300
 OBSERVATIONS = (b"kind,solvent,temperature_c,value,molecular_weight_g_per_mol\n"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import helpers
 
-APP = str(Path(__file__).resolve().parents[2] / "chiapp" / "webapp" / "main.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = [
     "pages/1_Predict.py",
     "pages/2_Phase_diagram.py",
