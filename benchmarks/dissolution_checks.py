@@ -1,16 +1,15 @@
 """Literature checks of the dissolution verdicts: ``python -m benchmarks.dissolution_checks``.
 
 Each row of ``tests/data/dissolution_checks.csv`` is a fact from the literature (source in the
-row): a measured dissolution temperature, "dissolves at T" or "does not dissolve at T". The
-verdict is the model's χ(T) ± nothing (the central value) with the crystalline limit of
-``chiapp.crystallinity`` (:func:`chiapp.crystallinity.dissolution_limit`), and a tolerance of
-TOLERANCE_K on temperatures:
+row): a measured dissolution temperature, "dissolves at T" or "does not dissolve at T". Each is
+asked of the answer every route gives (:func:`chiapp.prediction.predict_chi`: the posterior χ ± σ,
+the crystalline limit, the one verdict), with a tolerance of TOLERANCE_K on temperatures:
 
 - dissolution_temperature: passes when the predicted Td is within ± TOLERANCE_K of the measured one;
-- dissolves at T:          passes when it is predicted to dissolve at T + TOLERANCE_K;
-- insoluble at T:          passes when it is predicted not to dissolve at T - TOLERANCE_K.
+- dissolves at T:          passes when the verdict at T + TOLERANCE_K is 'dissolves';
+- insoluble at T:          passes when the verdict at T - TOLERANCE_K is 'does not dissolve'.
 
-The same rows are scored for the χ-only verdict (χ < χ_c, the polymer treated as amorphous) as
+The same rows are scored with the polymer made amorphous (crystallinity 0: χ against χc alone) as
 the baseline the crystalline limit has to beat. Prints one line per row and the pass rates.
 """
 
@@ -22,7 +21,7 @@ import pandas as pd
 from scipy.constants import zero_Celsius
 
 from benchmarks.table import print_table
-from chiapp.crystallinity import crystalline_limit, dissolution_limit
+from chiapp.prediction import predict_chi
 
 CHECKS_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "dissolution_checks.csv"
 #: Tolerance on a temperature [K]: about the spread of reported dissolution temperatures of one
@@ -43,26 +42,27 @@ def evaluate(checks: pd.DataFrame | None = None, tolerance_k: float = TOLERANCE_
     for check in checks.itertuples(index=False):
         t_k = float(check.temperature_c) + zero_Celsius
         temperatures = [t_k - tolerance_k, t_k, t_k + tolerance_k]
-        limit = dissolution_limit(check.polymer, check.solvent, temperatures)
-        baseline = crystalline_limit(limit.polymer, limit.a, limit.b_k, 0.0, temperatures,
-                                     chi_critical=limit.chi_critical, data=None)
+        answers = [predict_chi(check.polymer, check.solvent, temperatures),
+                   predict_chi(check.polymer, check.solvent, temperatures, crystalline_overrides={"crystallinity": 0})]
         outcomes = []
-        for result in (limit, baseline):
+        for answer in answers:
+            limit = answer.crystalline
+            td = None if limit is None else limit.dissolution_temperature_k
             if check.kind == "dissolves":
-                outcomes.append(bool(result.dissolves[2]))
+                outcomes.append(answer.verdicts[2] == "dissolves")
             elif check.kind == "insoluble":
-                outcomes.append(not bool(result.dissolves[0]))
+                outcomes.append(answer.verdicts[0] == "does not dissolve")
             elif check.kind == "dissolution_temperature":
-                td = result.dissolution_temperature_k
                 outcomes.append(td is not None and abs(td - t_k) <= tolerance_k)
             else:
                 raise ValueError(f"unknown kind {check.kind!r}; expected one of {KINDS}")
-        td = limit.dissolution_temperature_k
+        limit = answers[0].crystalline
+        td = None if limit is None else limit.dissolution_temperature_k
         rows.append({"polymer": check.polymer, "solvent": check.solvent, "kind": check.kind,
                      "temperature_c": float(check.temperature_c),
                      "predicted_td_c": None if td is None else td - zero_Celsius,
-                     "passes": outcomes[0], "chi_only_passes": outcomes[1], "reason": limit.reason,
-                     "source": check.source})
+                     "passes": outcomes[0], "chi_only_passes": outcomes[1],
+                     "reason": limit.reason if limit is not None else "amorphous", "source": check.source})
     return pd.DataFrame(rows)
 
 

@@ -33,18 +33,19 @@ from chiapp.errors import (
 #: public name -> module that defines it
 _LAZY = {
     "predict_chi": "prediction", "predict_batch": "prediction", "predict_grid": "prediction",
-    "load_model": "prediction", "ChiPrediction": "prediction", "ChiGrid": "prediction",
+    "load_model": "prediction", "ChiPrediction": "prediction", "dissolution_limit": "prediction",
+    "answer_grid": "answer", "answer_rows": "answer", "Answer": "answer", "RowAnswer": "answer",
+    "polymer_features": "features", "solvent_features": "features",
     "phase_diagram": "flory_huggins", "PhaseDiagram": "flory_huggins",
     "resolve_polymer": "library", "resolve_solvent": "library", "Molecule": "library",
-    "rank_solvents": "ranking", "select_solvents": "ranking", "Ranking": "ranking", "Selection": "ranking",
+    "rank_solvents": "ranking", "select_solvents": "selection", "Ranking": "ranking", "Selection": "selection",
     "ChiModel": "model", "Coefficients": "model",
-    "predict_blend_chi": "blends", "find_blends": "blends", "parse_blend": "blends", "Blend": "blends",
-    "BlendPrediction": "blends",
+    "predict_blend_chi": "blends", "find_blends": "blends", "parse_blend": "solvent_blend", "Blend": "solvent_blend",
     "polymer_compatibility": "compatibility", "brainstorm_compatibilizers": "compatibility",
     "PolymerCompatibility": "compatibility", "CompatibilizerIdeas": "compatibility",
     "hansen_side_by_side": "hansen_table",
     "qc_chi": "quantum.chi", "QcChi": "quantum.chi",
-    "crystalline_data": "crystallinity", "crystalline_limit": "crystallinity", "dissolution_limit": "crystallinity",
+    "crystalline_data": "crystallinity", "crystalline_limit": "crystallinity",
     "CrystallineData": "crystallinity", "CrystallineOverride": "crystallinity", "CrystallineLimit": "crystallinity",
     "plan_separation": "separation", "SeparationPlan": "separation",
     "search_molecules": "library", "pair_report_for": "report", "render_report": "report",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
-    from chiapp.blends import Blend, BlendPrediction, find_blends, parse_blend, predict_blend_chi
+    from chiapp.blends import find_blends, predict_blend_chi
     from chiapp.compatibility import (
         CompatibilizerIdeas,
         PolymerCompatibility,
@@ -73,21 +74,24 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
         CrystallineOverride,
         crystalline_data,
         crystalline_limit,
-        dissolution_limit,
     )
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports on demand
+    from chiapp.answer import Answer, RowAnswer, answer_grid, answer_rows
     from chiapp.calibration import CalibratedPolymer, calibrate, load_calibration
+    from chiapp.features import polymer_features, solvent_features
     from chiapp.flory_huggins import PhaseDiagram, phase_diagram
     from chiapp.hansen_table import hansen_side_by_side
     from chiapp.library import Molecule, resolve_polymer, resolve_solvent, search_molecules
     from chiapp.model import ChiModel, Coefficients
-    from chiapp.prediction import ChiGrid, ChiPrediction, load_model, predict_batch, predict_chi, predict_grid
+    from chiapp.prediction import ChiPrediction, dissolution_limit, load_model, predict_batch, predict_chi, predict_grid
     from chiapp.quantum.chi import QcChi, qc_chi
-    from chiapp.ranking import Ranking, Selection, rank_solvents, select_solvents
+    from chiapp.ranking import Ranking, rank_solvents
     from chiapp.report import pair_report_for, render_report
     from chiapp.screening import ScreenResult, screen  # type: ignore[no-redef]
+    from chiapp.selection import Selection, select_solvents
     from chiapp.separation import SeparationPlan, plan_separation
+    from chiapp.solvent_blend import Blend, parse_blend
 
 
 def __getattr__(name: str):

@@ -79,7 +79,7 @@ import pandas as pd
 
 from chiapp.errors import CalibrationError, ChiAppError, DataFileError, InputError
 from chiapp.frozen import FrozenResult
-from chiapp.model import T_REF_K, WEIGHTS_FILE, ChiModel, Coefficients
+from chiapp.model import T_REF_K, WEIGHTS_FILE, ChiModel, Coefficients, LatentFactors
 from chiapp.units import ZERO_CELSIUS_K as T_ZERO
 
 __all__ = [
@@ -91,7 +91,6 @@ __all__ = [
     "Observation",
     "binodal_chi",
     "calibrate",
-    "calibrate_batch",
     "observed_chi",
     "load_calibration",
     "model_version",
@@ -99,8 +98,6 @@ __all__ = [
     "observations_template",
     "parse_observations",
     "polymer_coefficients",
-    "polymer_latent",
-    "polymer_text",
     "ranking_comparison",
     "read_observations_csv",
 ]
@@ -382,7 +379,7 @@ def _solvent_side(model: ChiModel, solvent_smiles: Sequence[str]):
     from chiapp.descriptors import solvent_descriptors
 
     x = np.stack([solvent_descriptors(s) for s in solvent_smiles])
-    u, r = model._tower("solvent", x)
+    u, r = model.latent("solvent", x)
     return x, u, r
 
 
@@ -390,7 +387,7 @@ def _coefficients(model: ChiModel, u_p: np.ndarray, r_p: np.ndarray, polymer_x: 
                   u_s: np.ndarray, r_s: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
     """Coefficients for paired rows from the polymer's latent (M, n, L) and the solvents' (M, n, L)."""
     z = (u_p - u_s) ** 2 - r_p**2 - r_s**2
-    z = model._with_hansen(z, np.broadcast_to(polymer_x, solvent_x.shape[:-1] + polymer_x.shape[-1:]), solvent_x)
+    z = model.with_hansen(z, np.broadcast_to(polymer_x, solvent_x.shape[:-1] + polymer_x.shape[-1:]), solvent_x)
     return model.coefficients_from_latent(z)
 
 
@@ -407,7 +404,7 @@ def _head_slopes(model: ChiModel, inverse_t: np.ndarray, latent: int) -> np.ndar
 class CalibratedPolymer(FrozenResult):
     """A polymer whose latent description was fitted to the user's observations.
 
-    Accepted where a polymer is (``predict_chi``, ``rank_solvents``, ``predict_grid``) with the
+    Accepted where a polymer is (``predict_chi``, ``predict_batch``, ``rank_solvents``, ``select_solvents``) with the
     model it was made with. ``u`` and ``r`` are the fitted (u_p, r_p) of every member, shape
     (n_members, latent); ``prior_u``/``prior_r`` the tower's. ``observations`` are those used,
     ``contradictions`` what disagreed, ``excluded`` the tests left out because of it.
@@ -475,6 +472,10 @@ class CalibratedPolymer(FrozenResult):
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
     # -- use -----------------------------------------------------------------------------------
+    def coefficients(self, model: ChiModel, solvents: LatentFactors, solvent_x: np.ndarray) -> Coefficients:
+        """Its pairs' per-member coefficients (``chiapp.features.LatentPolymer``): :func:`polymer_coefficients`."""
+        return polymer_coefficients(model, self, solvents, solvent_x)
+
     def check_model(self, model: ChiModel) -> None:
         version = model_version(model)
         if version != self.model_version:
@@ -539,7 +540,7 @@ def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPoly
             or calibrated.gauss_newton_rows.shape != (shape[0], len(observations), 2 * shape[1]) or not all(
             np.all(np.isfinite(getattr(calibrated, n))) for n in ("u", "r", "prior_u", "prior_r", "prior_basis")):
         raise CalibrationError("the calibration file's latent arrays have inconsistent shapes or non-finite values")
-    from chiapp.prediction import load_model
+    from chiapp.model import load_model
 
     calibrated.check_model(model or load_model())
     return calibrated
@@ -558,40 +559,40 @@ def _observation_from_dict(record: Mapping) -> Observation:
 # ---------------------------------------------------------------------------------------------
 # Hooks used by chiapp.prediction (one place each)
 
-def polymer_text(polymer) -> str:
-    """The text (name or SMILES) of a polymer input, a CalibratedPolymer's canonical SMILES."""
-    return polymer.polymer if isinstance(polymer, CalibratedPolymer) else polymer
+def _polymer_factors(model: ChiModel, u: np.ndarray, r: np.ndarray, polymer_x: np.ndarray, n: int) -> LatentFactors:
+    """Latent factors of a polymer at (u, r) (n_members, latent), repeated for n pairs."""
+    w, _ = model.heads()
+    latent = u.shape[1]
+    terms = np.einsum("ml,mlh->mh", u * u - r * r, w[:, :latent, :])                   # (M, 3)
+    return LatentFactors("polymer", "experimental", np.repeat(u[:, None, :], n, axis=1),
+                         np.repeat(terms[:, None, :], n, axis=1),
+                         np.repeat(np.atleast_2d(polymer_x), n, axis=0) if model.hansen_z else None)
 
 
-def polymer_latent(polymer, polymer_x: np.ndarray, model: ChiModel) -> tuple[np.ndarray, np.ndarray]:
-    """(u, r) of shape (n_members, n, latent) of a polymer input with descriptors (n, d):
-    the tower's, or a CalibratedPolymer's fitted values (checked against the model)."""
-    if isinstance(polymer, CalibratedPolymer):
-        polymer.check_model(model)
-        n = len(np.atleast_2d(polymer_x))
-        return (np.repeat(np.asarray(polymer.u)[:, None, :], n, axis=1),
-                np.repeat(np.asarray(polymer.r)[:, None, :], n, axis=1))
-    return model._tower("polymer", np.atleast_2d(polymer_x))
+def polymer_coefficients(model: ChiModel, calibrated: "CalibratedPolymer", solvents: LatentFactors,
+                         solvent_x: np.ndarray) -> Coefficients:
+    """Per-member coefficients (n_members, n) of a calibrated polymer with n solvents given by their
+    latent factors (a blend's too, ``chiapp.features``) and descriptors: the fitted members' mean with
+    the prior members' deviations shrunk by the Laplace ratio ρ (module docstring)."""
+    calibrated.check_model(model)
+    from chiapp.descriptors import polymer_descriptors
 
-
-def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solvent_x: np.ndarray) -> Coefficients:
-    """``model.coefficients`` for paired rows, with the polymer's latent from :func:`polymer_latent`."""
-    polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
-    if not isinstance(polymer, CalibratedPolymer):
-        return model.coefficients(polymer_x, solvent_x)
-    u_p, r_p = polymer_latent(polymer, polymer_x, model)
-    u_s, r_s = model._tower("solvent", solvent_x)
-    fitted = _coefficients(model, u_p, r_p, polymer_x, u_s, r_s, solvent_x)
-    if not len(polymer.observations):
-        return fitted
-    prior = _coefficients(model, polymer.prior_u[:, None, :], polymer.prior_r[:, None, :], polymer_x, u_s, r_s,
-                          solvent_x)
+    polymer_x = polymer_descriptors(calibrated.polymer)
+    n = solvents.vectors.shape[1]
+    if not len(calibrated.observations):  # the prior exactly: the tower's own factors, as for any polymer
+        return model.pair_from_factors(model.factors("polymer", polymer_x[None]).take(np.zeros(n, dtype=int)),
+                                       solvents)
+    u_p, r_p = np.asarray(calibrated.u), np.asarray(calibrated.r)
+    fitted = model.pair_from_factors(_polymer_factors(model, u_p, r_p, polymer_x, n), solvents)
+    prior = model.pair_from_factors(
+        _polymer_factors(model, np.asarray(calibrated.prior_u), np.asarray(calibrated.prior_r), polymer_x, n), solvents)
     # Laplace ratio ρ at T_ref (module docstring), and the members' spread set to ρ × the prior's
-    latent = polymer.u.shape[1]
-    c = _head_slopes(model, np.full(len(solvent_x), 1.0 / T_REF_K), latent)          # (M, n, L)
-    g = np.concatenate([2 * c * (u_p - u_s), -2 * c * r_p], axis=-1)                 # (M, n, 2L)
-    basis = np.asarray(polymer.prior_basis)                                          # (M, 2L, d): P⁻¹ = B Bᵀ
-    ab = np.einsum("mkd,mde->mke", np.asarray(polymer.gauss_newton_rows), basis)     # A B  (M, k, d)
+    latent = u_p.shape[1]
+    u_s = solvents.vectors                                                           # (M, n, L)
+    c = _head_slopes(model, np.full(n, 1.0 / T_REF_K), latent)                       # (M, n, L)
+    g = np.concatenate([2 * c * (u_p[:, None, :] - u_s), -2 * c * r_p[:, None, :]], axis=-1)   # (M, n, 2L)
+    basis = np.asarray(calibrated.prior_basis)                                       # (M, 2L, d): P⁻¹ = B Bᵀ
+    ab = np.einsum("mkd,mde->mke", np.asarray(calibrated.gauss_newton_rows), basis)  # A B  (M, k, d)
     bg = np.einsum("mnd,mde->mne", g, basis)                                         # Bᵀ g (M, n, d)
     unit = bg / np.maximum(np.linalg.norm(bg, axis=-1, keepdims=True), 1e-300)      # correlations only
     v = np.einsum("mke,mne->mnk", ab, unit)
@@ -604,7 +605,8 @@ def polymer_coefficients(model: ChiModel, polymer, polymer_x: np.ndarray, solven
     floor2 = np.minimum(1.0, (KNOWN_POLYMER_SIGMA / np.maximum(sigma_model, 1e-12)) ** 2)
     from chiapp.descriptors import solvent_descriptors
 
-    observed = np.stack([solvent_descriptors(o.solvent_smiles) for o in polymer.observations])
+    observed = np.stack([solvent_descriptors(o.solvent_smiles) for o in calibrated.observations])
+    solvent_x = np.atleast_2d(solvent_x)
     floor2[(np.abs(solvent_x[:, None, :] - observed[None]) < 1e-12).all(-1).any(-1)] = 0.0
     rho = np.sqrt(rho2 + (1.0 - rho2) * floor2)
 
@@ -762,7 +764,7 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
     """
     from chiapp.descriptors import polymer_descriptors
     from chiapp.library import resolve_polymer
-    from chiapp.prediction import load_model
+    from chiapp.model import load_model
 
     for name, value in (("chi_noise", chi_noise), ("margin", margin)):
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
@@ -786,7 +788,7 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
     excluded = tuple(o for i, o in enumerate(every) if i in left_out)
 
     polymer_x = polymer_descriptors(molecule.smiles)
-    prior_u, prior_r = (a[:, 0, :] for a in model._tower("polymer", polymer_x[None]))
+    prior_u, prior_r = (a[:, 0, :] for a in model.latent("polymer", polymer_x[None]))
     panel = _reference_smiles() + [o.solvent_smiles for o in used]
     width = prior_scale * _prior_width(model, prior_u, prior_r, polymer_x, panel)
     basis = _prior_basis(model, prior_u, prior_r, width, panel, n_directions)
@@ -860,7 +862,7 @@ def observed_chi(calibrated: CalibratedPolymer, solvent_smiles: str, *, model: C
     its binodal χ; a solvent test at the pair's χc, pointing the way the test says χ lies)."""
     from chiapp.chemistry import canonical_solvent
     from chiapp.library import resolve_polymer
-    from chiapp.prediction import load_model
+    from chiapp.model import load_model
     from chiapp.units import celsius
 
     key = canonical_solvent(solvent_smiles)
@@ -874,42 +876,3 @@ def observed_chi(calibrated: CalibratedPolymer, solvent_smiles: str, *, model: C
         mark = _OBSERVED_MARKS[o.kind if o.kind != "dissolves" else f"dissolves_{int(o.value)}"]
         rows.append((mark[0], float(celsius(o.temperature_k)), float(chi if o.kind != "dissolves" else chi_c), mark[1]))
     return pd.DataFrame(rows, columns=columns)
-
-
-def calibrate_batch(result: pd.DataFrame, calibrated: CalibratedPolymer, *, model: ChiModel | None = None,
-                    ) -> pd.DataFrame:
-    """``chiapp.prediction.predict_batch`` output with the rows whose polymer is the calibrated one
-    answered again by :func:`chiapp.prediction.predict_chi` of the calibrated polymer (every answer
-    column: χ, σ, P(dissolves), verdict, the ensemble's and the classifier's), and a column
-    ``calibrated`` saying which rows were."""
-    from chiapp.chemistry import canonical_polymer
-    from chiapp.library import resolve_polymer
-    from chiapp.prediction import load_model, predict_chi
-
-    model = model or load_model()
-    calibrated.check_model(model)
-    key = canonical_polymer(calibrated.polymer)
-    out = result.copy()
-    mask = np.zeros(len(out), dtype=bool)
-    same: dict[str, bool] = {}
-    for i, (text, error) in enumerate(zip(out["polymer"].astype(str), out["error"].astype(str))):
-        if error:
-            continue
-        if text not in same:
-            try:
-                same[text] = canonical_polymer(resolve_polymer(text).smiles) == key
-            except ChiAppError:
-                same[text] = False
-        mask[i] = same[text]
-    rows = np.flatnonzero(mask)
-    solvents = out["solvent"].astype(str).to_numpy()
-    for solvent in np.unique(solvents[rows]):  # one prediction per solvent, at all its rows' temperatures
-        at = rows[solvents[rows] == solvent]
-        p = predict_chi(calibrated, solvent, out["temperature_k"].to_numpy(float)[at], model=model)
-        index = out.index[at]
-        out.loc[index, "chi"], out.loc[index, "chi_std"] = p.chi, p.chi_std
-        out.loc[index, "dissolve_probability"], out.loc[index, "verdict"] = p.dissolve_probability, p.verdicts
-        out.loc[index, "ensemble_chi"], out.loc[index, "ensemble_chi_std"] = p.ensemble_chi, p.ensemble_chi_std
-        out.loc[index, "classifier_probability"] = p.classifier_probability
-    out["calibrated"] = mask
-    return out

@@ -8,6 +8,7 @@ rest of the package trusts what these functions return.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from rdkit import Chem, RDLogger
@@ -15,6 +16,7 @@ from rdkit import Chem, RDLogger
 from chiapp.errors import InvalidSmilesError, UnsupportedMoleculeError
 
 __all__ = [
+    "normalize_name",
     "MAX_HEAVY_ATOMS",
     "MAX_RINGS",
     "SUPPORTED_ELEMENTS",
@@ -328,3 +330,13 @@ def canonical_polymer(smiles: str) -> str:
 def canonical_solvent(smiles: str) -> str:
     """RDKit canonical SMILES of a valid solvent."""
     return Chem.MolToSmiles(parse_solvent(smiles))
+
+
+def normalize_name(text: str) -> str:
+    """The lookup key of a name: NFKC, case-folded, without spaces, hyphens and underscores.
+
+    >>> normalize_name(" N-Methyl 2-Pyrrolidone ")
+    'nmethyl2pyrrolidone'
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_\u2010\u2011\u2012\u2013")

@@ -177,8 +177,8 @@ def latent_chi_members(model: ChiModel, polymer_x_a: np.ndarray, polymer_x_b: np
     (the members' deviations from their mean scaled by ``model.spread_scale``)."""
     if model.hansen_z:
         raise NotImplementedError("latent χ_AB assumes a model without Hansen z terms")
-    u_a, _ = model._tower("polymer", np.atleast_2d(polymer_x_a))
-    u_b, _ = model._tower("polymer", np.atleast_2d(polymer_x_b))
+    u_a, _ = model.latent("polymer", np.atleast_2d(polymer_x_a))
+    u_b, _ = model.latent("polymer", np.atleast_2d(polymer_x_b))
     w = model._w["head.experimental.w"]
     weights = w[:, :, 0] + w[:, :, 1] * T_REF_K / temperature_k  # (M, L): a + b·T_ref/T
     members = np.einsum("mpql,ml->mpq", (u_a[:, :, None, :] - u_b[:, None, :, :]) ** 2, weights)

@@ -33,7 +33,8 @@ polymer dissolves at T exactly when
 
     χ(T) < min(χ_c, χ_m(T)),
 
-which is :func:`dissolution_chi_limit`, the one home of this rule; an amorphous polymer has no χ_m
+which is :func:`dissolution_chi_limit`, the one home of this rule (:func:`dissolution_window` solves it
+for the temperatures, for many pairs at once); an amorphous polymer has no χ_m
 (χ_m = +inf) and dissolves when χ < χ_c. The dissolution temperature is the lowest temperature of
 that set; with χ ± σ (the model's band) it gives an interval. Precipitation on cooling follows the
 same curve: a solution cooled below Td is supersaturated with respect to the crystals (in practice
@@ -53,30 +54,34 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 from scipy.constants import R, zero_Celsius
 
+from chiapp.chemistry import normalize_name
 from chiapp.errors import ChiAppError, DataFileError, InputError
-from chiapp.posterior import dissolve_probability
-from chiapp.posterior import verdicts as posterior_verdicts
 from chiapp.resources import asset_path
 
 __all__ = [
     "CRYSTALLINITY_FILE",
+    "SEARCH_TEMPERATURES_K",
     "CrystallineData",
     "CrystallineOverride",
     "CrystallineLimit",
     "crystallinity_table",
     "crystalline_data",
+    "grade_of",
+    "k_per_kelvin",
     "melting_chi",
     "dissolution_chi_limit",
+    "dissolution_window",
     "dissolution_temperature_k",
     "crystalline_limit",
-    "dissolution_limit",
+    "dissolution_reason",
 ]
 
 CRYSTALLINITY_FILE = asset_path("crystallinity.csv")
@@ -172,21 +177,44 @@ def crystallinity_table() -> pd.DataFrame:
     return table
 
 
-def _grade_row(polymer_name: str, text: str, grade: str | None) -> pd.Series | None:
-    from chiapp.library import normalize_name
+class NamedPolymer(Protocol):
+    """What the table lookup needs of a resolved polymer (``chiapp.library.Molecule``)."""
 
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def smiles(self) -> str: ...
+
+    @property
+    def grade(self) -> str | None: ...
+
+
+def _grade_keys(row) -> set[str]:
+    return {normalize_name(row["grade"])} | {normalize_name(s) for s in row["grade_synonyms"].split(";") if s}
+
+
+def grade_of(polymer_name: str, text: str) -> str | None:
+    """The grade of ``polymer_name`` that ``text`` names ("LDPE", "iPP", "EVOH 32"), or None when the
+    text names no grade (the table's default grade then applies)."""
+    table = crystallinity_table()
+    key = normalize_name(text)
+    for _, row in table[table["polymer"] == polymer_name].iterrows():
+        if key in _grade_keys(row):
+            return str(row["grade"])
+    return None
+
+
+def _grade_row(polymer_name: str, grade: str | None) -> pd.Series | None:
     table = crystallinity_table()
     rows = table[table["polymer"] == polymer_name]
     if rows.empty:
         return None
-    wanted = [normalize_name(grade)] if grade else [normalize_name(text)]
-    for _, row in rows.iterrows():
-        keys = {normalize_name(row["grade"])} | {normalize_name(s) for s in row["grade_synonyms"].split(";") if s}
-        if keys & set(wanted):
-            return row
     if grade:
-        choices = ", ".join(rows["grade"])
-        raise InputError(f"unknown grade {grade!r} of {polymer_name}; the table has {choices}")
+        for _, row in rows.iterrows():
+            if normalize_name(grade) in _grade_keys(row):
+                return row
+        raise InputError(f"unknown grade {grade!r} of {polymer_name}; the table has {', '.join(rows['grade'])}")
     return rows[rows["default"].astype(bool)].iloc[0]
 
 
@@ -207,32 +235,29 @@ def _repeat_unit_volume(smiles: str, density) -> float:
     return float(mass / density)
 
 
-def crystalline_data(polymer: str, *, grade: str | None = None, overrides=None,
-                     basis: str = "typical") -> CrystallineData | None:
-    """The crystalline data of ``polymer`` (name, abbreviation, synonym or repeat unit), or None
-    when it is amorphous (an amorphous grade, or a polymer the table does not list).
+def crystalline_data(polymer: NamedPolymer, *, overrides=None, basis: str = "typical",
+                     density_g_per_cm3: float | None = None) -> CrystallineData | None:
+    """The crystalline data of a resolved polymer (``chiapp.library.resolve_polymer``), or None when it
+    is amorphous (an amorphous grade, or a polymer the table does not list).
 
-    The grade is ``grade``, else the one named by the text itself ("LDPE", "iPP", "sPS", "PDLLA"),
-    else the table's default for that polymer. ``overrides`` (a :class:`CrystallineOverride` or a
-    mapping of its fields) replaces table values: ``crystallinity=0`` makes it amorphous, a
-    ``melting_point_c`` and ``heat_of_fusion_j_per_mol`` make any polymer crystalline.
+    The grade is the override's, else the molecule's own (``resolve_polymer("LDPE").grade``), else the
+    table's default for that polymer. ``overrides`` (a :class:`CrystallineOverride` or a mapping of
+    its fields) replaces table values: ``crystallinity=0`` makes it amorphous, a ``melting_point_c``
+    and ``heat_of_fusion_j_per_mol`` make any polymer crystalline. ``density_g_per_cm3`` is the
+    library's density, used for the repeat unit's volume when the table has no amorphous density.
 
-    >>> crystalline_data("LDPE").melting_point_c
+    >>> from chiapp.library import resolve_polymer
+    >>> crystalline_data(resolve_polymer("LDPE")).melting_point_c
     110.0
-    >>> crystalline_data("polystyrene") is None
+    >>> crystalline_data(resolve_polymer("polystyrene")) is None
     True
     """
-    from chiapp.library import polymer_row, resolve_polymer
-
     if basis not in BASES:
         raise InputError(f"basis must be one of {', '.join(BASES)}, got {basis!r}")
     override = _as_override(overrides)
-    if override is not None and override.grade and not grade:
-        grade = override.grade
-    molecule = resolve_polymer(polymer)
-    library = polymer_row(molecule.smiles)
-    name = molecule.name or (None if library is None else str(library["name"]))
-    row = _grade_row(name, polymer, grade) if name else None
+    grade = override.grade if override is not None and override.grade else polymer.grade
+    name = polymer.name
+    row = _grade_row(name, grade) if name else None
     references = crystallinity_table().attrs["references"]
 
     melting_k = equilibrium_k = heat = None
@@ -251,8 +276,8 @@ def crystalline_data(polymer: str, *, grade: str | None = None, overrides=None,
         used = [row["melting_point_source"] if basis == "typical" or equilibrium_k is None
                 else row["equilibrium_source"], row["heat_of_fusion_source"], row["crystallinity_source"]]
         source = "; ".join(dict.fromkeys(references[k] for k in used if k))
-    if density is None and library is not None and not pd.isna(library["density_g_per_cm3"]):
-        density = float(library["density_g_per_cm3"])
+    if density is None and density_g_per_cm3 is not None and math.isfinite(density_g_per_cm3):
+        density = float(density_g_per_cm3)
 
     overridden = False
     if override is not None:
@@ -274,27 +299,25 @@ def crystalline_data(polymer: str, *, grade: str | None = None, overrides=None,
     if melting_k is None or heat is None:
         missing = " and ".join(n for n, v in (("melting_point_c", melting_k), ("heat_of_fusion_j_per_mol", heat))
                                if v is None)
-        raise InputError(f"{name or polymer} is crystalline but its {missing} is not known; give it as an override")
+        raise InputError(f"{name or polymer.smiles} is crystalline but its {missing} is not known; "
+                         "give it as an override")
     return CrystallineData(
-        polymer=name or molecule.smiles, grade=grade_name, smiles=molecule.smiles, melting_point_k=melting_k,
+        polymer=name or polymer.smiles, grade=grade_name, smiles=polymer.smiles, melting_point_k=melting_k,
         equilibrium_melting_point_k=equilibrium_k, heat_of_fusion_j_per_mol=heat,
-        repeat_unit_molar_volume_cm3_per_mol=_repeat_unit_volume(molecule.smiles, density),
+        repeat_unit_molar_volume_cm3_per_mol=_repeat_unit_volume(polymer.smiles, density),
         crystallinity=crystallinity, source=source, overridden=overridden)
 
 
 # ---------------------------------------------------------------------------------------------
 # The physics
 
-def _k_per_kelvin(data: CrystallineData, solvent_molar_volume_cm3_per_mol):
+def k_per_kelvin(data: CrystallineData, solvent_molar_volume_cm3_per_mol):
     """K = R Vu / (ΔHu V1) [1/K]; V1 a number or an array (then K is one)."""
-    volume: float | np.ndarray
-    if np.ndim(solvent_molar_volume_cm3_per_mol) == 0:
-        volume = _positive("solvent_molar_volume_cm3_per_mol", solvent_molar_volume_cm3_per_mol)
-    else:
-        volume = np.asarray(solvent_molar_volume_cm3_per_mol, dtype=float)
-        if not (np.all(np.isfinite(volume)) and np.all(volume > 0)):
-            raise InputError("solvent_molar_volume_cm3_per_mol must be finite and > 0")
-    return _R_CM3 * data.repeat_unit_molar_volume_cm3_per_mol / (data.heat_of_fusion_j_per_mol * volume)
+    volume = np.asarray(solvent_molar_volume_cm3_per_mol, dtype=float)
+    if not (np.all(np.isfinite(volume)) and np.all(volume > 0)):
+        raise InputError("solvent_molar_volume_cm3_per_mol must be finite and > 0")
+    k = _R_CM3 * data.repeat_unit_molar_volume_cm3_per_mol / (data.heat_of_fusion_j_per_mol * volume)
+    return float(k) if k.ndim == 0 else k
 
 
 def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol) -> np.ndarray:
@@ -309,11 +332,11 @@ def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volu
     t = np.atleast_1d(np.asarray(temperatures_k, dtype=float))
     if data is None:
         return np.full(np.broadcast_shapes(t.shape, np.shape(solvent_molar_volume_cm3_per_mol)), np.inf)
-    k = _k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
+    k = k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
     return 1.0 - (1.0 / t - 1.0 / data.melting_point_k) / k
 
 
-def dissolution_chi_limit(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol: float,
+def dissolution_chi_limit(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol,
                           chi_critical) -> np.ndarray:
     """min(χ_c, χ_m(T)) [-]: the polymer dissolves at T exactly when χ(T) is below this.
 
@@ -324,43 +347,101 @@ def dissolution_chi_limit(temperatures_k, data: CrystallineData | None, solvent_
                       melting_chi(temperatures_k, data, solvent_molar_volume_cm3_per_mol))
 
 
-def _interval(alpha: float, beta: float) -> tuple[float, float]:
-    """The x = 1/T > 0 where alpha x < beta, as (low, high) (high may be inf; empty: low >= high)."""
-    if alpha > 0:
-        return 0.0, beta / alpha
-    if alpha < 0:
-        return max(0.0, beta / alpha), math.inf
-    return (0.0, math.inf) if beta > 0 else (0.0, 0.0)
+#: Where dissolution temperatures are looked for [K]: below 150 K no solution is liquid, above
+#: 1,000 K nothing of χ(T) is left to trust. Fixed, so Td never depends on the temperatures asked.
+SEARCH_TEMPERATURES_K = (150.0, 1000.0)
 
 
-def _dissolved_interval(data: CrystallineData | None, a: float, b_k: float, volume: float,
-                        chi_critical: float) -> tuple[float, float, bool]:
-    """(T_low, T_high, limited_by_chi_c) of the temperatures where χ = a + b_k/T < min(χ_c, χ_m(T));
-    T_low >= T_high when there are none. T_high is inf when there is no upper limit."""
-    x_low, x_high = _interval(b_k, chi_critical - a)                  # χ < χ_c
-    melt_high = math.inf
-    if data is not None:                                              # χ < χ_m: x (1 + K b) < 1/Tm + K (1 - a)
-        k = _k_per_kelvin(data, volume)
-        m_low, m_high = _interval(1.0 + k * b_k, 1.0 / data.melting_point_k + k * (1.0 - a))
-        melt_high = m_high
-        x_low, x_high = max(x_low, m_low), min(x_high, m_high)
-    t_low = 0.0 if x_high == math.inf else (math.inf if x_high <= 0 else 1.0 / x_high)
-    t_high = math.inf if x_low <= 0 else 1.0 / x_low
-    return t_low, t_high, data is not None and x_high < melt_high
+def _roots(qa: np.ndarray, qb: np.ndarray, qc: np.ndarray) -> np.ndarray:
+    """Real roots of qa x² + qb x + qc (element-wise), (n, 2), NaN where there is none."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        linear = np.where(qb != 0, -qc / qb, np.nan)
+        disc = qb * qb - 4.0 * qa * qc
+        root = np.sqrt(np.where(disc >= 0, disc, np.nan))
+        q = -0.5 * (qb + np.where(qb >= 0, 1.0, -1.0) * root)
+        first, second = q / qa, qc / q
+    is_linear = qa == 0
+    return np.stack([np.where(is_linear, linear, first), np.where(is_linear, np.nan, second)], axis=1)
+
+
+def dissolution_window(a, b_k, c_k2, chi_critical, k, inverse_melting_k) -> dict[str, np.ndarray]:
+    """Where χ(T) = a + b_k/T + c_k2/T² lies below min(χ_c, χ_m(T)), for many pairs at once (n,).
+
+    With x = 1/T both conditions are quadratics in x: χ < χ_c is c x² + b x + a − χ_c < 0, and χ < χ_m
+    is c x² + (b + 1/K) x + a − 1 − x_m/K < 0 (x_m = 1/Tm); ``k`` NaN (or ``inverse_melting_k`` NaN)
+    means amorphous: no melting condition; χ_c = +inf: no demixing condition. Their roots cut
+    SEARCH_TEMPERATURES_K into pieces, each wholly in or out of the dissolved set. Returns arrays:
+    ``low_k`` (Td: the lowest temperature of the dissolved set; NaN: never; SEARCH_TEMPERATURES_K[0]:
+    no lower limit), ``high_k`` (where that window ends, an LCST; inf: none) and ``by_chi_c`` (True
+    where χ_c, not melting, sets Td).
+
+    For a constant χ and Flory's melting limit alone this is 1/Td = 1/Tm + K (1 − χ):
+
+    >>> w = dissolution_window([0.2], [0.0], [0.0], [np.inf], [0.002], [1 / 400.0])
+    >>> round(float(w["low_k"][0]), 6) == round(1 / (1 / 400.0 + 0.002 * 0.8), 6)
+    True
+    """
+    with np.errstate(all="ignore"):  # subnormal or huge coefficients: roots outside the range are dropped below
+        a, b, c = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (a, b_k, c_k2))
+        return _window(a, b, c, chi_critical, k, inverse_melting_k)
+
+
+def _window(a: np.ndarray, b: np.ndarray, c: np.ndarray, chi_critical, k, inverse_melting_k) -> dict[str, np.ndarray]:
+    n = a.shape[0]
+    chi_c = np.broadcast_to(np.asarray(chi_critical, dtype=float), (n,))
+    k = np.broadcast_to(np.asarray(k, dtype=float), (n,))
+    x_m = np.broadcast_to(np.asarray(inverse_melting_k, dtype=float), (n,))
+    crystalline = np.isfinite(k) & np.isfinite(x_m) & (k > 0)
+    x_lo, x_hi = 1.0 / SEARCH_TEMPERATURES_K[1], 1.0 / SEARCH_TEMPERATURES_K[0]
+    demix = np.isfinite(chi_c)
+    fc = (np.where(demix, c, 0.0), np.where(demix, b, 0.0), np.where(demix, a - chi_c, -1.0))
+    safe_k = np.where(crystalline, k, 1.0)
+    fm = (np.where(crystalline, c, 0.0), np.where(crystalline, b + 1.0 / safe_k, 0.0),
+          np.where(crystalline, a - 1.0 - x_m / safe_k, -1.0))
+    roots = np.concatenate([_roots(*fc), _roots(*fm)], axis=1)
+    roots = np.where((roots > x_lo) & (roots < x_hi), roots, np.nan)
+    points = np.sort(np.concatenate([np.full((n, 1), x_lo), roots, np.full((n, 1), x_hi)], axis=1), axis=1)
+    low, high = points[:, :-1], points[:, 1:]
+    valid = np.isfinite(low) & np.isfinite(high) & (high > low)
+    mid = 0.5 * (low + high)
+
+    def value(f, x):
+        return (f[0][:, None] * x + f[1][:, None]) * x + f[2][:, None]
+
+    with np.errstate(invalid="ignore"):
+        inside = valid & (value(fc, mid) < 0) & (value(fm, mid) < 0)
+    # the dissolved piece with the largest x (lowest T), and the run of dissolved pieces it ends
+    last = np.where(inside.any(axis=1), inside.shape[1] - 1 - np.argmax(inside[:, ::-1], axis=1), -1)
+    start = np.tile(np.arange(inside.shape[1]), (n, 1))
+    for j in range(1, inside.shape[1]):
+        joined = inside[:, j] & (inside[:, j - 1] | ~valid[:, j - 1])
+        start[:, j] = np.where(joined, start[:, j - 1], j)
+    rows = np.arange(n)
+    found = last >= 0
+    x_td = np.where(found, high[rows, np.maximum(last, 0)], np.nan)
+    x_up = np.where(found, low[rows, start[rows, np.maximum(last, 0)]], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low_k = np.where(found, 1.0 / x_td, np.nan)
+        high_k = np.where(found & (x_up > x_lo), 1.0 / x_up, np.inf)
+        gap_c = np.abs((fc[0] * x_td + fc[1]) * x_td + fc[2])
+        gap_m = np.abs((fm[0] * x_td + fm[1]) * x_td + fm[2])
+    return {"low_k": low_k, "high_k": high_k, "by_chi_c": found & demix & (gap_c <= gap_m) & (x_td < x_hi)}
 
 
 def dissolution_temperature_k(data: CrystallineData | None, a: float, b_k: float,
-                              solvent_molar_volume_cm3_per_mol: float, chi_critical: float = 0.5) -> float | None:
+                              solvent_molar_volume_cm3_per_mol: float, chi_critical: float = 0.5,
+                              c_k2: float = 0.0) -> float | None:
     """Td [K]: the lowest temperature at which the polymer dissolves in the dilute limit, for
-    χ(T) = a + b_k/T; None when it dissolves at no temperature (χ ≥ min(χ_c, χ_m) everywhere).
+    χ(T) = a + b_k/T (+ c_k2/T²); None when it dissolves at no temperature (χ ≥ min(χ_c, χ_m) everywhere).
 
-    For a crystalline polymer with χ < χ_c at Td this is Flory's closed form
-    1/Td = (1/Tm + K (1 - a)) / (1 + K b_k); 0.0 for an amorphous polymer that dissolves at every
-    temperature below its LCST, if any.
+    For a crystalline polymer with χ < χ_c at Td and c_k2 = 0 this is Flory's closed form
+    1/Td = (1/Tm + K (1 - a)) / (1 + K b_k); SEARCH_TEMPERATURES_K[0] for a polymer that dissolves at
+    every temperature searched.
     """
-    t_low, t_high, _ = _dissolved_interval(data, float(a), float(b_k), solvent_molar_volume_cm3_per_mol,
-                                           float(chi_critical))
-    return None if t_low >= t_high else t_low
+    k = np.nan if data is None else k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
+    x_m = np.nan if data is None else 1.0 / data.melting_point_k
+    low = float(dissolution_window([a], [b_k], [c_k2], [chi_critical], [k], [x_m])["low_k"][0])
+    return None if math.isnan(low) else low
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,36 +449,29 @@ def dissolution_temperature_k(data: CrystallineData | None, a: float, b_k: float
 
 @dataclass(frozen=True)
 class CrystallineLimit:
-    """Where a polymer dissolves in one solvent, given χ(T) = a + b_k/T ± σ.
+    """Where a polymer dissolves in one solvent, given its posterior χ(T) ± σ (its temperatures
+    do not depend on the temperatures asked for: see SEARCH_TEMPERATURES_K).
 
-    ``dissolves`` (per temperature, central χ) is χ(T) < min(χ_c, χ_m(T)); ``melted`` is
-    χ(T) < χ_m(T) alone (the crystals melt: T above Td; all True for an amorphous polymer);
-    ``verdicts`` are the package's one verdict (``chiapp.posterior.verdicts``) of P(χ < limit) with σ.
-    ``dissolution_temperature_k`` is Td with the central χ (None: never dissolves; 0.0:
-    amorphous and no lower limit); ``*_low_k`` / ``*_high_k`` are Td with χ - σ and χ + σ
-    (``*_high_k`` None: with χ + σ it never dissolves). ``upper_temperature_k`` is an LCST above
-    which it demixes again (None if there is none). ``reason`` says it in one sentence.
+    ``dissolution_temperature_k`` is Td with the central χ (None: never dissolves; the lower end of
+    SEARCH_TEMPERATURES_K: no lower limit); ``*_low_k`` / ``*_high_k`` are Td with χ − σ and χ + σ
+    (``*_high_k`` None: with χ + σ it never dissolves), σ taken at Td. ``upper_temperature_k`` is an
+    LCST above which it demixes again (None if there is none); ``melting_temperature_k`` is where its
+    crystals would melt into the solvent if χc did not stop it (None: amorphous or never).
+    ``reason`` says it in one sentence.
     """
 
     polymer: str
     data: CrystallineData | None
-    temperatures_k: np.ndarray
-    chi: np.ndarray
-    chi_std: np.ndarray
     chi_critical: float
-    melting_chis: np.ndarray
-    dissolves: np.ndarray
-    melted: np.ndarray
-    verdicts: np.ndarray
     dissolution_temperature_k: float | None
     dissolution_temperature_low_k: float | None
     dissolution_temperature_high_k: float | None
     upper_temperature_k: float | None
+    melting_temperature_k: float | None
+    limited_by_chi_c: bool
     chi_at_dissolution: float | None
     chi_std_at_dissolution: float | None
     reason: str
-    a: float
-    b_k: float
 
     @property
     def is_crystalline(self) -> bool:
@@ -408,17 +482,10 @@ class CrystallineLimit:
         t = self.dissolution_temperature_k
         return None if t is None else t - zero_Celsius
 
-    def dissolves_at(self, temperature_k: float) -> bool:
-        """Whether it dissolves at ``temperature_k`` [K] with the central χ."""
-        t = _positive("temperature_k", temperature_k)
-        low, high = self.dissolution_temperature_k, self.upper_temperature_k
-        return low is not None and t > low and (high is None or t < high)
 
-
-def _readonly(array) -> np.ndarray:
-    array = np.array(array)
-    array.setflags(write=False)
-    return array
+def _optional(value) -> float | None:
+    value = float(value)
+    return None if not math.isfinite(value) else value
 
 
 #: Above this a temperature is shown as "> 500 °C": beyond any solvent, and χ(T) extrapolated.
@@ -433,12 +500,18 @@ def _about(t_k: float) -> str:
     return ("~" if t_k <= _SHOWN_MAX_K else "") + _celsius(t_k)
 
 
-def _reason(data, center, low, high, upper, chi, sigma, chi_critical, limited_by_chi_c, melt_only_k) -> str:
+def dissolution_reason(data: CrystallineData | None, center: float | None, low: float | None,
+                       high: float | None, upper: float | None, chi: float | None, sigma: float | None,
+                       chi_critical: float, limited_by_chi_c: bool, melt_only_k: float | None) -> str:
+    """One sentence on where a polymer dissolves in a solvent (the fields of :class:`CrystallineLimit`)."""
+    unlimited = center is not None and center <= SEARCH_TEMPERATURES_K[0]
     if data is None:
         if center is None:
             return f"amorphous; χ stays above χc {chi_critical:.2f}: does not dissolve"
+        if not unlimited:
+            return f"amorphous: dissolves above {_about(center)}, where χ falls below χc {chi_critical:.2f} (UCST)"
         return "amorphous: no melting-point limit"
-    band = f"χ {chi:.2f} ± {sigma:.2f}" if chi is not None else ""
+    band = f"χ {chi:.2f} ± {sigma:.2f}" if chi is not None and sigma is not None else ""
     if center is None:
         where = (f"its crystals would melt in it only above {_about(melt_only_k)}, where χ "
                  if melt_only_k is not None else "χ ")
@@ -447,11 +520,11 @@ def _reason(data, center, low, high, upper, chi, sigma, chi_critical, limited_by
     if center > data.melting_point_k and limited_by_chi_c:
         return (f"does not dissolve below its melting point ({_celsius(data.melting_point_k)}): χ reaches χc "
                 f"{chi_critical:.2f} only near {_about(center)} ({band})")
-    text = f"dissolves above {_about(center)}"
-    if limited_by_chi_c:
+    text = "dissolves at any temperature searched" if unlimited else f"dissolves above {_about(center)}"
+    if limited_by_chi_c and melt_only_k is not None:
         text += f" (where χ falls below χc {chi_critical:.2f}; its crystals melt in it above {_about(melt_only_k)}"
         text += f", {band})" if band else ")"
-    else:
+    elif not unlimited:
         text += f" (melting-point depression, {band})"
     if upper is not None and upper <= _SHOWN_MAX_K:
         text += f", and below {_about(upper)} (LCST)"
@@ -462,108 +535,48 @@ def _reason(data, center, low, high, upper, chi, sigma, chi_critical, limited_by
     return text
 
 
-def crystalline_limit(polymer_smiles: str, a: float, b_k: float, chi_std, temperatures_k, overrides=None, *,
-                      solvent_molar_volume_cm3_per_mol: float | None = None, chi_critical: float = 0.5,
-                      grade: str | None = None, basis: str = "typical",
-                      data: CrystallineData | None | str = "table") -> CrystallineLimit:
-    """The crystalline limit of one polymer in one solvent, for χ(T) = a + b_k/T with spread ``chi_std``.
+def crystalline_limit(data: CrystallineData | None, a: float, b_k: float, chi_std, *,
+                      solvent_molar_volume_cm3_per_mol: float = 100.0, chi_critical: float = 0.5,
+                      c_k2: float = 0.0, polymer: str = "") -> CrystallineLimit:
+    """The crystalline limit of one polymer in one solvent, for χ(T) = a + b_k/T (+ c_k2/T²) ± σ.
 
-    ``polymer_smiles`` is the polymer (a repeat unit, or a name: "LDPE" selects that grade);
-    ``chi_std`` σ [-], one number or one per temperature (interpolated at Td);
-    ``temperatures_k`` where ``dissolves``/``melted``/``verdicts`` are evaluated [K];
-    ``overrides`` a :class:`CrystallineOverride` or mapping (measured melting point, heat of
-    fusion, crystallinity 0 for an amorphous grade); ``solvent_molar_volume_cm3_per_mol`` V1
-    (required for a crystalline polymer); ``chi_critical`` χ_c of the pair (default 1/2, the
-    long-chain limit); ``data`` the crystalline data when already looked up (None: amorphous).
+    ``chi_std`` is σ [-]: a number, or a callable σ(T [K]) (the posterior's, evaluated at Td);
+    ``solvent_molar_volume_cm3_per_mol`` V1; ``chi_critical`` χ_c of the pair (1/2: the long-chain
+    limit); ``data`` the crystalline data (None: amorphous). The answer engine
+    (``chiapp.answer``) computes the same for many pairs at once with :func:`dissolution_window`.
 
-    A verdict that combines this with a posterior χ should call "dissolves" only where χ says so
-    and T is above Td: that is ``dissolves`` (or ``verdicts``) here, or
-    ``dissolution_chi_limit`` as the threshold χ has to be under.
-
-    >>> limit = crystalline_limit("HDPE", 0.15, 60.0, 0.05, [298.15, 393.15],
+    >>> from chiapp.library import resolve_polymer
+    >>> limit = crystalline_limit(crystalline_data(resolve_polymer("HDPE")), 0.15, 60.0, 0.05,
     ...                           solvent_molar_volume_cm3_per_mol=124.0)
-    >>> limit.dissolves.tolist()
-    [False, True]
+    >>> 350 < limit.dissolution_temperature_k < 400
+    True
     """
-    t = np.atleast_1d(np.asarray(temperatures_k, dtype=float))
-    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or np.any(t <= 0):
-        raise InputError("temperatures_k must be finite temperatures above 0 K")
-    a = float(a)
-    b_k = float(b_k)
-    if not (math.isfinite(a) and math.isfinite(b_k)):
-        raise InputError(f"a and b_k must be finite, got {a!r}, {b_k!r}")
-    sigma = np.broadcast_to(np.asarray(chi_std, dtype=float), t.shape).astype(float)
-    if not np.all(np.isfinite(sigma)) or np.any(sigma < 0):
-        raise InputError("chi_std must be finite and ≥ 0")
-    chi_critical = _positive("chi_critical", chi_critical)
-    if isinstance(data, str):
-        data = crystalline_data(polymer_smiles, grade=grade, overrides=overrides, basis=basis)
-    if data is not None and solvent_molar_volume_cm3_per_mol is None:
-        raise InputError("solvent_molar_volume_cm3_per_mol is needed for a crystalline polymer "
-                         "(Flory's depression scales with Vu / V1)")
-    volume = 100.0 if solvent_molar_volume_cm3_per_mol is None else float(solvent_molar_volume_cm3_per_mol)
-
-    chi = a + b_k / t
-    limit = dissolution_chi_limit(t, data, volume, chi_critical)
-    melting = melting_chi(t, data, volume)
-    verdicts = posterior_verdicts(dissolve_probability(chi, sigma, limit))
-
-    order = np.argsort(t)
-
-    def sigma_at(temperature: float) -> float:
-        return float(np.interp(temperature, t[order], sigma[order]))
-
-    def onset(shift: float) -> tuple[float | None, float | None, bool]:
-        lo, hi, by_chi_c = _dissolved_interval(data, a + shift, b_k, volume, chi_critical)
-        return (None, None, by_chi_c) if lo >= hi else (lo, None if hi == math.inf else hi, by_chi_c)
-
-    center, upper, by_chi_c = onset(0.0)
-    s = sigma_at(center) if center else sigma_at(float(np.median(t)))  # σ at Td (clamped to the grid)
-    low, _, _ = onset(-s)
-    high, _, _ = onset(+s)
-    melt_only = None
-    if data is not None:
-        lo, hi, _ = _dissolved_interval(data, a, b_k, volume, math.inf)
-        melt_only = None if lo >= hi else lo
-    chi_at = None if not center else a + b_k / center
-    if chi_at is None and melt_only:
-        chi_at = a + b_k / melt_only
-    reason = _reason(data, center, low, high, upper, chi_at, s, chi_critical, by_chi_c, melt_only)
+    a, b_k, c_k2, chi_critical = float(a), float(b_k), float(c_k2), float(chi_critical)
+    for name, value in (("a", a), ("b_k", b_k), ("c_k2", c_k2)):
+        if not math.isfinite(value) or abs(value) > 1e8:
+            raise InputError(f"{name} must be a finite number below 1e8 in size, got {value!r}")
+    if not (chi_critical > 0 and not math.isnan(chi_critical)):
+        raise InputError(f"chi_critical must be > 0, got {chi_critical!r}")
+    sigma_at = chi_std if callable(chi_std) else (lambda t, s=float(chi_std): s)
+    k = np.nan if data is None else k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
+    x_m = np.nan if data is None else 1.0 / data.melting_point_k
+    window = dissolution_window([a], [b_k], [c_k2], [chi_critical], [k], [x_m])
+    center = _optional(window["low_k"][0])
+    melt = dissolution_window([a], [b_k], [c_k2], [np.inf], [k], [x_m])["low_k"][0] if data is not None else np.nan
+    reference = center or _optional(melt) or 298.15
+    sigma = float(sigma_at(min(max(reference, SEARCH_TEMPERATURES_K[0]), SEARCH_TEMPERATURES_K[1])))
+    if not (math.isfinite(sigma) and sigma >= 0):
+        raise InputError(f"chi_std must be finite and ≥ 0, got {sigma!r}")
+    shifted = dissolution_window([a - sigma, a + sigma], [b_k] * 2, [c_k2] * 2, [chi_critical] * 2, [k] * 2,
+                                 [x_m] * 2)["low_k"]
+    low, high = _optional(shifted[0]), _optional(shifted[1])
+    upper = _optional(window["high_k"][0])
+    chi_at = None if center is None else a + b_k / center + c_k2 / center**2
+    melt_only = _optional(melt)
+    by_chi_c = bool(window["by_chi_c"][0])
+    reason = dissolution_reason(data, center, low, high, upper, chi_at, sigma, chi_critical, by_chi_c, melt_only)
     return CrystallineLimit(
-        polymer=data.smiles if data is not None else polymer_smiles, data=data, temperatures_k=_readonly(t),
-        chi=_readonly(chi), chi_std=_readonly(sigma), chi_critical=chi_critical,
-        melting_chis=_readonly(melting), dissolves=_readonly(chi < limit), melted=_readonly(chi < melting),
-        verdicts=_readonly(verdicts), dissolution_temperature_k=center, dissolution_temperature_low_k=low,
-        dissolution_temperature_high_k=high, upper_temperature_k=upper, chi_at_dissolution=chi_at,
-        chi_std_at_dissolution=s if chi_at is not None else None, reason=reason, a=a, b_k=b_k)
-
-
-def dissolution_limit(polymer: str, solvent: str, temperatures_k, overrides=None, *, grade: str | None = None,
-                      basis: str = "typical", molecular_weight_g_per_mol: float | None = None,
-                      model=None) -> CrystallineLimit:
-    """:func:`crystalline_limit` for a polymer and a solvent by name or SMILES, with the model's χ.
-
-    χ(T) = a + b_k/T and σ come from :func:`chiapp.prediction.predict_chi`; V1 from the solvent
-    library (else Fedors' estimate); χ_c from the library chain length
-    (:func:`chiapp.library.chain_length_for`).
-
-    >>> dissolution_limit("PE", "toluene", 298.15).dissolves.tolist()
-    [False]
-    """
-    from chiapp.library import solvent_molar_volume
-    from chiapp.prediction import predict_chi
-    from chiapp.units import check_temperatures_k
-
-    t = check_temperatures_k(temperatures_k)
-    data = crystalline_data(polymer, grade=grade, overrides=overrides, basis=basis)
-    grid = np.unique(np.concatenate([t, np.linspace(250.0, 650.0, 81)]))  # σ around any Td
-    prediction = predict_chi(polymer, solvent, grid, molecular_weight_g_per_mol=molecular_weight_g_per_mol,
-                             crystalline_overrides=overrides, model=model)
-    volume = solvent_molar_volume(prediction.solvent)[0]
-    full = crystalline_limit(prediction.polymer, prediction.a, prediction.b_k, prediction.chi_std, grid,
-                             solvent_molar_volume_cm3_per_mol=volume, chi_critical=prediction.chi_critical, data=data)
-    index = np.searchsorted(grid, t)
-    return replace(full, temperatures_k=_readonly(t), chi=_readonly(full.chi[index]),
-                   chi_std=_readonly(full.chi_std[index]), melting_chis=_readonly(full.melting_chis[index]),
-                   dissolves=_readonly(full.dissolves[index]), melted=_readonly(full.melted[index]),
-                   verdicts=_readonly(full.verdicts[index]))
+        polymer=data.smiles if data is not None else polymer, data=data, chi_critical=chi_critical,
+        dissolution_temperature_k=center, dissolution_temperature_low_k=low, dissolution_temperature_high_k=high,
+        upper_temperature_k=upper, melting_temperature_k=melt_only, limited_by_chi_c=by_chi_c,
+        chi_at_dissolution=chi_at, chi_std_at_dissolution=sigma if chi_at is not None else None, reason=reason)

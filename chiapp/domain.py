@@ -80,10 +80,13 @@ def solvent_similarity(model, smiles: str) -> float:
 
 
 def in_domain_many(model, chi_std: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
-    """Element-wise domain flags from calibrated spreads and their temperatures [K]."""
-    ref = _reference(model)
+    """Element-wise domain flags from calibrated ensemble spreads and their temperatures [K] (broadcast);
+    needs only the manifest's threshold and range, not the training fingerprints."""
+    domain = model.manifest["domain"]
+    low, high = domain["temperature_k"]
     t = np.asarray(temperatures_k, dtype=float)
-    return (np.asarray(chi_std) <= ref["spread_threshold"]) & (t >= ref["t_min_k"]) & (t <= ref["t_max_k"])
+    return ((np.asarray(chi_std) <= domain["spread_threshold"]) & (t >= low - TEMPERATURE_MARGIN_K)
+            & (t <= high + TEMPERATURE_MARGIN_K))
 
 
 @dataclass(frozen=True)

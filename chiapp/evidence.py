@@ -18,7 +18,7 @@ from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.frozen import FrozenResult
 from chiapp.resources import asset_path
 
-__all__ = ["Evidence", "evidence_for", "evidence_pairs"]
+__all__ = ["Evidence", "evidence_by_key", "evidence_for", "evidence_pairs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,16 +74,23 @@ def _tables() -> tuple[dict, dict, str, str]:
     return chi_rows, label_rows, chi_source, label_source
 
 
-def evidence_pairs() -> set[tuple[str, str]]:
+@lru_cache(maxsize=1)
+def evidence_pairs() -> frozenset[tuple[str, str]]:
     """The canonical (polymer, solvent) keys of every pair the tables hold anything for."""
     chi_rows, label_rows, _, _ = _tables()
-    return set(chi_rows) | set(label_rows)
+    return frozenset(chi_rows) | frozenset(label_rows)
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:
     """Measured χ and handbook labels for a polymer (repeat unit SMILES) in a solvent (SMILES)."""
+    return evidence_by_key(_key(polymer, solvent))
+
+
+@lru_cache(maxsize=None)
+def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
+    """:func:`evidence_for` of a pair given by its canonical keys (``chiapp.chemistry.canonical_polymer``,
+    ``canonical_solvent``), as :func:`evidence_pairs` lists them."""
     chi_rows, label_rows, chi_source, label_source = _tables()
-    key = _key(polymer, solvent)
     points = sorted(chi_rows.get(key, ())) if key else []
     labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()
     return Evidence(temperatures_k=np.array([t for t, _ in points], dtype=float),

@@ -44,6 +44,9 @@ __all__ = [
     "binodal",
     "binodal_log",
     "chain_length_from_molecular_weight",
+    "chain_lengths",
+    "check_chain_length",
+    "critical_chis",
     "chemical_potentials",
     "chemical_potentials_from_logs",
     "chi_of_temperature",
@@ -213,6 +216,36 @@ def critical_point(chain_length: float) -> tuple[float, float]:
     n = _chain_length(chain_length)
     root = math.sqrt(n)
     return 1.0 / (1.0 + root), 0.5 * (1.0 + 1.0 / root) ** 2
+
+
+def check_chain_length(chain_length) -> float:
+    """A given chain length N [-], checked: a finite number from 1 to 1e8 (InputError otherwise)."""
+    try:
+        n = float(chain_length)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"chain length N must be a number, got {chain_length!r}") from None
+    if not 1.0 <= n <= _MAX_CHAIN_LENGTH:
+        raise InputError(f"chain length N must lie between 1 and {_MAX_CHAIN_LENGTH:g}, got {chain_length!r}")
+    return n
+
+
+def chain_lengths(polymer_volumes_cm3_per_mol, solvent_volumes_cm3_per_mol) -> np.ndarray:
+    """N = V_polymer / V_solvent [-] element-wise (broadcasting), V_polymer = M_n/ρ [cm3/mol]; NaN where
+    N < 1 (a polymer smaller than one solvent molecule: no Flory-Huggins answer) or above 1e8. The one
+    policy for N of the answer engine; :func:`chain_length_from_molecular_weight` says why for one pair.
+
+    >>> chain_lengths([95238.1], [108.7]).round(1)
+    array([876.2])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.asarray(polymer_volumes_cm3_per_mol, dtype=float) / np.asarray(solvent_volumes_cm3_per_mol, dtype=float)
+    return np.where((n >= 1.0) & (n <= _MAX_CHAIN_LENGTH), n, np.nan)
+
+
+def critical_chis(chain_length) -> np.ndarray:
+    """χc = (1 + 1/√N)²/2 element-wise; NaN stays NaN (:func:`critical_chi` for one N)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 0.5 * (1.0 + 1.0 / np.sqrt(np.asarray(chain_length, dtype=float))) ** 2
 
 
 def critical_chi(chain_length: float) -> float:

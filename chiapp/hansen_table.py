@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from chiapp.chemistry import parse_polymer
@@ -87,22 +86,9 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
             except ChiAppError as err:
                 entries.append((str(text), "", str(err)))
     good = [s for _, s, e in entries if not e]
-    grid = predict_grid([molecule.smiles], good) if good else None
-    position = {s: i for i, s in enumerate(grid.solvents)} if grid else {}
-    mean = std = None
-    if grid and grid.solvents:  # the model's answer is the posterior, as predict_chi gives it
-        from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3, critical_chi
-        from chiapp.library import polymer_defaults, solvent_molar_volume
-
-        molecular_weight, density = polymer_defaults(molecule)
-        polymer_volume = molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
-        limits = []
-        for smiles in grid.solvents:  # χc of chain_length_for, with the polymer's defaults looked up once
-            n = polymer_volume / solvent_molar_volume(smiles)[0]
-            limits.append(critical_chi(n) if n >= 1 else 0.5)
-        posterior = grid.posterior(0, np.arange(len(grid.solvents)), [t], limits)
-        mean, std = posterior[0][None], posterior[1][None]
-    failed = {text: message for _, text, message in (grid.failures if grid else ())}
+    answer = predict_grid([molecule.smiles], good, [t]) if good else None  # the posterior, as predict_chi gives it
+    position = {s.smiles: i for i, s in enumerate(answer.solvents)} if answer is not None else {}
+    failed = {text: message for _, text, message in (answer.failures if answer is not None else ())}
     rows = []
     for name, smiles, error in entries:
         row: dict[str, object] = dict.fromkeys(HANSEN_COLUMNS, math.nan)
@@ -129,8 +115,8 @@ def hansen_side_by_side(polymer: str, solvents: Sequence[str] | None = None, tem
                 if math.isfinite(s.molar_volume_cm3_per_mol) and s.molar_volume_cm3_per_mol > 0:
                     row["hansen_chi"] = float(hansen_chi(p_delta, s_delta, s.molar_volume_cm3_per_mol, t))
             j = position.get(smiles)
-            if j is not None and mean is not None and std is not None:
-                row.update(chi=float(mean[0, j, 0]), chi_std=float(std[0, j, 0]))
+            if j is not None and answer is not None and not answer.errors[0, j]:
+                row.update(chi=float(answer.chi[0, j, 0]), chi_std=float(answer.chi_std[0, j, 0]))
             elif smiles in failed:
                 row["error"] = failed[smiles]
         rows.append(row)

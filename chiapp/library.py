@@ -25,8 +25,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,9 +36,11 @@ from chiapp.chemistry import (
     canonical_solvent,
     checked_text,
     looks_like_polymer,
+    normalize_name,
     parse_polymer,
     parse_solvent,
 )
+from chiapp.crystallinity import grade_of
 from chiapp.errors import (
     ChiAppError,
     DataFileError,
@@ -60,6 +61,7 @@ __all__ = [
     "SOLVENTS_FILE",
     "Molecule",
     "chain_length_for",
+    "clear_resolution_caches",
     "estimated_molar_volume",
     "normalize_name",
     "polymer_defaults",
@@ -91,23 +93,26 @@ class Molecule:
 
     ``smiles`` is the RDKit canonical SMILES (of the repeat unit, with two ``*``, for a polymer);
     ``source`` is 'library' (a library name, abbreviation, synonym or CAS number), 'chemicals'
-    (the ``chemicals`` identifier database) or 'smiles' (typed as a SMILES).
+    (the ``chemicals`` identifier database) or 'smiles' (typed as a SMILES). ``grade`` is the
+    crystalline grade the text named ("LDPE", "iPP": ``assets/crystallinity.csv``), None for the
+    polymer's default grade: two grades of one repeat unit are two polymers of a mixture.
     """
 
     name: str | None
     smiles: str
     role: str
     source: str
+    grade: str | None = None
 
+    @property
+    def label(self) -> str:
+        """What a person calls it: the grade, else the name, else the SMILES."""
+        return self.grade or self.name or self.smiles
 
-def normalize_name(text: str) -> str:
-    """The lookup key of a name: NFKC, case-folded, without spaces, hyphens and underscores.
-
-    >>> normalize_name(" N-Methyl 2-Pyrrolidone ")
-    'nmethyl2pyrrolidone'
-    """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_\u2010\u2011\u2012\u2013")
+    @property
+    def query(self) -> str:
+        """Text that resolves to this molecule again, grade included (a cache key for the pages)."""
+        return self.grade or self.smiles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +373,13 @@ def _resolve_solvent(text: str) -> Molecule:
     return molecule if molecule.name else Molecule(meta.common_name or text, smiles, "solvent", "chemicals")
 
 
+def clear_resolution_caches() -> None:
+    """Forget the molecules resolved so far (a catalogue screen reads each once: see
+    ``chiapp.screening.screen.release_molecule_caches``)."""
+    _resolve_solvent.cache_clear()
+    _resolve_polymer.cache_clear()
+
+
 def _found(smiles: str, source: str) -> Molecule:
     index = _solvent_index()
     row = index.by_structure.get(smiles)
@@ -417,7 +429,8 @@ def _resolve_polymer(text: str) -> Molecule:
     index = _polymer_index()
     row = index.find(text)
     if row is not None:
-        return _library_molecule(_polymers(), row, "polymer", "library")
+        molecule = _library_molecule(_polymers(), row, "polymer", "library")
+        return replace(molecule, grade=grade_of(str(molecule.name), text))
     solvent = _solvent_index().find(text)
     if solvent is not None:
         name = _solvents()["name"].iloc[solvent]

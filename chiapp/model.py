@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
 from chiapp.resources import asset_path
 
 __all__ = ["MODEL_DIR", "N_HANSEN_TERMS", "TASKS", "T_REF_K", "ChiModel", "Coefficients", "LatentFactors",
-           "hansen_terms", "sha256_file"]
+           "hansen_inputs", "hansen_terms", "hansen_terms_of", "load_model", "sha256_file"]
 
 #: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
 T_REF_K = 298.15
@@ -58,9 +59,22 @@ def hansen_terms(polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
     given to the heads as three more, fixed, z components, so the network has the textbook
     distance at hand and learns only what it misses (zero where δ is unknown).
     """
-    known = polymer_x[..., _P_KNOWN] * solvent_x[..., _S_KNOWN]
-    scale = known * np.exp(solvent_x[..., _S_LOG_VOLUME]) / (GAS_CONSTANT_J_PER_MOL_K * T_REF_K)
-    return (polymer_x[..., _P_HANSEN] - solvent_x[..., _S_HANSEN]) ** 2 * scale[..., None]
+    return hansen_terms_of(hansen_inputs("polymer", polymer_x), hansen_inputs("solvent", solvent_x))
+
+
+def hansen_inputs(role: str, x: np.ndarray) -> np.ndarray:
+    """What :func:`hansen_terms` reads of descriptors (..., d): δD, δP, δH [MPa^0.5] and a weight (..., 4),
+    1 or 0 (δ known) for a polymer, that times V_s/(R·T_ref) for a solvent."""
+    if role == "polymer":
+        return np.concatenate([x[..., _P_HANSEN], x[..., _P_KNOWN, None]], axis=-1)
+    weight = x[..., _S_KNOWN] * np.exp(x[..., _S_LOG_VOLUME]) / (GAS_CONSTANT_J_PER_MOL_K * T_REF_K)
+    return np.concatenate([x[..., _S_HANSEN], weight[..., None]], axis=-1)
+
+
+def hansen_terms_of(polymer_inputs: np.ndarray, solvent_inputs: np.ndarray) -> np.ndarray:
+    """:func:`hansen_terms` from :func:`hansen_inputs` of each side (broadcasting)."""
+    scale = polymer_inputs[..., 3] * solvent_inputs[..., 3]
+    return (polymer_inputs[..., :3] - solvent_inputs[..., :3]) ** 2 * scale[..., None]
 
 
 def sha256_file(path: Path) -> str:
@@ -254,9 +268,9 @@ class ChiModel:
         polymer_x, solvent_x = np.atleast_2d(polymer_x), np.atleast_2d(solvent_x)
         u_p, r_p = self._tower("polymer", polymer_x)
         u_s, r_s = self._tower("solvent", solvent_x)
-        return self._with_hansen((u_p - u_s) ** 2 - r_p**2 - r_s**2, polymer_x, solvent_x)
+        return self.with_hansen((u_p - u_s) ** 2 - r_p**2 - r_s**2, polymer_x, solvent_x)
 
-    def _with_hansen(self, z: np.ndarray, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
+    def with_hansen(self, z: np.ndarray, polymer_x: np.ndarray, solvent_x: np.ndarray) -> np.ndarray:
         if not self.hansen_z:
             return z
         terms = hansen_terms(polymer_x, solvent_x) / self._w["hansen.scale"]
@@ -385,3 +399,9 @@ class LatentFactors:
         """The factors of some molecules of the block, by position."""
         return LatentFactors(self.role, self.task, self.vectors[:, index], self.terms[:, index],
                              None if self.x is None else self.x[index])
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ChiModel:
+    """The shipped ensemble, loaded and verified once per process (ModelArtifactError if it cannot be)."""
+    return ChiModel.load()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from chiapp.explanation import VERDICT_COLORS
 from chiapp.units import celsius
 
 __all__ = ["PLOTLY_CONFIG", "blend_figure", "chi_curves_figure", "chi_figure", "chi_margins_figure", "figure_title",
@@ -39,7 +40,7 @@ _CRITICAL = "#c0392b"
 _PALETTE = ("#1f6f8b", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#d4ac0d", "#2c3e50")
 
 
-_VERDICT_COLORS = {"dissolves": "#27ae60", "borderline": "#e67e22", "does not dissolve": "#c0392b"}
+_VERDICT_COLORS = VERDICT_COLORS  # one colour per verdict everywhere (chiapp.explanation)
 
 
 def model_version(manifest: dict) -> str:

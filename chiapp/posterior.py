@@ -2,7 +2,7 @@
 
 The raw ensemble extrapolates wildly far from its training data (σ of 3–7 for siloxanes). So the
 χ chiapp reports is a posterior (parameters fitted on held-out polymers by ``training.posterior``
-and stored in the model manifest under "posterior"):
+and stored in the model manifest under "posterior"), computed here for many pairs at once:
 
 1. **Prior** from Hansen solubility parameters (Lindvig's χ_H = 0.6·V_s/(R·T)·(ΔδD² + ¼ΔδP² + ¼ΔδH²),
    from the same group contributions the model uses) and, where chiapp knows both σ-profiles (shipped
@@ -12,17 +12,22 @@ and stored in the model manifest under "posterior"):
 2. **Precision weighting** with the ensemble (mean χ_e, calibrated spread σ_e, inflated by the
    fitted factor k): χ = (χ_e/(kσ_e)² + χ_prior/σ_prior²) / (1/(kσ_e)² + 1/σ_prior²). Zero spread
    returns the ensemble, infinite spread the prior; the reported σ is s·(1/(kσ_e)² + 1/σ_prior²)^-½,
-   s fitted so that 2σ covers 90 % of held-out errors.
+   s fitted so that 2σ covers 90 % of held-out errors. The posterior mean is χ(T) = a + b_k/T (+ c_k2/T²
+   when the manifest asks for three terms) fitted by least squares through that curve on the fixed
+   grid FIT_TEMPERATURES_K, so a pair's coefficients never depend on the temperatures asked for.
 3. **Measured χ of the pair** (the open data): Bayesian linear regression of the residuals on
-   (1, T_ref/T − 1), i.e. a correction of a and b with the posterior σ as the prior width and the
-   measurement noise σ_meas; the curve passes near the points, the band narrows there.
-4. **Handbook labels** (solvent / non-solvent): a probit observation on χ − χc with width τ
+   (1, T_ref/T − 1), i.e. a correction of a and b with the posterior σ at T_ref as the prior width and
+   the measurement noise σ_meas; the curve passes near the points, the band narrows there.
+4. **Handbook labels** (solvent / non-solvent): a probit observation on χ(25 °C) − χc with width τ
    (against χc, not a crystalline polymer's melting limit: the lists often mean a hot solvent for
    those), folded in by moment matching (the Gaussian with the same mean and variance as
    the exact posterior; Rasmussen & Williams 2006, §3.6): a 'solvent' label pulls χ below χc.
-5. **One verdict**: P(dissolves) = Φ((χc − χ)/σ) from the final χ and σ, so the χ shown and the
-   probability shown cannot contradict each other; 'dissolves' when P ≥ 0.7, 'does not dissolve'
-   when P ≤ 0.3, 'borderline' between.
+5. **One verdict**: P(dissolves) = Φ((χ_lim − χ)/σ) from the final χ and σ, so the χ shown and the
+   probability shown cannot contradict each other; :func:`verdict_codes` is the one home of the rule
+   ('dissolves' when P ≥ 0.7, 'does not dissolve' when P ≤ 0.3, 'borderline' between).
+
+Every step is closed form per pair, so σ(T) at any temperature is a formula of a dozen numbers per
+pair (:class:`PairPosterior`): the ensemble's moments, the prior's σ, the measurement covariance.
 """
 
 from __future__ import annotations
@@ -35,20 +40,30 @@ from scipy.special import ndtr
 
 from chiapp.errors import ModelArtifactError
 
-__all__ = ["PosteriorParameters", "VERDICTS", "DISSOLVES_AT", "DOES_NOT_AT", "prior_chi", "combine",
-           "condition_on_measurements", "condition_on_labels", "dissolve_probability", "verdict", "verdicts",
-           "LABEL_TEMPERATURE_K"]
+__all__ = ["PosteriorParameters", "VERDICTS", "DISSOLVES_AT", "DOES_NOT_AT", "PRIOR_NAMES", "LABEL_TEMPERATURE_K",
+           "FIT_TEMPERATURES_K", "EnsembleMoments", "PairPosterior", "posterior", "prior_chi", "hansen_chi",
+           "combine", "measurement_update", "condition_on_labels", "dissolve_probability", "verdict_codes",
+           "verdict", "verdicts"]
 
-#: The three answers, best first.
+#: The three answers, best first; a verdict code is an index into this.
 VERDICTS = ("dissolves", "borderline", "does not dissolve")
 #: P(dissolves) at or above which the verdict is 'dissolves', at or below which 'does not dissolve'.
 DISSOLVES_AT = 0.7
 DOES_NOT_AT = 0.3
+#: Which prior a pair's answer leaned on, by prior code (0, 1, 2).
+PRIOR_NAMES = ("constant", "Hansen", "Hansen and COSMO-SAC")
 #: Handbook solvent lists are room-temperature observations.
 LABEL_TEMPERATURE_K = 298.15
 #: Lindvig et al., Fluid Phase Equilib. 2002, 203, 247: χ = α·V_s/(RT)·[ΔδD² + ¼(ΔδP² + ΔδH²)], α = 0.6.
 LINDVIG_ALPHA = 0.6
 _T_REF_K = 298.15
+#: Where the posterior's χ(T) is fitted: fixed, so the coefficients of a pair never depend on
+#: the temperatures asked for (the training data span 0–229 °C).
+FIT_TEMPERATURES_K = np.linspace(273.15, 503.15, 24)
+FIT_TEMPERATURES_K.flags.writeable = False
+#: COSMO-SAC χ enters the prior clipped to this range: beyond it (χ_QC of −5 or +8 happen) it only says
+#: "very good" or "very poor", and a linear term would take it literally.
+QC_CLIP = (-3.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class PosteriorParameters:
         values = entry["parameters"]
         optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
         try:
-            params = cls(**{name: float(values[name]) for name in cls.__dataclass_fields__
+            params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
                             if name not in optional or name in values})
         except (KeyError, TypeError, ValueError) as err:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
@@ -94,40 +109,55 @@ class PosteriorParameters:
                   params.measurement_sigma, params.label_sigma]
         if params.has_qc_prior:
             widths.append(params.prior_qc_sigma)
+        all_finite = all(map(math.isfinite, required)) and all(abs(v) < 1e9 for v in required)
         qc_whole = all(map(math.isfinite, qc)) or all(map(math.isnan, qc))  # the QC prior all there, or absent
-        if not (all(map(math.isfinite, required)) and qc_whole and min(widths) > 0):
-            raise ModelArtifactError("the manifest's posterior parameters must be finite with positive widths")
+        if not (all_finite and qc_whole and min(widths) > 0):
+            raise ModelArtifactError("the manifest's posterior parameters must be finite, below 1e9, with positive "
+                                     "widths")
         return params
 
 
-def hansen_chi(hansen_terms: np.ndarray, temperatures_k: np.ndarray) -> np.ndarray:
+def _number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces, each element-wise
+
+def hansen_chi(hansen_terms: np.ndarray, temperatures_k) -> np.ndarray:
     """Lindvig's χ_H [-] at each temperature from ``chiapp.model.hansen_terms`` (V_s·Δδ²/(R·T_ref) for
     δD, δP, δH), shape (..., 3) -> (..., T)."""
     weighted = hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
     return LINDVIG_ALPHA * weighted[..., None] * (_T_REF_K / np.asarray(temperatures_k, dtype=float))
 
 
-#: COSMO-SAC χ enters the prior clipped to this range: beyond it (χ_QC of −5 or +8 happen) it only says
-#: "very good" or "very poor", and a linear term would take it literally.
-QC_CLIP = (-3.0, 5.0)
+def prior_codes(hansen_known, qc_nodes, params: PosteriorParameters) -> np.ndarray:
+    """Which prior each pair uses (an index into PRIOR_NAMES): 2 where δ and COSMO-SAC χ are both known
+    (and the model has a COSMO-SAC prior), 1 where only δ is, 0 otherwise."""
+    known = np.asarray(hansen_known, dtype=bool)
+    codes = known.astype(np.int8)
+    if qc_nodes is not None and params.has_qc_prior:
+        codes[known & np.all(np.isfinite(qc_nodes), axis=-1)] = 2
+    return codes
 
 
-def prior_chi(hansen_terms: np.ndarray, known: np.ndarray, temperatures_k: np.ndarray,
-              params: PosteriorParameters, qc_chi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Prior mean and σ of χ, shape (..., T): α_q + β_q·χ_H + γ_q·χ_QC where δ and ``qc_chi`` (COSMO-SAC
-    χ, broadcastable to (..., T), NaN where unknown) are known, α + β·χ_H where only δ is, else α₀."""
-    chi_h = hansen_chi(hansen_terms, temperatures_k)
-    known = np.asarray(known, dtype=bool)[..., None]
-    mean = np.where(known, params.prior_intercept + params.prior_slope * chi_h, params.prior_intercept_unknown)
-    sigma = np.where(known, params.prior_sigma, params.prior_sigma_unknown) * np.ones_like(mean)
-    if qc_chi is not None and params.has_qc_prior:
-        qc = np.broadcast_to(np.asarray(qc_chi, dtype=float), mean.shape)
-        use = known & np.isfinite(qc)
+def prior_chi(hansen_terms: np.ndarray, codes: np.ndarray, temperatures_k, params: PosteriorParameters,
+              qc_chi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Prior mean (..., T) and σ (...) of χ for pairs with Hansen terms (..., 3), prior codes (...) and
+    the COSMO-SAC χ at the temperatures (..., T) where a pair's code is 2."""
+    codes = np.asarray(codes)
+    chi_h = hansen_chi(np.asarray(hansen_terms, dtype=float), temperatures_k)
+    mean = np.where((codes >= 1)[..., None], params.prior_intercept + params.prior_slope * chi_h,
+                    params.prior_intercept_unknown)
+    sigma = np.select([codes == 2, codes == 1], [params.prior_qc_sigma, params.prior_sigma],
+                      params.prior_sigma_unknown).astype(float)
+    if qc_chi is not None and np.any(codes == 2):
         with np.errstate(invalid="ignore"):
             qc_mean = (params.prior_qc_intercept + params.prior_qc_slope_hansen * chi_h
-                       + params.prior_qc_slope * np.clip(qc, *QC_CLIP))
-        mean = np.where(use, qc_mean, mean)
-        sigma = np.where(use, params.prior_qc_sigma, sigma)
+                       + params.prior_qc_slope * np.clip(qc_chi, *QC_CLIP))
+        mean = np.where((codes == 2)[..., None], qc_mean, mean)
     return mean, sigma
 
 
@@ -139,17 +169,28 @@ def combine(ensemble_mean, ensemble_std, prior_mean, prior_std, params: Posterio
     [0.5, 0.707]
     """
     e_var = (params.spread_weight * np.asarray(ensemble_std, dtype=float)) ** 2
-    p_var = np.asarray(prior_std, dtype=float) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(e_var > 0, p_var / (p_var + e_var), 1.0)  # the ensemble's share
-    mean = weight * np.asarray(ensemble_mean, dtype=float) + (1 - weight) * np.asarray(prior_mean, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        var = np.where(e_var > 0, 1.0 / (1.0 / e_var + 1.0 / p_var), 0.0)  # = p_var when e_var = inf
+    mean, var = _weighted(np.asarray(ensemble_mean, dtype=float), e_var, np.asarray(prior_mean, dtype=float),
+                          np.asarray(prior_std, dtype=float) ** 2)
     return mean, params.sigma_scale * np.sqrt(var)
 
 
+def _weighted(e_mean, e_var, p_mean, p_var):
+    """Precision-weighted mean and variance of two Gaussians; zero ensemble variance is the ensemble,
+    an infinite one the prior."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = p_var + e_var
+        weight = p_var / total                                 # the ensemble's share
+        mean = p_mean + weight * (e_mean - p_mean)
+        var = e_var * weight                                   # = 1 / (1/e_var + 1/p_var)
+    if not np.all(np.isfinite(e_var)):                         # an infinite spread: the prior alone
+        infinite = np.isinf(e_var)
+        mean = np.where(infinite, p_mean, mean)
+        var = np.where(infinite, np.broadcast_to(p_var, np.shape(var)), var)
+    return mean, var
+
+
 def measurement_update(measured_t_k, residuals, sigma0: float, measurement_sigma: float):
-    """Posterior mean and covariance of (δa, δb) from residuals r_i = χ_i − χ(T_i) [-].
+    """Posterior mean and covariance of (δa, δb) from residuals r_i = χ_i − χ(T_i) [-] of one pair.
 
     The correction is δa + δb·x, x = T_ref/T − 1 (so it keeps χ = a + b/T), with δa, δb ~ N(0, σ0²)
     and independent measurement noise N(0, σ_meas²): Bayesian linear regression in closed form.
@@ -161,189 +202,223 @@ def measurement_update(measured_t_k, residuals, sigma0: float, measurement_sigma
     return covariance @ design.T @ np.asarray(residuals, dtype=float) / measurement_sigma**2, covariance
 
 
-def condition_on_measurements(temperatures_k, mean, std, measured_t_k, measured_chi, measurement_sigma: float):
-    """A curve ``mean`` ± ``std`` over ``temperatures_k`` corrected by measured χ of the same pair.
-
-    Returns the corrected mean and the σ shrunk by the ratio of the correction's posterior to
-    prior variance at each temperature (see :func:`measurement_update`).
-    """
-    t = np.asarray(temperatures_k, dtype=float)
-    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
-    if not len(measured_t_k):
-        return mean, std
-    sigma0 = float(np.interp(_T_REF_K, t, std)) if len(t) > 1 else float(std[0])
-    residuals = np.asarray(measured_chi, dtype=float) - np.interp(measured_t_k, t, mean)
-    delta, covariance = measurement_update(measured_t_k, residuals, sigma0, measurement_sigma)
-    x = np.stack([np.ones_like(t), _T_REF_K / t - 1.0], axis=1)
-    prior_var = max(sigma0, 1e-6) ** 2 * np.einsum("ij,ij->i", x, x)
-    shrink = np.sqrt(np.einsum("ij,jk,ik->i", x, covariance, x) / prior_var)
-    return mean + x @ delta, std * np.minimum(shrink, 1.0)
-
-
-def condition_on_labels(mean: float, std: float, chi_critical: float, labels, label_sigma: float):
-    """Mean and σ of χ after handbook labels (1: solvent, χ < χc; 0: non-solvent), by moment matching.
+def condition_on_labels(mean, std, chi_critical, labels, label_sigma: float):
+    """Mean and σ of χ after handbook labels (1: solvent, χ < χc; 0: non-solvent; −1: none), by moment
+    matching; element-wise over pairs, ``labels`` of shape (..., n_labels) or a list for one pair.
 
     One label with a probit likelihood Φ(s·(χc − χ)/τ), s = +1 for a solvent and −1 otherwise, on a
     Gaussian N(μ, σ²): z = s·(χc − μ)/√(σ² + τ²), r = φ(z)/Φ(z),
     μ' = μ − s·σ²·r/√(σ² + τ²),  σ'² = σ² − σ⁴·r·(z + r)/(σ² + τ²).
     """
-    mu, var = float(mean), float(std) ** 2
-    for label in labels:
-        sign = 1.0 if int(label) == 1 else -1.0
-        scale = math.sqrt(var + label_sigma**2)
-        z = sign * (chi_critical - mu) / scale
-        ratio = math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi) / max(float(ndtr(z)), 1e-300)
-        mu = mu - sign * var * ratio / scale
-        var = var - var**2 * ratio * (z + ratio) / scale**2
-    return mu, math.sqrt(max(var, 0.0))
+    mu, var = np.asarray(mean, dtype=float).copy(), np.asarray(std, dtype=float) ** 2
+    labels = np.asarray(labels, dtype=int).reshape(mu.shape + (-1,))
+    for j in range(labels.shape[-1]):
+        label = labels[..., j]
+        sign = np.where(label == 1, 1.0, -1.0)
+        scale = np.sqrt(var + label_sigma**2)
+        z = sign * (np.asarray(chi_critical, dtype=float) - mu) / scale
+        with np.errstate(under="ignore"):
+            ratio = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi) / np.maximum(ndtr(z), 1e-300)
+        used = label >= 0
+        mu = np.where(used, mu - sign * var * ratio / scale, mu)
+        var = np.where(used, np.maximum(var - var**2 * ratio * (z + ratio) / scale**2, 0.0), var)
+    if mu.ndim == 0:
+        return float(mu), math.sqrt(float(var))
+    return mu, np.sqrt(var)
 
 
-def dissolve_probability(mean, std, chi_critical):
-    """P(χ < χc) [0, 1] for a Gaussian χ; element-wise."""
+def dissolve_probability(mean, std, chi_limit):
+    """P(χ < χ_lim) [0, 1] for a Gaussian χ; element-wise."""
     mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a subnormal σ: z = ±inf, P = 0 or 1
-        gap = np.asarray(chi_critical, dtype=float) - mean
+        gap = np.asarray(chi_limit, dtype=float) - mean
         z = np.where(std > 0, gap / std, np.sign(gap) * np.inf)
     return ndtr(z)
 
 
-def verdict(probability: float) -> str:
-    """'dissolves', 'borderline' or 'does not dissolve' from P(dissolves)."""
-    if probability >= DISSOLVES_AT:
-        return "dissolves"
-    if probability <= DOES_NOT_AT:
-        return "does not dissolve"
-    return "borderline"
+def verdict_codes(probabilities) -> np.ndarray:
+    """The one verdict rule: 0 'dissolves' (P ≥ 0.7), 2 'does not dissolve' (P ≤ 0.3), else 1 'borderline';
+    −1 where P is not a number (no answer)."""
+    p = np.asarray(probabilities, dtype=float)
+    codes = np.where(p >= DISSOLVES_AT, 0, np.where(p <= DOES_NOT_AT, 2, 1)).astype(np.int8)
+    codes[np.isnan(p)] = -1
+    return codes
 
 
 def verdicts(probabilities) -> np.ndarray:
-    """:func:`verdict` over an array."""
-    p = np.asarray(probabilities, dtype=float)
-    return np.where(p >= DISSOLVES_AT, VERDICTS[0], np.where(p <= DOES_NOT_AT, VERDICTS[2], VERDICTS[1]))
+    """:func:`verdict_codes` as words ('' where there is no answer)."""
+    codes = verdict_codes(probabilities)
+    return np.where(codes >= 0, np.asarray(VERDICTS, dtype=object)[np.maximum(codes, 0)], "")
+
+
+def verdict(probability: float) -> str:
+    """'dissolves', 'borderline' or 'does not dissolve' from P(dissolves)."""
+    return str(verdicts(probability)[()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Many pairs at once
+
+@dataclass(frozen=True)
+class EnsembleMoments:
+    """What the ensemble says of each pair: means of a and b_k and their calibrated (co)variances, so
+    that mean χ(T) = a + b_k/T and σ_e(T)² = var_a + 2 cov/T + var_b/T², each of shape (n,)."""
+
+    mean_a: np.ndarray
+    mean_b_k: np.ndarray
+    var_a: np.ndarray
+    cov_ab: np.ndarray
+    var_b: np.ndarray
+
+    @classmethod
+    def from_members(cls, a: np.ndarray, b_k: np.ndarray, spread_scale: float) -> "EnsembleMoments":
+        """From member coefficients of shape (n_members, ...), the spread calibrated by ``spread_scale``."""
+        mean_a, mean_b = a.mean(axis=0), b_k.mean(axis=0)
+        da, db = a - mean_a, b_k - mean_b
+        scale2 = spread_scale**2
+        return cls(mean_a, mean_b, scale2 * np.mean(da * da, axis=0), scale2 * np.mean(da * db, axis=0),
+                   scale2 * np.mean(db * db, axis=0))
+
+    def take(self, index) -> "EnsembleMoments":
+        return EnsembleMoments(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
+
+    def mean(self, temperatures_k) -> np.ndarray:
+        """Ensemble χ at a grid of temperatures, shape (n, T)."""
+        return self.mean_a[:, None] + self.mean_b_k[:, None] / np.asarray(temperatures_k, dtype=float)
+
+    def variance(self, temperatures_k) -> np.ndarray:
+        """Calibrated ensemble variance of χ at a grid of temperatures, shape (n, T)."""
+        inv = 1.0 / np.asarray(temperatures_k, dtype=float)
+        return np.maximum(self.var_a[:, None] + 2.0 * self.cov_ab[:, None] * inv + self.var_b[:, None] * inv * inv,
+                          0.0)
+
+
+def _basis(temperatures_k, n_terms: int) -> np.ndarray:
+    inv = 1.0 / np.asarray(temperatures_k, dtype=float)
+    return np.stack([np.ones_like(inv), inv, inv * inv][:n_terms], axis=-1)
 
 
 @dataclass(frozen=True)
-class PosteriorCurve:
-    """χ(T) = a + b_k/T with σ(T), P(dissolves) and the verdict at each temperature."""
+class PairPosterior:
+    """The posterior of n pairs: χ(T) = a + b_k/T + c_k2/T² and everything σ(T) needs, each (n,).
 
-    a: float
-    b_k: float
-    chi: np.ndarray
-    chi_std: np.ndarray
-    dissolve_probability: np.ndarray
-    verdicts: tuple[str, ...]
-
-
-#: Where the posterior's a + b/T is fitted: fixed, so the coefficients of a pair never depend on
-#: the temperatures asked for (the training data span 0–229 °C).
-FIT_TEMPERATURES_K = np.linspace(273.15, 503.15, 24)
-
-
-def posterior_curve(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pair,
-                    hansen_known: bool, chi_limit, params: PosteriorParameters, measured_t_k=(), measured_chi=(),
-                    labels=(), label_chi_limit: float | None = None, qc_nodes=None) -> PosteriorCurve:
-    """The posterior of one pair (steps 1–5 of the module docstring) at temperatures [K].
-
-    ``member_a``/``member_b_k`` are the ensemble members' coefficients (spread calibrated by
-    ``spread_scale``). The posterior mean is the a + b_k/T fitted through the precision-weighted
-    curve on FIT_TEMPERATURES_K, then corrected (still a + b/T) by the measured χ and the handbook
-    labels; σ is evaluated at each asked temperature. ``chi_limit`` is χc (or, for a
-    semicrystalline polymer, the smaller melting limit), one value or one per temperature;
-    ``label_chi_limit`` the limit at 25 °C that a handbook label speaks of (default: ``chi_limit``).
-    ``qc_nodes`` is the pair's COSMO-SAC χ at ``chiapp.quantum.chi.QC_NODES_K`` (``known_qc_nodes``), or None.
+    σ(T) = s·(1/(k²σ_e(T)²) + 1/σ_prior²)^-½ × (measurement shrink at T) × label factor, where the
+    measurement shrink is √(x(T)ᵀ C x(T) / (σ_0² |x(T)|²)) ≤ 1 with x = (1, T_ref/T − 1) and C the
+    covariance of the (δa, δb) correction (identity·σ_0² where nothing was measured).
     """
-    t = np.asarray(temperatures_k, dtype=float)
-    member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
-    terms = np.asarray(hansen_terms_pair, dtype=float)[None, :]
-    qc = None if qc_nodes is None else np.asarray(qc_nodes, dtype=float)[None, :]
 
-    def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        members = member_a[:, None] + member_b_k[:, None] / temps
-        p_mean, p_std = prior_chi(terms, np.array([hansen_known]), temps, params, _qc_at(qc, temps))
-        return combine(members.mean(0), spread_scale * members.std(0), p_mean[0], p_std[0], params)
+    a: np.ndarray
+    b_k: np.ndarray
+    c_k2: np.ndarray
+    ensemble: EnsembleMoments
+    prior_sigma: np.ndarray
+    prior_code: np.ndarray
+    sigma0: np.ndarray            # σ at T_ref before the measurements (the correction's prior width)
+    covariance: np.ndarray        # (n, 2, 2): C of the measurement correction (NaN: none measured)
+    label_factor: np.ndarray
+    spread_weight: float
+    sigma_scale: float
 
-    fitted, _ = band(FIT_TEMPERATURES_K)
-    b_k, a = np.polyfit(1.0 / FIT_TEMPERATURES_K, fitted, 1)
-    _, std = band(t)
-    sigma_ref = float(band(np.array([_T_REF_K]))[1][0])
-    if len(measured_t_k):
-        measured_t_k = np.asarray(measured_t_k, dtype=float)
-        residuals = np.asarray(measured_chi, dtype=float) - (a + b_k / measured_t_k)
-        delta, covariance = measurement_update(measured_t_k, residuals, sigma_ref, params.measurement_sigma)
-        a, b_k = a + delta[0] - delta[1], b_k + delta[1] * _T_REF_K
-        x = np.stack([np.ones_like(t), _T_REF_K / t - 1.0], axis=1)
-        shrink = np.einsum("ij,jk,ik->i", x, covariance, x) / (sigma_ref**2 * np.einsum("ij,ij->i", x, x))
-        std = std * np.sqrt(np.minimum(shrink, 1.0))
-        x_ref = np.array([1.0, 0.0])
-        sigma_ref = float(np.sqrt(x_ref @ covariance @ x_ref))
-    if len(labels):
-        limit = float(np.atleast_1d(chi_limit)[0] if label_chi_limit is None else label_chi_limit)
-        mu_ref = a + b_k / LABEL_TEMPERATURE_K
-        mu_new, sigma_new = condition_on_labels(mu_ref, sigma_ref, limit, labels, params.label_sigma)
-        a += mu_new - mu_ref
-        std = std * (sigma_new / sigma_ref if sigma_ref > 0 else 1.0)
-    mean = a + b_k / t
-    probability = dissolve_probability(mean, std, chi_limit)
-    return PosteriorCurve(float(a), float(b_k), mean, std, probability, tuple(str(v) for v in verdicts(probability)))
+    def chi(self, temperatures_k, rows: bool = False) -> np.ndarray:
+        """Posterior χ at a grid of temperatures (n, T), or at one temperature per pair (``rows``)."""
+        t = np.asarray(temperatures_k, dtype=float)
+        inv = 1.0 / t
+        if rows:
+            return self.a + self.b_k * inv + self.c_k2 * inv * inv
+        return self.a[:, None] + self.b_k[:, None] * inv + self.c_k2[:, None] * inv * inv
+
+    def std(self, temperatures_k, rows: bool = False) -> np.ndarray:
+        """Posterior σ at a grid of temperatures (n, T), or at one temperature per pair (``rows``)."""
+        t = np.asarray(temperatures_k, dtype=float)
+        column = (lambda v: v) if rows else (lambda v: v[:, None])
+        e_var = self.spread_weight**2 * self.ensemble_variance(t, rows)
+        _, var = _weighted(0.0, e_var, 0.0, column(self.prior_sigma) ** 2)
+        std = self.sigma_scale * np.sqrt(var)
+        measured = np.isfinite(self.covariance[:, 0, 0])
+        if measured.any():
+            x1 = _T_REF_K / t - 1.0
+            c = self.covariance
+            quad = column(c[:, 0, 0]) + 2.0 * column(c[:, 0, 1]) * x1 + column(c[:, 1, 1]) * x1 * x1
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shrink = quad / (column(self.sigma0) ** 2 * (1.0 + x1 * x1))
+            std = np.where(column(measured), std * np.sqrt(np.minimum(shrink, 1.0)), std)
+        return std * column(self.label_factor)
+
+    def ensemble_mean(self, temperatures_k, rows: bool = False) -> np.ndarray:
+        e = self.ensemble
+        inv = 1.0 / np.asarray(temperatures_k, dtype=float)
+        return e.mean_a + e.mean_b_k * inv if rows else e.mean_a[:, None] + e.mean_b_k[:, None] * inv
+
+    def ensemble_variance(self, temperatures_k, rows: bool = False) -> np.ndarray:
+        e = self.ensemble
+        inv = 1.0 / np.asarray(temperatures_k, dtype=float)
+        column = (lambda v: v) if rows else (lambda v: v[:, None])
+        return np.maximum(column(e.var_a) + 2.0 * column(e.cov_ab) * inv + column(e.var_b) * inv * inv, 0.0)
 
 
-def _qc_at(qc_nodes, temperatures_k):
-    """COSMO-SAC χ at the temperatures from its node values (..., nodes) -> (..., T); None stays None."""
-    if qc_nodes is None:
-        return None
-    from chiapp.quantum.chi import interpolate_nodes
+def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known: np.ndarray,
+              params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
+              measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
+              labels: np.ndarray | None = None, n_terms: int = 2) -> PairPosterior:
+    """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
-    return interpolate_nodes(qc_nodes, temperatures_k)
-
-
-def posterior_curves(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_pairs, hansen_known,
-                     chi_limit, params: PosteriorParameters, qc_nodes=None) -> tuple[np.ndarray, ...]:
-    """:func:`posterior_curve` for many pairs without measured evidence at once (a ranking, a grid).
-
-    ``member_a``/``member_b_k`` are (n_members, S), ``hansen_terms_pairs`` (S, 3), ``hansen_known``
-    (S,), ``chi_limit`` (S,) or (S, T), ``qc_nodes`` (S, nodes) or None. Returns χ, σ and P(dissolves),
-    each (S, T), and a, b_k, each (S,): the same numbers as the one-pair function (least squares in closed form).
+    ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
+    the Hansen inputs of ``chiapp.model.hansen_terms``; ``qc_nodes`` (n, nodes) the COSMO-SAC χ at
+    ``chiapp.quantum.chi.QC_NODES_K`` (NaN rows where unknown) or None; ``chi_critical`` (n,) the χc a
+    handbook label speaks of; ``measured_t_k``/``measured_chi`` (n, K) the measured χ of each pair,
+    NaN-padded; ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
+    ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²).
     """
-    t = np.asarray(temperatures_k, dtype=float)
-    member_a, member_b_k = np.asarray(member_a, dtype=float), np.asarray(member_b_k, dtype=float)
-    terms, known = np.asarray(hansen_terms_pairs, dtype=float), np.asarray(hansen_known, dtype=bool)
+    n = len(ensemble.mean_a)
+    codes = prior_codes(hansen_known, qc_nodes, params)
+    qc_fit = None
+    if qc_nodes is not None and np.any(codes == 2):
+        from chiapp.quantum.chi import interpolate_nodes
 
-    def band(temps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        members = member_a[..., None] + member_b_k[..., None] / temps           # (M, S, T)
-        p_mean, p_std = prior_chi(terms, known, temps, params, _qc_at(qc_nodes, temps))  # (S, T)
-        return combine(members.mean(0), spread_scale * members.std(0), p_mean, p_std, params)
-
-    fitted, _ = band(FIT_TEMPERATURES_K)
-    x = 1.0 / FIT_TEMPERATURES_K
-    dx = x - x.mean()
-    b_k = ((fitted - fitted.mean(axis=1, keepdims=True)) * dx).sum(axis=1) / (dx @ dx)
-    a = fitted.mean(axis=1) - b_k * x.mean()
-    _, std = band(t)
-    mean = a[:, None] + b_k[:, None] / t
-    limit = np.asarray(chi_limit, dtype=float)
-    probability = dissolve_probability(mean, std, limit[:, None] if limit.ndim == 1 else limit)
-    return mean, std, probability, a, b_k
-
-
-def posterior_rows(temperatures_k, member_a, member_b_k, spread_scale: float, hansen_terms_rows, hansen_known,
-                   chi_limit, params: PosteriorParameters, qc_nodes=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`posterior_curve` for rows that each have their own pair and one temperature (a batch),
-    without measured evidence: χ, σ and P(dissolves), each (R,). ``member_a``/``member_b_k`` are
-    (n_members, R), ``hansen_terms_rows`` (R, 3), ``hansen_known`` and ``chi_limit`` (R,), ``qc_nodes``
-    (R, nodes) or None."""
-    t = np.asarray(temperatures_k, dtype=float)
-    fitted_mean, _, _, a, b_k = posterior_curves(t[:1] if len(t) else np.array([300.0]), member_a, member_b_k,
-                                                 spread_scale, hansen_terms_rows, hansen_known,
-                                                 np.asarray(chi_limit, dtype=float), params, qc_nodes)
-    members = np.asarray(member_a, dtype=float) + np.asarray(member_b_k, dtype=float) / t        # (M, R)
-    if qc_nodes is None:
-        qc_rows = None
-    else:
-        from chiapp.quantum.chi import interpolate_rows
-
-        qc_rows = interpolate_rows(qc_nodes, t)[:, None, None]
-    p_mean, p_std = prior_chi(np.asarray(hansen_terms_rows, dtype=float)[:, None, :],
-                              np.asarray(hansen_known, dtype=bool)[:, None], t[:, None, None], params, qc_rows)
-    _, std = combine(members.mean(0), spread_scale * members.std(0), p_mean[:, 0, 0], p_std[:, 0, 0], params)
-    mean = a + b_k / t
-    return mean, std, dissolve_probability(mean, std, chi_limit)
+        qc_fit = interpolate_nodes(qc_nodes, FIT_TEMPERATURES_K)
+    prior_mean, prior_sigma = prior_chi(hansen_terms, codes, FIT_TEMPERATURES_K, params, qc_fit)   # (n, F), (n,)
+    e_var = params.spread_weight**2 * ensemble.variance(FIT_TEMPERATURES_K)
+    fitted, _ = _weighted(ensemble.mean(FIT_TEMPERATURES_K), e_var, prior_mean, prior_sigma[:, None] ** 2)
+    design = _basis(FIT_TEMPERATURES_K, n_terms)
+    coefficients = fitted @ np.linalg.pinv(design).T                                          # (n, n_terms)
+    a, b_k = coefficients[:, 0].copy(), coefficients[:, 1].copy()
+    c_k2 = coefficients[:, 2].copy() if n_terms == 3 else np.zeros(n)
+    state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, np.zeros(n), np.full((n, 2, 2), np.nan),
+                          np.ones(n), params.spread_weight, params.sigma_scale)
+    sigma0 = state.std(np.array([_T_REF_K]))[:, 0]
+    covariance = np.full((n, 2, 2), np.nan)
+    sigma_ref = sigma0.copy()
+    if measured_t_k is not None and measured_chi is not None and np.isfinite(measured_chi).any():
+        t = np.asarray(measured_t_k, dtype=float)
+        have = np.isfinite(t) & np.isfinite(measured_chi)
+        rows = np.flatnonzero(have.any(axis=1))
+        t_r, y_r, m = np.where(have[rows], t[rows], _T_REF_K), np.asarray(measured_chi)[rows], have[rows]
+        residual = np.where(m, y_r - (a[rows, None] + b_k[rows, None] / t_r + c_k2[rows, None] / t_r**2), 0.0)
+        x = np.where(m, _T_REF_K / t_r - 1.0, 0.0)
+        noise2 = params.measurement_sigma**2
+        prior_precision = 1.0 / np.maximum(sigma0[rows], 1e-6) ** 2
+        p00 = prior_precision + m.sum(axis=1) / noise2
+        p01 = (x * m).sum(axis=1) / noise2
+        p11 = prior_precision + (x * x).sum(axis=1) / noise2
+        det = p00 * p11 - p01 * p01
+        c = np.stack([np.stack([p11, -p01], -1), np.stack([-p01, p00], -1)], -2) / det[:, None, None]
+        rhs = np.stack([residual.sum(axis=1), (x * residual).sum(axis=1)], -1) / noise2
+        delta = np.einsum("nij,nj->ni", c, rhs)
+        a[rows] += delta[:, 0] - delta[:, 1]
+        b_k[rows] += delta[:, 1] * _T_REF_K
+        covariance[rows] = c
+        sigma_ref[rows] = np.sqrt(c[:, 0, 0])
+    state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, np.ones(n),
+                          params.spread_weight, params.sigma_scale)
+    label_factor = np.ones(n)
+    if labels is not None and np.any(np.asarray(labels) >= 0):
+        labels = np.asarray(labels, dtype=int)
+        rows = np.flatnonzero((labels >= 0).any(axis=1))
+        mu_ref = state.chi(np.array([LABEL_TEMPERATURE_K]))[rows, 0]
+        limit = np.asarray(chi_critical, dtype=float)[rows]
+        mu_new, sigma_new = condition_on_labels(mu_ref, sigma_ref[rows], limit, labels[rows], params.label_sigma)
+        a[rows] += mu_new - mu_ref
+        with np.errstate(invalid="ignore", divide="ignore"):
+            label_factor[rows] = np.where(sigma_ref[rows] > 0, sigma_new / sigma_ref[rows], 1.0)
+    return PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, label_factor,
+                         params.spread_weight, params.sigma_scale)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from chiapp import plots
+from chiapp.explanation import evidence_table, verdict_view
 from chiapp.model_card import citation
 from chiapp.units import celsius
 
@@ -39,9 +39,10 @@ class Report:
     inputs: tuple[tuple[str, str], ...]
     answer: str
     verdict: str | None = None
+    verdict_color: str = "#5d6d7e"  # chiapp.explanation.VERDICT_COLORS of the verdict, grey for a general note
     uncertainty: str | None = None
     domain: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: pd.DataFrame | None = None
     figures: tuple = ()
     tables: tuple[tuple[str, pd.DataFrame], ...] = ()
     manifest: dict = field(default_factory=dict)
@@ -53,19 +54,12 @@ def _name(molecule_name: str | None, smiles: str) -> str:
     return molecule_name or smiles
 
 
-def verdict_words(prediction, chi_critical: float) -> tuple[str, str]:
-    """(verdict, reason) at the middle temperature of a prediction: the one verdict of
-    ``chiapp.posterior`` with its probability, and the crystalline reason when there is one."""
-    middle = len(prediction.temperatures_k) // 2
-    chi, sigma = float(prediction.chi[middle]), float(prediction.chi_std[middle])
-    temperature = f"{celsius(prediction.temperatures_k[middle]):.0f} °C"
-    reason = (f"at {temperature}, P(dissolves) = {float(prediction.dissolve_probability[middle]):.0%}, "
-              f"χ = {chi:.2f} ± {sigma:.2f} against χc = {chi_critical:.3f}")
-    if prediction.crystalline is not None:
-        reason += f"; {prediction.crystalline.reason}"
-    if not prediction.in_domain:
-        reason = "a rough guess outside the model's training data, " + reason
-    return prediction.verdicts[middle], reason
+def verdict_words(prediction) -> tuple[str, str]:
+    """(verdict, the rest of its view in words) at the middle temperature of a prediction
+    (``chiapp.explanation.verdict_view``: the same words as the pages)."""
+    view = verdict_view(prediction)
+    return view.verdict, " ".join(p for p in (f"{view.headline} ({view.probability}).", f"{view.comparison}.",
+                                               view.reason, view.evidence, view.caveat) if p)
 
 
 def _domain_lines(prediction) -> tuple[str, ...]:
@@ -83,21 +77,6 @@ def _domain_lines(prediction) -> tuple[str, ...]:
     return head, nearest
 
 
-def _evidence_lines(result) -> tuple[str, ...]:
-    """Measured values the result was adjusted with, if the result carries any (``evidence``)."""
-    evidence = getattr(result, "evidence", None)
-    if evidence is None:
-        return ()
-    if isinstance(evidence, pd.DataFrame):
-        return tuple(", ".join(f"{k}: {v}" for k, v in row.items() if pd.notna(v))
-                     for _, row in evidence.iterrows())
-    if isinstance(evidence, (str, bytes)):
-        return (str(evidence),)
-    if isinstance(evidence, Iterable):
-        return tuple(str(item) for item in evidence)
-    return (str(evidence),)
-
-
 # ---------------------------------------------------------------------------------------------- builders
 
 def pair_report(prediction, chain_length: float, manifest: dict, band=None,
@@ -110,7 +89,7 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     solvent = _name(prediction.solvent_name, prediction.solvent)
     version = plots.model_version(manifest)
     chi_c = float(critical_chi(chain_length))
-    verdict, reason = verdict_words(prediction, chi_c)  # the prediction was made for this N
+    view = verdict_view(prediction)
     low, high = celsius(prediction.temperatures_k[0]), celsius(prediction.temperatures_k[-1])
     inputs = [("Polymer", f"{polymer} ({prediction.polymer})"), ("Solvent", f"{solvent} ({prediction.solvent})"),
               ("Temperatures", f"{low:.0f} to {high:.0f} °C"), ("Chain length N", f"{chain_length:,.0f}")]
@@ -131,11 +110,11 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     sigma = float(np.median(prediction.chi_std))
     return Report(
         title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
-        verdict=f"{verdict}: {reason}",
+        verdict=view.text, verdict_color=view.color,
         uncertainty=(f"σ is the posterior's (ensemble, {prediction.prior} prior and measured evidence; median "
                      f"{sigma:.2f} over "
                      "the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' cases."),
-        domain=_domain_lines(prediction), evidence=_evidence_lines(prediction), figures=tuple(figures),
+        domain=_domain_lines(prediction), evidence=evidence_table(prediction.evidence), figures=tuple(figures),
         tables=tuple(tables), manifest=manifest)
 
 
@@ -144,7 +123,7 @@ def _curve_table(prediction) -> pd.DataFrame:
                          "χ": np.round(prediction.chi, 2), "σ": np.round(prediction.chi_std, 2)})
 
 
-_RANKING_COLUMNS = {"name": "solvent", "verdict": "verdict", "chi": "χ", "chi_std": "σ", "chi_critical": "χc",
+_RANKING_COLUMNS = {"name": "solvent", "verdict": "verdict", "chi": "χ", "chi_std": "σ", "chi_limit": "χ limit",
                     "dissolve_probability": "P(dissolves)", "in_domain": "in domain", "boiling_point_c": "bp [°C]",
                     "flash_point_c": "flash point [°C]", "chem21_class": "CHEM21", "smiles": "SMILES"}
 
@@ -174,7 +153,7 @@ def ranking_report(result, temperature_c: float, manifest: dict, filters: dict |
     figure = plots.ranking_figure(result.table, title=plots.figure_title(
         f"Solvents for {polymer} at {temperature_c:.0f} °C", None, version,
         detail=f"Mn {result.molecular_weight_g_per_mol:,.0f} g/mol"))
-    table = _shown(result.table, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_critical": 3,
+    table = _shown(result.table, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_limit": 3,
                                                    "dissolve_probability": 2})
     return Report(
         title=f"Solvents for {polymer}", inputs=tuple(inputs), answer=answer,
@@ -189,7 +168,8 @@ def ranking_report(result, temperature_c: float, manifest: dict, filters: dict |
 
 
 _SELECTION_COLUMNS = {"name": "solvent", "window_low_c": "from [°C]", "window_high_c": "to [°C]",
-                      "margin": "margin (χ units)", "margin_std": "± σ",
+                      "operating_temperature_c": "best at [°C]", "margin": "margin (χ units)", "margin_std": "± σ",
+                      "confidence": "margin / σ", "nearest": "nearest to flipping",
                       "precipitation_temperature_c": "target precipitates below [°C]", "chem21_class": "CHEM21",
                       "boiling_point_c": "bp [°C]", "flash_point_c": "flash point [°C]", "in_domain": "in domain",
                       "windows": "all windows"}
@@ -219,11 +199,13 @@ def selection_report(result, range_c: tuple[float, float], manifest: dict, curve
     tables = [("Selective solvents", _shown(result.table, _SELECTION_COLUMNS, {"margin": 2, "margin_std": 2}))]
     if not result.antisolvents.empty:
         tables.append(("Antisolvents to precipitate the target", _shown(
-            result.antisolvents, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_critical": 3})))
+            result.antisolvents, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_limit": 3})))
     return Report(
         title=f"Separating {target} from {', '.join(others)}", inputs=inputs, answer=answer,
-        verdict="A solvent is selective where the target's χ lies below its χc and every other plastic's above.",
-        uncertainty="The margin is the smallest gap to a critical χ, in χ units, with its ensemble σ.",
+        verdict="A solvent is selective where the verdict says the target dissolves (P ≥ 0.7) and every other "
+                "plastic does not (P ≤ 0.3), each against its own limit (χc, or a crystalline grade's melting limit).",
+        uncertainty="The margin is the gap to its limit of the plastic nearest to flipping (χ units) and σ its "
+                    "uncertainty; their ratio is the confidence the table is sorted by.",
         figures=figures, tables=tuple(tables), manifest=manifest)
 
 
@@ -235,10 +217,14 @@ margin:2em auto;padding:0 1.2em}
 h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #dde3e8}
 table{border-collapse:collapse;margin:.6em 0;font-size:13px}td,th{border:1px solid #dde3e8;padding:3px 8px;
 text-align:left;vertical-align:top}th{background:#f3f6f8}.verdict{font-size:1.15em;font-weight:600;
-padding:.5em .8em;background:#eef6f1;border-left:4px solid #27ae60}.meta{color:#5d6d7e;font-size:13px}
+padding:.5em .8em;background:#f6f8fa;border-left:6px solid}.meta{color:#5d6d7e;font-size:13px}
 .cite{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.6em;font-size:13px}
 .scroll{max-height:420px;overflow:auto}
 """
+
+
+_EVIDENCE_COLUMNS = {"source": "source", "temperature_c": "T [°C]", "measured_chi": "measured χ",
+                     "handbook_label": "handbook label"}
 
 
 def _table_html(table: pd.DataFrame) -> str:
@@ -276,14 +262,16 @@ def render_report(report: Report) -> str:
                  f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.inputs) + "</table>",
              f"<h2>Answer</h2><p>{html.escape(report.answer)}</p>"]
     if report.verdict:
-        parts.append(f"<p class='verdict'>{html.escape(report.verdict)}</p>")
+        parts.append(f"<p class='verdict' style='border-left-color:{html.escape(report.verdict_color)}'>"
+                     f"{html.escape(report.verdict)}</p>")
     if report.uncertainty or report.domain:
         parts.append("<h2>Uncertainty and domain</h2>")
         parts += [f"<p>{html.escape(line)}</p>" for line in (report.uncertainty, *report.domain) if line]
-    parts.append("<h2>Evidence used</h2>")
-    parts.append("<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in report.evidence) + "</ul>"
-                 if report.evidence else "<p>No measured value for this pair was used: the answer is the "
-                                         "model's prediction alone.</p>")
+    if report.evidence is not None:
+        parts.append("<h2>Evidence used</h2>")
+        parts.append(_table_html(report.evidence.rename(columns=_EVIDENCE_COLUMNS)) if len(report.evidence)
+                     else "<p>No measured value for this pair was used: the answer is the model's prediction "
+                          "with its physical prior.</p>")
     if report.figures:
         parts.append("<h2>Figures</h2>")
         for i, figure in enumerate(report.figures):
@@ -321,14 +309,13 @@ def pair_report_for(polymer: str, solvent: str, range_c: tuple[float, float] = (
     """``pair_report`` from what a user types: names or SMILES, a temperature range [°C], and the
     chain length or M_n (else the library's, as everywhere: ``library.chain_length_for``); the
     phase diagram is included. The command ``chiapp report`` calls this."""
-    from chiapp import flory_huggins, library
+    from chiapp import flory_huggins
     from chiapp.prediction import load_model, predict_chi
     from chiapp.units import kelvin, temperature_grid_k
 
-    polymer_molecule, solvent_molecule = library.resolve_polymer(polymer), library.resolve_solvent(solvent)
-    prediction = predict_chi(polymer_molecule.smiles, solvent_molecule.smiles, temperature_grid_k(range_c))
-    n = library.chain_length_for(polymer_molecule, solvent_molecule, chain_length=chain_length,
-                                 molecular_weight_g_per_mol=molecular_weight_g_per_mol)
+    prediction = predict_chi(polymer, solvent, temperature_grid_k(range_c), chain_length=chain_length,
+                             molecular_weight_g_per_mol=molecular_weight_g_per_mol)
+    n = prediction.chain_length
     band = flory_huggins.phase_diagram_with_band(
         prediction.coefficients, chi_sigma=float(np.median(prediction.chi_std)), chain_length=n,
         temperatures_k=np.asarray(temperature_grid_k(range_c, 121)))

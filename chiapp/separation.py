@@ -3,7 +3,7 @@
 Solvent-targeted dissolution and precipitation (STRAP: Walker et al., Sci. Adv. 2020, 6,
 eaba7599, doi 10.1126/sciadv.aba7599) takes a mixed stream apart one polymer per step: a solvent
 and a temperature window where exactly one of the polymers still present dissolves
-(:func:`chiapp.ranking.select_solvents`, with the crystalline limits of
+(:func:`chiapp.selection.select_solvents`, with the crystalline limits of
 ``chiapp.crystallinity`` and the solvent's liquid range), filtration of the undissolved rest,
 then recovery of the dissolved polymer by cooling (below its precipitation temperature in that
 solvent) or by an antisolvent.
@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy.constants import zero_Celsius
 
-from chiapp.chemistry import canonical_polymer
 from chiapp.errors import InputError
-from chiapp.library import CHEM21_CLASSES, resolve_polymer
+from chiapp.features import polymer_features
+from chiapp.library import CHEM21_CLASSES
+from chiapp.selection import check_mixture, select_solvents
 
 __all__ = ["STEP_COLUMNS", "ALTERNATIVE_COLUMNS", "SeparationPlan", "plan_separation"]
 
@@ -163,12 +164,10 @@ def _recovery(row: pd.Series, antisolvents: pd.DataFrame, low_c: float) -> tuple
 def _molten(others: Sequence[str], high_c: float, overrides) -> str:
     """A note naming the undissolved crystalline polymers whose melting point is inside the window:
     they melt without dissolving (a separate liquid phase, harder to filter)."""
-    from chiapp.crystallinity import crystalline_data
-
     overrides = dict(overrides or {})
     molten = []
     for name in others:
-        data = crystalline_data(name, overrides=overrides.get(name))
+        data = polymer_features(name, crystalline_overrides=overrides.get(name)).crystal
         if data is not None and data.melting_point_c < high_c:
             molten.append(f"{name} (melts at {data.melting_point_c:.0f} °C)")
     return f" (molten, not dissolved: {', '.join(molten)})" if molten else ""
@@ -185,24 +184,17 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
 
     ``polymers`` are names or repeat units ("LDPE", "iPP", "PET"...: a grade name picks that
     grade's crystalline data); the solvent filters, ``allow_above_boiling`` and
-    ``crystalline_overrides`` are those of :func:`chiapp.ranking.select_solvents`.
+    ``crystalline_overrides`` are those of :func:`chiapp.selection.select_solvents`.
     ``chem21_only`` keeps the solvents that the CHEM21 guide classifies (Prat et al., Green
     Chem. 2016, 18, 288: the common process solvents a plant can source and permit) before the
     other filters. ``n_alternatives`` next-best solvents are listed per step.
     """
-    from chiapp.ranking import select_solvents
-
     if isinstance(polymers, str):
         raise InputError("polymers must be a list of names (a single string is one polymer; give 2 to 6)")
     names = [_label(str(p)) for p in polymers if str(p).strip()]
     if not MIN_POLYMERS <= len(names) <= MAX_POLYMERS:
         raise InputError(f"a separation plan takes {MIN_POLYMERS} to {MAX_POLYMERS} plastics, got {len(names)}")
-    keys: dict[str, str] = {}
-    for name in names:
-        key = canonical_polymer(resolve_polymer(name).smiles)
-        if key in keys:
-            raise InputError(f"{name!r} and {keys[key]!r} are the same polymer")
-        keys[key] = name
+    check_mixture([polymer_features(name) for name in names], names)
     if not isinstance(n_alternatives, int) or n_alternatives < 0:
         raise InputError(f"n_alternatives must be an integer ≥ 0, got {n_alternatives!r}")
     try:
@@ -239,7 +231,7 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
             if selection.table.empty:
                 continue
             top = selection.table.iloc[0]
-            score = (float(top["margin"] / max(top["margin_std"], 1e-9)),
+            score = (float(top["confidence"]),
                      -safety.get(top["chem21_class"], len(CHEM21_CLASSES)))
             if best is None or score > best[0]:
                 best = (score, target, others, selection)
@@ -253,7 +245,7 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
             "step": number, "dissolves": target, "solvent": top["name"], "window_low_c": top["window_low_c"],
             "window_high_c": top["window_high_c"], "operating_temperature_c": top["operating_temperature_c"],
             "margin": top["margin"], "margin_std": top["margin_std"],
-            "confidence": top["margin"] / max(top["margin_std"], 1e-9), "chem21_class": top["chem21_class"],
+            "confidence": top["confidence"], "chem21_class": top["chem21_class"],
             "boiling_point_c": top["boiling_point_c"], "needs_pressure": bool(top["needs_pressure"]),
             "recovery": recovery, "precipitation_temperature_c": top["precipitation_temperature_c"],
             "antisolvent": antisolvent, "undissolved": ", ".join(others),
@@ -262,7 +254,7 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
             alternatives.append({
                 "step": number, "dissolves": target, "rank": rank, "solvent": row.name, "windows": row.windows,
                 "operating_temperature_c": row.operating_temperature_c, "margin": row.margin,
-                "margin_std": row.margin_std, "confidence": row.margin / max(row.margin_std, 1e-9),
+                "margin_std": row.margin_std, "confidence": row.confidence,
                 "chem21_class": row.chem21_class, "boiling_point_c": row.boiling_point_c,
                 "needs_pressure": bool(row.needs_pressure)})
         remaining.remove(target)

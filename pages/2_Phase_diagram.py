@@ -19,7 +19,7 @@ with ui.user_errors():
     polymer, solvent = ui.resolve_pair(polymer_text, solvent_text)
     with st.spinner("Predicting χ(T) and solving the binodal..."):
         chain_length = library.chain_length_for(polymer, solvent, **size)
-        prediction = ui.chi_curve(polymer.smiles, solvent.smiles, range_c, chain_length)
+        prediction = ui.chi_curve(polymer.query, solvent.smiles, range_c, chain_length)
         band = ui.phase_band(prediction, chain_length, range_c)
         state = ui.mixture_state(prediction, chain_length, phi, temperature_c)
 

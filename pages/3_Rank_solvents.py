@@ -17,8 +17,8 @@ filters = ui.solvent_filters()
 with ui.user_errors():
     polymer = ui.resolve("polymer", polymer_text)
     with st.spinner("Ranking the solvent library..."):
-        result = ui.rank_solvents(polymer.smiles, temperature_c, tuple(filters.items()))
-        hansen = ui.hansen_table(polymer.smiles, temperature_c)
+        result = ui.rank_solvents(polymer.query, temperature_c, tuple(filters.items()))
+        hansen = ui.hansen_table(polymer.query, temperature_c)
 table = join_hansen(result.table, hansen)
 
 st.markdown(ui.ranking_summary(result))

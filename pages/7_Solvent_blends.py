@@ -23,12 +23,12 @@ with ui.user_errors():
 
 st.header("χ in your blend")
 with ui.user_errors(stop=False), st.spinner("Predicting χ(T) in the blend..."):
-    result, chain_length, chi_critical = ui.blend_curve(polymer.smiles, blend_text, range_c)
-    ui.show_blend(result, chain_length, chi_critical)
+    ui.show_blend(ui.blend_curve(polymer.query, blend_text, range_c))
 
 st.header("Blend finder")
-st.markdown("The best two-solvent blends of the library for this polymer at one temperature, ranked by "
-            "their margin below χc less its σ, with the composition range in which the blend dissolves it.")
+st.markdown("The best two-solvent blends of the library for this polymer at one temperature, most likely to "
+            "dissolve it first (the same P(dissolves) and verdict as above), with the composition range in which "
+            "the blend dissolves it.")
 left, middle, right = st.columns(3)
 temperature_c = left.number_input("Temperature [°C]", min_value=-50.0, max_value=300.0, step=5.0,
                                   key="blend_finder_temperature_c", persist_state=ui.PERSIST)
@@ -37,7 +37,7 @@ only_recommended = middle.toggle("Only CHEM21 'recommended' solvents", key="blen
 only_nonsolvents = right.toggle("Only solvents that do not dissolve it alone (cosolvency)",
                                 key="blend_only_nonsolvents", persist_state=ui.PERSIST)
 with ui.user_errors(), st.spinner("Scanning two-solvent blends of the library..."):
-    blends = ui.find_blends(polymer.smiles, float(temperature_c), bool(only_recommended), bool(only_nonsolvents))
+    blends = ui.find_blends(polymer.query, float(temperature_c), bool(only_recommended), bool(only_nonsolvents))
 if blends.empty:
     st.warning("No two-solvent blend of the library dissolves this polymer with these options.")
 else:

@@ -457,8 +457,11 @@ _BI = "Brandrup, Immergut, Grulke, Polymer Handbook, 4th ed., Wiley 1999"
 
 POLYMER_ENTRIES: tuple[tuple, ...] = (
     # polyolefins and elastomers
-    ("polyethylene", "PE", "polyethene;HDPE;LDPE;LLDPE;polythene", "*CC*", 0.855, "amorphous", 50000, ""),
-    ("polypropylene", "PP", "isotactic polypropylene;polypropene;iPP;aPP", "*CC(*)C", 0.85, "amorphous", 50000, ""),
+    ("polyethylene", "PE", "polyethene;HDPE;LDPE;LLDPE;polythene;high-density polyethylene;PE-HD;"
+     "linear polyethylene;low-density polyethylene;PE-LD;branched polyethylene;linear low-density polyethylene;"
+     "PE-LLD", "*CC*", 0.855, "amorphous", 50000, ""),
+    ("polypropylene", "PP", "isotactic polypropylene;polypropene;iPP;aPP;atactic polypropylene", "*CC(*)C", 0.85,
+     "amorphous", 50000, ""),
     ("poly(1-butene)", "PB-1", "polybutene-1;polybutylene", "*CC(*)CC", 0.86, "amorphous", 50000, ""),
     ("poly(4-methyl-1-pentene)", "PMP", "TPX;P4MP1", "*CC(*)CC(C)C", 0.84, "amorphous", 50000, ""),
     ("poly(ethylene-co-butylene)", "EB", "hydrogenated polybutadiene;SEBS midblock;ethylene-butylene",
@@ -477,14 +480,16 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("polychloroprene", "CR", "neoprene;chloroprene rubber;poly(2-chloro-1,3-butadiene)", "*C/C(Cl)=C/C*",
      1.23, "typical", 100000, "repeat unit as in the training data (trans)"),
     # vinyls and styrenics
-    ("polystyrene", "PS", "atactic polystyrene;GPPS;poly(vinylbenzene);isotactic polystyrene;iPS;syndiotactic polystyrene;sPS", "*CC(*)c1ccccc1", 1.05, "amorphous", 100000, ""),
+    ("polystyrene", "PS", "atactic polystyrene;aPS;GPPS;poly(vinylbenzene);isotactic polystyrene;iPS;"
+     "syndiotactic polystyrene;sPS", "*CC(*)c1ccccc1", 1.05, "amorphous", 100000, ""),
     ("poly(alpha-methylstyrene)", "PAMS", "poly(α-methylstyrene)", "*CC(*)(C)c1ccccc1", 1.065, "amorphous", 100000, ""),
     ("poly(4-chlorostyrene)", "P4ClS", "poly(p-chlorostyrene)", "*CC(*)c1ccc(Cl)cc1", None, "", 100000, ""),
     ("poly(2-chlorostyrene)", "P2ClS", "poly(o-chlorostyrene)", "*CC(*)c1ccccc1Cl", None, "", 100000, ""),
     ("poly(4-hydroxystyrene)", "PHS", "poly(p-vinylphenol);PVPh;poly(4-vinylphenol)", "*CC(*)c1ccc(O)cc1",
      None, "", 20000, ""),
     ("poly(vinyl chloride)", "PVC", "polyvinyl chloride;vinyl", "*CC(*)Cl", 1.39, "typical", 50000, ""),
-    ("poly(vinylidene chloride)", "PVDC", "polyvinylidene chloride;saran", "*CC(*)(Cl)Cl", None, "", 50000, ""),
+    ("poly(vinylidene chloride)", "PVDC", "polyvinylidene chloride;saran;poly(1,1-dichloroethylene)", "*CC(*)(Cl)Cl",
+     None, "", 50000, ""),
     ("poly(vinyl fluoride)", "PVF", "polyvinyl fluoride;tedlar", "*CC(*)F", None, "", 100000, ""),
     ("poly(vinylidene fluoride)", "PVDF", "polyvinylidene fluoride;PVF2;kynar", "*CC(*)(F)F", 1.78, "typical", 100000, ""),
     ("polytetrafluoroethylene", "PTFE", "teflon;poly(tetrafluoroethylene)", "*C(F)(F)C(*)(F)F", 2.2, "typical",
@@ -494,13 +499,52 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("polyacrylonitrile", "PAN", "poly(acrylonitrile);acrylic fibre", "*CC(*)C#N", 1.18, "typical", 100000,
      "the acrylonitrile phase of ABS"),
     ("poly(vinyl acetate)", "PVAc", "polyvinyl acetate;PVA glue", "*CC(*)OC(C)=O", 1.19, "amorphous", 100000, ""),
-    ("poly(vinyl alcohol)", "PVA", "polyvinyl alcohol;PVOH", "*CC(*)O", 1.27, "typical", 50000, ""),
+    ("poly(vinyl alcohol)", "PVA", "polyvinyl alcohol;PVOH;fully hydrolysed PVA", "*CC(*)O", 1.27, "typical", 50000,
+     ""),
     ("poly(vinyl methyl ether)", "PVME", "polyvinyl methyl ether;poly(methyl vinyl ether)", "*CC(*)OC",
      1.05, "amorphous", 50000, ""),
     ("poly(N-vinylpyrrolidone)", "PVP", "polyvinylpyrrolidone;povidone", "*CC(*)N1CCCC1=O", None, "", 40000, ""),
     ("poly(N-vinylcarbazole)", "PVK", "polyvinylcarbazole", "*CC(*)n1c2ccccc2c2ccccc21", None, "", 100000, ""),
     ("poly(4-vinylpyridine)", "P4VP", "", "*CC(*)c1ccncc1", None, "", 50000, ""),
     ("poly(2-vinylpyridine)", "P2VP", "", "*CC(*)c1ccccn1", None, "", 50000, ""),
+    ("poly(vinyl butyral)", "PVB", "polyvinyl butyral;Butvar;Mowital", "*CC(O)CC1CC(*)OC(CCC)O1", 1.10,
+     "amorphous", 30000,
+     "random terpolymer written as one vinyl butyral (1,3-dioxane) unit per vinyl alcohol unit: 23.7 wt% "
+     "(33 mol% of vinyl units) vinyl alcohol against 18-20 wt% (about 27 mol%) in resins such as Eastman "
+     "Butvar B-98, whose 0-2.5 wt% vinyl acetate is left out; amorphous. Density: Butvar B-98 specific "
+     "gravity 1.100 (Eastman data). Mn chosen (Butvar B-98 Mw 40,000-70,000); density not from Mark"),
+    # packaging copolymers of ethylene (random copolymers written as one repeat unit of about the
+    # nominal composition; the sequence inside the unit is a choice, not a measurement)
+    ("poly(ethylene-co-vinyl alcohol), 32 mol% ethylene", "EVOH32",
+     "EVOH;ethylene vinyl alcohol;ethylene-vinyl alcohol copolymer;EVAL;EVAL F;EVAL F101B;EVOH 32%",
+     "*CCCC(O)CC(*)O", 1.19, "typical", 30000,
+     "one ethylene per two vinyl alcohol units: 33.3 mol% (24.2 wt%) ethylene against 32 mol% (23.1 wt%) "
+     "nominal. Density 1.19 g/cm3 of the semicrystalline resin: Kuraray EVAL F101B data sheet (not Mark). "
+     "Mn chosen (Mw about 60,000: Wypych, Handbook of Polymers, 2012)"),
+    ("poly(ethylene-co-vinyl alcohol), 44 mol% ethylene", "EVOH44", "EVAL E;EVAL E105B;EVOH 44%",
+     "*CCCC(O)CCCC(O)CCCC(O)CC(*)O", 1.14, "typical", 30000,
+     "three ethylene per four vinyl alcohol units (E V E V E V V): 42.9 mol% (32.3 wt%) ethylene against "
+     "44 mol% (33.3 wt%) nominal. Density 1.14 g/cm3 of the semicrystalline resin: Kuraray EVAL E105B data "
+     "sheet (not Mark). Mn chosen (Mw about 60,000: Wypych, Handbook of Polymers, 2012)"),
+    ("poly(ethylene-co-vinyl acetate), 18 wt% VA", "EVA18",
+     "EVA;ethylene vinyl acetate;ethylene-vinyl acetate copolymer;PEVA;EVAc;EVA 18%;Elvax 460",
+     "*" + "CC" * 14 + "CC(*)OC(C)=O", 0.94, "typical", 50000,
+     "fourteen ethylene per vinyl acetate unit: 17.98 wt% (6.67 mol%) VA against 18 wt% (6.68 mol%) nominal. "
+     "Density 0.94 g/cm3 of the semicrystalline resin: DuPont Elvax 460 data sheet (0.941; not Mark). "
+     "Mn chosen as for polyethylene"),
+    ("poly(ethylene-co-vinyl acetate), 28 wt% VA", "EVA28", "EVA 28%;Elvax 260",
+     "*" + "CC" * 8 + "CC(*)OC(C)=O", 0.95, "typical", 50000,
+     "eight ethylene per vinyl acetate unit: 27.7 wt% (11.1 mol%) VA against 28 wt% (11.2 mol%) nominal. "
+     "Density 0.95 g/cm3 of the semicrystalline resin: DuPont Elvax 2xx (28 wt% VA) data sheets (not Mark). "
+     "Mn chosen as for polyethylene"),
+    ("poly(ethylene-co-methacrylic acid)", "EMAA",
+     "ionomer;Surlyn;Nucrel;E/MAA;ethylene-methacrylic acid copolymer;ethylene methacrylic acid ionomer",
+     "*" + "CC" * 17 + "CC(*)(C)C(=O)O", 0.94, "typical", 50000,
+     "the acid copolymer of ionomers such as Surlyn: seventeen ethylene per methacrylic acid unit, 15.3 wt% "
+     "(5.6 mol%) MAA against about 15 wt% (5.4 mol%) in Surlyn 8940 / Nucrel 925. The Na+ or Zn2+ that "
+     "neutralizes part of the acid in an ionomer cannot be represented: an ionomer is modelled as its acid "
+     "copolymer. Density 0.94 g/cm3: Nucrel 925 data sheet (Surlyn 8940: 0.95; not Mark). "
+     "Mn chosen as for polyethylene"),
     # acrylics and acrylamides
     ("poly(methyl methacrylate)", "PMMA", "polymethyl methacrylate;acrylic glass;plexiglas;perspex",
      "*CC(*)(C)C(=O)OC", 1.18, "amorphous", 100000, ""),
@@ -530,7 +574,8 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
      "structure as written in the training data (an O-acyl hydroxylamine, filed there with the "
      "acrylamides); possibly a transcription of poly(N,N-dimethylacrylamide), listed separately"),
     # polyethers and acetals
-    ("polyoxymethylene", "POM", "polyacetal;acetal;polyformaldehyde;delrin", "*CO*", 1.41, "typical", 50000, ""),
+    ("polyoxymethylene", "POM", "polyacetal;acetal;polyformaldehyde;delrin;POM-H;acetal homopolymer", "*CO*", 1.41,
+     "typical", 50000, ""),
     ("poly(ethylene oxide)", "PEO", "polyethylene glycol;PEG;poly(ethylene glycol);polyethylene oxide",
      "*CCO*", 1.13, "amorphous", 100000, ""),
     ("poly(propylene oxide)", "PPO", "polypropylene glycol;PPG;poly(propylene glycol);polypropylene oxide",
@@ -547,8 +592,23 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     # polyesters and polycarbonates
     ("poly(ethylene terephthalate)", "PET", "polyethylene terephthalate;PETE;polyester;dacron",
      "*OCCOC(=O)c1ccc(C(*)=O)cc1", 1.335, "amorphous", 25000, ""),
-    ("poly(butylene terephthalate)", "PBT", "polybutylene terephthalate", "*OCCCCOC(=O)c1ccc(C(*)=O)cc1",
+    ("poly(butylene terephthalate)", "PBT", "polybutylene terephthalate;poly(tetramethylene terephthalate);"
+     "poly(1,4-butylene terephthalate);PBTP", "*OCCCCOC(=O)c1ccc(C(*)=O)cc1",
      1.31, "typical", 25000, ""),
+    ("glycol-modified poly(ethylene terephthalate)", "PETG",
+     "PET-G;polyethylene terephthalate glycol;PET glycol;glycol-modified PET;Eastar 6763",
+     "*OCCOC(=O)c1ccc(cc1)C(=O)OCCOC(=O)c1ccc(cc1)C(=O)OCC1CCC(CC1)COC(=O)c1ccc(cc1)C(*)=O", 1.27,
+     "amorphous", 25000,
+     "random copolyester written as two ethylene terephthalate units and one 1,4-cyclohexanedimethanol "
+     "terephthalate unit: 33 mol% of the diol is CHDM (cis/trans not specified), against about 30 mol% in "
+     "PETG such as Eastman Eastar 6763; amorphous. Density 1.27 g/cm3: Eastar 6763 data sheet (not Mark). "
+     "Mn chosen as for PET"),
+    ("poly(butylene adipate-co-terephthalate)", "PBAT",
+     "polybutylene adipate terephthalate;poly(butylene adipate terephthalate);polybutyrate;ecoflex",
+     "*OCCCCOC(=O)CCCCC(=O)OCCCCOC(=O)c1ccc(cc1)C(*)=O", 1.26, "typical", 30000,
+     "random copolyester written as one butylene adipate and one butylene terephthalate unit: 50 mol% "
+     "terephthalate among the diacids, somewhat more than in commercial PBAT (a little under half). "
+     "Density 1.26 g/cm3: BASF ecoflex F Blend C1200 product information (1.25-1.27; not Mark). Mn chosen"),
     ("poly(trimethylene terephthalate)", "PTT", "polytrimethylene terephthalate", "*OCCCOC(=O)c1ccc(C(*)=O)cc1",
      None, "", 25000, ""),
     ("poly(ethylene naphthalate)", "PEN", "polyethylene naphthalate", "*OCCOC(=O)c1ccc2cc(C(*)=O)ccc2c1",
@@ -557,10 +617,12 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
      "*OCCOC(=O)c1ccc(C(*)=O)o1", None, "", 25000, ""),
     ("bisphenol A polycarbonate", "PC", "polycarbonate;BPA-PC;lexan;makrolon",
      "*Oc1ccc(C(C)(C)c2ccc(OC(*)=O)cc2)cc1", 1.20, "amorphous", 25000, ""),
-    ("poly(lactic acid)", "PLA", "polylactide;polylactic acid;PLLA;PDLLA", "*OC(C)C(*)=O", 1.25, "amorphous",
-     100000, "stereochemistry not distinguished"),
+    ("poly(lactic acid)", "PLA", "polylactide;polylactic acid;PLLA;PDLLA;poly(L-lactide);poly(L-lactic acid);"
+     "poly(DL-lactide);amorphous PLA;PLA 4% D;packaging PLA;Ingeo 2003D;PLA 2003D;Ingeo", "*OC(C)C(*)=O", 1.25,
+     "amorphous", 100000, "stereochemistry not distinguished"),
     ("poly(glycolic acid)", "PGA", "polyglycolide", "*OCC(*)=O", None, "", 50000, ""),
-    ("poly(3-hydroxybutyrate)", "PHB", "poly(3-hydroxybutyric acid);P3HB;polyhydroxybutyrate", "*OC(C)CC(*)=O",
+    ("poly(3-hydroxybutyrate)", "PHB", "poly(3-hydroxybutyric acid);P3HB;polyhydroxybutyrate;"
+     "poly(3-hydroxybutanoate)", "*OC(C)CC(*)=O",
      1.18, "amorphous", 100000, ""),
     ("polycaprolactone", "PCL", "poly(epsilon-caprolactone);poly(ε-caprolactone)", "*OCCCCCC(*)=O", 1.09,
      "amorphous", 50000, ""),
@@ -578,8 +640,10 @@ POLYMER_ENTRIES: tuple[tuple, ...] = (
     ("poly(propylene carbonate)", "PPC", "polypropylene carbonate", "*OC(C)COC(*)=O", None, "", 50000, ""),
     ("poly(trimethylene carbonate)", "PTMC", "polytrimethylene carbonate", "*OCCCOC(*)=O", None, "", 50000, ""),
     # polyamides
-    ("polyamide 6", "PA6", "nylon 6;nylon-6;polycaprolactam;PA 6", "*NCCCCCC(*)=O", 1.084, "amorphous", 25000, ""),
-    ("polyamide 66", "PA66", "nylon 66;nylon-6,6;nylon 6,6;PA 66;PA6,6", "*NCCCCCCNC(=O)CCCCC(*)=O",
+    ("polyamide 6", "PA6", "nylon 6;nylon-6;polycaprolactam;PA 6;poly(ε-caprolactam);perlon;Ultramid B",
+     "*NCCCCCC(*)=O", 1.084, "amorphous", 25000, ""),
+    ("polyamide 66", "PA66", "nylon 66;nylon-6,6;nylon 6,6;PA 66;PA6,6;nylon 6/6;PA 6.6;polyamide 6.6;"
+     "poly(hexamethylene adipamide);Ultramid A", "*NCCCCCCNC(=O)CCCCC(*)=O",
      1.069, "amorphous", 20000, ""),
     ("polyamide 610", "PA610", "nylon 610;nylon-6,10;PA 610", "*NCCCCCCNC(=O)CCCCCCCCC(*)=O", None, "", 20000, ""),
     ("polyamide 11", "PA11", "nylon 11;nylon-11;PA 11", "*NCCCCCCCCCCC(*)=O", 1.04, "typical", 25000, ""),

@@ -60,9 +60,11 @@ def run(args: argparse.Namespace) -> int:
     if blends:
         for blend in blends:
             p = predict_blend_chi(args.polymer, blend, temperature_k)
+            assert p.blend is not None  # predict_blend_chi answers a blend
             low, high = p.blend.boiling_range_c
-            print(f"{p.polymer_name or p.polymer} in {p.blend.text} at {args.temperature_c:g} °C: "
-                  f"chi = {p.chi[0]:.3f} ± {p.chi_std[0]:.3f}  (chi = {p.a:.3f} + {p.b_k:.1f}/T)")
+            print(f"{p.polymer_label} in {p.blend.text} at {args.temperature_c:g} °C: {p.verdict} "
+                  f"(P = {p.dissolve_probability[0]:.2f}; chi = {p.chi[0]:.3f} ± {p.chi_std[0]:.3f} against "
+                  f"chi_lim {p.chi_limit[0]:.3f}; chi = {p.a:.3f} + {p.b_k:.1f}/T)")
             for c in p.components:
                 print(f"  {c.name:<30} fraction {c.fraction:.3f}   chi alone {c.chi[0]:.3f} ± {c.chi_std[0]:.3f}")
             boiling = "unknown" if math.isnan(low) else f"{low:g}-{high:g} °C"
@@ -77,11 +79,11 @@ def run(args: argparse.Namespace) -> int:
                         only_nonsolvents=args.only_nonsolvents, top=0 if args.output else args.top,
                         molecular_weight_g_per_mol=args.molecular_weight)
     print(f"two-solvent blends dissolving {args.polymer} at {args.temperature_c:g} °C "
-          f"(chi < chi_c; fraction = volume fraction of solvent 1; ranked by margin - sigma): {len(table)} found")
+          f"(verdict 'dissolves'; fraction = volume fraction of solvent 1; most likely first): {len(table)} found")
     print_table(table, {"solvent_1": "solvent 1", "solvent_2": "solvent 2", "fraction_1": "best f1",
                         "fraction_1_low": "f1 from", "fraction_1_high": "f1 to", "chi": "chi", "chi_std": "sigma",
-                        "chi_critical": "chi_c", "chi_1": "chi 1 alone", "chi_2": "chi 2 alone",
-                        "chem21_class": "CHEM21"}, args.top)
+                        "chi_limit": "chi_lim", "dissolve_probability": "P", "verdict_1": "solvent 1 alone",
+                        "verdict_2": "solvent 2 alone", "chem21_class": "CHEM21"}, args.top)
     if args.output:
         table.to_csv(args.output, index=False)
         print(f"\nwrote {len(table)} rows to {args.output}")

@@ -96,25 +96,23 @@ def report_phase_diagram(a: float, b_k: float, c_k2: float, args: argparse.Names
 
 
 def _predicted(args: argparse.Namespace) -> tuple[float, float, float]:
-    """(a, b_k, c_k2) from the model, and the chain length's missing inputs from the libraries."""
-    from chiapp.calibration import polymer_text
+    """(a, b_k, c_k2) from the answer engine; the chain length, unless given, is the pair's (N of
+    ``predict_chi``: M_n, given or the library's, over the solvent's molar volume)."""
     from chiapp.cli.predict import calibrated_polymer
-    from chiapp.library import chain_length_for
-    from chiapp.prediction import predict_chi, resolve_pair
+    from chiapp.prediction import predict_chi
 
     if args.chi_a is not None:
         raise InputError("give either --polymer/--solvent or --chi-a, not both")
+    if args.polymer_density is not None or args.solvent_molar_volume is not None:
+        raise InputError("with --polymer and --solvent the libraries give the density and the molar volume; "
+                         "give --chain-length or --molecular-weight")
     given = calibrated_polymer(args.calibration, args.polymer)
-    polymer, solvent = resolve_pair(polymer_text(given), args.solvent)
-    if args.chain_length is None and args.molecular_weight is not None and args.solvent_molar_volume is None:
-        args.chain_length = chain_length_for(polymer, solvent, molecular_weight_g_per_mol=args.molecular_weight,
-                                             polymer_density_g_per_cm3=args.polymer_density)
-        args.molecular_weight = None
-    prediction = predict_chi(given if args.calibration else polymer.smiles, solvent.smiles,
-                             temperatures_k_from_args(args))
+    prediction = predict_chi(given, args.solvent, temperatures_k_from_args(args), chain_length=args.chain_length,
+                             molecular_weight_g_per_mol=args.molecular_weight)
+    args.chain_length, args.molecular_weight = prediction.chain_length, None
     if not prediction.in_domain:
         print("OUT OF DOMAIN: " + "; ".join(prediction.domain_notes))
-    print(f"predicted for {polymer.name or polymer.smiles} in {solvent.name or solvent.smiles}; "
+    print(f"predicted for {prediction.polymer_label} in {prediction.solvent_name or prediction.solvent}; "
           f"chi uncertainty up to ±{prediction.chi_std.max():.2f} (1 sigma)")
     return prediction.a, prediction.b_k, prediction.c_k2
 

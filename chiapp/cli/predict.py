@@ -74,11 +74,8 @@ def _progress_bar(n_rows: int):
 def run(args) -> int:
     if args.input:
         frame = read_pairs_csv(args.input)
-        result = predict_batch(frame, progress=_progress_bar(len(frame)))
-        if args.calibration:  # rows whose polymer is the calibrated one use it
-            from chiapp.calibration import calibrate_batch
-
-            result = calibrate_batch(result, calibrated_polymer(args.calibration, args.polymer))
+        calibrated = calibrated_polymer(args.calibration, args.polymer) if args.calibration else None
+        result = predict_batch(frame, progress=_progress_bar(len(frame)), calibrated=calibrated)
         n_bad = int((result["error"] != "").sum())
         if args.output:
             write_csv(result, args.output)

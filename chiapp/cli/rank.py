@@ -112,14 +112,14 @@ def run(args: argparse.Namespace) -> int:
     polymer = ranking.polymer
     temps = ", ".join(f"{t - ZERO_CELSIUS_K:g}" for t in (ranking.temperatures_k[0], ranking.temperatures_k[-1]))
     counts = ranking.table["verdict"].value_counts()
-    print(f"{polymer.name or polymer.smiles} ({polymer.smiles}), Mn = {ranking.molecular_weight_g_per_mol:g} g/mol, "
+    print(f"{polymer.label} ({polymer.smiles}), Mn = {ranking.molecular_weight_g_per_mol:g} g/mol, "
           f"T = {temps if len(ranking.temperatures_k) > 1 else temps.split(',')[0]} °C: "
           f"{len(ranking.table)} solvents: {counts.get('dissolves', 0)} dissolve, {counts.get('borderline', 0)} "
           f"borderline, {counts.get('does not dissolve', 0)} do not (P(dissolves) >= 0.7 / <= 0.3, "
           "P = Phi((chi_limit - chi)/sigma), chi_limit = chi_c or a crystalline polymer's melting limit)")
-    columns = {"name": "solvent", "chi": "chi", "chi_std": "sigma", "chi_critical": "chi_c", "verdict": "verdict",
-               "in_domain": "in domain", "boiling_point_c": "bp °C", "flash_point_c": "flash °C",
-               "chem21_class": "CHEM21"}
+    columns = {"name": "solvent", "chi": "chi", "chi_std": "sigma", "chi_limit": "chi_lim",
+               "verdict": "verdict", "dissolve_probability": "P", "in_domain": "in domain",
+               "boiling_point_c": "bp °C", "flash_point_c": "flash °C", "chem21_class": "CHEM21"}
     if ranking.table["dissolution_temperature_c"].notna().any():
         columns["dissolution_temperature_c"] = "Td °C"
     print_table(ranking.table, columns, args.top)

@@ -18,7 +18,7 @@ import numpy as np
 
 from chiapp.cli.rank import add_common_filters, print_failures, print_table, solvent_list
 from chiapp.errors import InputError
-from chiapp.ranking import select_solvents
+from chiapp.selection import select_solvents
 from chiapp.tables import write_csv
 from chiapp.units import check_temperatures_c, kelvin
 
@@ -65,19 +65,22 @@ def run(args: argparse.Namespace) -> int:
         boiling_point_c=tuple(args.boiling_point_c) if args.boiling_point_c else None,
         min_flash_point_c=args.min_flash_point_c, exclude_classes=tuple(args.exclude_class),
         in_domain_only=args.in_domain_only, allow_above_boiling=args.allow_above_boiling)
-    names = ", ".join(m.name or m.smiles for m in selection.others)
-    print(f"dissolve {selection.target.name or selection.target.smiles}, not {names}, {low:g}-{high:g} °C: "
-          f"{len(selection.table)} of {selection.n_screened} solvents are selective somewhere in the window")
-    print_table(selection.table, {"name": "solvent", "windows": "window(s)", "margin": "margin",
-                                  "margin_std": "sigma", "precipitation_temperature_c": "precip. °C",
+    names = ", ".join(m.label for m in selection.others)
+    print(f"dissolve {selection.target.label}, not {names}, {low:g}-{high:g} °C: "
+          f"{len(selection.table)} of {selection.n_screened} solvents are selective somewhere in the window "
+          "(target 'dissolves', every other 'does not dissolve', the solvent liquid)")
+    print_table(selection.table, {"name": "solvent", "windows": "window(s)", "operating_temperature_c": "best °C",
+                                  "margin": "margin", "margin_std": "sigma", "confidence": "margin/sigma",
+                                  "nearest": "nearest", "precipitation_temperature_c": "precip. °C",
                                   "in_domain": "in domain", "chem21_class": "CHEM21",
                                   "boiling_point_c": "bp °C", "needs_pressure": "pressure", "reason": "target"},
                 args.top)
     if args.antisolvents:
-        print(f"\nantisolvents for {selection.target.name or selection.target.smiles} at {low:g} °C "
-              "(target poor: chi - sigma > chi_c):")
+        print(f"\nantisolvents for {selection.target.label} at {low:g} °C "
+              "(the target 'does not dissolve' in them):")
         print_table(selection.antisolvents, {"name": "solvent", "chi": "chi", "chi_std": "sigma",
-                                             "chi_critical": "chi_c", "chem21_class": "CHEM21",
+                                             "chi_limit": "chi_lim", "dissolve_probability": "P",
+                                             "chem21_class": "CHEM21",
                                              "boiling_point_c": "bp °C"}, args.antisolvents)
     print_failures(selection.failures)
     if args.output:

@@ -58,6 +58,9 @@ __all__ = [
     "chi_residual_grid",
     "QC_NODES_K",
     "interpolate_nodes",
+    "polymer_qc_half",
+    "qc_nodes",
+    "solvent_qc_half",
     "interpolate_rows",
     "known_qc_nodes",
     "solvent_self_terms",
@@ -183,22 +186,45 @@ def _solvent_half(key: str, method: str) -> tuple[SigmaProfile, np.ndarray] | No
     return profile, solvent_self_terms([profile])[0] if self_term is None else self_term
 
 
+def polymer_qc_half(polymer: str, method: str = DEFAULT_METHOD) -> np.ndarray | None:
+    """The polymer's half of ``chi_residual`` at QC_NODES_K: ln Γ of the pure polymer liquid, (nodes, 153),
+    from a σ-profile already known (shipped or cached; MOPAC never runs here), or None."""
+    from chiapp.chemistry import canonical_polymer
+
+    return _polymer_ln_gamma(canonical_polymer(polymer), method)
+
+
+def solvent_qc_half(solvent: str, method: str = DEFAULT_METHOD) -> tuple[np.ndarray, np.ndarray] | None:
+    """The solvent's half of ``chi_residual``: (n_s·p_s(σ) (153,), its self-term at QC_NODES_K (nodes,)),
+    from a known σ-profile, or None; so that χ_res = ln Γ_P · (n_s p_s) − self-term (:func:`qc_nodes`)."""
+    from chiapp.chemistry import canonical_solvent
+
+    found = _solvent_half(canonical_solvent(solvent), method)
+    if found is None:
+        return None
+    profile, self_term = found
+    return _segments([profile], COSMO_SAC_2010)[0] * _fractions([profile])[0], np.asarray(self_term, dtype=float)
+
+
+def qc_nodes(polymer_half: np.ndarray, solvent_weights: np.ndarray, solvent_self: np.ndarray) -> np.ndarray:
+    """COSMO-SAC χ_res at QC_NODES_K from the halves: polymers (..., nodes, 153) with solvents
+    (S, 153) and (S, nodes) give (..., S, nodes)."""
+    return np.swapaxes(np.matmul(polymer_half, np.asarray(solvent_weights).T), -1, -2) - solvent_self
+
+
 def known_qc_nodes(polymer: str, solvents: list[str], method: str = DEFAULT_METHOD) -> np.ndarray:
     """``chi_residual`` at QC_NODES_K of a polymer (repeat-unit SMILES) in each solvent (SMILES), (S, nodes),
     from σ-profiles already known (shipped with chiapp or in the cache): MOPAC never runs here, and a pair
     without both profiles is a row of NaN. One segment solve per node for the polymer (then cached); the
     solvents' halves come from the shipped table (:func:`solvent_self_terms`), else are solved."""
-    from chiapp.chemistry import canonical_polymer, canonical_solvent
-
     out = np.full((len(solvents), QC_NODES_K.size), np.nan)
-    ln_p = _polymer_ln_gamma(canonical_polymer(polymer), method)
+    ln_p = polymer_qc_half(polymer, method)
     if ln_p is None:
         return out
     for j, smiles in enumerate(solvents):
-        found = _solvent_half(canonical_solvent(smiles), method)
-        if found is not None:
-            profile, self_term = found
-            out[j] = _segments([profile], COSMO_SAC_2010)[0] * (ln_p @ _fractions([profile])[0]) - self_term
+        half = solvent_qc_half(smiles, method)
+        if half is not None:
+            out[j] = qc_nodes(ln_p, half[0][None], half[1][None])[0]
     return out
 
 
@@ -212,9 +238,19 @@ def _node_weights(temperatures_k) -> tuple[np.ndarray, np.ndarray]:
 
 def interpolate_nodes(nodes: np.ndarray, temperatures_k) -> np.ndarray:
     """Values at QC_NODES_K, shape (..., nodes), interpolated linearly in 1/T (held flat outside), (..., T)."""
+    return np.asarray(nodes, dtype=float) @ interpolation_matrix(temperatures_k)
+
+
+def interpolation_matrix(temperatures_k) -> np.ndarray:
+    """(nodes, T): node values times it are their linear interpolation in 1/T (held flat outside)."""
     i, w = _node_weights(temperatures_k)
-    flipped = np.asarray(nodes, dtype=float)[..., ::-1]
-    return flipped[..., i] * (1 - w) + flipped[..., i + 1] * w
+    t = np.atleast_1d(np.asarray(temperatures_k, dtype=float))
+    matrix = np.zeros((QC_NODES_K.size, t.size))
+    columns = np.arange(t.size)
+    last = QC_NODES_K.size - 1  # node k of the flipped order is node last − k of QC_NODES_K
+    np.add.at(matrix, (last - i, columns), 1.0 - w)
+    np.add.at(matrix, (last - i - 1, columns), w)
+    return matrix
 
 
 def interpolate_rows(nodes: np.ndarray, temperatures_k) -> np.ndarray:

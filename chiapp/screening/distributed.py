@@ -2,8 +2,8 @@
 then blocks of the polymer × solvent grid, each a task; the client writes every result to the
 same parts folder as the single-process run, so the output file is the same.
 
-Tasks are pure functions of their arguments (:func:`chiapp.screening.screen.featurize_block` and
-:func:`chiapp.screening.screen.grid_chunk`; each worker loads the model once), so a task lost with
+Tasks are pure functions of their arguments (the screen passes its ``featurize_block`` and
+``grid_chunk``; each worker loads the model once), so a task lost with
 a worker is simply run again on another: the scheduler reschedules it, and ``retries`` covers a
 task that fails. At most a few tasks per worker are in flight, so the client's memory stays bounded.
 Workers need this package installed (``pip install chiapp[screen]``); they read no files.
@@ -41,10 +41,10 @@ def connect(scheduler=None, n_workers: int = 2):
     return Client(cluster), cluster
 
 
-def run_dask(run, feature_jobs, grid_jobs, options, bar, hook, scheduler, n_workers) -> None:
+def run_dask(run, feature_jobs, grid_jobs, options, bar, hook, scheduler, n_workers, *, featurize, grid) -> None:
+    """Run the screen's jobs on a cluster: ``featurize(role, texts, first, excluded)`` per block of
+    molecules, then ``grid(polymers, solvents, options)`` per chunk; results go through ``run``."""
     from distributed import as_completed
-
-    from chiapp.screening.screen import featurize_block, grid_chunk
 
     client, cluster = connect(scheduler, n_workers)
     try:
@@ -72,33 +72,32 @@ def run_dask(run, feature_jobs, grid_jobs, options, bar, hook, scheduler, n_work
                     job_of[future.key] = job
                     pending.add(future)
 
-        todo = [job for job in feature_jobs if not run.feature_path(job[0], job[1]).exists()]
+        todo = [job for job in feature_jobs if run.feature(job[0], job[1]) is None]
         bar.update(len(feature_jobs) - len(todo))
 
         def submit_features(job):
             role, block, texts, first, excluded = job
-            return client.submit(featurize_block, role, list(texts), first, excluded, pure=False,
+            return client.submit(featurize, role, list(texts), first, excluded, pure=False,
                                  retries=_RETRIES, key=f"chiapp-features-{role}-{block}-{uuid.uuid4().hex}")
 
-        pump(todo, submit_features, lambda job, arrays: run.save(run.feature_path(job[0], job[1]), arrays),
-             "features")
+        pump(todo, submit_features, lambda job, arrays: run.save_feature(job[0], job[1], arrays), "features")
 
-        todo = [job for job in grid_jobs if not run.chunk_path(*job).exists()]
+        todo = [job for job in grid_jobs if run.chunk(*job) is None]
         bar.update(len(grid_jobs) - len(todo))
         # The blocks travel inside each task (not scattered): a task lost with its worker can then
         # run again anywhere, which scattered data, gone with the worker, would not allow.
-        polymers = {i: run.load(run.feature_path("polymer", i)) for i in sorted({i for i, _ in todo})}
+        polymers = {i: run.feature("polymer", i) for i in sorted({i for i, _ in todo})}
         solvents: dict = {}
 
         def submit_grid(job):
             i, j = job
             if j not in solvents:
                 solvents.clear()  # jobs come solvent block by solvent block: hold one at a time
-                solvents[j] = run.load(run.feature_path("solvent", j))
-            return client.submit(grid_chunk, polymers[i], solvents[j], options, pure=False, retries=_RETRIES,
+                solvents[j] = run.feature("solvent", j)
+            return client.submit(grid, polymers[i], solvents[j], options, pure=False, retries=_RETRIES,
                                  key=f"chiapp-grid-{i}-{j}-{uuid.uuid4().hex}")
 
-        pump(todo, submit_grid, lambda job, rows: run.save(run.chunk_path(*job), rows), "grid")
+        pump(todo, submit_grid, lambda job, rows: run.save_chunk(*job, rows), "grid")
     finally:
         if cluster is not None:
             client.close()

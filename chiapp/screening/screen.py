@@ -3,25 +3,23 @@
 A screen runs in two stages, each cut into chunks whose results are files, so memory stays
 bounded whatever the size and a rerun skips what is already done:
 
-1. featurization, by blocks of molecules: resolve each input (name or SMILES), compute its
-   descriptors and its latent factors (:meth:`chiapp.model.ChiModel.factors`), and the volumes
-   the critical χ needs. A molecule that fails is written to the side file ``<output>.failures.csv``
-   with its reason; the rest are screened.
-2. the grid, by blocks of polymers × blocks of solvents: the coefficients by the factored form
-   (:meth:`chiapp.model.ChiModel.grid_from_factors`), then at each temperature the ensemble mean
-   and calibrated spread of χ = a + b_k/T from the members' moments,
-
-       mean χ = mean a + mean b_k / T,    var χ = var a + 2 cov(a, b_k) / T + var b_k / T²,
-
-   the critical χ_c = (1 + 1/sqrt N)² / 2 with N = (M_n / ρ_polymer) / V_solvent (Flory 1953,
-   eq. XIII-4; :func:`chiapp.flory_huggins.critical_point`), the verdict (:func:`verdict_codes`)
-   and the domain flag. With ``top`` each chunk keeps its best ``top`` solvents (lowest χ) per
-   polymer and temperature among the pairs that pass the filters, and the final pass keeps the
-   best ``top`` over all chunks; without it every pair that passes is written.
+1. featurization, by blocks of molecules: resolve each input (name or SMILES) and compute what the
+   answer engine needs of it (``chiapp.features``), saved as the arrays of a
+   :class:`chiapp.answer.MoleculeBlock`. A molecule that fails is written to the side file
+   ``<output>.failures.csv`` with its reason; the rest are screened.
+2. the grid, by blocks of polymers × blocks of solvents: the answer engine (``chiapp.answer``) gives
+   every pair the same posterior χ ± σ, limit, P(dissolves) and verdict as ``predict_chi`` (prior,
+   measured evidence, crystalline limits included). With ``top`` each chunk keeps its best ``top``
+   solvents per polymer and temperature (most likely to dissolve: the largest (χ_lim − χ)/σ, which
+   orders P(dissolves)) among the pairs that pass the filters, and the final pass keeps the best
+   ``top`` over all chunks; without it every pair that passes is written.
 
 Chunk results live in ``<output>.parts/`` until the screen completes; the final Parquet file is
 assembled from them in a fixed order, so the single-process and the Dask engines (which run the
-same chunk functions on workers, :mod:`chiapp.screening.distributed`) write identical files.
+same chunk functions on workers, :mod:`chiapp.screening.distributed`) write identical files. Every
+part file names what it holds (its stage, block and a digest of its inputs and of the screen's
+settings) and carries a digest of its arrays: a part that is truncated, emptied, corrupted or
+from another block or screen is found on resume and computed again, never merged.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import shutil
 import sys
@@ -39,22 +36,19 @@ from pathlib import Path
 
 import numpy as np
 
-from chiapp.errors import ChiAppError, DataFileError, InputError
-from chiapp.posterior import DISSOLVES_AT, DOES_NOT_AT, dissolve_probability
-from chiapp.posterior import VERDICTS as POSTERIOR_VERDICTS
+from chiapp.errors import DataFileError, InputError
+from chiapp.posterior import VERDICTS
 
-__all__ = ["ScreenResult", "screen", "read_molecule_list", "verdict_codes", "critical_chis", "VERDICTS",
-           "SCREEN_COLUMNS", "POLYMER_BLOCK", "SOLVENT_BLOCK"]
+__all__ = ["ScreenResult", "screen", "read_molecule_list", "VERDICTS", "SCREEN_COLUMNS", "POLYMER_BLOCK",
+           "SOLVENT_BLOCK"]
 
-#: Verdicts, best first (the rule of chiapp.ranking: good when χ + σ < χ_c, poor when χ − σ > χ_c).
-VERDICTS = POSTERIOR_VERDICTS  # the package's one set of words
 #: Default molecules per block: a grid chunk of 64 × 1024 pairs holds about 16 MB of coefficients.
 POLYMER_BLOCK = 64
 SOLVENT_BLOCK = 1024
 SCREEN_COLUMNS = ("polymer_index", "polymer", "polymer_name", "solvent_index", "solvent", "solvent_name",
-                  "temperature_k", "chi", "chi_std", "chi_critical", "verdict", "classifier_probability",
-                  "in_domain", "chem21_class", "rank")
-_FORMAT_VERSION = 1
+                  "temperature_k", "chi", "chi_std", "chi_limit", "dissolve_probability", "verdict",
+                  "classifier_probability", "in_domain", "chem21_class", "rank")
+_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -76,36 +70,6 @@ class ScreenResult:
     n_filtered_out: int
     n_chunks: int
     n_chunks_skipped: int
-
-
-# ---------------------------------------------------------------------------------------------
-# Rules: the verdict and the critical χ, each in one place
-
-def verdict_codes(chi: np.ndarray, chi_std: np.ndarray, chi_critical: np.ndarray) -> np.ndarray:
-    """Index into VERDICTS per pair from P(dissolves) = Φ((χc − χ)/σ): 0 'dissolves' (P ≥ 0.7),
-    2 'does not dissolve' (P ≤ 0.3), else 1 'borderline' (``chiapp.posterior``'s rule).
-
-    This is the only place the screen judges χ. At catalogue scale χ and σ are the calibrated
-    ensemble's (no Hansen prior nor per-pair evidence, which ``predict_chi`` adds).
-    """
-    probability = dissolve_probability(chi, chi_std, chi_critical)
-    return np.where(probability >= DISSOLVES_AT, 0, np.where(probability <= DOES_NOT_AT, 2, 1)).astype(np.int8)
-
-
-def critical_chis(polymer_volumes_cm3_per_mol: np.ndarray, solvent_volumes_cm3_per_mol: np.ndarray) -> np.ndarray:
-    """χ_c (P, S) = (1 + 1/sqrt N)² / 2 with N = V_polymer / V_solvent [-]; NaN where N < 1.
-
-    V_polymer = M_n / ρ is the polymer's molar volume [cm3/mol], as in
-    :func:`chiapp.flory_huggins.chain_length_from_molecular_weight` (elementwise here).
-
-    >>> critical_chis(np.array([95238.1]), np.array([108.7])).round(4)
-    array([[0.5344]])
-    """
-    ratio = np.asarray(solvent_volumes_cm3_per_mol, float)[None, :] / np.asarray(polymer_volumes_cm3_per_mol,
-                                                                                  float)[:, None]
-    with np.errstate(invalid="ignore"):
-        chi_c = 0.5 * (1.0 + np.sqrt(ratio)) ** 2
-    return np.where(ratio <= 1.0, chi_c, np.nan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,64 +126,35 @@ def one_blas_thread() -> Iterator[None]:
 
 def featurize_block(role: str, texts: Sequence[str], first_index: int,
                     exclude_classes: Sequence[str] = ()) -> dict[str, np.ndarray]:
-    """Latent factors and what the critical χ needs, for molecules ``texts`` numbered from
-    ``first_index``: a dict of arrays (saved as one .npz). Failures are arrays ``failed_index``
-    and ``failed_reason``; solvents of an excluded CHEM21 class are counted in ``n_filtered``."""
-    from chiapp.descriptors import polymer_descriptors, solvent_descriptors
-    from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
-    from chiapp.library import estimated_molar_volume, polymer_defaults, resolve_polymer, resolve_solvent
-    from chiapp.prediction import load_model
-    from chiapp.ranking import _library_rows
+    """What the answer engine needs of molecules ``texts`` numbered from ``first_index``: the arrays of
+    a :class:`chiapp.answer.MoleculeBlock` and ``index``, ``smiles``, ``name``, ``chem21_class`` (saved
+    as one .npz). Failures are arrays ``failed_index`` and ``failed_reason``; solvents of an excluded
+    CHEM21 class are counted in ``n_filtered``."""
+    from chiapp.answer import MoleculeBlock
+    from chiapp.features import SolventFeatures, featurize_polymers, featurize_solvents
+    from chiapp.model import load_model
 
     model = load_model()
-    resolve = resolve_polymer if role == "polymer" else resolve_solvent
-    describe = polymer_descriptors if role == "polymer" else solvent_descriptors
-    library = _library_rows() if role == "solvent" else {}
-    good, features, smiles, names, volumes, classes, failed, reasons = [], [], [], [], [], [], [], []
+    with one_blas_thread():
+        good, errors = (featurize_polymers if role == "polymer" else featurize_solvents)(list(texts), model=model)
+    kept, index, failed, reasons = [], [], [], []
     n_filtered = 0
     for offset, text in enumerate(texts):
-        index = first_index + offset
-        try:
-            molecule = resolve(text)
-            if role == "solvent":
-                row = library.get(molecule.smiles)
-                chem21 = row[3] if row is not None and isinstance(row[3], str) else ""
-                if chem21 in exclude_classes:
-                    n_filtered += 1
-                    continue
-                volume = row[4] if row is not None else float("nan")
-                if not (isinstance(volume, float) and math.isfinite(volume) and volume > 0):
-                    volume = estimated_molar_volume(molecule.smiles)[0]
-            else:
-                chem21 = ""
-                molecular_weight, density = polymer_defaults(molecule, None)
-                volume = molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
-            x = describe(molecule.smiles)
-        except ChiAppError as err:
-            failed.append(index)
-            reasons.append(str(err))
-            continue
-        good.append(index)
-        features.append(x)
-        smiles.append(molecule.smiles)
-        names.append(molecule.name or "")
-        volumes.append(float(volume))
-        classes.append(chem21)
-    n = len(good)
-    with one_blas_thread():
-        if n:
-            factors = model.factors(role, np.stack(features))
-            vectors, terms = factors.vectors, factors.terms
-            x = np.stack(features)
+        if text in errors:
+            failed.append(first_index + offset)
+            reasons.append(errors[text])
+        elif (features := good[text]) is not None and isinstance(features, SolventFeatures) \
+                and features.chem21_class in exclude_classes:
+            n_filtered += 1
         else:
-            latent = int(model.manifest["architecture"]["latent"])
-            vectors, terms = np.empty((model.n_members, 0, latent)), np.empty((model.n_members, 0, 3))
-            x = np.empty((0, 0))
+            kept.append(good[text])
+            index.append(first_index + offset)
+    arrays = MoleculeBlock.of(kept, role).to_arrays() if kept else {}
     release_molecule_caches()
     return {
-        "index": np.asarray(good, dtype=np.int64), "vectors": vectors, "terms": terms, "x": x,
-        "smiles": np.asarray(smiles, dtype=str), "name": np.asarray(names, dtype=str),
-        "volume": np.asarray(volumes, dtype=float), "chem21_class": np.asarray(classes, dtype=str),
+        **arrays, "index": np.asarray(index, dtype=np.int64), "smiles": np.asarray([f.smiles for f in kept], dtype=str),
+        "name": np.asarray([(f.label if f.name else "") for f in kept], dtype=str),
+        "chem21_class": np.asarray([f.chem21_class if isinstance(f, SolventFeatures) else "" for f in kept], dtype=str),
         "failed_index": np.asarray(failed, dtype=np.int64), "failed_reason": np.asarray(reasons, dtype=str),
         "n_filtered": np.asarray(n_filtered),
     }
@@ -232,12 +167,13 @@ def release_molecule_caches() -> None:
     molecules of a few kB each, up to their entry counts): emptied after every block, the memory
     of a screen stays flat whatever its size. Later calls recompute what they need.
     """
-    from chiapp import chemistry, descriptors, library, properties
+    from chiapp import chemistry, descriptors, features, library, properties
     for cached in (chemistry.parse_polymer, chemistry.parse_solvent, chemistry.canonical_polymer,
                    chemistry.canonical_solvent, descriptors.polymer_descriptors, descriptors.solvent_descriptors,
-                   library._resolve_polymer, library._resolve_solvent, properties.cas_of,
-                   library.estimated_molar_volume):
+                   properties.cas_of, library.estimated_molar_volume, library.solvent_molar_volume):
         cached.cache_clear()
+    library.clear_resolution_caches()
+    features.clear_cache()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,65 +187,29 @@ class _Options:
     in_domain_only: bool
 
 
-def _grid_model():
-    """The shipped model; without the identifier database that load_model also loads for
-    featurization, which a worker that only runs grid chunks does not need."""
-    from chiapp.model import ChiModel
-    from chiapp.prediction import load_model
-
-    global _MODEL
-    if load_model.cache_info().currsize:
-        return load_model()
-    if _MODEL is None:
-        _MODEL = ChiModel.load()
-    return _MODEL
-
-
-_MODEL = None
-
-
 def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, np.ndarray]:
     """Screen rows of one block of polymers × one block of solvents, as columns (numpy arrays)
     ordered by polymer, temperature and rank (with ``top``) or polymer, solvent, temperature."""
-    from chiapp import domain
-    from chiapp.model import LatentFactors
+    from chiapp.answer import MoleculeBlock, answer_grid
+    from chiapp.model import load_model
 
-    model = _grid_model()
-    temperatures = np.asarray(options.temperatures_k, dtype=float)
-    n_p, n_s = len(polymers["index"]), len(solvents["index"])
-    if n_p == 0 or n_s == 0:
+    if len(polymers["index"]) == 0 or len(solvents["index"]) == 0:
         return _empty_rows()
     with one_blas_thread():
-        grid = model.grid_from_factors(
-            LatentFactors("polymer", "experimental", polymers["vectors"], polymers["terms"],
-                          polymers["x"] if model.hansen_z else None),
-            LatentFactors("solvent", "experimental", solvents["vectors"], solvents["terms"],
-                          solvents["x"] if model.hansen_z else None))
-    a, b_k, logit = grid[0], grid[1], grid[2]
-    mean_a, mean_b = a.mean(axis=0), b_k.mean(axis=0)
-    a -= mean_a
-    b_k -= mean_b
-    var_a, var_b = np.mean(a * a, axis=0), np.mean(b_k * b_k, axis=0)
-    cov = np.mean(a * b_k, axis=0)
-    np.negative(logit, out=logit)
-    np.exp(logit, out=logit)
-    logit += 1.0
-    np.reciprocal(logit, out=logit)
-    probability = logit.mean(axis=0)
-    del grid, a, b_k, logit
-    chi_c = critical_chis(polymers["volume"], solvents["volume"])            # (P, S), NaN where N < 1
-    scale = model.spread_scale
+        answer = answer_grid(MoleculeBlock.from_arrays("polymer", polymers),
+                             MoleculeBlock.from_arrays("solvent", solvents), options.temperatures_k,
+                             model=load_model())
+    usable = answer.errors == ""                                                    # (P, S): N >= 1
     columns: dict[str, list] = {name: [] for name in _PART_COLUMNS}
-    for t_index, t in enumerate(temperatures):
-        chi = mean_a + mean_b / t
-        chi_std = scale * np.sqrt(np.maximum(var_a + (2.0 / t) * cov + var_b / (t * t), 0.0))
-        verdict = verdict_codes(chi, chi_std, chi_c)
-        in_domain = domain.in_domain_many(model, chi_std, np.full(chi.shape, t))
-        keep = ~np.isnan(chi_c) & np.isin(verdict, options.verdicts)
+    for t_index in range(len(options.temperatures_k)):
+        chi, chi_std = answer.chi[:, :, t_index], answer.chi_std[:, :, t_index]
+        limit, verdict = answer.chi_limit[:, :, t_index], answer.verdict_codes[:, :, t_index]
+        in_domain = answer.in_domain[:, :, t_index]
+        keep = usable & np.isin(verdict, options.verdicts)
         if options.in_domain_only:
             keep &= in_domain
         if options.top is not None:
-            p_rows, s_cols, ranks = _top(chi, keep, options.top)
+            p_rows, s_cols, ranks = _top(_score(chi, chi_std, limit), keep, options.top)
         else:
             p_rows, s_cols = np.nonzero(keep)
             ranks = np.zeros(len(p_rows), dtype=np.int32)
@@ -318,9 +218,10 @@ def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, n
         columns["t"].append(np.full(len(p_rows), t_index, dtype=np.int16))
         columns["chi"].append(chi[p_rows, s_cols])
         columns["chi_std"].append(chi_std[p_rows, s_cols])
-        columns["chi_critical"].append(chi_c[p_rows, s_cols])
+        columns["chi_limit"].append(limit[p_rows, s_cols])
+        columns["dissolve_probability"].append(answer.dissolve_probability[p_rows, s_cols, t_index])
         columns["verdict"].append(verdict[p_rows, s_cols])
-        columns["classifier_probability"].append(probability[p_rows, s_cols])
+        columns["classifier_probability"].append(answer.classifier_probability[p_rows, s_cols])
         columns["in_domain"].append(in_domain[p_rows, s_cols])
         columns["rank"].append(ranks)
     rows = {name: np.concatenate(values) for name, values in columns.items()}
@@ -333,21 +234,27 @@ def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, n
     return {name: values[order] for name, values in rows.items()}
 
 
-_PART_COLUMNS = ("p", "s", "t", "chi", "chi_std", "chi_critical", "verdict", "classifier_probability", "in_domain",
-                 "rank")
+def _score(chi: np.ndarray, chi_std: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """(χ − χ_lim)/σ: lower is more likely to dissolve (P(dissolves) = Φ of its negative)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(chi_std > 0, (chi - limit) / chi_std, np.sign(chi - limit) * np.inf)
+
+
+_PART_COLUMNS = ("p", "s", "t", "chi", "chi_std", "chi_limit", "dissolve_probability", "verdict",
+                 "classifier_probability", "in_domain", "rank")
 
 
 def _empty_rows() -> dict[str, np.ndarray]:
     return {"polymer_index": np.empty(0, np.int64), "solvent_index": np.empty(0, np.int64),
-            "t": np.empty(0, np.int16), "chi": np.empty(0), "chi_std": np.empty(0), "chi_critical": np.empty(0),
-            "verdict": np.empty(0, np.int8), "classifier_probability": np.empty(0), "in_domain": np.empty(0, bool),
-            "rank": np.empty(0, np.int32)}
+            "t": np.empty(0, np.int16), "chi": np.empty(0), "chi_std": np.empty(0), "chi_limit": np.empty(0),
+            "dissolve_probability": np.empty(0), "verdict": np.empty(0, np.int8),
+            "classifier_probability": np.empty(0), "in_domain": np.empty(0, bool), "rank": np.empty(0, np.int32)}
 
 
-def _top(chi: np.ndarray, keep: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(polymer row, solvent column, 1-based rank) of the ``k`` lowest χ per row among ``keep``;
+def _top(score: np.ndarray, keep: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(polymer row, solvent column, 1-based rank) of the ``k`` lowest scores per row among ``keep``;
     ties by solvent column (input order)."""
-    score = np.where(keep, chi, np.inf)
+    score = np.where(keep, score, np.inf)
     n_s = score.shape[1]
     if k < n_s:
         candidates = np.argpartition(score, k - 1, axis=1)[:, :k]
@@ -367,25 +274,33 @@ def _top(chi: np.ndarray, keep: np.ndarray, k: int) -> tuple[np.ndarray, np.ndar
 # The run: plan, chunk files, resume, assembly
 
 class _Run:
-    """The parts folder of one screen: its parameters, finished chunks and their files."""
+    """The parts folder of one screen: its parameters and its part files, each verified when read.
 
-    def __init__(self, output: Path, fingerprint: dict, resume: bool):
+    A part file holds its arrays, a label (what it is: stage, block, a digest of its inputs and the
+    screen's key) and a digest over the label and every array; :meth:`part` returns None for a
+    part that is missing, unreadable (truncated, emptied), damaged (a byte changed) or not the part
+    asked for (another block's or another screen's, moved or swapped), so it is computed again.
+    """
+
+    def __init__(self, output: Path, fingerprint: dict, resume: bool, blocks: dict[str, list[Sequence[str]]]):
         self.output = output
         self.parts = output.with_name(output.name + ".parts")
         self.failures = output.with_name(output.name + ".failures.csv")
-        key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+        self.key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
         plan = self.parts / "screen.json"
         if self.parts.exists():
             try:
                 previous = json.loads(plan.read_text())
-            except (OSError, json.JSONDecodeError):
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 previous = {}
-            if not resume or previous.get("key") != key:
-                if previous.get("key") != key and resume and previous:
+            if not resume or not isinstance(previous, dict) or previous.get("key") != self.key:
+                if resume and isinstance(previous, dict) and previous and previous.get("key") != self.key:
                     print(f"note: {self.parts} holds another screen's chunks; starting afresh", file=sys.stderr)
                 shutil.rmtree(self.parts)
         self.parts.mkdir(parents=True, exist_ok=True)
-        plan.write_text(json.dumps({"key": key, "format": _FORMAT_VERSION, **fingerprint}, sort_keys=True))
+        plan.write_text(json.dumps({"key": self.key, "format": _FORMAT_VERSION, **fingerprint}, sort_keys=True))
+        self._labels = {(role, i): f"{role}-{i}-" + hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+                        for role, texts_of in blocks.items() for i, texts in enumerate(texts_of)}
 
     def feature_path(self, role: str, block: int) -> Path:
         return self.parts / f"{role}-{block:06d}.npz"
@@ -393,17 +308,52 @@ class _Run:
     def chunk_path(self, p_block: int, s_block: int) -> Path:
         return self.parts / f"grid-{p_block:06d}-{s_block:06d}.npz"
 
-    @staticmethod
-    def save(path: Path, arrays: dict[str, np.ndarray]) -> None:
-        """Write atomically: a chunk file exists only once complete."""
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
+    def feature_label(self, role: str, block: int) -> str:
+        return f"{self._labels[(role, block)]}-{self.key[:16]}"
+
+    def chunk_label(self, p_block: int, s_block: int) -> str:
+        return f"grid-{self.feature_label('polymer', p_block)}-{self.feature_label('solvent', s_block)}"
 
     @staticmethod
-    def load(path: Path) -> dict[str, np.ndarray]:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+    def _digest(label: str, arrays: dict[str, np.ndarray]) -> str:
+        digest = hashlib.sha256(label.encode())
+        for name in sorted(arrays):
+            value = np.ascontiguousarray(arrays[name])
+            digest.update(f"{name}|{value.dtype.str}|{value.shape}".encode())
+            digest.update(value.tobytes())
+        return digest.hexdigest()
+
+    def save(self, path: Path, arrays: dict[str, np.ndarray], label: str) -> None:
+        """Write atomically, with the part's label and digest: a part file exists only once complete."""
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, **arrays, __label__=np.asarray(label), __digest__=np.asarray(self._digest(label, arrays)))
+        os.replace(tmp, path)
+
+    def part(self, path: Path, label: str) -> dict[str, np.ndarray] | None:
+        """The part's arrays when the file is there, whole, and the part asked for; else None."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged part (BadZipFile, EOFError, ValueError, OSError...) is redone
+            return None
+        stored_label, stored_digest = arrays.pop("__label__", None), arrays.pop("__digest__", None)
+        if stored_label is None or stored_digest is None or str(stored_label) != label:
+            return None
+        return arrays if str(stored_digest) == self._digest(label, arrays) else None
+
+    def feature(self, role: str, block: int) -> dict[str, np.ndarray] | None:
+        return self.part(self.feature_path(role, block), self.feature_label(role, block))
+
+    def chunk(self, p_block: int, s_block: int) -> dict[str, np.ndarray] | None:
+        return self.part(self.chunk_path(p_block, s_block), self.chunk_label(p_block, s_block))
+
+    def save_feature(self, role: str, block: int, arrays: dict[str, np.ndarray]) -> None:
+        self.save(self.feature_path(role, block), arrays, self.feature_label(role, block))
+
+    def save_chunk(self, p_block: int, s_block: int, arrays: dict[str, np.ndarray]) -> None:
+        self.save(self.chunk_path(p_block, s_block), arrays, self.chunk_label(p_block, s_block))
 
 
 def _blocks(n: int, size: int) -> list[tuple[int, int]]:
@@ -433,7 +383,8 @@ def screen(polymers: Sequence[str] | str | os.PathLike | None = None,
     ("features" or "grid"); it is a hook for progress and tests.
     """
     from chiapp.library import CHEM21_CLASSES
-    from chiapp.prediction import check_temperatures_k, load_model
+    from chiapp.model import load_model
+    from chiapp.units import check_temperatures_k
 
     temperatures = check_temperatures_k(temperatures_k)
     if top is not None:
@@ -468,22 +419,24 @@ def screen(polymers: Sequence[str] | str | os.PathLike | None = None,
         "polymer_block": int(polymer_block), "solvent_block": int(solvent_block),
         "model": model.manifest.get("files", {}),
     }
-    run = _Run(output, fingerprint, resume)
     p_blocks = _blocks(len(polymer_texts), int(polymer_block))
     s_blocks = _blocks(len(solvent_texts), int(solvent_block))
+    run = _Run(output, fingerprint, resume, {"polymer": [polymer_texts[a:b] for a, b in p_blocks],
+                                             "solvent": [solvent_texts[a:b] for a, b in s_blocks]})
     feature_jobs = ([("polymer", i, polymer_texts[a:b], a, ()) for i, (a, b) in enumerate(p_blocks)]
                     + [("solvent", i, solvent_texts[a:b], a, exclude_classes) for i, (a, b) in enumerate(s_blocks)])
     grid_jobs = [(i, j) for j in range(len(s_blocks)) for i in range(len(p_blocks))]
     n_chunks = len(feature_jobs) + len(grid_jobs)
-    skipped = sum(run.feature_path(role, i).exists() for role, i, *_ in feature_jobs)
-    skipped += sum(run.chunk_path(i, j).exists() for i, j in grid_jobs)
+    skipped = sum(run.feature(role, i) is not None for role, i, *_ in feature_jobs)
+    skipped += sum(run.chunk(i, j) is not None for i, j in grid_jobs)
     bar = _progress_bar(len(feature_jobs) + len(grid_jobs), progress)
     hook = on_chunk or (lambda stage, done: None)
     if engine == "local":
         _run_local(run, feature_jobs, grid_jobs, options, bar, hook)
     else:
         from chiapp.screening.distributed import run_dask
-        run_dask(run, feature_jobs, grid_jobs, options, bar, hook, scheduler, n_workers)
+        run_dask(run, feature_jobs, grid_jobs, options, bar, hook, scheduler, n_workers,
+                 featurize=featurize_block, grid=grid_chunk)
     bar.close()
     return _assemble(run, polymer_texts, solvent_texts, p_blocks, s_blocks, options, n_chunks, skipped)
 
@@ -496,21 +449,19 @@ def _progress_bar(total: int, enabled: bool):
 def _run_local(run: _Run, feature_jobs, grid_jobs, options: _Options, bar, hook) -> None:
     done = 0
     for role, block, texts, first, excluded in feature_jobs:
-        path = run.feature_path(role, block)
-        if not path.exists():
-            run.save(path, featurize_block(role, texts, first, excluded))
+        if run.feature(role, block) is None:
+            run.save_feature(role, block, featurize_block(role, texts, first, excluded))
             done += 1
             hook("features", done)
         bar.update()
-    polymers = {i: run.load(run.feature_path("polymer", i)) for i in {i for i, _ in grid_jobs}}
+    polymers = {i: run.feature("polymer", i) for i in {i for i, _ in grid_jobs}}
     done = 0
     current, solvents = None, None
     for i, j in grid_jobs:
-        path = run.chunk_path(i, j)
-        if not path.exists():
+        if run.chunk(i, j) is None:
             if current != j:
-                current, solvents = j, run.load(run.feature_path("solvent", j))
-            run.save(path, grid_chunk(polymers[i], solvents, options))
+                current, solvents = j, run.feature("solvent", j)
+            run.save_chunk(i, j, grid_chunk(polymers[i], solvents, options))
             done += 1
             hook("grid", done)
         bar.update()
@@ -534,7 +485,8 @@ def _assemble(run: _Run, polymer_texts, solvent_texts, p_blocks, s_blocks, optio
                         ("solvent_index", pa.int64()), ("solvent", pa.dictionary(pa.int32(), pa.string())),
                         ("solvent_name", pa.dictionary(pa.int32(), pa.string())),
                         ("temperature_k", pa.float64()), ("chi", pa.float64()), ("chi_std", pa.float64()),
-                        ("chi_critical", pa.float64()), ("verdict", pa.dictionary(pa.int8(), pa.string())),
+                        ("chi_limit", pa.float64()), ("dissolve_probability", pa.float64()),
+                        ("verdict", pa.dictionary(pa.int8(), pa.string())),
                         ("classifier_probability", pa.float64()), ("in_domain", pa.bool_()),
                         ("chem21_class", pa.dictionary(pa.int32(), pa.string())), ("rank", pa.int32())])
     tmp = run.output.with_name(run.output.name + ".tmp")
@@ -545,7 +497,7 @@ def _assemble(run: _Run, polymer_texts, solvent_texts, p_blocks, s_blocks, optio
             # without, each part is written as it is (rows stay in block order)
             best = _empty_rows() if options.top is not None else None
             for j in range(len(s_blocks)):
-                part = run.load(run.chunk_path(i, j))
+                part = _required(run.chunk(i, j), f"grid chunk {i}-{j}")
                 if best is not None:
                     best = _merge_top({name: np.concatenate([best[name], part[name]]) for name in best}, options.top)
                 elif len(part["chi"]):
@@ -565,6 +517,13 @@ def _assemble(run: _Run, polymer_texts, solvent_texts, p_blocks, s_blocks, optio
     return result
 
 
+def _required(part: dict | None, what: str) -> dict:
+    """A part the run has just written; its loss meanwhile (another process, a full disk) is an error."""
+    if part is None:
+        raise DataFileError(f"the screen's {what} vanished or was damaged while the screen ran; run it again")
+    return part
+
+
 def _molecule_table(run: _Run, role: str, n_blocks: int, n_inputs: int) -> dict:
     """Per input index: position among the good molecules, SMILES, name, class; and the failures."""
     position = {}
@@ -574,7 +533,7 @@ def _molecule_table(run: _Run, role: str, n_blocks: int, n_inputs: int) -> dict:
     failed: list[int] = []
     n_filtered = 0
     for block in range(n_blocks):
-        data = run.load(run.feature_path(role, block))
+        data = _required(run.feature(role, block), f"{role} block {block}")
         for index, s, n, c in zip(data["index"], data["smiles"], data["name"], data["chem21_class"]):
             position[int(index)] = len(smiles)
             smiles.append(str(s))
@@ -598,9 +557,10 @@ def _write_failures(path: Path, failures: list[tuple[str, int, str, str]]) -> No
 
 
 def _merge_top(rows: dict[str, np.ndarray], k: int) -> dict[str, np.ndarray]:
-    """The best ``k`` rows per (polymer, temperature) over all solvent blocks: lowest χ, then
-    lowest solvent index; ranks renumbered from 1."""
-    order = np.lexsort((rows["solvent_index"], rows["chi"], rows["t"], rows["polymer_index"]))
+    """The best ``k`` rows per (polymer, temperature) over all solvent blocks: most likely to dissolve
+    (lowest (χ − χ_lim)/σ), then lowest solvent index; ranks renumbered from 1."""
+    score = _score(rows["chi"], rows["chi_std"], rows["chi_limit"])
+    order = np.lexsort((rows["solvent_index"], score, rows["t"], rows["polymer_index"]))
     rows = {name: values[order] for name, values in rows.items()}
     group = np.stack([rows["polymer_index"], rows["t"].astype(np.int64)], axis=1)
     if len(group) == 0:
@@ -630,7 +590,7 @@ def _arrow_table(rows, p_meta, s_meta, temperatures, options: _Options, schema):
         pa.array(rows["polymer_index"]), strings(p_pos, p_meta["smiles"]), strings(p_pos, p_meta["name"]),
         pa.array(rows["solvent_index"]), strings(s_pos, s_meta["smiles"]), strings(s_pos, s_meta["name"]),
         pa.array(temperatures[rows["t"]]), pa.array(rows["chi"]), pa.array(rows["chi_std"]),
-        pa.array(rows["chi_critical"]),
+        pa.array(rows["chi_limit"]), pa.array(rows["dissolve_probability"]),
         pa.DictionaryArray.from_arrays(pa.array(rows["verdict"].astype(np.int8)), pa.array(list(VERDICTS))),
         pa.array(rows["classifier_probability"]), pa.array(rows["in_domain"].astype(bool)),
         strings(s_pos, s_meta["chem21_class"]),

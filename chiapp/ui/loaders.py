@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from chiapp import calibration, depiction, flory_huggins, isolation, library, prediction, ranking
+from chiapp import calibration, depiction, flory_huggins, isolation, library, prediction, ranking, selection
 from chiapp.errors import ChiAppError, InputError
 from chiapp.ui.session import DEFAULTS
 from chiapp.units import kelvin, temperature_grid_k
@@ -16,8 +16,13 @@ from chiapp.units import kelvin, temperature_grid_k
 
 @st.cache_resource(show_spinner="Loading the model...")
 def model():
-    """The shipped ensemble, loaded once per server and shared read-only by every session."""
-    return prediction.load_model()
+    """The shipped ensemble, loaded once per server and shared read-only by every session, with what
+    the first new molecule would otherwise wait for (``chiapp.features.warm_up``)."""
+    from chiapp.features import warm_up
+
+    loaded = prediction.load_model()
+    warm_up()
+    return loaded
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,8 +88,8 @@ def resolve(role: str, text: str):
 
 
 def display_name(molecule) -> str:
-    """The library name of a molecule, or its SMILES when it has none."""
-    return molecule.name or molecule.smiles
+    """What a person calls a molecule: its grade, else its library name, else its SMILES."""
+    return molecule.label
 
 
 def resolve_pair(polymer_text: str, solvent_text: str):
@@ -92,13 +97,21 @@ def resolve_pair(polymer_text: str, solvent_text: str):
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)
-def chi_curve(polymer_smiles: str, solvent_smiles: str, range_c: tuple[float, float],
-              chain_length: float | None = None, override: tuple = ()):
-    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction (N: given, else the libraries');
-    ``override``: (field, value) pairs of a crystalline override of the polymer."""
+def chi_curve(polymer: str, solvent: str, range_c: tuple[float, float], chain_length: float | None = None,
+              override: tuple = ()):
+    """χ(T) of a pair over a temperature range [°C], as a ChiPrediction (N: given, else the libraries').
+    ``polymer`` is the text that names it, grade included (``Molecule.query``); ``solvent`` a SMILES or
+    a blend's text; ``override``: (field, value) pairs of a crystalline override of the polymer."""
     model()
-    return prediction.predict_chi(polymer_smiles, solvent_smiles, temperature_grid_k(range_c),
-                                  chain_length=chain_length, crystalline_overrides=dict(override) or None)
+    return prediction.predict_chi(polymer, solvent, temperature_grid_k(range_c), chain_length=chain_length,
+                                  crystalline_overrides=dict(override) or None)
+
+
+def blend_curve(polymer: str, blend_text: str, range_c: tuple[float, float]):
+    """χ(T) of a polymer in a blend typed as text (``chi_curve``); BlendError when the text is not a blend."""
+    from chiapp.solvent_blend import parse_blend
+
+    return chi_curve(polymer, parse_blend(blend_text).text, range_c)
 
 
 def critical_chi(chain_length: float) -> float:
@@ -135,10 +148,11 @@ def mixture_state(result, chain_length: float, phi: float, temperature_c: float)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def rank_solvents(polymer_smiles: str, temperature_c: float, filters: tuple) -> object:
-    """``ranking.rank_solvents`` over the whole library at one temperature [°C], cached."""
+def rank_solvents(polymer: str, temperature_c: float, filters: tuple) -> object:
+    """``ranking.rank_solvents`` over the whole library at one temperature [°C], cached (``polymer``:
+    ``Molecule.query``, the grade included)."""
     model()
-    return ranking.rank_solvents(polymer_smiles, kelvin(temperature_c), **dict(filters))
+    return ranking.rank_solvents(polymer, kelvin(temperature_c), **dict(filters))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -147,7 +161,7 @@ def select_solvents(target: str, others: tuple[str, ...], range_c: tuple[float, 
     """``ranking.select_solvents`` over the whole library and a temperature range [°C], cached;
     ``target_override``: (field, value) pairs of a crystalline override of the target."""
     model()
-    return ranking.select_solvents(target, list(others), np.asarray(temperature_grid_k(range_c, 36)),
+    return selection.select_solvents(target, list(others), np.asarray(temperature_grid_k(range_c, 36)),
                                    allow_above_boiling=allow_above_boiling,
                                    crystalline_overrides={target: dict(target_override)} if target_override else None,
                                    **dict(filters))
@@ -155,14 +169,14 @@ def select_solvents(target: str, others: tuple[str, ...], range_c: tuple[float, 
 
 def solvent_against_polymers(solvent_name: str, polymers: tuple, range_c: tuple[float, float],
                              target_override: tuple = ()):
-    """χ(T) of one solvent with each polymer, and each pair's critical χ (``library.chain_length_for``);
+    """χ(T) of one solvent with each polymer, and each pair's critical χ (of the answer's own N);
     ``target_override`` applies to the first polymer (the target)."""
     solvent = resolve("solvent", solvent_name)
     curves, criticals = {}, {}
     for i, polymer in enumerate(polymers):
         name = display_name(polymer)
-        curves[name] = chi_curve(polymer.smiles, solvent.smiles, range_c, None, target_override if i == 0 else ())
-        criticals[name] = critical_chi(library.chain_length_for(polymer, solvent))
+        curves[name] = chi_curve(polymer.query, solvent.smiles, range_c, None, target_override if i == 0 else ())
+        criticals[name] = curves[name].chi_critical
     return curves, criticals
 
 
@@ -215,23 +229,12 @@ def plan_separation(polymers: tuple[str, ...], range_c: tuple[float, float], fil
                                       crystalline_overrides={p: dict(o) for p, o in overrides} or None, **options)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def blend_curve(polymer_smiles: str, blend_text: str, range_c: tuple[float, float]):
-    """(``blends.predict_blend_chi`` over a range [°C], its chain length N, its critical χ), cached."""
-    from chiapp import blends
-
-    model()
-    result = blends.predict_blend_chi(polymer_smiles, blend_text, temperature_grid_k(range_c), model=model())
-    chain_length = blends.blend_chain_length(polymer_smiles, result.blend)
-    return result, chain_length, critical_chi(chain_length)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
-def find_blends(polymer_smiles: str, temperature_c: float, only_recommended: bool, only_nonsolvents: bool):
-    """``blends.find_blends`` at one temperature [°C], cached."""
+def find_blends(polymer: str, temperature_c: float, only_recommended: bool, only_nonsolvents: bool):
+    """``blends.find_blends`` at one temperature [°C], cached (``polymer``: ``Molecule.query``)."""
     from chiapp import blends
 
-    return blends.find_blends(polymer_smiles, kelvin(temperature_c), only_recommended=only_recommended,
+    return blends.find_blends(polymer, kelvin(temperature_c), only_recommended=only_recommended,
                               only_nonsolvents=only_nonsolvents, model=model())
 
 
@@ -255,12 +258,12 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_c: fl
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def hansen_table(polymer_smiles: str, temperature_c: float) -> pd.DataFrame:
+def hansen_table(polymer: str, temperature_c: float) -> pd.DataFrame:
     """``hansen_table.hansen_side_by_side`` of the whole solvent library at one temperature [°C], cached."""
     from chiapp.hansen_table import hansen_side_by_side
 
     model()
-    return hansen_side_by_side(polymer_smiles, None, kelvin(temperature_c))
+    return hansen_side_by_side(polymer, None, kelvin(temperature_c))
 
 
 def qc_chi(polymer_smiles: str, solvent_smiles: str, temperatures_c: tuple[float, ...], progress=None):

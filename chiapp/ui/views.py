@@ -8,17 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from chiapp import plots, report
+from chiapp.explanation import verdict_view
 from chiapp.tables import csv_bytes
 from chiapp.ui.loaders import display_name, model_manifest, structure_3d_html, structure_svg
 from chiapp.ui.session import PERSIST, plain
 from chiapp.units import celsius
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def _prior_words(prior: str) -> str:
-    """The prior a result leaned on, in words (``chiapp.prediction.prior_name``)."""
-    return {"constant": "typical χ of the training data"}.get(prior, f"{prior} prior")
 
 
 def md(text) -> str:
@@ -51,13 +47,13 @@ def show_structures(polymer, solvent) -> None:
 
 
 def _names(items) -> str:
-    """Nearest training molecules (SMILES as code, so '*' is never read as markdown) with similarity."""
+    """Nearest training molecules with their similarity, as plain text (escaped where shown)."""
     shown = []
     for item in items:
         if isinstance(item, (tuple, list)) and len(item) == 2:
-            shown.append(f"`{item[0]}` ({float(item[1]):.2f})")
+            shown.append(f"{item[0]} ({float(item[1]):.2f})")
         else:
-            shown.append(f"`{item}`")
+            shown.append(str(item))
     return ", ".join(shown) or "none"
 
 
@@ -77,42 +73,42 @@ def domain_notice(result) -> None:
                    icon=":material/warning:")
 
 
+_ICONS = {"green": ":material/check_circle:", "orange": ":material/help:", "red": ":material/block:"}
+
+
+def verdict_box(kind: str, headline: str, text: str) -> None:
+    """A verdict in a bordered box, its headline in the colour the verdict has everywhere
+    (``chiapp.explanation.VERDICT_KINDS``); error boxes stay for errors."""
+    with st.container(border=True):
+        st.markdown(f"{_ICONS.get(kind, '')} :{kind}-background[**{headline}**] {text}")
+
+
 def verdict_headline(result) -> None:
-    """The one verdict at the middle of the range, as the page's headline: P(dissolves), χ ± σ
-    against χc and the handbook's word, with the qualification inside the headline when the pair
-    is out of the model's domain."""
-    middle = len(result.temperatures_k) // 2
-    chance, word = float(result.dissolve_probability[middle]), result.verdicts[middle]
-    text = (f"**{word.capitalize()}** at {celsius(result.temperatures_k[middle]):.0f} °C: "
-            f"P(dissolves) = {chance:.0%}, χ = {result.chi[middle]:.2f} ± {result.chi_std[middle]:.2f} "
-            f"against χc = {result.chi_critical:.3f} (N = {result.chain_length:,.0f}).")
-    label = result.evidence.label_text
-    if label:
-        text += f" Polymer Handbook: {label}."
-    if len(result.evidence.chis):
-        text += f" {len(result.evidence.chis)} measured χ of this pair are used."
-    if not result.in_domain:
-        st.warning("**Rough guess, outside what the model was trained on**: the answer leans on the "
-                   f"{_prior_words(result.prior)} and its band is wide. {text}", icon=":material/warning:")
-    elif word == "dissolves":
-        st.success(text, icon=":material/check_circle:")
-    else:
-        st.info(text, icon=":material/info:")
+    """The one verdict at the middle of the range as the page's headline (``chiapp.explanation.verdict_view``):
+    the verdict and P(dissolves), χ against the limit that decided it, the reason in one sentence, the
+    evidence used; a caveat of its own when the pair is outside the model's domain."""
+    view = verdict_view(result)
+    verdict_box(view.kind, md(view.headline), f"{md('(' + view.probability + ').')}  \n{md(view.comparison)}. "
+                f"{md(view.reason)} {md(view.evidence)}")
+    if view.caveat:
+        st.warning(md(view.caveat), icon=":material/warning:")
 
 
 def coefficient_metrics(result) -> None:
-    """χ, σ and P(dissolves) at the middle of the range, then a, b, c of the posterior χ(T)."""
+    """χ (with its delta against the deciding limit), σ and P(dissolves) at the middle of the range,
+    then a, b, c of the posterior χ(T)."""
     middle = len(result.temperatures_k) // 2
+    view = verdict_view(result, middle)
     first, second, third = st.columns(3)
-    first.metric(f"χ at {celsius(result.temperatures_k[middle]):.0f} °C", f"{result.chi[middle]:.2f}",
-                 delta=f"{result.chi[middle] - result.chi_critical:+.2f} vs χc", delta_color="inverse",
-                 help="Negative (green): below the critical χ, the pair mixes at every concentration.")
+    first.metric(f"χ at {view.temperature_c:.0f} °C", f"{result.chi[middle]:.2f}",
+                 delta=f"{view.delta:+.2f} {view.delta_label}", delta_color="inverse",
+                 help="Negative (green): χ below the limit that decides (χc, or a crystalline grade's melting limit).")
     second.metric("σ of χ", f"{result.chi_std[middle]:.2f}",
                   help=f"Posterior uncertainty; the raw ensemble alone says ± {result.ensemble_chi_std[middle]:.2f}.")
     third.metric("P(dissolves)", f"{result.dissolve_probability[middle]:.0%}",
-                 help="P(χ < χc) from χ and σ: the verdict's probability, the same in rankings and the CLI.")
+                 help="P(χ < χ limit) from χ and σ: the verdict's probability, the same in rankings and the CLI.")
     first, second, third = st.columns(3)
-    first.metric("a [-]", f"{result.a:.2f}", help="χ(T) = a + b/T")
+    first.metric("a [-]", f"{result.a:.2f}", help="χ(T) = a + b/T (+ c/T²)")
     second.metric("b [K]", f"{result.b_k:.0f}")
     if result.c_k2:
         third.metric("c [K²]", f"{result.c_k2:.3g}")
@@ -327,51 +323,33 @@ def show_separation_plan(plan) -> None:
                        mime="text/csv", key="download_sequence")
 
 
-def _verdict_box(word: str, text: str, in_domain: bool = True) -> None:
-    if not in_domain:
-        st.warning(f"**Rough guess, outside what the model was trained on.** {text}", icon=":material/warning:")
-    elif word == "dissolves":
-        st.success(text, icon=":material/check_circle:")
-    else:
-        st.info(text, icon=":material/info:")
-
-
-def show_blend(result, chain_length: float, chi_critical: float, key: str = "blend") -> None:
-    """A polymer in a solvent blend (chiapp.blends.BlendPrediction): the verdict at the middle of
-    the range (P(dissolves) from χ ± σ against the blend's χc, chiapp.posterior), the blend's molar
-    volume, boiling range and safety class, the curve with each pure solvent's and the table."""
-    from chiapp import posterior
-
-    probability = posterior.dissolve_probability(result.chi, result.chi_std, chi_critical)
-    words = posterior.verdicts(probability)
-    middle = len(result.temperatures_k) // 2
-    _verdict_box(str(words[middle]),
-                 f"**{str(words[middle]).capitalize()}** at {celsius(result.temperatures_k[middle]):.0f} °C: "
-                 f"P(dissolves) = {probability[middle]:.0%}, χ = {result.chi[middle]:.2f} ± "
-                 f"{result.chi_std[middle]:.2f} against χc = {chi_critical:.3f} (N = {chain_length:,.0f}) in "
-                 f"{md(result.blend.text)}.", result.in_domain)
-    low, high = result.blend.boiling_range_c
+def show_blend(result, key: str = "blend") -> None:
+    """A polymer in a solvent blend (a ChiPrediction with ``blend``): the verdict at the middle of the
+    range, the blend's molar volume, boiling range and safety class, the curve with each pure
+    solvent's and the table."""
+    verdict_headline(result)
+    blend = result.blend
+    low, high = blend.boiling_range_c
     first, second, third = st.columns(3)
-    first.metric("Blend molar volume [cm³/mol]", f"{result.blend.molar_volume_cm3_per_mol:.1f}",
+    first.metric("Blend molar volume [cm³/mol]", f"{blend.molar_volume_cm3_per_mol:.1f}",
                  help="1 / Σ(φ/V): the mean volume per solvent molecule, the lattice site of N.")
     second.metric("Boiling range [°C]", "unknown" if low != low else f"{low:.0f} – {high:.0f}",
                   help="Lowest and highest boiling point of the components at 1 atm.")
-    third.metric("Safety class (CHEM21)", result.blend.chem21_class or "unclassified",
+    third.metric("Safety class (CHEM21)", blend.chem21_class or "unclassified",
                  help="The worst CHEM21 class of the components (Prat et al., Green Chem. 2016).")
-    st.plotly_chart(plots.blend_figure(result, chi_critical, title=figure_title(
-                        f"{display_name_of(result)} in {result.blend.text}", chain_length)),
+    st.plotly_chart(plots.blend_figure(result, result.chi_critical, title=figure_title(
+                        f"{display_name_of(result)} in {blend.text}", result.chain_length)),
                     config=plotly_config("blend_chi"), key=f"{key}_plot")
     st.caption("Solid: χ of the blend (latent volume-fraction mixing, the ternary Flory-Huggins effective χ with "
-               "the model's solvent-solvent term) with ± σ; dotted: each solvent alone; dashed: the blend's χc.")
-    if result.domain_notes:
-        st.warning("Out of the model's domain: " + md("; ".join(result.domain_notes)), icon=":material/warning:")
+               "the model's solvent-solvent term) with ± σ; dotted: the polymer's χ in each solvent alone; dashed: "
+               "the blend's χc.")
     st.download_button("Download the blend curve (CSV)", csv_bytes(result.to_frame()), file_name="blend_chi.csv",
                        mime="text/csv", key=f"download_{key}")
 
 
 def display_name_of(result) -> str:
-    """The polymer's library name of a result, else its repeat unit."""
-    return result.polymer_name or result.polymer
+    """What a person calls the polymer of a result: its grade, else its name, else its repeat unit."""
+    return result.polymer_label
 
 
 BLEND_VIEW = {
@@ -380,12 +358,14 @@ BLEND_VIEW = {
     "fraction_1_high": st.column_config.NumberColumn("to φ1", format="%.2f"),
     "chi": st.column_config.NumberColumn("χ", format="%.2f"),
     "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
-    "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
-    "margin": st.column_config.NumberColumn("margin χc − χ", format="%.2f"),
+    "chi_limit": st.column_config.NumberColumn("χ limit", format="%.3f"),
+    "dissolve_probability": st.column_config.ProgressColumn("P(dissolves)", format="percent", min_value=0.0,
+                                                            max_value=1.0),
+    "margin": st.column_config.NumberColumn("margin χ limit − χ", format="%.2f"),
     "chi_1": st.column_config.NumberColumn("χ solvent 1 alone", format="%.2f"),
+    "verdict_1": st.column_config.TextColumn("solvent 1 alone"),
     "chi_2": st.column_config.NumberColumn("χ solvent 2 alone", format="%.2f"),
-    "chi_critical_1": st.column_config.NumberColumn("χc solvent 1 alone", format="%.3f"),
-    "chi_critical_2": st.column_config.NumberColumn("χc solvent 2 alone", format="%.3f"),
+    "verdict_2": st.column_config.TextColumn("solvent 2 alone"),
     "chem21_class": st.column_config.TextColumn("CHEM21 (worst)"),
     "boiling_low_c": st.column_config.NumberColumn("bp low [°C]", format="%.0f"),
     "boiling_high_c": st.column_config.NumberColumn("bp high [°C]", format="%.0f"),
@@ -402,14 +382,19 @@ COMPATIBILITY_VIEW = {
 }
 
 
+def _compatibility_box(word: str, text: str) -> None:
+    """Polymer pairs keep their own words (miscible / borderline / immiscible) in the verdict colours."""
+    verdict_box({"miscible": "green", "borderline": "orange"}.get(word, "red"), md(word.capitalize()), text)
+
+
 def show_compatibility(result) -> None:
     """Both estimates of χ_AB side by side with the verdict for the chain lengths, and the notes."""
     a, b = display_name(result.polymer_a), display_name(result.polymer_b)
-    _verdict_box("dissolves" if result.verdict == "miscible" else result.verdict,
-                 f"**{md(result.verdict.capitalize())}** by the model's latent space: {md(a)} and {md(b)} at "
-                 f"{celsius(result.temperature_k):.0f} °C, χ_AB = {result.chi:.4f} ± {result.chi_std:.4f} against "
-                 f"the critical {result.chi_critical:.5f} (N_A = {result.chain_length_a:,.0f}, "
-                 f"N_B = {result.chain_length_b:,.0f} per {result.reference_volume_cm3_per_mol:.0f} cm³/mol).")
+    _compatibility_box(result.verdict,
+                       f"by the model's latent space: {md(a)} and {md(b)} at "
+                       f"{celsius(result.temperature_k):.0f} °C, χ_AB = {result.chi:.4f} ± {result.chi_std:.4f} "
+                       f"against the critical {result.chi_critical:.5f} (N_A = {result.chain_length_a:,.0f}, "
+                       f"N_B = {result.chain_length_b:,.0f} per {result.reference_volume_cm3_per_mol:.0f} cm³/mol).")
     show_table(result.to_frame(), COMPATIBILITY_VIEW, key="compatibility_table")
     hansen = pd.DataFrame({"polymer": [a, b], "δD [MPa½]": [result.hansen_a_mpa05[0], result.hansen_b_mpa05[0]],
                            "δP [MPa½]": [result.hansen_a_mpa05[1], result.hansen_b_mpa05[1]],

@@ -141,15 +141,19 @@ def _in_range(value, low: float, high: float, label: str, unit: str = "") -> flo
 CHAIN_LENGTH_RANGE = (1.0, 1e6)
 
 
-def chain_length_input(key: str = "chain_length") -> float:
-    """Chain length N: polymer molar volume over the solvent's [-] (sets the critical χ)."""
-    return _in_range(st.number_input(
-        "Chain length N (segments)", step=100.0, format="%.0f", key=key,
-        persist_state=PERSIST, help="Polymer molar volume divided by the solvent's. χc = ½(1 + 1/√N)²: "
-                                    "0.5 for very long chains, 2 for N = 1, between "
-                                    f"{CHAIN_LENGTH_RANGE[0]:g} and {CHAIN_LENGTH_RANGE[1]:g}. The Phase "
-                                    "diagram page computes N from the molecular weight."),
-        *CHAIN_LENGTH_RANGE, "Chain length N")
+def chain_length_input(key: str = "chain_length", optional: bool = False) -> float | None:
+    """Chain length N: polymer molar volume over the solvent's [-] (sets the critical χ); with
+    ``optional``, empty means the pair's own N (M_n and densities from the libraries), as the
+    command line and the API take it."""
+    value = st.number_input(
+        "Chain length N (segments)" + (" (empty: from the libraries' M_n)" if optional else ""), step=100.0,
+        format="%.0f", key=key, persist_state=PERSIST,
+        help="Polymer molar volume divided by the solvent's. χc = ½(1 + 1/√N)²: 0.5 for very long chains, 2 for "
+             f"N = 1, between {CHAIN_LENGTH_RANGE[0]:g} and {CHAIN_LENGTH_RANGE[1]:g}. Empty: N = (M_n/ρ)/V_solvent "
+             "with the libraries' typical M_n and density, as everywhere in chiapp.")
+    if optional and value is None:
+        return None
+    return _in_range(value, *CHAIN_LENGTH_RANGE, "Chain length N")
 
 
 def chain_size_inputs() -> dict:
@@ -157,7 +161,7 @@ def chain_size_inputs() -> dict:
     mode = st.radio("Chain size given as", ("Molecular weight", "Chain length N"), key="chain_length_mode",
                     horizontal=True, persist_state=PERSIST)
     if mode == "Chain length N":
-        return {"chain_length": chain_length_input()}
+        return {"chain_length": chain_length_input("phase_chain_length")}
     left, right = st.columns(2)
     molecular_weight = _in_range(left.number_input(
         "Molecular weight Mn [g/mol]", step=10_000.0, format="%.0f",

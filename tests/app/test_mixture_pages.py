@@ -74,9 +74,8 @@ def test_blends_page_finder_only_nonsolvents_keeps_cosolvent_pairs():
     at.toggle(key="blend_only_nonsolvents").set_value(True).run()
     assert_clean(at)
     blends = table(at, "blend_finder_table")
-    # the option's definition: neither solvent alone dissolves the polymer (χ ≥ χc)
-    assert (blends["chi_1"] >= blends["chi_critical_1"]).all()
-    assert (blends["chi_2"] >= blends["chi_critical_2"]).all()
+    # the option's definition: neither solvent alone dissolves the polymer (its verdict alone)
+    assert (blends["verdict_1"] != "dissolves").all() and (blends["verdict_2"] != "dissolves").all()
 
 
 @pytest.mark.parametrize("text, words", [

@@ -40,6 +40,16 @@ def metric(at: AppTest, label_start: str) -> str:
     return next(m.value for m in at.metric if m.label.startswith(label_start))
 
 
+def verdicts(at: AppTest) -> list[tuple[str, str]]:
+    """(colour, text) of every verdict box (chiapp.ui.views.verdict_box: a coloured headline)."""
+    found = []
+    for m in at.markdown:
+        for colour in ("green", "orange", "red"):
+            if f":{colour}-background[" in m.value:
+                found.append((colour, m.value))
+    return found
+
+
 def chart_count(at: AppTest) -> int:
     return len(at.get("plotly_chart"))
 
@@ -59,8 +69,10 @@ def test_predict_default_pair_shows_curve_and_coefficients():
     assert chart_count(at) == 1
     assert metric(at, "P(dissolves)").endswith("%")
     assert at.success or at.warning, "an in/out-of-domain notice is shown"
-    # polystyrene in toluene: the headline is the verdict, unqualified (in the model's domain)
-    assert any(s.value.startswith("**Dissolves**") for s in at.success), [s.value for s in at.success]
+    # polystyrene in toluene: the headline is the verdict in its colour, unqualified (in the model's domain)
+    (colour, text), = verdicts(at)
+    assert colour == "green" and "**Dissolves at" in text and "χc" in text, text
+    assert not any("Rough guess" in w.value for w in at.warning)
 
 
 def test_predict_headline_is_qualified_out_of_domain():
@@ -70,9 +82,9 @@ def test_predict_headline_is_qualified_out_of_domain():
     at.radio(key="polymer_mode").set_value("SMILES").run()
     at.text_input(key="polymer_smiles").set_value("*O[Si](C)(C)*").run()
     assert not at.exception
-    headline = [w.value for w in at.warning if "Rough guess" in w.value]
-    assert headline and "P(dissolves)" in headline[0], [w.value for w in at.warning]
-    assert not any(s.value.startswith("**Dissolves**") for s in at.success)
+    assert any("Rough guess" in w.value for w in at.warning), [w.value for w in at.warning]
+    (colour, text), = verdicts(at)
+    assert "P\\(dissolves\\)" in text or "P(dissolves)" in text, text
 
 
 def test_predict_polymer_by_name_changes_the_result():
@@ -164,7 +176,7 @@ def test_phase_diagram_shows_a_verdict_and_the_users_mixture():
     assert any(word in verdict for word in ("Dissolves", "Separates")), verdict
     assert "Your mixture" in at.info[0].value
     at.radio(key="chain_length_mode").set_value("Chain length N").run()
-    at.number_input(key="chain_length").set_value(10.0).run()
+    at.number_input(key="phase_chain_length").set_value(10.0).run()
     assert_clean(at)
     assert "N = 10," in at.caption[0].value
 

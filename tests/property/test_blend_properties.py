@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chiapp.blends import _hansen_blend_row, blend_coefficients
+from chiapp.blends import blend_coefficients
 from chiapp.compatibility import blend_critical_chi
 from chiapp.descriptors import SOLVENT_DESCRIPTOR_NAMES, polymer_descriptors, solvent_descriptors
 from chiapp.library import resolve_solvent
 from chiapp.prediction import load_model
+from chiapp.solvent_blend import hansen_blend_row
 
 SOLVENTS = ("toluene", "acetone", "water", "ethanol", "n-hexane", "chloroform", "1-chlorobutane", "acetonitrile")
 POLYMERS = ("*CC(*)c1ccccc1", "*CC(*)(C)C(=O)OC", "*CCO*", "*CC*")
@@ -54,9 +55,33 @@ def test_blend_critical_chi_is_symmetric_and_bounded_by_the_shorter_chain(n_a, n
 @given(phi=st.floats(0.01, 0.99))
 def test_hansen_inputs_of_a_blend_mix_delta_linearly_and_volume_per_molecule(phi):
     x = np.stack([_solvent_x("toluene"), _solvent_x("acetone")])
-    row = _hansen_blend_row(x, np.array([phi, 1 - phi]))
+    row = hansen_blend_row(x, np.array([phi, 1 - phi]))
     d = SOLVENT_DESCRIPTOR_NAMES.index("hansen_delta_d")
     v = SOLVENT_DESCRIPTOR_NAMES.index("log_molar_volume")
     assert row[d] == pytest.approx(phi * x[0, d] + (1 - phi) * x[1, d], rel=1e-14)
     expected = 1.0 / (phi / np.exp(x[0, v]) + (1 - phi) / np.exp(x[1, v]))
     assert np.exp(row[v]) == pytest.approx(expected, rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(polymer=st.sampled_from(POLYMERS), pair=st.permutations(SOLVENTS).map(lambda p: p[:2]),
+       phi=st.floats(0.0, 1.0))
+def test_the_engines_factored_blend_equals_the_mixing_rule_written_on_z(polymer, pair, phi):
+    """Two routes to a blend's coefficients: the answer engine's factors (chiapp.features.blend_features,
+    the heads linear in u² − r²) and the rule written directly on z (chiapp.blends.blend_coefficients)."""
+    from chiapp.features import polymer_features, solvent_features
+    from chiapp.solvent_blend import Blend
+
+    model = load_model()
+    p = polymer_features(polymer, model=model)
+    components = [solvent_features(name, model=model) for name in pair]
+    blend = Blend(tuple(c.molecule for c in components), (phi, 1.0 - phi), (100.0, 100.0), (np.nan, np.nan), ("", ""))
+    from chiapp.features import blend_features
+
+    mixed = blend_features(blend, components, model)
+    factored = model.pair_from_factors(
+        model.factors("polymer", p.x[None]), type(model.factors("solvent", mixed.x[None]))(
+            "solvent", "experimental", mixed.vectors[:, None, :], mixed.terms[:, None, :]))
+    direct = blend_coefficients(model, p.x, np.stack([c.x for c in components]), [phi, 1.0 - phi])
+    np.testing.assert_allclose(factored.a, direct.a, atol=1e-10)
+    np.testing.assert_allclose(factored.b_k, direct.b_k, atol=1e-7)

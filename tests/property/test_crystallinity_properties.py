@@ -60,8 +60,7 @@ def test_dissolution_temperature_falls_as_chi_falls(tm, heat, vu, v1, f1, f2, b_
 @given(melting_points, heats, unit_volumes, solvent_volumes, st.floats(min_value=0.0, max_value=0.2),
        st.floats(min_value=-1.0, max_value=0.4))
 def test_band_brackets_the_center(tm, heat, vu, v1, sigma, a):
-    limit = crystalline_limit("*CC*", a, 0.0, sigma, [tm], data=_data(tm, heat, vu),
-                              solvent_molar_volume_cm3_per_mol=v1)
+    limit = crystalline_limit(_data(tm, heat, vu), a, 0.0, sigma, solvent_molar_volume_cm3_per_mol=v1)
     center, low, high = (limit.dissolution_temperature_k, limit.dissolution_temperature_low_k,
                          limit.dissolution_temperature_high_k)
     assert center is not None and low is not None

@@ -37,8 +37,10 @@ def test_batch_blend_rows_match_predict_blend_chi(results):
         assert got["chi"] == pytest.approx(direct.chi[0], rel=1e-9)
         assert got["chi_std"] == pytest.approx(direct.chi_std[0], rel=1e-9)
         chi_c = critical_chi(blend_chain_length(row["polymer"], row["solvent"]))
+        assert got["chi_limit"] == pytest.approx(chi_c, rel=1e-12)  # polystyrene is amorphous: χ_lim = χc
         assert got["dissolve_probability"] == pytest.approx(
             float(dissolve_probability(direct.chi[0], direct.chi_std[0], chi_c)), rel=1e-9)
+        assert got["verdict"] == direct.verdict
 
 
 def test_batch_single_solvent_rows_are_unchanged_by_blend_rows(results):

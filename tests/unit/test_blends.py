@@ -11,7 +11,6 @@ import pytest
 
 from chiapp.blends import (
     BLEND_COLUMNS,
-    _latents,
     blend_coefficients,
     find_blends,
     looks_like_blend,
@@ -78,19 +77,24 @@ def test_blend_endpoints_approach_the_pure_solvents():
     near = predict_blend_chi("polystyrene", {"toluene": 0.999, "methanol": 0.001}, T25_K)
     pure = predict_chi("polystyrene", "toluene", T25_K)
     assert abs(near.ensemble_chi[0] - pure.ensemble_chi[0]) < 0.01
-    assert near.components[0].chi[0] == pytest.approx(pure.ensemble_chi[0], rel=1e-12)
+    assert near.components[0].chi[0] == pytest.approx(pure.chi[0], rel=1e-12)  # each component's own answer
     # with the prior too (the blend has no measured evidence, the pure solvent may): close
     assert abs(near.chi[0] - pure.chi[0]) < 0.1
 
 
 def test_latent_mixing_equals_the_ternary_flory_huggins_form(model):
-    """Two routes: mixing u, r² directly, and χ_b = φχ_1 + (1−φ)χ_2 − φ(1−φ)χ_12 of the finder."""
+    """Two routes: mixing u, r² directly, and χ_b = φχ_1 + (1−φ)χ_2 − φ(1−φ)χ_12 with
+    χ_12 = W·(u_1 − u_2)², the model's own solvent–solvent term (Scott 1949)."""
     p, s = _x("PMMA", "1-chlorobutane", "acetonitrile")
-    a, b_k, cross_a, cross_b = _latents(model, p, s)
+    pure = model.coefficients(np.repeat(p[None], 2, axis=0), s)
+    u, _ = model.latent("solvent", s)
+    w, _ = model.heads()
+    latent = u.shape[-1]
+    cross = np.einsum("ml,mlh->mh", (u[:, 0] - u[:, 1]) ** 2, w[:, :latent, :2])   # (M, 2): a and b
     for phi in (0.0, 0.25, 0.6, 1.0):
         direct = blend_coefficients(model, p, s, [phi, 1.0 - phi])
-        closed_a = phi * a[:, 0] + (1 - phi) * a[:, 1] - phi * (1 - phi) * cross_a[:, 0, 1]
-        closed_b = phi * b_k[:, 0] + (1 - phi) * b_k[:, 1] - phi * (1 - phi) * cross_b[:, 0, 1]
+        closed_a = phi * pure.a[:, 0] + (1 - phi) * pure.a[:, 1] - phi * (1 - phi) * cross[:, 0]
+        closed_b = phi * pure.b_k[:, 0] + (1 - phi) * pure.b_k[:, 1] - phi * (1 - phi) * cross[:, 1] * 298.15
         np.testing.assert_allclose(direct.a[:, 0], closed_a, atol=1e-9)
         np.testing.assert_allclose(direct.b_k[:, 0], closed_b, atol=1e-6)
 
@@ -176,37 +180,39 @@ def cosolvent_pairs():
 def test_find_blends_columns_order_and_windows(cosolvent_pairs):
     table = cosolvent_pairs
     assert tuple(table.columns) == BLEND_COLUMNS and len(table) > 0
-    key = table["margin"] - table["margin_std"]
-    assert (np.diff(key.to_numpy()) <= 1e-12).all()
+    z = (table["chi_limit"] - table["chi"]) / table["chi_std"]
+    assert (np.diff(z.to_numpy()) <= 1e-12).all()  # most likely to dissolve first
     assert ((table["fraction_1_low"] <= table["fraction_1"]) & (table["fraction_1"] <= table["fraction_1_high"])).all()
     assert ((table["fraction_1"] > 0) & (table["fraction_1"] < 1)).all()
-    np.testing.assert_allclose(table["margin"], table["chi_critical"] - table["chi"], atol=1e-12)
-    assert (table["margin"] > 0).all()
+    np.testing.assert_allclose(table["margin"], table["chi_limit"] - table["chi"], atol=1e-12)
+    assert (table["verdict"] == "dissolves").all() and (table["dissolve_probability"] >= 0.7).all()
 
 
 def test_find_blends_only_nonsolvents_keeps_nonsolvents_alone(cosolvent_pairs):
     table = cosolvent_pairs
-    assert (table["chi_1"] >= table["chi_critical_1"]).all() and (table["chi_2"] >= table["chi_critical_2"]).all()
+    assert (table["verdict_1"] != "dissolves").all() and (table["verdict_2"] != "dissolves").all()
 
 
-def test_find_blends_critical_chi_is_the_closed_form(cosolvent_pairs):
-    """χ_c from N = (M_n/ρ)/V_b with V_b = 1/Σ(φ/V); PMMA: 100,000 g/mol, 1.18 g/cm³ (library)."""
+def test_find_blends_limit_is_the_closed_form_critical_chi(cosolvent_pairs):
+    """PMMA is amorphous: χ_lim = χ_c from N = (M_n/ρ)/V_b with V_b = 1/Σ(φ/V); PMMA: 100,000 g/mol,
+    1.18 g/cm³ (library)."""
     row = cosolvent_pairs.iloc[0]
     v1 = float(solvent_row(row["smiles_1"])["molar_volume_cm3_per_mol"])
     v2 = float(solvent_row(row["smiles_2"])["molar_volume_cm3_per_mol"])
     f = row["fraction_1"]
     n = 100_000 / 1.18 / (1.0 / (f / v1 + (1 - f) / v2))
-    assert row["chi_critical"] == pytest.approx(critical_chi(n), rel=1e-12)
-    assert row["chi_critical"] == pytest.approx(0.5 * (1 + 1 / np.sqrt(n)) ** 2, rel=1e-12)
+    assert row["chi_limit"] == pytest.approx(critical_chi(n), rel=1e-12)
+    assert row["chi_limit"] == pytest.approx(0.5 * (1 + 1 / np.sqrt(n)) ** 2, rel=1e-12)
 
 
-def test_find_blends_chi_matches_predict_blend_chi(cosolvent_pairs):
-    row = cosolvent_pairs.iloc[0]
-    direct = predict_blend_chi("PMMA", {row["smiles_1"]: row["fraction_1"], row["smiles_2"]: 1 - row["fraction_1"]},
-                               T25_K)
-    # the finder screens with the ensemble's χ (vectorized over every pair and composition)
-    assert direct.ensemble_chi[0] == pytest.approx(row["chi"], abs=1e-9)
-    assert direct.ensemble_chi_std[0] == pytest.approx(row["chi_std"], rel=1e-9)
+def test_find_blends_answer_is_predict_blend_chi(cosolvent_pairs):
+    """The finder asks the answer engine for every blend it scans: the same χ, σ, P and verdict."""
+    for row in cosolvent_pairs.head(3).itertuples():
+        direct = predict_blend_chi("PMMA", {row.smiles_1: row.fraction_1, row.smiles_2: 1 - row.fraction_1}, T25_K)
+        assert direct.chi[0] == pytest.approx(row.chi, abs=1e-12)
+        assert direct.chi_std[0] == pytest.approx(row.chi_std, abs=1e-12)
+        assert direct.dissolve_probability[0] == pytest.approx(row.dissolve_probability, abs=1e-12)
+        assert direct.verdict == row.verdict
 
 
 def test_find_blends_only_recommended_and_top():

@@ -24,7 +24,7 @@ def test_cli_blend_finder_writes_csv(tmp_path):
     done = _run("blend", "--polymer", "PMMA", "--temperature-c", "25", "--only-nonsolvents", "--output", str(target))
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(target)
-    assert len(table) > 0 and (table["chi"] < table["chi_critical"]).all()
+    assert len(table) > 0 and (table["chi"] < table["chi_limit"]).all() and (table["dissolve_probability"] >= 0.7).all()
 
 
 def test_cli_blend_bad_fractions_is_one_line_error():

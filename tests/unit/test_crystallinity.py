@@ -22,18 +22,24 @@ from chiapp.crystallinity import (
     crystalline_limit,
     crystallinity_table,
     dissolution_chi_limit,
-    dissolution_limit,
     dissolution_temperature_k,
+    dissolution_window,
     melting_chi,
 )
 from chiapp.errors import InputError
-from chiapp.library import polymer_library
+from chiapp.library import polymer_library, resolve_polymer
 from chiapp.liquid_range import liquid_mask, needs_pressure
+from chiapp.prediction import dissolution_limit, predict_chi
 
 #: A made-up crystalline polymer with round numbers, independent of the table.
 TOY = CrystallineData(polymer="toy", grade="", smiles="*CC*", melting_point_k=420.0, equilibrium_melting_point_k=None,
                       heat_of_fusion_j_per_mol=8000.0, repeat_unit_molar_volume_cm3_per_mol=33.0, crystallinity=0.5,
                       source="test")
+
+
+def _data(text: str, **options):
+    """The table's data of a polymer as typed (a grade name picks that grade)."""
+    return crystalline_data(resolve_polymer(text), **options)
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +84,7 @@ def test_worked_example_polyethylene_in_xylene():
     Vu = 14.027/0.855 = 16.406 cm3/mol, K = R Vu/(ΔHu V1) = 2.6776e-4 /K,
     1/Td = 1/414.6 + 2.6776e-4 × 0.65 = 2.58600e-3 /K, Td = 386.70 K (113.5 °C): within the
     110-118 °C at which linear PE dissolves in xylene (Polymer Handbook, 4th ed., ch. VII)."""
-    data = crystalline_data("HDPE", basis="equilibrium")
+    data = _data("HDPE", basis="equilibrium")
     assert data.melting_point_k == 414.6
     assert dissolution_temperature_k(data, 0.35, 0.0, 123.95) == pytest.approx(386.70, abs=0.05)
 
@@ -105,49 +111,53 @@ def test_melting_chi_crossing_is_the_dissolution_temperature():
 
 def test_solvent_poorer_than_chi_c_does_not_dissolve_a_crystal():
     """χ = 0.7 > χ_c = 0.55: the crystals melt (at 1/T = 1/Tm + K(1 - χ)) but the melt demixes."""
-    limit = crystalline_limit("*CC*", 0.7, 0.0, 0.05, [300.0, 400.0, 500.0], data=TOY,
-                              solvent_molar_volume_cm3_per_mol=100.0, chi_critical=0.55)
+    limit = crystalline_limit(TOY, 0.7, 0.0, 0.05, solvent_molar_volume_cm3_per_mol=100.0, chi_critical=0.55)
     assert limit.dissolution_temperature_k is None
-    assert not limit.dissolves.any()
+    expected_melt = 1.0 / (1.0 / TOY.melting_point_k + R * 33.0 / (8000.0 * 100.0) * 0.3)
+    assert limit.melting_temperature_k == pytest.approx(expected_melt, rel=1e-9)
     assert "does not dissolve" in limit.reason
 
 
 def test_ucst_solvent_dissolves_above_where_chi_falls_below_chi_c():
     """χ = 0.2 + 150/T crosses χ_c = 0.55 at 428.6 K, above the melting point in it: Td is there."""
-    limit = crystalline_limit("*CC*", 0.2, 150.0, 0.0, [400.0, 430.0], data=TOY,
-                              solvent_molar_volume_cm3_per_mol=100.0, chi_critical=0.55)
+    limit = crystalline_limit(TOY, 0.2, 150.0, 0.0, solvent_molar_volume_cm3_per_mol=100.0, chi_critical=0.55)
     assert limit.dissolution_temperature_k == pytest.approx(150.0 / 0.35)
-    assert limit.dissolves.tolist() == [False, True]
+    assert limit.limited_by_chi_c
+
+
+def test_three_term_chi_with_a_ucst_and_an_lcst_dissolves_between_them():
+    """χ = g0 + g1/T + g2/T² equals χc at the roots of the quadratic in x = 1/T: for an amorphous
+    polymer the dissolved window is exactly between them (closed form)."""
+    g0, g1, g2, chi_c = 2.0, -1200.0, 2.0e5, 0.55
+    roots = np.sort(np.roots([g2, g1, g0 - chi_c]))            # x = 1/T where χ = χc
+    window = dissolution_window([g0], [g1], [g2], [chi_c], [np.nan], [np.nan])
+    assert window["low_k"][0] == pytest.approx(1 / roots[1], rel=1e-12)   # the UCST
+    assert window["high_k"][0] == pytest.approx(1 / roots[0], rel=1e-12)  # the LCST
+    assert window["by_chi_c"][0]
 
 
 def test_band_orders_low_center_high_and_reason_quotes_them():
-    limit = crystalline_limit("*CC*", 0.1, 60.0, 0.05, np.linspace(300, 450, 7), data=TOY,
-                              solvent_molar_volume_cm3_per_mol=120.0)
+    limit = crystalline_limit(TOY, 0.1, 60.0, 0.05, solvent_molar_volume_cm3_per_mol=120.0)
     low, center, high = (limit.dissolution_temperature_low_k, limit.dissolution_temperature_k,
                          limit.dissolution_temperature_high_k)
     assert low < center < high < TOY.melting_point_k
     assert limit.reason.startswith(f"dissolves above ~{center - zero_Celsius:.0f} °C (melting-point depression, χ ")
     assert "± 0.05" in limit.reason
-    assert limit.dissolves_at(center + 1.0) and not limit.dissolves_at(center - 1.0)
-    # the one verdict of the package: P(χ < limit) = Φ((limit − χ)/σ) read at 0.7 and 0.3
-    z = (np.minimum(0.5, limit.melting_chis) - limit.chi) / 0.05
-    p = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
-    expected = np.where(p >= 0.7, "dissolves", np.where(p <= 0.3, "does not dissolve", "borderline"))
-    assert limit.verdicts.tolist() == expected.tolist()
+    # the band is Td of χ ∓ σ: each edge is where χ ∓ σ meets the melting limit
+    for edge, shift in ((low, -0.05), (high, +0.05)):
+        assert 0.1 + shift + 60.0 / edge == pytest.approx(float(melting_chi(edge, TOY, 120.0)[0]), abs=1e-9)
 
 
 def test_amorphous_polymer_has_no_limit():
-    limit = crystalline_limit("polystyrene", 0.3, 20.0, 0.05, [280.0, 300.0])
+    limit = crystalline_limit(None, 0.3, 20.0, 0.05, polymer="*CC(*)c1ccccc1")
     assert not limit.is_crystalline
-    assert limit.melted.all() and limit.dissolves.all()
     assert limit.reason == "amorphous: no melting-point limit"
 
 
-@pytest.mark.parametrize("kwargs", [{"chi_std": -0.1}, {"temperatures_k": [0.0]}, {"a": float("nan")},
-                                    {"solvent_molar_volume_cm3_per_mol": None}, {"chi_critical": 0.0}])
+@pytest.mark.parametrize("kwargs", [{"chi_std": -0.1}, {"a": float("nan")}, {"b_k": 1e300},
+                                    {"solvent_molar_volume_cm3_per_mol": 0.0}, {"chi_critical": 0.0}])
 def test_crystalline_limit_bad_input_raises(kwargs):
-    args = dict(polymer_smiles="HDPE", a=0.3, b_k=20.0, chi_std=0.05, temperatures_k=[300.0],
-                solvent_molar_volume_cm3_per_mol=100.0)
+    args = dict(data=TOY, a=0.3, b_k=20.0, chi_std=0.05, solvent_molar_volume_cm3_per_mol=100.0)
     args.update(kwargs)
     with pytest.raises(InputError):
         crystalline_limit(**args)
@@ -185,38 +195,38 @@ def test_table_values_are_physically_consistent():
                                                     ("polyethylene", "HDPE", 133.0), ("iPP", "iPP", 165.0),
                                                     ("sPS", "sPS", 270.0), ("PLA", "PLLA", 170.0)])
 def test_crystalline_data_picks_the_grade_the_text_names(text, grade, melting_c):
-    data = crystalline_data(text)
+    data = _data(text)
     assert data.grade == grade
     assert data.melting_point_c == pytest.approx(melting_c)
 
 
 @pytest.mark.parametrize("text", ["polystyrene", "aPP", "PDLLA", "PMMA", "*CC(*)c1ccccc1"])
 def test_amorphous_grades_and_unlisted_polymers_have_no_data(text):
-    assert crystalline_data(text) is None
+    assert _data(text) is None
 
 
 def test_overrides_amorphous_grade_measured_melting_point_and_a_new_crystalline_polymer():
-    assert crystalline_data("PET", overrides={"crystallinity": 0}) is None
-    measured = crystalline_data("HDPE", overrides=CrystallineOverride(melting_point_c=128.0))
+    assert _data("PET", overrides={"crystallinity": 0}) is None
+    measured = _data("HDPE", overrides=CrystallineOverride(melting_point_c=128.0))
     assert measured.melting_point_c == pytest.approx(128.0) and measured.overridden
-    td_table = dissolution_temperature_k(crystalline_data("HDPE"), 0.3, 0.0, 120.0)
+    td_table = dissolution_temperature_k(_data("HDPE"), 0.3, 0.0, 120.0)
     td_measured = dissolution_temperature_k(measured, 0.3, 0.0, 120.0)
     assert td_measured < td_table  # a lower melting point dissolves lower
-    made = crystalline_data("PMMA", overrides={"melting_point_c": 160.0, "heat_of_fusion_j_per_mol": 5000.0})
+    made = _data("PMMA", overrides={"melting_point_c": 160.0, "heat_of_fusion_j_per_mol": 5000.0})
     assert made is not None and made.melting_point_c == pytest.approx(160.0)
-    assert crystalline_data("PE", grade="LDPE").grade == "LDPE"
+    assert _data("PE", overrides={"grade": "LDPE"}).grade == "LDPE"
 
 
 @pytest.mark.parametrize("overrides", [{"melting_temperature": 100}, {"crystallinity": 1.5},
                                        {"heat_of_fusion_j_per_mol": -3}, {"grade": "UHMWPE"}, "hot"])
 def test_bad_overrides_raise_input_error(overrides):
     with pytest.raises(InputError):
-        crystalline_data("HDPE", overrides=overrides)
+        _data("HDPE", overrides=overrides)
 
 
 def test_crystalline_polymer_needs_a_heat_of_fusion():
     with pytest.raises(InputError, match="heat_of_fusion"):
-        crystalline_data("PMMA", overrides={"melting_point_c": 160.0})
+        _data("PMMA", overrides={"melting_point_c": 160.0})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +235,8 @@ def test_crystalline_polymer_needs_a_heat_of_fusion():
 def test_polyethylene_in_toluene_at_25c_does_not_dissolve_and_says_why():
     """Polymer Handbook, 4th ed., ch. VII: PE dissolves in no solvent at room temperature, in
     toluene or xylene only near 100 °C and above."""
-    limit = dissolution_limit("PE", "toluene", [298.15, 393.15])
-    assert limit.dissolves.tolist() == [False, True]
+    limit = dissolution_limit("PE", "toluene")
+    assert predict_chi("PE", "toluene", [298.15, 393.15]).verdicts == ("does not dissolve", "dissolves")
     assert limit.reason.startswith("dissolves above ~")
     assert "melting-point depression" in limit.reason
     assert 80.0 < limit.dissolution_temperature_c < 115.0
@@ -249,3 +259,12 @@ def test_solvent_table_has_melting_points():
     assert library["melting_point_c"].notna().mean() > 0.9
     toluene = library.set_index("name").loc["toluene"]
     assert toluene["melting_point_c"] == pytest.approx(-95.0, abs=1.5)  # CRC Handbook: -94.9 °C
+
+
+def test_grades_of_one_repeat_unit_carry_their_own_melting_point_everywhere():
+    """LDPE and HDPE are one repeat unit with two melting points (110 and 133 °C, Mark 2007): the
+    grade the text names travels with the resolved molecule to the answer."""
+    ldpe, hdpe = predict_chi("LDPE", "p-xylene", 298.15), predict_chi("HDPE", "p-xylene", 298.15)
+    assert ldpe.grade == "LDPE" and hdpe.grade == "HDPE"
+    assert ldpe.crystalline.data.melting_point_c == 110.0 and hdpe.crystalline.data.melting_point_c == 133.0
+    assert ldpe.crystalline.dissolution_temperature_k < hdpe.crystalline.dissolution_temperature_k

@@ -10,12 +10,13 @@ from scipy.stats import norm
 
 from chiapp.evidence import evidence_for
 from chiapp.posterior import (
+    FIT_TEMPERATURES_K,
+    EnsembleMoments,
     PosteriorParameters,
     combine,
     condition_on_labels,
-    condition_on_measurements,
     dissolve_probability,
-    posterior_curve,
+    posterior,
     verdict,
     verdicts,
 )
@@ -37,15 +38,78 @@ def test_equal_spreads_average_and_shrink_by_root_two():
     assert float(mean) == pytest.approx(0.5) and float(std) == pytest.approx(0.3 / math.sqrt(2))
 
 
+def _one(member_a, member_b_k, spread_scale, terms, measured_t=(), measured_chi=(), labels=(), chi_c=0.53,
+         params=PARAMS):
+    """The posterior of one pair by the engine (``chiapp.posterior.posterior`` over n = 1)."""
+    moments = EnsembleMoments.from_members(np.asarray(member_a, float)[:, None], np.asarray(member_b_k, float)[:, None],
+                                           spread_scale)
+    terms = np.asarray(terms, float)[None]
+    k = len(measured_t)
+    return posterior(moments, terms, terms.sum(axis=1) > 0, params, chi_critical=np.array([chi_c]),
+                     measured_t_k=np.asarray(measured_t, float).reshape(1, k),
+                     measured_chi=np.asarray(measured_chi, float).reshape(1, k),
+                     labels=np.array([list(labels) + [-1] * (2 - len(labels))]))
+
+
+def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured_t=(), measured_chi=(), labels=(),
+               chi_c=0.53, params=PARAMS):
+    """The same posterior written out for one pair, member by member and step by step (module docstring
+    of chiapp.posterior): an independent route, with numpy's polyfit and a dense linear solve."""
+    members = lambda t: np.asarray(member_a)[:, None] + np.asarray(member_b_k)[:, None] / np.asarray(t)  # noqa: E731
+
+    def band(t):
+        m = members(t)
+        e_mean, e_std = m.mean(0), spread_scale * m.std(0)
+        chi_h = 0.6 * (terms[0] + 0.25 * (terms[1] + terms[2])) * 298.15 / np.asarray(t)
+        p_mean, p_var = params.prior_intercept + params.prior_slope * chi_h, params.prior_sigma**2
+        e_var = (params.spread_weight * e_std) ** 2
+        mean = (e_mean / e_var + p_mean / p_var) / (1 / e_var + 1 / p_var)
+        return mean, params.sigma_scale * np.sqrt(1 / (1 / e_var + 1 / p_var))
+
+    b_k, a = np.polyfit(1 / FIT_TEMPERATURES_K, band(FIT_TEMPERATURES_K)[0], 1)
+    std = band(temperatures)[1]
+    sigma_ref = band([298.15])[1][0]
+    if len(measured_t):
+        x = np.stack([np.ones(len(measured_t)), 298.15 / np.asarray(measured_t) - 1], axis=1)
+        r = np.asarray(measured_chi) - (a + b_k / np.asarray(measured_t))
+        precision = np.eye(2) / sigma_ref**2 + x.T @ x / params.measurement_sigma**2
+        cov = np.linalg.solve(precision, np.eye(2))
+        delta = cov @ x.T @ r / params.measurement_sigma**2
+        a, b_k = a + delta[0] - delta[1], b_k + delta[1] * 298.15
+        xt = np.stack([np.ones(len(temperatures)), 298.15 / np.asarray(temperatures) - 1], axis=1)
+        shrink = np.einsum("ij,jk,ik->i", xt, cov, xt) / (sigma_ref**2 * (xt**2).sum(1))
+        std = std * np.sqrt(np.minimum(shrink, 1))
+        sigma_ref = np.sqrt(cov[0, 0])
+    if len(labels):
+        mu = a + b_k / 298.15
+        new_mu, new_sigma = condition_on_labels(mu, sigma_ref, chi_c, list(labels), params.label_sigma)
+        a, std = a + new_mu - mu, std * new_sigma / sigma_ref
+    return a, b_k, a + b_k / np.asarray(temperatures), std
+
+
+@pytest.mark.parametrize("measured, labels", [((), ()), (([290.0, 310.0, 350.0], [0.5, 0.45, 0.4]), ()),
+                                               ((), (1,)), (([300.0], [0.9]), (0,)), ((), (0, 1))])
+def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels):
+    rng = np.random.default_rng(5)
+    member_a, member_b_k = rng.normal(0.4, 0.2, 6), rng.normal(80.0, 40.0, 6)
+    terms = np.array([0.1, 0.2, 0.3])
+    t = np.linspace(280.0, 420.0, 8)
+    state = _one(member_a, member_b_k, 1.3, terms, *(measured or ((), ())), labels=labels)
+    a, b_k, chi, std = _reference(member_a, member_b_k, 1.3, terms, t, *(measured or ((), ())), labels=labels)
+    assert state.a[0] == pytest.approx(a, abs=1e-10) and state.b_k[0] == pytest.approx(b_k, abs=1e-7)
+    np.testing.assert_allclose(state.chi(t)[0], chi, atol=1e-10)
+    np.testing.assert_allclose(state.std(t)[0], std, atol=1e-12)
+
+
 def test_measurements_pull_the_curve_to_the_points_within_their_noise():
+    member_a, member_b_k = np.array([0.9, 1.1, 1.0]), np.array([0.0, 0.0, 0.0])
     t = np.linspace(280.0, 360.0, 9)
-    mean, std = np.full(9, 1.0), np.full(9, 0.5)
     # many measurements of chi = 0.5 flat in T: the curve must move to about 0.5 with a narrow band
-    shifted, shrunk = condition_on_measurements(t, mean, std, np.repeat(t, 5), np.full(45, 0.5), 0.1)
-    assert np.all(np.abs(shifted - 0.5) < 0.02) and np.all(shrunk < 0.1)
-    # no measurement: unchanged
-    same, same_std = condition_on_measurements(t, mean, std, [], [], 0.1)
-    assert np.array_equal(same, mean) and np.array_equal(same_std, std)
+    state = _one(member_a, member_b_k, 3.0, [0.1, 0.2, 0.3], np.repeat(t, 5), np.full(45, 0.5))
+    assert np.all(np.abs(state.chi(t)[0] - 0.5) < 0.03) and np.all(state.std(t)[0] < 0.1)
+    # no measurement: the band is the combined one, unchanged by the (empty) evidence
+    plain = _one(member_a, member_b_k, 3.0, [0.1, 0.2, 0.3])
+    assert np.all(plain.std(t)[0] > state.std(t)[0])
 
 
 def test_a_solvent_label_moves_chi_below_critical_as_the_truncated_gaussian_does():
@@ -68,12 +132,11 @@ def test_probability_and_verdict_agree_by_construction():
     assert verdict(0.7) == "dissolves" and verdict(0.3) == "does not dissolve" and verdict(0.5) == "borderline"
 
 
-def test_posterior_curve_is_a_plus_b_over_t():
+def test_posterior_is_a_plus_b_over_t_and_more_likely_to_dissolve_hot_when_b_is_positive():
     t = np.linspace(280.0, 400.0, 13)
-    members_a, members_b_k = np.array([0.1, 0.3]), np.array([100.0, 140.0])
-    curve = posterior_curve(t, members_a, members_b_k, 1.0, np.array([0.1, 0.2, 0.3]), True, 0.53, PARAMS)
-    assert curve.chi == pytest.approx(curve.a + curve.b_k / t)
-    assert np.all(np.diff(curve.dissolve_probability) > 0)  # χ falls with T: more likely to dissolve hot
+    state = _one([0.1, 0.3], [100.0, 140.0], 1.0, [0.1, 0.2, 0.3])
+    assert state.chi(t)[0] == pytest.approx(state.a[0] + state.b_k[0] / t)
+    assert np.all(np.diff(dissolve_probability(state.chi(t)[0], state.std(t)[0], 0.53)) > 0)
 
 
 @pytest.mark.parametrize("polymer, solvent", [
@@ -93,47 +156,26 @@ def test_evidence_of_an_unmeasured_pair_is_empty():
     assert evidence_for("*CC(*)c1ccccc1", "O=C(O)CCCCCCCCCCCCCCCCC").is_empty
 
 
-def test_posterior_coefficients_do_not_depend_on_the_temperatures_asked():
-    members_a, members_b_k = np.array([0.1, 0.3, 0.2]), np.array([100.0, 140.0, 90.0])
-    one = posterior_curve([300.0], members_a, members_b_k, 1.0, np.array([0.1, 0.2, 0.3]), True, 0.53, PARAMS,
-                          [290.0, 310.0], [0.5, 0.45], [1])
-    many = posterior_curve(np.linspace(280.0, 420.0, 15), members_a, members_b_k, 1.0, np.array([0.1, 0.2, 0.3]),
-                           True, 0.53, PARAMS, [290.0, 310.0], [0.5, 0.45], [1])
-    assert one.a == pytest.approx(many.a, abs=1e-12) and one.b_k == pytest.approx(many.b_k, abs=1e-9)
-    assert one.chi_std[0] == pytest.approx(float(np.interp(300.0, np.linspace(280.0, 420.0, 15), many.chi_std)),
-                                           rel=1e-2)
-
-
 def test_many_pairs_at_once_equal_one_pair_at_a_time():
-    from chiapp.posterior import posterior_curves
-
     rng = np.random.default_rng(7)
     member_a, member_b_k = rng.normal(0.4, 0.2, (5, 6)), rng.normal(80.0, 40.0, (5, 6))
     terms = np.abs(rng.normal(0.3, 0.2, (6, 3)))
     terms[2] = 0.0  # δ unknown for one pair
-    known = terms.sum(axis=1) > 0
+    measured_t = np.full((6, 2), np.nan)
+    measured_chi = np.full((6, 2), np.nan)
+    measured_t[1], measured_chi[1] = [290.0, 330.0], [0.6, 0.5]
+    labels = np.full((6, 2), -1)
+    labels[3, 0] = 1
     t = np.linspace(280.0, 420.0, 8)
-    limits = np.full(6, 0.53)
-    chi, std, chance, a, b_k = posterior_curves(t, member_a, member_b_k, 1.3, terms, known, limits, PARAMS)
+    many = posterior(EnsembleMoments.from_members(member_a, member_b_k, 1.3), terms, terms.sum(1) > 0, PARAMS,
+                     chi_critical=np.full(6, 0.53), measured_t_k=measured_t, measured_chi=measured_chi, labels=labels)
     for j in range(6):
-        one = posterior_curve(t, member_a[:, j], member_b_k[:, j], 1.3, terms[j], bool(known[j]), 0.53, PARAMS)
-        assert chi[j] == pytest.approx(one.chi, abs=1e-10) and std[j] == pytest.approx(one.chi_std, abs=1e-12)
-        assert chance[j] == pytest.approx(one.dissolve_probability, abs=1e-10)
-        assert (a[j], b_k[j]) == pytest.approx((one.a, one.b_k), abs=1e-8)
-
-
-def test_rows_with_their_own_temperature_equal_one_pair_at_a_time():
-    from chiapp.posterior import posterior_rows
-
-    rng = np.random.default_rng(3)
-    member_a, member_b_k = rng.normal(0.4, 0.2, (4, 5)), rng.normal(80.0, 40.0, (4, 5))
-    terms, t = np.abs(rng.normal(0.3, 0.2, (5, 3))), np.array([280.0, 300.0, 330.0, 360.0, 410.0])
-    limits = np.array([0.52, 0.53, 0.55, 0.6, 0.51])
-    chi, std, chance = posterior_rows(t, member_a, member_b_k, 1.2, terms, np.ones(5, bool), limits, PARAMS)
-    for j in range(5):
-        one = posterior_curve(t[j:j + 1], member_a[:, j], member_b_k[:, j], 1.2, terms[j], True, limits[j], PARAMS)
-        assert (chi[j], std[j], chance[j]) == pytest.approx(
-            (one.chi[0], one.chi_std[0], one.dissolve_probability[0]), abs=1e-10)
+        one = _one(member_a[:, j], member_b_k[:, j], 1.3, terms[j], *(
+            (measured_t[j], measured_chi[j]) if j == 1 else ((), ())), labels=(1,) if j == 3 else ())
+        np.testing.assert_allclose(many.chi(t)[j], one.chi(t)[0], atol=1e-12)
+        np.testing.assert_allclose(many.std(t)[j], one.std(t)[0], atol=1e-12)
+        # one temperature per pair (a batch) is the grid's diagonal
+        assert many.std(t[:6], rows=True)[j] == pytest.approx(many.std(t)[j, j], abs=1e-14)
 
 
 def test_model_card_states_the_shipped_posterior():

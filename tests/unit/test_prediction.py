@@ -118,17 +118,15 @@ def test_predict_batch_answers_good_rows_and_reports_bad_ones_in_order():
 
 
 def test_predict_grid_matches_single_predictions_and_reports_failures():
-    grid = predict_grid([PS, "*CC(*)C"], ["Cc1ccccc1", "O", "not a smiles"])
-    assert grid.a.shape[1:] == (2, 2)
+    grid = predict_grid([PS, "*CC(*)C"], ["Cc1ccccc1", "O", "not a smiles"], [298.15, 350.0])
+    assert grid.a.shape == (2, 2) and grid.chi.shape == (2, 2, 2)
     assert [f[1] for f in grid.failures] == ["not a smiles"]
-    mean, std = grid.chi([298.15])
-    single = predict_chi(PS, "O", 298.15)
-    assert mean[0, 1, 0] == pytest.approx(single.ensemble_chi[0], abs=1e-9)   # the raw ensemble
-    assert std.shape == (2, 2, 1)
-    chi, chi_std, probability, a, b_k = grid.posterior(0, [1], [298.15], [single.chi_critical])  # the posterior
-    assert chi[0, 0] == pytest.approx(single.chi[0], abs=1e-9)
-    assert probability[0, 0] == pytest.approx(single.dissolve_probability[0], abs=1e-9)
-    assert (a[0], b_k[0]) == pytest.approx((single.a, single.b_k), abs=1e-9)
+    single = predict_chi(PS, "O", [298.15, 350.0])
+    assert grid.ensemble_chi[0, 1] == pytest.approx(single.ensemble_chi, abs=1e-12)   # the raw ensemble
+    assert grid.chi[0, 1] == pytest.approx(single.chi, abs=1e-12)                     # the posterior
+    assert grid.dissolve_probability[0, 1] == pytest.approx(single.dissolve_probability, abs=1e-12)
+    assert (grid.a[0, 1], grid.b_k[0, 1]) == pytest.approx((single.a, single.b_k), abs=1e-12)
+    assert list(grid.verdicts[0, 1]) == list(single.verdicts)
 
 
 def test_prediction_is_immutable_and_compares_by_value():

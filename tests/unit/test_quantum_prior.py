@@ -14,7 +14,15 @@ import pytest
 
 from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.library import polymer_library, solvent_library
-from chiapp.posterior import QC_CLIP, PosteriorParameters, hansen_chi, posterior_curve, prior_chi
+from chiapp.posterior import (
+    QC_CLIP,
+    EnsembleMoments,
+    PosteriorParameters,
+    hansen_chi,
+    posterior,
+    prior_chi,
+    prior_codes,
+)
 from chiapp.quantum import chi as qchi
 from chiapp.quantum import cosmosac, sigma
 
@@ -122,24 +130,33 @@ QC_PARAMS = PosteriorParameters(prior_intercept=0.3, prior_slope=0.5, prior_sigm
 def test_qc_prior_is_its_linear_form_and_falls_back_to_hansen():
     terms, t = np.array([[0.2, 0.1, 0.3]]), np.array([300.0])
     chi_h = float(hansen_chi(terms, t)[0, 0])
-    mean, sigma_ = prior_chi(terms, np.array([True]), t, QC_PARAMS, np.array([[1.5]]))
-    assert float(mean[0, 0]) == pytest.approx(0.2 + 0.4 * chi_h + 0.3 * 1.5) and float(sigma_[0, 0]) == 0.4
-    clipped, _ = prior_chi(terms, np.array([True]), t, QC_PARAMS, np.array([[-20.0]]))
+    nodes = np.full((1, qchi.QC_NODES_K.size), 1.5)
+    codes = prior_codes([True], nodes, QC_PARAMS)
+    assert codes.tolist() == [2]
+    mean, sigma_ = prior_chi(terms, codes, t, QC_PARAMS, np.array([[1.5]]))
+    assert float(mean[0, 0]) == pytest.approx(0.2 + 0.4 * chi_h + 0.3 * 1.5) and float(sigma_[0]) == 0.4
+    clipped, _ = prior_chi(terms, codes, t, QC_PARAMS, np.array([[-20.0]]))
     assert float(clipped[0, 0]) == pytest.approx(0.2 + 0.4 * chi_h + 0.3 * QC_CLIP[0])
-    for qc in (np.array([[np.nan]]), None):
-        hansen, s = prior_chi(terms, np.array([True]), t, QC_PARAMS, qc)
-        assert float(hansen[0, 0]) == pytest.approx(0.3 + 0.5 * chi_h) and float(s[0, 0]) == 0.6
-    unknown, s = prior_chi(terms * 0, np.array([False]), t, QC_PARAMS, np.array([[1.5]]))
-    assert float(unknown[0, 0]) == 0.5 and float(s[0, 0]) == 0.7
+    for qc in (nodes * np.nan, None):  # no σ-profile: the Hansen prior
+        hansen_code = prior_codes([True], qc, QC_PARAMS)
+        assert hansen_code.tolist() == [1]
+        hansen, s = prior_chi(terms, hansen_code, t, QC_PARAMS, None)
+        assert float(hansen[0, 0]) == pytest.approx(0.3 + 0.5 * chi_h) and float(s[0]) == 0.6
+    unknown_code = prior_codes([False], nodes, QC_PARAMS)
+    assert unknown_code.tolist() == [0]
+    unknown, s = prior_chi(terms * 0, unknown_code, t, QC_PARAMS, np.array([[1.5]]))
+    assert float(unknown[0, 0]) == 0.5 and float(s[0]) == 0.7
 
 
 def test_a_model_without_qc_parameters_uses_the_hansen_prior():
     plain = PosteriorParameters(**{k: v for k, v in vars(QC_PARAMS).items() if not k.startswith("prior_qc_")})
     assert not plain.has_qc_prior
-    a = posterior_curve([300.0], [0.4, 0.5], [10.0, 20.0], 1.0, [0.2, 0.1, 0.3], True, 0.53, plain,
-                        qc_nodes=np.zeros(qchi.QC_NODES_K.size))
-    b = posterior_curve([300.0], [0.4, 0.5], [10.0, 20.0], 1.0, [0.2, 0.1, 0.3], True, 0.53, plain)
-    assert a.chi[0] == b.chi[0] and a.chi_std[0] == b.chi_std[0]
+    moments = EnsembleMoments.from_members(np.array([[0.4], [0.5]]), np.array([[10.0], [20.0]]), 1.0)
+    terms = np.array([[0.2, 0.1, 0.3]])
+    a = posterior(moments, terms, [True], plain, qc_nodes=np.zeros((1, qchi.QC_NODES_K.size)))
+    b = posterior(moments, terms, [True], plain)
+    assert a.chi([300.0])[0, 0] == b.chi([300.0])[0, 0] and a.std([300.0])[0, 0] == b.std([300.0])[0, 0]
+    assert a.prior_code.tolist() == [1]
 
 
 def test_manifest_qc_fields_are_all_or_nothing():
@@ -155,7 +172,7 @@ def test_manifest_qc_fields_are_all_or_nothing():
 
 def test_shipped_model_has_a_qc_prior_and_uses_it_for_library_pairs():
     from chiapp import load_model, predict_chi
-    from chiapp.prediction import posterior_parameters
+    from chiapp.answer import posterior_parameters
 
     params = posterior_parameters(load_model())
     assert params.has_qc_prior and math.isfinite(params.prior_qc_slope)

@@ -15,14 +15,8 @@ import numpy as np
 import pytest
 
 from chiapp.errors import InputError, MoleculeError, NameNotFoundError
-from chiapp.ranking import (
-    ANTISOLVENT_COLUMNS,
-    RANKING_COLUMNS,
-    SELECTION_COLUMNS,
-    VERDICTS,
-    rank_solvents,
-    select_solvents,
-)
+from chiapp.ranking import RANKING_COLUMNS, VERDICTS, rank_solvents
+from chiapp.selection import ANTISOLVENT_COLUMNS, SELECTION_COLUMNS, select_solvents
 
 T25_K = 298.15
 SELECT_TEMPERATURES_K = np.linspace(20.0, 160.0, 50) + 273.15
@@ -86,14 +80,13 @@ def test_rank_solvents_table_is_sorted_with_consistent_verdicts():
     assert len(table) + len(ranking.failures) + ranking.n_filtered_out >= 300
     assert table["dissolve_probability"].is_monotonic_decreasing
     assert set(table["verdict"]) <= set(VERDICTS)
-    # the verdict is P(dissolves) = Φ((χc − χ)/σ) read at 0.7 / 0.3: recompute it from the columns
+    # the verdict is P(dissolves) = Φ((χ_lim − χ)/σ) read at 0.7 / 0.3: recompute it from the columns
     from scipy.stats import norm
-    probability = norm.cdf((table["chi_critical"] - table["chi"]) / table["chi_std"])
+    probability = norm.cdf((table["chi_limit"] - table["chi"]) / table["chi_std"])
     assert probability == pytest.approx(table["dissolve_probability"].to_numpy(), abs=1e-9)
-    good = table["verdict"] == "dissolves"
-    assert (table.loc[good, "chi"] < table.loc[good, "chi_critical"]).all()
-    poor = table["verdict"] == "does not dissolve"
-    assert (table.loc[poor, "chi"] > table.loc[poor, "chi_critical"]).all()
+    assert (table["chi_limit"] == table["chi_critical"]).all()  # amorphous: the limit is χc
+    expected = np.where(probability >= 0.7, "dissolves", np.where(probability <= 0.3, "does not dissolve", "borderline"))
+    assert list(table["verdict"]) == list(expected)
     assert (table["chi_critical"] > 0.5).all() and (table["chain_length"] >= 1).all()
 
 
@@ -147,8 +140,9 @@ def test_select_solvents_windows_are_selective_and_ranked():
     table = selection.table
     assert list(table.columns) == list(SELECTION_COLUMNS)
     assert selection.n_screened >= 300 - len(selection.failures)
-    assert (table["margin"] > 0).all()
-    assert (table["margin"] / table["margin_std"]).is_monotonic_decreasing  # rank_by='confidence'
+    assert (table["margin"] > 0).all() and (table["target_probability"] >= 0.7).all()
+    assert table["confidence"].is_monotonic_decreasing  # rank_by='confidence'
+    assert table["confidence"].to_numpy() == pytest.approx((table["margin"] / table["margin_std"]).to_numpy())
     assert table["operating_temperature_c"].between(table["window_low_c"], table["window_high_c"]).all()
     by_margin = select_solvents("PS", ["PE", "PP", "PET"], SELECT_TEMPERATURES_K, rank_by="margin").table
     assert by_margin["margin"].is_monotonic_decreasing
@@ -213,8 +207,8 @@ def test_select_solvents_antisolvents_are_poor_for_the_target():
     anti = selection.antisolvents
     assert list(anti.columns) == list(ANTISOLVENT_COLUMNS)
     from scipy.stats import norm
-    assert (norm.cdf((anti["chi_critical"] - anti["chi"]) / anti["chi_std"]) <= 0.3).all()
-    assert anti["margin"].is_monotonic_decreasing
+    assert (norm.cdf((anti["chi_limit"] - anti["chi"]) / anti["chi_std"]) <= 0.3).all()
+    assert (anti["margin"] / anti["chi_std"]).is_monotonic_decreasing
 
 
 def test_select_solvents_reports_bad_solvents():

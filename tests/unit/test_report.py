@@ -47,7 +47,7 @@ def test_report_verdict_is_the_predictions_own(polymer, solvent):
     from chiapp import predict_chi
 
     prediction = predict_chi(polymer, solvent, [290.0, 300.0, 310.0])
-    verdict, reason = verdict_words(prediction, prediction.chi_critical)
+    verdict, reason = verdict_words(prediction)
     assert verdict == prediction.verdicts[1]
     assert f"{prediction.dissolve_probability[1]:.0%}" in reason
 
@@ -67,8 +67,9 @@ def test_ranking_and_selection_reports_are_self_contained():
     import numpy as np
 
     from chiapp.prediction import load_model
-    from chiapp.ranking import rank_solvents, select_solvents
+    from chiapp.ranking import rank_solvents
     from chiapp.report import ranking_report, selection_report
+    from chiapp.selection import select_solvents
     from chiapp.units import kelvin
 
     manifest = load_model().manifest
@@ -79,3 +80,23 @@ def test_ranking_and_selection_reports_are_self_contained():
     selection = select_solvents("PS", ["PE"], kelvin(np.linspace(20.0, 140.0, 13)), solvents=["toluene", "water"])
     page = render_report(selection_report(selection, (20.0, 140.0), manifest))
     assert "Separating polystyrene from polyethylene" in page and "src=\"http" not in page
+
+
+@pytest.mark.parametrize("polymer, solvent, temperatures", [("HDPE", "p-xylene", [298.15]), ("PS", "cyclohexane",
+                                                              [290.0, 310.0])])
+def test_pair_report_has_no_code_in_it_and_colours_the_verdict_as_everywhere(polymer, solvent, temperatures):
+    """Issue 29: the report reads like a report: evidence as a table, no Python repr, the verdict in its colour."""
+    from chiapp import load_model, predict_chi
+    from chiapp.explanation import VERDICT_COLORS
+    from chiapp.report import pair_report, render_report
+
+    import re
+
+    prediction = predict_chi(polymer, solvent, temperatures)
+    page = render_report(pair_report(prediction, prediction.chain_length, load_model().manifest))
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # what a reader sees, not plotly.js
+    for code in ("array(", "Evidence(", "ChiPrediction(", "CrystallineLimit(", "dtype=", "np.float"):
+        assert code not in text, code
+    assert f"border-left-color:{VERDICT_COLORS[prediction.verdicts[len(temperatures) // 2]]}" in page
+    if len(prediction.evidence.chis):
+        assert "measured χ" in page and "<th>T [°C]</th>" in page

@@ -1,9 +1,14 @@
 """Catalogue screens: the factored grid and the per-molecule batch agree with the direct routes;
-the streamed screen agrees with predict_grid, survives bad rows, an interruption and a killed
-Dask worker, and gives the same file on one process and on a Dask LocalCluster."""
+the streamed screen agrees with predict_grid, survives bad rows, an interruption, a process killed
+with SIGKILL, damaged or misplaced part files and a killed Dask worker, and gives the same file on
+one process and on a Dask LocalCluster."""
 
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,11 +16,12 @@ import pytest
 
 from chiapp.cli import main
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
-from chiapp.flory_huggins import chain_length_from_molecular_weight, critical_chi
+from chiapp.flory_huggins import chain_length_from_molecular_weight, chain_lengths, critical_chi, critical_chis
 from chiapp.library import resolve_polymer, resolve_solvent
 from chiapp.model import T_REF_K
+from chiapp.posterior import verdict_codes
 from chiapp.prediction import load_model, predict_batch, predict_grid
-from chiapp.screening import critical_chis, screen, verdict_codes
+from chiapp.screening import screen
 
 POLYMERS = ["PS", "PMMA", "PE", "not a polymer", "PVC"]
 SOLVENTS = ["toluene", "water", "acetone", "C1CC1(", "hexane", "chloroform", "ethanol", "THF", "DMF"]
@@ -67,7 +73,7 @@ def test_predict_batch_equals_rowwise_towers(model):
 def test_critical_chis_follow_flory_huggins():
     polymer_volumes = np.array([100000.0 / 1.05, 5000.0, 50.0])
     solvent_volumes = np.array([108.7, 18.07, 200.0])
-    chi_c = critical_chis(polymer_volumes, solvent_volumes)
+    chi_c = critical_chis(chain_lengths(polymer_volumes[:, None], solvent_volumes[None, :]))
     for i, vp in enumerate(polymer_volumes):
         for j, vs in enumerate(solvent_volumes):
             if vp < vs:
@@ -77,9 +83,8 @@ def test_critical_chis_follow_flory_huggins():
                 assert chi_c[i, j] == pytest.approx(expected, rel=1e-12)
 
 
-def test_verdict_codes_use_the_one_sigma_band():
-    codes = verdict_codes(np.array([0.3, 0.5, 0.7]), np.array([0.1, 0.1, 0.1]), np.array([0.55, 0.55, 0.55]))
-    assert codes.tolist() == [0, 1, 2]
+def test_verdict_codes_read_the_probability_at_point_seven_and_point_three():
+    assert verdict_codes(np.array([0.95, 0.7, 0.5, 0.3, 0.01, np.nan])).tolist() == [0, 0, 1, 2, 2, -1]
 
 
 @pytest.fixture(scope="module")
@@ -96,16 +101,19 @@ def test_screen_matches_predict_grid_and_reports_bad_rows(local_screen):
     assert sorted(failures["input"]) == ["C1CC1(", "not a polymer"]
     assert result.n_polymers == 4 and result.n_solvents == 8
     assert len(table) == 4 * 8 * 2 and result.n_pair_temperatures == 64
-    grid = predict_grid([p for p in POLYMERS if p != "not a polymer"], [s for s in SOLVENTS if s != "C1CC1("])
-    mean, std = grid.chi(TEMPERATURES_K)
-    p_pos = {s: i for i, s in enumerate(grid.polymers)}
-    s_pos = {s: i for i, s in enumerate(grid.solvents)}
+    grid = predict_grid([p for p in POLYMERS if p != "not a polymer"], [s for s in SOLVENTS if s != "C1CC1("],
+                        TEMPERATURES_K)
+    p_pos = {p.smiles: i for i, p in enumerate(grid.polymers)}
+    s_pos = {s.smiles: i for i, s in enumerate(grid.solvents)}
     t_pos = {t: i for i, t in enumerate(TEMPERATURES_K)}
-    for row in table.itertuples():
+    for row in table.itertuples():  # the same answer as every other route: the posterior and its verdict
         i, j, k = p_pos[row.polymer], s_pos[row.solvent], t_pos[row.temperature_k]
-        assert row.chi == pytest.approx(mean[i, j, k], abs=1e-10)
-        assert row.chi_std == pytest.approx(std[i, j, k], abs=1e-9)
-        assert row.classifier_probability == pytest.approx(grid.soluble_probability[i, j], abs=1e-12)
+        assert row.chi == pytest.approx(grid.chi[i, j, k], abs=1e-10)
+        assert row.chi_std == pytest.approx(grid.chi_std[i, j, k], abs=1e-10)
+        assert row.chi_limit == pytest.approx(grid.chi_limit[i, j, k], abs=1e-10)
+        assert row.dissolve_probability == pytest.approx(grid.dissolve_probability[i, j, k], abs=1e-10)
+        assert row.verdict == grid.verdicts[i, j, k]
+        assert row.classifier_probability == pytest.approx(grid.classifier_probability[i, j], abs=1e-12)
 
 
 def test_screen_top_k_is_the_best_of_all_pairs(local_screen, tmp_path):
@@ -113,7 +121,10 @@ def test_screen_top_k_is_the_best_of_all_pairs(local_screen, tmp_path):
     result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=tmp_path / "top.parquet", top=2, verdicts=("dissolves",),
                     polymer_block=2, solvent_block=3, progress=False)
     top = pd.read_parquet(result.output)
-    expected = (table[table["verdict"] == "dissolves"].sort_values(["polymer_index", "temperature_k", "chi"])
+    # most likely to dissolve first: P = Φ((χ_lim − χ)/σ) falls as (χ − χ_lim)/σ rises
+    dissolving = table[table["verdict"] == "dissolves"].assign(
+        score=lambda f: (f["chi"] - f["chi_limit"]) / f["chi_std"])
+    expected = (dissolving.sort_values(["polymer_index", "temperature_k", "score", "solvent_index"])
                 .groupby(["polymer_index", "temperature_k"]).head(2))
     assert top[["polymer_index", "solvent_index", "temperature_k"]].values.tolist() == \
         expected[["polymer_index", "solvent_index", "temperature_k"]].values.tolist()
@@ -139,6 +150,81 @@ def test_interrupted_screen_resumes_skipping_finished_chunks(local_screen, tmp_p
                     progress=False, on_chunk=lambda stage, done: calls.append(stage))
     assert result.n_chunks_skipped == n_features + 2
     assert calls.count("features") == 0 and calls.count("grid") == 3 * 3 - 2
+    pd.testing.assert_frame_equal(pd.read_parquet(out), local_screen[1])
+
+
+def _parts(out: Path) -> list[Path]:
+    return sorted(out.with_name(out.name + ".parts").glob("*.npz"))
+
+
+def _stop():
+    raise KeyboardInterrupt
+
+
+def _interrupted(out: Path) -> None:
+    def stop(stage, done):
+        if stage == "grid" and done == 4:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+               progress=False, on_chunk=stop)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "flipped byte", "swapped solvent parts",
+                                    "another screen's part"])
+def test_damaged_or_misplaced_parts_are_computed_again_never_merged(local_screen, tmp_path, damage):
+    out = tmp_path / "damaged.parquet"
+    _interrupted(out)
+    parts = _parts(out)
+    solvent_parts = [p for p in parts if p.name.startswith("solvent-")]
+    grid_part = next(p for p in parts if p.name.startswith("grid-"))
+    if damage == "truncated":
+        grid_part.write_bytes(grid_part.read_bytes()[: grid_part.stat().st_size // 2])
+    elif damage == "emptied":
+        grid_part.write_bytes(b"")
+    elif damage == "flipped byte":
+        data = bytearray(grid_part.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        grid_part.write_bytes(bytes(data))
+    elif damage == "swapped solvent parts":
+        first, second = solvent_parts[:2]
+        a, b = first.read_bytes(), second.read_bytes()
+        first.write_bytes(b)
+        second.write_bytes(a)
+    else:  # the same block of another screen (other temperatures), copied in its place
+        other = tmp_path / "other.parquet"
+        screen(POLYMERS, SOLVENTS, [310.0], output=other, top=None, polymer_block=2, solvent_block=3,
+               progress=False)
+        done = other.with_name(other.name + ".parts")
+        assert not done.exists()  # a finished screen removes its parts: make them again, stopped early
+        with pytest.raises(KeyboardInterrupt):
+            screen(POLYMERS, SOLVENTS, [310.0], output=other, top=None, polymer_block=2, solvent_block=3,
+                   progress=False, on_chunk=lambda stage, n: _stop() if stage == "grid" and n == 4 else None)
+        grid_part.write_bytes((done / grid_part.name).read_bytes())
+    calls = []
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+                    progress=False, on_chunk=lambda stage, done: calls.append(stage))
+    assert calls, "the damaged part must be computed again"
+    pd.testing.assert_frame_equal(pd.read_parquet(result.output), local_screen[1])
+
+
+def test_screen_killed_with_sigkill_resumes_to_the_same_file(local_screen, tmp_path):
+    out = tmp_path / "killed.parquet"
+    script = (f"from chiapp.screening import screen\n"
+              f"import time\n"
+              f"def slow(stage, done):\n    time.sleep(0.4)\n"
+              f"screen({POLYMERS!r}, {SOLVENTS!r}, {TEMPERATURES_K!r}, output={str(out)!r}, top=None, "
+              f"polymer_block=2, solvent_block=3, progress=False, on_chunk=slow)\n")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2])
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(p.name.startswith("grid-") for p in _parts(out)):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert not out.exists() and any(p.name.startswith("grid-") for p in _parts(out))
+    result = screen(POLYMERS, SOLVENTS, TEMPERATURES_K, output=out, top=None, polymer_block=2, solvent_block=3,
+                    progress=False)
+    assert result.n_chunks_skipped > 0
     pd.testing.assert_frame_equal(pd.read_parquet(out), local_screen[1])
 
 

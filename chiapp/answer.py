@@ -1,0 +1,641 @@
+"""The one answer engine: polymers × solvents × temperatures -> χ, σ, limit, P(dissolves), verdict.
+
+Every route of chiapp (``predict_chi``, ``predict_batch``, rankings, selections, separation plans,
+screens, blends, reports, pages) asks this module and nothing else, so the same question always
+gets the same answer. For each pair it combines, in closed form and for many pairs at once:
+
+1. the ensemble's coefficients from the molecules' latent factors (``chiapp.model``; a calibrated
+   polymer brings its own), reduced to their moments;
+2. the posterior (``chiapp.posterior``): the Hansen and COSMO-SAC prior, the measured χ and the
+   handbook labels of the pair (``chiapp.evidence``, found by canonical keys once per question);
+3. the chain length N = (M_n/ρ)/V_solvent (or the N given) and χc = (1 + 1/√N)²/2
+   (``chiapp.flory_huggins``; a pair with N < 1 has no answer and says why);
+4. the limit χ_lim(T) = min(χc, χ_m(T)) with Flory's melting limit χ_m of a semicrystalline grade
+   (``chiapp.crystallinity``), P(dissolves) = Φ((χ_lim − χ)/σ) and the verdict
+   (``chiapp.posterior.verdict_codes``, the one rule);
+5. the dissolution temperature Td (the lowest temperature at which χ < χ_lim) with its band from
+   χ ± σ(Td), searched over fixed temperatures (``chiapp.crystallinity.SEARCH_TEMPERATURES_K``),
+   so it never depends on the temperatures asked for;
+6. the domain flag (the ensemble's spread and the temperature, ``chiapp.domain``) and which prior
+   the answer leaned on.
+
+Two shapes of question: a grid (:func:`answer_grid`, every polymer with every solvent at every
+temperature, computed in blocks so memory stays bounded) and rows (:func:`answer_rows`, each row
+its own pair and temperature, as a batch file has them). Both run the same per-pair kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy.constants import R
+
+from chiapp import domain
+from chiapp.chemistry import canonical_polymer
+from chiapp.crystallinity import SEARCH_TEMPERATURES_K, CrystallineLimit, dissolution_reason, dissolution_window
+from chiapp.errors import InputError
+from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs
+from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
+from chiapp.flory_huggins import chain_lengths, critical_chis
+from chiapp.frozen import FrozenResult
+from chiapp.model import ChiModel, Coefficients, LatentFactors, hansen_inputs, hansen_terms_of, load_model
+from chiapp.posterior import (
+    PRIOR_NAMES,
+    VERDICTS,
+    EnsembleMoments,
+    PairPosterior,
+    PosteriorParameters,
+    dissolve_probability,
+    posterior,
+    verdict_codes,
+)
+from chiapp.solvent_blend import hansen_blend_row
+from chiapp.units import check_temperatures_k
+
+__all__ = ["Answer", "MoleculeBlock", "RowAnswer", "answer_blends", "answer_grid", "answer_rows",
+           "posterior_parameters"]
+
+#: Pairs per block of the kernel: bounds its temporaries (about 3 kB a pair) whatever the grid.
+BLOCK_PAIRS = 1 << 15
+_T_REF_K = 298.15
+
+
+@lru_cache(maxsize=4)
+def posterior_parameters(model: ChiModel) -> PosteriorParameters:
+    """The model's posterior parameters (its manifest's), read once."""
+    return PosteriorParameters.from_manifest(model.manifest)
+
+
+def _n_terms(model: ChiModel) -> int:
+    return int(model.manifest.get("posterior", {}).get("chi_terms", 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernel: many pairs, each with its own polymer and solvent, independent of temperature
+
+@dataclass(frozen=True)
+class MoleculeBlock:
+    """The features of one side of a question as arrays, one row per molecule: what the kernel reads.
+
+    Built from features (:meth:`of`) once per question, or read back from the arrays a screen's part
+    file holds (:meth:`to_arrays`, :meth:`from_arrays`), so a worker needs no Python object per molecule.
+    """
+
+    role: str
+    x: np.ndarray                 # (n, d) descriptors
+    hansen: np.ndarray            # (n, 4): chiapp.model.hansen_inputs
+    vectors: np.ndarray           # (n_members, n, latent)
+    terms: np.ndarray             # (n_members, n, 3)
+    volume: np.ndarray            # (n,) M_n/ρ of a polymer, V of a solvent [cm3/mol]
+    keys: np.ndarray              # (n,) canonical SMILES for the evidence tables ('' for a blend)
+    qc_known: np.ndarray          # (n,) bool: the COSMO-SAC half is known
+    qc_first: np.ndarray          # polymer: ln Γ (n, nodes, bins); solvent: n_s·p_s (n, bins)
+    qc_second: np.ndarray         # solvent: self-terms (n, nodes); polymer: (n, 0)
+    given_n: np.ndarray           # (n,) a given chain length (NaN: from the volumes); polymers only
+    k_numerator: np.ndarray       # (n,) R Vu / ΔHu [cm3/(mol K)] of a crystalline polymer, NaN amorphous
+    inverse_melting_k: np.ndarray  # (n,)
+    latent: tuple = ()            # per polymer its own LatentPolymer or None (not saved)
+
+    @property
+    def size(self) -> int:
+        return len(self.volume)
+
+    @classmethod
+    def of(cls, items, role: str) -> "MoleculeBlock":
+        from chiapp.quantum.chi import QC_NODES_K
+
+        n = len(items)
+        nan = np.full(n, np.nan)
+        given, numerator, inverse_tm = nan.copy(), nan.copy(), nan.copy()
+        known = np.array([f.qc_half is not None for f in items], dtype=bool)
+        bins = 153
+        if role == "polymer":
+            for i, f in enumerate(items):
+                if f.chain_length is not None:
+                    given[i] = f.chain_length
+                if f.crystal is not None:
+                    crystal = f.crystal
+                    numerator[i] = R * crystal.repeat_unit_molar_volume_cm3_per_mol / crystal.heat_of_fusion_j_per_mol
+                    inverse_tm[i] = 1.0 / crystal.melting_point_k
+            keys = [canonical_polymer(f.smiles) for f in items]
+            first = np.full((n, QC_NODES_K.size, bins), np.nan)
+            for i, f in enumerate(items):
+                if f.qc_half is not None:
+                    first[i] = f.qc_half
+            second = np.empty((n, 0))
+            latent = tuple(f.latent for f in items)
+        else:
+            keys = [f.key or "" for f in items]
+            first, second = np.zeros((n, bins)), np.full((n, QC_NODES_K.size), np.nan)
+            for i, f in enumerate(items):
+                if f.qc_half is not None:
+                    first[i], second[i] = f.qc_half
+            latent = (None,) * n
+        x = np.stack([f.x for f in items])
+        return cls(role, x, hansen_inputs(role, x), np.stack([f.vectors for f in items], axis=1),
+                   np.stack([f.terms for f in items], axis=1),
+                   np.array([f.molar_volume_cm3_per_mol for f in items], dtype=float), np.array(keys, dtype=str),
+                   known, first, second, given, numerator, inverse_tm, latent)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The block as named arrays (a calibrated polymer's own description is not among them)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in ("role", "latent")}
+
+    @classmethod
+    def from_arrays(cls, role: str, arrays) -> "MoleculeBlock":
+        n = len(arrays["volume"])
+        return cls(role, **{name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
+                            if name not in ("role", "latent")}, latent=(None,) * n)
+
+    def blended(self, first: np.ndarray, second: np.ndarray, fractions: np.ndarray, model: ChiModel
+                ) -> "MoleculeBlock":
+        """Two-solvent blends of this block's solvents: φ of ``first``, 1 − φ of ``second`` (the mixing rule
+        of ``chiapp.features.mix_factors`` and ``chiapp.solvent_blend``, for many blends at once)."""
+        phi = np.stack([fractions, 1.0 - fractions], axis=1)                       # (n, 2)
+        pair = np.stack([first, second], axis=1)                                   # (n, 2)
+        vectors, terms = mix_factors(self.vectors[:, pair], self.terms[:, pair], phi, model)
+        x = hansen_blend_row(self.x[pair], phi)
+        volume = 1.0 / (phi[:, 0] / self.volume[first] + phi[:, 1] / self.volume[second])
+        n = len(fractions)
+        nan = np.full(n, np.nan)
+        return MoleculeBlock("solvent", x, hansen_inputs("solvent", x), vectors, terms, volume,
+                             np.full(n, "", dtype=str), np.zeros(n, dtype=bool), np.zeros((n, self.qc_first.shape[1])),
+                             np.full((n, self.qc_second.shape[1]), np.nan), nan, nan, nan, (None,) * n)
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Everything about n pairs that does not depend on the temperatures asked, each (n,)."""
+
+    posterior: PairPosterior
+    chain_length: np.ndarray
+    chi_critical: np.ndarray
+    k_per_kelvin: np.ndarray          # Flory's K = R Vu/(ΔHu V1) [1/K]; NaN: amorphous
+    inverse_melting_k: np.ndarray     # 1/Tm [1/K]; NaN: amorphous
+    classifier_probability: np.ndarray
+    dissolution: dict                 # Td and its band (see _dissolution)
+    error: np.ndarray                 # '' or why the pair has no answer
+    evidence: dict                    # pair position -> Evidence, for the pairs with any
+
+    def limit(self, temperatures_k, rows: bool) -> np.ndarray:
+        """χ_lim = min(χc, χ_m(T)) (``chiapp.crystallinity.dissolution_chi_limit``, vectorized over pairs)."""
+        column = (lambda v: v) if rows else (lambda v: v[:, None])
+        t = np.asarray(temperatures_k, dtype=float)
+        with np.errstate(invalid="ignore"):
+            melting = 1.0 - (1.0 / t - column(self.inverse_melting_k)) / column(self.k_per_kelvin)
+        return np.where(np.isnan(column(self.k_per_kelvin)), column(self.chi_critical),
+                        np.fmin(column(self.chi_critical), melting))
+
+
+def _coefficients(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray,
+                  s_idx: np.ndarray, grid: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Member coefficients (3, n_members, n): a, b_k, soluble logit of each pair; ``grid`` (polymers,
+    solvents) says the pairs are every one of those polymers with every one of those solvents, in
+    that order, which one matrix product per member computes (``ChiModel.grid_from_factors``)."""
+    def factors(role: str, stack: MoleculeBlock, index) -> LatentFactors:
+        return LatentFactors(role, "experimental", stack.vectors[:, index], stack.terms[:, index],
+                             stack.x[index] if model.hansen_z else None)
+
+    out = np.empty((3, model.n_members, len(p_idx)))
+    if not len(p_idx):
+        return out
+    if grid is not None:
+        block = model.grid_from_factors(factors("polymer", polymers, grid[0]), factors("solvent", solvents, grid[1]))
+        out[:] = block.reshape(out.shape)
+    else:
+        c = model.pair_from_factors(factors("polymer", polymers, p_idx), factors("solvent", solvents, s_idx))
+        out[0], out[1], out[2] = c.a, c.b_k, c.soluble_logit
+    for p in {int(p) for p in np.unique(p_idx) if polymers.latent[p] is not None}:  # calibrated: its own latent
+        at = np.flatnonzero(p_idx == p)
+        own: Coefficients = polymers.latent[p].coefficients(model, factors("solvent", solvents, s_idx[at]),
+                                                             solvents.x[s_idx[at]])
+        out[0][:, at], out[1][:, at], out[2][:, at] = own.a, own.b_k, own.soluble_logit
+    return out
+
+
+def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray) -> np.ndarray:
+    """COSMO-SAC χ at the nodes of each pair (n, nodes), NaN rows where a σ-profile is missing."""
+    from chiapp.quantum.chi import QC_NODES_K, qc_nodes
+
+    out = np.full((len(p_idx), QC_NODES_K.size), np.nan)
+    usable = solvents.qc_known[s_idx] & polymers.qc_known[p_idx]
+    for p in np.unique(p_idx[usable]):
+        at = np.flatnonzero((p_idx == p) & usable)
+        out[at] = qc_nodes(polymers.qc_first[p], solvents.qc_first[s_idx[at]], solvents.qc_second[s_idx[at]])
+    return out
+
+
+def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray):
+    """Measured χ (n, K) NaN-padded, labels (n, 2) −1-padded, and {position: Evidence}, found through
+    the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
+    p_of: dict[str, list[int]] = {}
+    s_of: dict[str, list[int]] = {}
+    for i in np.unique(p_idx).tolist():
+        p_of.setdefault(polymers.keys[i], []).append(i)
+    for i in np.unique(s_idx).tolist():
+        if solvents.keys[i]:
+            s_of.setdefault(solvents.keys[i], []).append(i)
+    width = max(len(solvents.keys), 1)
+    codes = p_idx * width + s_idx
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    found: dict[int, Evidence] = {}
+    for key in evidence_pairs():
+        if key[0] in p_of and key[1] in s_of:
+            e = evidence_by_key(key)
+            for p in p_of[key[0]]:
+                for s in s_of[key[1]]:
+                    lo, hi = np.searchsorted(ordered, [p * width + s, p * width + s + 1])
+                    for position in order[lo:hi].tolist():
+                        found[position] = e
+    n_points = max((len(e.chis) for e in found.values()), default=0)
+    measured_t = np.full((len(p_idx), n_points), np.nan)
+    measured_chi = np.full((len(p_idx), n_points), np.nan)
+    labels = np.full((len(p_idx), 2), -1, dtype=int)
+    for position, e in found.items():
+        measured_t[position, :len(e.chis)] = e.temperatures_k
+        measured_chi[position, :len(e.chis)] = e.chis
+        labels[position, :len(e.labels)] = e.labels
+    return measured_t, measured_chi, labels, found
+
+
+def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    """Why a pair has no chain length, '' for the others."""
+    error = np.full(len(volume_p), "", dtype=object)
+    for i in np.flatnonzero(bad):
+        n = volume_p[i] / volume_s[i]
+        error[i] = (f"chain length N = (M_n/ρ)/V_solvent = {n:.3g} is below 1: the polymer is smaller than one "
+                    "solvent molecule; give a larger molecular weight" if n < 1 else
+                    f"chain length N = {n:.3g} is above 1e8: check the molecular weight")
+    return error
+
+
+def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
+            grid: tuple[np.ndarray, np.ndarray] | None = None) -> _Pairs:
+    params = posterior_parameters(model)
+    members = _coefficients(model, polymers, solvents, p_idx, s_idx, grid)
+    moments = EnsembleMoments.from_members(members[0], members[1], model.spread_scale)
+    with np.errstate(over="ignore"):
+        classifier = (1.0 / (1.0 + np.exp(-members[2]))).mean(axis=0)
+    terms = hansen_terms_of(polymers.hansen[p_idx], solvents.hansen[s_idx])
+    volume_p, volume_s = polymers.volume[p_idx], solvents.volume[s_idx]
+    given_n = polymers.given_n[p_idx]
+    n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
+    chi_c = critical_chis(n)
+    measured_t, measured_chi, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
+    state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
+                      qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
+                      chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
+                      labels=labels, n_terms=_n_terms(model))
+    k = polymers.k_numerator[p_idx] / volume_s
+    inverse_tm = polymers.inverse_melting_k[p_idx]
+    return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
+                  _chain_errors(volume_p, volume_s, np.isnan(n)), found)
+
+
+def _dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
+    """Td (lowest temperature with χ < χ_lim), its band from χ ∓ σ(Td), the upper end of that window
+    and the melting-only Td (as if χc did not bind), per pair [K]; NaN: none, and for an amorphous
+    polymer, whose answer needs no dissolution temperature (its verdict at each T says it all)."""
+    n = len(k)
+    crystalline = np.flatnonzero(np.isfinite(k))
+    out = {name: np.full(n, np.nan) for name in ("low_k", "band_low_k", "band_high_k", "upper_k", "melt_k", "chi_at",
+                                                 "sigma_at")}
+    out["by_chi_c"] = np.zeros(n, dtype=bool)
+    if len(crystalline):
+        found = _crystalline_dissolution(_take(state, crystalline), chi_c[crystalline], k[crystalline],
+                                         inverse_tm[crystalline])
+        for name, values in found.items():
+            out[name][crystalline] = values
+    return out
+
+
+def _crystalline_dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
+    window = dissolution_window(state.a, state.b_k, state.c_k2, chi_c, k, inverse_tm)
+    melt = dissolution_window(state.a, state.b_k, state.c_k2, np.inf, k, inverse_tm)["low_k"]
+    reference = np.where(np.isfinite(window["low_k"]), window["low_k"], np.where(np.isfinite(melt), melt, _T_REF_K))
+    reference = np.clip(reference, *SEARCH_TEMPERATURES_K)
+    sigma = state.std(reference, rows=True)
+    lower = dissolution_window(state.a - sigma, state.b_k, state.c_k2, chi_c, k, inverse_tm)["low_k"]
+    upper = dissolution_window(state.a + sigma, state.b_k, state.c_k2, chi_c, k, inverse_tm)["low_k"]
+    td = window["low_k"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chi_at = state.a + state.b_k / td + state.c_k2 / td**2
+    return {"low_k": td, "band_low_k": lower, "band_high_k": upper, "upper_k": window["high_k"], "melt_k": melt,
+            "by_chi_c": window["by_chi_c"], "chi_at": chi_at, "sigma_at": sigma}
+
+
+def _evaluate(model: ChiModel, pairs: _Pairs, temperatures_k, rows: bool) -> dict[str, np.ndarray]:
+    """The temperature-dependent answer of the pairs: on a grid (n, T) or one temperature per pair (n,)."""
+    state = pairs.posterior
+    chi = state.chi(temperatures_k, rows)
+    std = state.std(temperatures_k, rows)
+    limit = pairs.limit(temperatures_k, rows)
+    probability = dissolve_probability(chi, std, limit)
+    ensemble_std = np.sqrt(state.ensemble_variance(temperatures_k, rows))
+    bad = (pairs.error != "") if rows else (pairs.error != "")[:, None]
+    nan = np.where(bad, np.nan, 1.0)
+    return {"chi": chi * nan, "chi_std": std * nan, "chi_limit": limit * nan, "dissolve_probability": probability * nan,
+            "ensemble_chi": state.ensemble_mean(temperatures_k, rows) * nan, "ensemble_chi_std": ensemble_std * nan,
+            "in_domain": domain.in_domain_many(model, ensemble_std, temperatures_k) & ~bad}
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+_PAIR_FIELDS = ("a", "b_k", "c_k2", "chain_length", "chi_critical", "classifier_probability", "prior_codes",
+                "dissolution_temperature_k", "dissolution_temperature_low_k", "dissolution_temperature_high_k",
+                "upper_temperature_k", "melting_temperature_k", "limited_by_chi_c", "chi_at_dissolution",
+                "chi_std_at_dissolution", "errors")
+_TEMPERATURE_FIELDS = ("chi", "chi_std", "chi_limit", "dissolve_probability", "ensemble_chi", "ensemble_chi_std",
+                       "in_domain")
+
+
+class _Answers(FrozenResult):
+    """What the grid and the rows share: the verdict words, the prior's name, the reason."""
+
+    verdict_codes: np.ndarray
+    prior_codes: np.ndarray
+
+    @property
+    def verdicts(self) -> np.ndarray:
+        """The verdicts as words ('' where a pair has no answer)."""
+        words = np.asarray(VERDICTS, dtype=object)[np.maximum(self.verdict_codes, 0)]
+        return np.where(self.verdict_codes >= 0, words, "")
+
+    def _reason(self, polymer: PolymerFeatures, at) -> str:
+        def value(name):
+            v = float(getattr(self, name)[at])
+            return v if np.isfinite(v) else None
+        if self.errors[at]:  # type: ignore[attr-defined]
+            return str(self.errors[at])  # type: ignore[attr-defined]
+        return dissolution_reason(polymer.crystal, value("dissolution_temperature_k"),
+                                  value("dissolution_temperature_low_k"), value("dissolution_temperature_high_k"),
+                                  value("upper_temperature_k"), value("chi_at_dissolution"),
+                                  value("chi_std_at_dissolution"), float(self.chi_critical[at]),  # type: ignore
+                                  bool(self.limited_by_chi_c[at]), value("melting_temperature_k"))  # type: ignore
+
+    def _limit(self, polymer: PolymerFeatures, at) -> CrystallineLimit:
+        def value(name):
+            v = float(getattr(self, name)[at])
+            return v if np.isfinite(v) else None
+        chi = value("chi_at_dissolution")
+        return CrystallineLimit(
+            polymer=polymer.smiles, data=polymer.crystal, chi_critical=float(self.chi_critical[at]),  # type: ignore
+            dissolution_temperature_k=value("dissolution_temperature_k"),
+            dissolution_temperature_low_k=value("dissolution_temperature_low_k"),
+            dissolution_temperature_high_k=value("dissolution_temperature_high_k"),
+            upper_temperature_k=value("upper_temperature_k"), melting_temperature_k=value("melting_temperature_k"),
+            limited_by_chi_c=bool(self.limited_by_chi_c[at]), chi_at_dissolution=chi,  # type: ignore[attr-defined]
+            chi_std_at_dissolution=value("chi_std_at_dissolution") if chi is not None else None,
+            reason=self._reason(polymer, at))
+
+
+@dataclass(frozen=True, eq=False)
+class Answer(_Answers):
+    """The answer for every polymer × solvent × temperature.
+
+    Arrays of shape (P, S, T): ``chi``, ``chi_std`` (the posterior), ``chi_limit`` (χ_lim = min(χc, χ_m(T))),
+    ``dissolve_probability``, ``verdict_codes`` (indices into ``chiapp.posterior.VERDICTS``, −1: no answer),
+    ``ensemble_chi``/``ensemble_chi_std`` (the raw ensemble, for comparison), ``in_domain``. Arrays of
+    shape (P, S): the posterior χ(T) = a + b_k/T + c_k2/T², ``chain_length``, ``chi_critical``,
+    ``classifier_probability`` (the network's own soluble head, shown for transparency, not the
+    verdict), ``prior_codes`` (indices into ``chiapp.posterior.PRIOR_NAMES``), the dissolution
+    temperature and its band [K] (NaN: never; ``chiapp.crystallinity.SEARCH_TEMPERATURES_K[0]``: no lower
+    limit), ``errors`` ('' or why a pair has no answer). ``evidence`` maps (p, s) to the measured
+    evidence of the pairs that have any.
+    """
+
+    polymers: tuple[PolymerFeatures, ...]
+    solvents: tuple[SolventFeatures, ...]
+    temperatures_k: np.ndarray
+    chi: np.ndarray
+    chi_std: np.ndarray
+    chi_limit: np.ndarray
+    dissolve_probability: np.ndarray
+    verdict_codes: np.ndarray
+    ensemble_chi: np.ndarray
+    ensemble_chi_std: np.ndarray
+    in_domain: np.ndarray
+    a: np.ndarray
+    b_k: np.ndarray
+    c_k2: np.ndarray
+    chain_length: np.ndarray
+    chi_critical: np.ndarray
+    classifier_probability: np.ndarray
+    prior_codes: np.ndarray
+    dissolution_temperature_k: np.ndarray
+    dissolution_temperature_low_k: np.ndarray
+    dissolution_temperature_high_k: np.ndarray
+    upper_temperature_k: np.ndarray
+    melting_temperature_k: np.ndarray
+    limited_by_chi_c: np.ndarray
+    chi_at_dissolution: np.ndarray
+    chi_std_at_dissolution: np.ndarray
+    errors: np.ndarray
+    evidence: dict = field(default_factory=dict, compare=False)
+    failures: tuple = field(default=(), compare=False)  # (role, input, reason) of inputs left out
+
+    def prior(self, p: int, s: int) -> str:
+        """The prior the answer of pair (p, s) leaned on, in words."""
+        return PRIOR_NAMES[int(self.prior_codes[p, s])]
+
+    def reason(self, p: int, s: int) -> str:
+        """Where polymer p dissolves in solvent s, in one sentence."""
+        return self._reason(self.polymers[p], (p, s))
+
+    def dissolution(self, p: int, s: int) -> CrystallineLimit:
+        """Td of pair (p, s) with its band and reason, as a :class:`~chiapp.crystallinity.CrystallineLimit`."""
+        return self._limit(self.polymers[p], (p, s))
+
+    def evidence_of(self, p: int, s: int) -> Evidence:
+        return self.evidence.get((p, s)) or evidence_by_key(None)
+
+
+@dataclass(frozen=True, eq=False)
+class RowAnswer(_Answers):
+    """The answer for rows that each have their own pair and temperature (a batch): every array is
+    (R,), with the fields of :class:`Answer`; ``polymer_index``/``solvent_index`` point into
+    ``polymers``/``solvents``."""
+
+    polymers: tuple[PolymerFeatures, ...]
+    solvents: tuple[SolventFeatures, ...]
+    polymer_index: np.ndarray
+    solvent_index: np.ndarray
+    temperatures_k: np.ndarray
+    chi: np.ndarray
+    chi_std: np.ndarray
+    chi_limit: np.ndarray
+    dissolve_probability: np.ndarray
+    verdict_codes: np.ndarray
+    ensemble_chi: np.ndarray
+    ensemble_chi_std: np.ndarray
+    in_domain: np.ndarray
+    a: np.ndarray
+    b_k: np.ndarray
+    c_k2: np.ndarray
+    chain_length: np.ndarray
+    chi_critical: np.ndarray
+    classifier_probability: np.ndarray
+    prior_codes: np.ndarray
+    dissolution_temperature_k: np.ndarray
+    dissolution_temperature_low_k: np.ndarray
+    dissolution_temperature_high_k: np.ndarray
+    upper_temperature_k: np.ndarray
+    melting_temperature_k: np.ndarray
+    limited_by_chi_c: np.ndarray
+    chi_at_dissolution: np.ndarray
+    chi_std_at_dissolution: np.ndarray
+    errors: np.ndarray
+
+    def prior(self, row: int) -> str:
+        return PRIOR_NAMES[int(self.prior_codes[row])]
+
+    def reason(self, row: int) -> str:
+        return self._reason(self.polymers[int(self.polymer_index[row])], row)
+
+
+def _pair_fields(pairs: _Pairs) -> dict[str, np.ndarray]:
+    d = pairs.dissolution
+    state = pairs.posterior
+    return {"a": state.a, "b_k": state.b_k, "c_k2": state.c_k2, "chain_length": pairs.chain_length,
+            "chi_critical": pairs.chi_critical, "classifier_probability": pairs.classifier_probability,
+            "prior_codes": state.prior_code, "dissolution_temperature_k": d["low_k"],
+            "dissolution_temperature_low_k": d["band_low_k"], "dissolution_temperature_high_k": d["band_high_k"],
+            "upper_temperature_k": d["upper_k"], "melting_temperature_k": d["melt_k"],
+            "limited_by_chi_c": d["by_chi_c"], "chi_at_dissolution": d["chi_at"],
+            "chi_std_at_dissolution": d["sigma_at"], "errors": pairs.error}
+
+
+def _checked(polymers, solvents, temperatures_k) -> np.ndarray:
+    if not len(polymers) or not len(solvents):
+        raise InputError("give at least one polymer and one solvent")
+    return check_temperatures_k(temperatures_k)
+
+
+def _block(items, role: str) -> tuple[MoleculeBlock, tuple]:
+    """(the block, the features it was built from: () when given a block)."""
+    if isinstance(items, MoleculeBlock):
+        return items, ()
+    items = tuple(items)
+    return MoleculeBlock.of(items, role), items
+
+
+# ---------------------------------------------------------------------------------------------
+# The two questions
+
+def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
+                solvents: Sequence[SolventFeatures] | MoleculeBlock,
+                temperatures_k, *, model: ChiModel | None = None, block_pairs: int = BLOCK_PAIRS) -> Answer:
+    """The answer for every polymer × solvent × temperature [K] (features from ``chiapp.features``, or
+    :class:`MoleculeBlock` s, as a screen's workers hold them: the answer then lists no features).
+
+    The pairs are computed in blocks of at most ``block_pairs``, so the kernel's temporaries stay
+    bounded whatever the grid; the result holds (P, S, T) and (P, S) arrays.
+    """
+    p_stack, polymers = _block(polymers, "polymer")
+    s_stack, solvents = _block(solvents, "solvent")
+    n_p, n_s = p_stack.size, s_stack.size
+    t = _checked(range(n_p), range(n_s), temperatures_k)
+    model = model or load_model()
+    out_t = {name: np.empty((n_p, n_s, t.size), dtype=bool if name == "in_domain" else float)
+             for name in _TEMPERATURE_FIELDS}
+    out_p: dict[str, np.ndarray] = {}
+    evidence: dict[tuple[int, int], Evidence] = {}
+    s_block = max(1, min(n_s, block_pairs))
+    p_block = max(1, block_pairs // s_block)
+    for p0 in range(0, n_p, p_block):
+        for s0 in range(0, n_s, s_block):
+            ps = np.arange(p0, min(p0 + p_block, n_p))
+            ss = np.arange(s0, min(s0 + s_block, n_s))
+            p_idx, s_idx = np.repeat(ps, len(ss)), np.tile(ss, len(ps))
+            pairs = _kernel(model, p_stack, s_stack, p_idx, s_idx, (ps, ss))
+            values = _evaluate(model, pairs, t, rows=False)
+            shape = (len(ps), len(ss))
+            for name, v in values.items():
+                out_t[name][p0:p0 + len(ps), s0:s0 + len(ss)] = v.reshape(*shape, t.size)
+            for name, v in _pair_fields(pairs).items():
+                if name not in out_p:
+                    out_p[name] = np.empty((n_p, n_s), dtype=v.dtype)
+                out_p[name][p0:p0 + len(ps), s0:s0 + len(ss)] = v.reshape(shape)
+            for position, e in pairs.evidence.items():
+                evidence[(int(p_idx[position]), int(s_idx[position]))] = e
+    arrays: dict[str, Any] = {**out_t, **out_p}
+    return Answer(polymers=polymers, solvents=solvents, temperatures_k=t,
+                  verdict_codes=verdict_codes(out_t["dissolve_probability"]), evidence=evidence, **arrays)
+
+
+def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventFeatures], polymer_index,
+                solvent_index, temperatures_k, *, model: ChiModel | None = None,
+                block_pairs: int = BLOCK_PAIRS) -> RowAnswer:
+    """The answer for rows: row r is polymer ``polymer_index[r]`` in solvent ``solvent_index[r]`` at
+    ``temperatures_k[r]`` [K]. Each distinct pair is computed once, then evaluated at its rows."""
+    polymers, solvents = tuple(polymers), tuple(solvents)
+    t = _checked(polymers, solvents, temperatures_k)
+    p_rows = np.asarray(polymer_index, dtype=np.int64)
+    s_rows = np.asarray(solvent_index, dtype=np.int64)
+    if not (p_rows.shape == s_rows.shape == t.shape):
+        raise InputError(f"polymer_index, solvent_index and temperatures_k need one value per row, got "
+                         f"{p_rows.size}, {s_rows.size} and {t.size}")
+    model = model or load_model()
+    p_stack, s_stack = MoleculeBlock.of(polymers, "polymer"), MoleculeBlock.of(solvents, "solvent")
+    codes, inverse = np.unique(p_rows * len(solvents) + s_rows, return_inverse=True)
+    inverse = inverse.ravel()
+    n = len(t)
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(codes), block_pairs):
+        block = codes[start:start + block_pairs]
+        pairs = _kernel(model, p_stack, s_stack, block // len(solvents), block % len(solvents))
+        at = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
+        local = inverse[at] - start
+        selected = _Pairs(_take(pairs.posterior, local), pairs.chain_length[local], pairs.chi_critical[local],
+                          pairs.k_per_kelvin[local], pairs.inverse_melting_k[local],
+                          pairs.classifier_probability[local], {}, pairs.error[local], {})
+        values = {**_evaluate(model, selected, t[at], rows=True),
+                  **{name: v[local] for name, v in _pair_fields(pairs).items()}}
+        for name, v in values.items():
+            if name not in out:
+                out[name] = np.empty(n, dtype=v.dtype)
+            out[name][at] = v
+    return RowAnswer(polymers=polymers, solvents=solvents, polymer_index=p_rows, solvent_index=s_rows,
+                     temperatures_k=t, verdict_codes=verdict_codes(out["dissolve_probability"]), **out)
+
+
+def _take(state: PairPosterior, index: np.ndarray) -> PairPosterior:
+    return PairPosterior(state.a[index], state.b_k[index], state.c_k2[index], state.ensemble.take(index),
+                         state.prior_sigma[index], state.prior_code[index], state.sigma0[index],
+                         state.covariance[index], state.label_factor[index], state.spread_weight, state.sigma_scale)
+
+
+def answer_blends(polymer: PolymerFeatures, solvents: Sequence[SolventFeatures], first, second, fractions,
+                  temperature_k: float, *, model: ChiModel | None = None, block_pairs: int = BLOCK_PAIRS) -> RowAnswer:
+    """The answer for many two-solvent blends at one temperature [K]: row i is ``polymer`` in the blend
+    of ``solvents[first[i]]`` (volume fraction ``fractions[i]``) and ``solvents[second[i]]`` (the rest),
+    the same as :func:`answer_grid` of the blend's own features (``chiapp.features.solvent_features``)
+    but without a Python object per blend. ``solvent_index`` of the result is the row number."""
+    solvents = tuple(solvents)
+    t = _checked([polymer], solvents, temperature_k)
+    if t.size != 1:
+        raise InputError("answer_blends takes one temperature")
+    first, second = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
+    fractions = np.asarray(fractions, dtype=float)
+    model = model or load_model()
+    p_stack, s_stack = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of(solvents, "solvent")
+    n = len(fractions)
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, n, block_pairs):
+        at = np.arange(start, min(start + block_pairs, n))
+        blends = s_stack.blended(first[at], second[at], fractions[at], model)
+        pairs = _kernel(model, p_stack, blends, np.zeros(len(at), dtype=np.int64), np.arange(len(at)))
+        values = {**{k: v[:, 0] for k, v in _evaluate(model, pairs, t, rows=False).items()}, **_pair_fields(pairs)}
+        for name, v in values.items():
+            if name not in out:
+                out[name] = np.empty(n, dtype=v.dtype)
+            out[name][at] = v
+    return RowAnswer(polymers=(polymer,), solvents=(), polymer_index=np.zeros(n, dtype=np.int64),
+                     solvent_index=np.arange(n), temperatures_k=np.full(n, t[0]),
+                     verdict_codes=verdict_codes(out["dissolve_probability"]), **out)
