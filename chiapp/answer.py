@@ -54,14 +54,14 @@ from chiapp.posterior import (
     verdict_codes,
 )
 from chiapp.solvent_blend import hansen_blend_row
-from chiapp.units import check_temperatures_k
+from chiapp.units import REFERENCE_TEMPERATURE_K, check_temperatures_k
 
 __all__ = ["Answer", "MoleculeBlock", "RowAnswer", "answer_blends", "answer_grid", "answer_rows",
            "posterior_parameters"]
 
 #: Pairs per block of the kernel: bounds its temporaries (about 3 kB a pair) whatever the grid.
 BLOCK_PAIRS = 1 << 15
-_T_REF_K = 298.15
+_T_REF_K = REFERENCE_TEMPERATURE_K
 
 
 @lru_cache(maxsize=4)
@@ -355,60 +355,10 @@ _TEMPERATURE_FIELDS = ("chi", "chi_std", "chi_limit", "dissolve_probability", "e
                        "in_domain")
 
 
-class _Answers(FrozenResult):
-    """What the grid and the rows share: the verdict words, the prior's name, the reason."""
-
-    verdict_codes: np.ndarray
-    prior_codes: np.ndarray
-
-    @property
-    def verdicts(self) -> np.ndarray:
-        """The verdicts as words ('' where a pair has no answer)."""
-        words = np.asarray(VERDICTS, dtype=object)[np.maximum(self.verdict_codes, 0)]
-        return np.where(self.verdict_codes >= 0, words, "")
-
-    def _reason(self, polymer: PolymerFeatures, at) -> str:
-        def value(name):
-            v = float(getattr(self, name)[at])
-            return v if np.isfinite(v) else None
-        if self.errors[at]:  # type: ignore[attr-defined]
-            return str(self.errors[at])  # type: ignore[attr-defined]
-        return dissolution_reason(polymer.crystal, value("dissolution_temperature_k"),
-                                  value("dissolution_temperature_low_k"), value("dissolution_temperature_high_k"),
-                                  value("upper_temperature_k"), value("chi_at_dissolution"),
-                                  value("chi_std_at_dissolution"), float(self.chi_critical[at]),  # type: ignore
-                                  bool(self.limited_by_chi_c[at]), value("melting_temperature_k"))  # type: ignore
-
-    def _limit(self, polymer: PolymerFeatures, at) -> CrystallineLimit:
-        def value(name):
-            v = float(getattr(self, name)[at])
-            return v if np.isfinite(v) else None
-        chi = value("chi_at_dissolution")
-        return CrystallineLimit(
-            polymer=polymer.smiles, data=polymer.crystal, chi_critical=float(self.chi_critical[at]),  # type: ignore
-            dissolution_temperature_k=value("dissolution_temperature_k"),
-            dissolution_temperature_low_k=value("dissolution_temperature_low_k"),
-            dissolution_temperature_high_k=value("dissolution_temperature_high_k"),
-            upper_temperature_k=value("upper_temperature_k"), melting_temperature_k=value("melting_temperature_k"),
-            limited_by_chi_c=bool(self.limited_by_chi_c[at]), chi_at_dissolution=chi,  # type: ignore[attr-defined]
-            chi_std_at_dissolution=value("chi_std_at_dissolution") if chi is not None else None,
-            reason=self._reason(polymer, at))
-
-
 @dataclass(frozen=True, eq=False)
-class Answer(_Answers):
-    """The answer for every polymer × solvent × temperature.
-
-    Arrays of shape (P, S, T): ``chi``, ``chi_std`` (the posterior), ``chi_limit`` (χ_lim = min(χc, χ_m(T))),
-    ``dissolve_probability``, ``verdict_codes`` (indices into ``chiapp.posterior.VERDICTS``, −1: no answer),
-    ``ensemble_chi``/``ensemble_chi_std`` (the raw ensemble, for comparison), ``in_domain``. Arrays of
-    shape (P, S): the posterior χ(T) = a + b_k/T + c_k2/T², ``chain_length``, ``chi_critical``,
-    ``classifier_probability`` (the network's own soluble head, shown for transparency, not the
-    verdict), ``prior_codes`` (indices into ``chiapp.posterior.PRIOR_NAMES``), the dissolution
-    temperature and its band [K] (NaN: never; ``chiapp.crystallinity.SEARCH_TEMPERATURES_K[0]``: no lower
-    limit), ``errors`` ('' or why a pair has no answer). ``evidence`` maps (p, s) to the measured
-    evidence of the pairs that have any.
-    """
+class _Answers(FrozenResult):
+    """What a grid and rows share: the same fields (shaped (P, S, T) and (P, S) for a grid, (R,) for
+    rows; see :class:`Answer`), the verdict words, the prior's name, the reason."""
 
     polymers: tuple[PolymerFeatures, ...]
     solvents: tuple[SolventFeatures, ...]
@@ -437,8 +387,61 @@ class Answer(_Answers):
     chi_at_dissolution: np.ndarray
     chi_std_at_dissolution: np.ndarray
     errors: np.ndarray
+
+    @property
+    def verdicts(self) -> np.ndarray:
+        """The verdicts as words ('' where a pair has no answer)."""
+        words = np.asarray(VERDICTS, dtype=object)[np.maximum(self.verdict_codes, 0)]
+        return np.where(self.verdict_codes >= 0, words, "")
+
+    def _value(self, name: str, at) -> float | None:
+        v = float(getattr(self, name)[at])
+        return v if np.isfinite(v) else None
+
+    def _reason(self, polymer: PolymerFeatures, at) -> str:
+        if self.errors[at]:
+            return str(self.errors[at])
+        value = self._value
+        return dissolution_reason(polymer.crystal, value("dissolution_temperature_k", at),
+                                  value("dissolution_temperature_low_k", at),
+                                  value("dissolution_temperature_high_k", at),
+                                  value("upper_temperature_k", at), value("chi_at_dissolution", at),
+                                  value("chi_std_at_dissolution", at), float(self.chi_critical[at]),
+                                  bool(self.limited_by_chi_c[at]), value("melting_temperature_k", at))
+
+    def _limit(self, polymer: PolymerFeatures, at) -> CrystallineLimit:
+        value = self._value
+        chi = value("chi_at_dissolution", at)
+        return CrystallineLimit(
+            polymer=polymer.smiles, data=polymer.crystal, chi_critical=float(self.chi_critical[at]),
+            dissolution_temperature_k=value("dissolution_temperature_k", at),
+            dissolution_temperature_low_k=value("dissolution_temperature_low_k", at),
+            dissolution_temperature_high_k=value("dissolution_temperature_high_k", at),
+            upper_temperature_k=value("upper_temperature_k", at),
+            melting_temperature_k=value("melting_temperature_k", at),
+            limited_by_chi_c=bool(self.limited_by_chi_c[at]), chi_at_dissolution=chi,
+            chi_std_at_dissolution=value("chi_std_at_dissolution", at) if chi is not None else None,
+            reason=self._reason(polymer, at))
+
+
+@dataclass(frozen=True, eq=False)
+class Answer(_Answers):
+    """The answer for every polymer × solvent × temperature.
+
+    Arrays of shape (P, S, T): ``chi``, ``chi_std`` (the posterior), ``chi_limit`` (χ_lim = min(χc, χ_m(T))),
+    ``dissolve_probability``, ``verdict_codes`` (indices into ``chiapp.posterior.VERDICTS``, −1: no answer),
+    ``ensemble_chi``/``ensemble_chi_std`` (the raw ensemble, for comparison), ``in_domain``. Arrays of
+    shape (P, S): the posterior χ(T) = a + b_k/T + c_k2/T², ``chain_length``, ``chi_critical``,
+    ``classifier_probability`` (the network's own soluble head, shown for transparency, not the
+    verdict), ``prior_codes`` (indices into ``chiapp.posterior.PRIOR_NAMES``), the dissolution
+    temperature and its band [K] of a crystalline polymer (NaN: never, or amorphous;
+    ``chiapp.crystallinity.SEARCH_TEMPERATURES_K[0]``: no lower limit), ``errors`` ('' or why a pair has
+    no answer). ``evidence`` maps (p, s) to the measured evidence of the pairs that have any;
+    ``failures`` lists (role, input, reason) of the inputs left out (``chiapp.prediction.predict_grid``).
+    """
+
     evidence: dict = field(default_factory=dict, compare=False)
-    failures: tuple = field(default=(), compare=False)  # (role, input, reason) of inputs left out
+    failures: tuple = field(default=(), compare=False)
 
     def prior(self, p: int, s: int) -> str:
         """The prior the answer of pair (p, s) leaned on, in words."""
@@ -462,35 +465,8 @@ class RowAnswer(_Answers):
     (R,), with the fields of :class:`Answer`; ``polymer_index``/``solvent_index`` point into
     ``polymers``/``solvents``."""
 
-    polymers: tuple[PolymerFeatures, ...]
-    solvents: tuple[SolventFeatures, ...]
-    polymer_index: np.ndarray
-    solvent_index: np.ndarray
-    temperatures_k: np.ndarray
-    chi: np.ndarray
-    chi_std: np.ndarray
-    chi_limit: np.ndarray
-    dissolve_probability: np.ndarray
-    verdict_codes: np.ndarray
-    ensemble_chi: np.ndarray
-    ensemble_chi_std: np.ndarray
-    in_domain: np.ndarray
-    a: np.ndarray
-    b_k: np.ndarray
-    c_k2: np.ndarray
-    chain_length: np.ndarray
-    chi_critical: np.ndarray
-    classifier_probability: np.ndarray
-    prior_codes: np.ndarray
-    dissolution_temperature_k: np.ndarray
-    dissolution_temperature_low_k: np.ndarray
-    dissolution_temperature_high_k: np.ndarray
-    upper_temperature_k: np.ndarray
-    melting_temperature_k: np.ndarray
-    limited_by_chi_c: np.ndarray
-    chi_at_dissolution: np.ndarray
-    chi_std_at_dissolution: np.ndarray
-    errors: np.ndarray
+    polymer_index: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    solvent_index: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def prior(self, row: int) -> str:
         return PRIOR_NAMES[int(self.prior_codes[row])]

@@ -60,11 +60,12 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from scipy.constants import R, zero_Celsius
+from scipy.constants import R
 
 from chiapp.chemistry import normalize_name
 from chiapp.errors import ChiAppError, DataFileError, InputError
 from chiapp.resources import asset_path
+from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = [
     "CRYSTALLINITY_FILE",
@@ -117,7 +118,7 @@ class CrystallineData:
 
     @property
     def melting_point_c(self) -> float:
-        return self.melting_point_k - zero_Celsius
+        return self.melting_point_k - ZERO_CELSIUS_K
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def crystalline_data(polymer: NamedPolymer, *, overrides=None, basis: str = "typ
         if basis == "equilibrium" and equilibrium_k is not None:
             melting_k = equilibrium_k
         elif not pd.isna(row["melting_point_c"]):
-            melting_k = float(row["melting_point_c"]) + zero_Celsius
+            melting_k = float(row["melting_point_c"]) + ZERO_CELSIUS_K
         heat = None if pd.isna(row["heat_of_fusion_j_per_mol"]) else float(row["heat_of_fusion_j_per_mol"])
         density = None if pd.isna(row["amorphous_density_g_per_cm3"]) else float(row["amorphous_density_g_per_cm3"])
         used = [row["melting_point_source"] if basis == "typical" or equilibrium_k is None
@@ -282,7 +283,7 @@ def crystalline_data(polymer: NamedPolymer, *, overrides=None, basis: str = "typ
     overridden = False
     if override is not None:
         if override.melting_point_c is not None:
-            melting_k = _positive("melting_point_c + 273.15", float(override.melting_point_c) + zero_Celsius)
+            melting_k = _positive("melting_point_c in kelvin", float(override.melting_point_c) + ZERO_CELSIUS_K)
             overridden = True
         if override.heat_of_fusion_j_per_mol is not None:
             heat = _positive("heat_of_fusion_j_per_mol", override.heat_of_fusion_j_per_mol)
@@ -480,7 +481,7 @@ class CrystallineLimit:
     @property
     def dissolution_temperature_c(self) -> float | None:
         t = self.dissolution_temperature_k
-        return None if t is None else t - zero_Celsius
+        return None if t is None else t - ZERO_CELSIUS_K
 
 
 def _optional(value) -> float | None:
@@ -489,11 +490,11 @@ def _optional(value) -> float | None:
 
 
 #: Above this a temperature is shown as "> 500 °C": beyond any solvent, and χ(T) extrapolated.
-_SHOWN_MAX_K = 500.0 + zero_Celsius
+_SHOWN_MAX_K = 500.0 + ZERO_CELSIUS_K
 
 
 def _celsius(t_k: float) -> str:
-    return f"{t_k - zero_Celsius:.0f} °C" if t_k <= _SHOWN_MAX_K else f"> {_SHOWN_MAX_K - zero_Celsius:.0f} °C"
+    return f"{t_k - ZERO_CELSIUS_K:.0f} °C" if t_k <= _SHOWN_MAX_K else f"> {_SHOWN_MAX_K - ZERO_CELSIUS_K:.0f} °C"
 
 
 def _about(t_k: float) -> str:
@@ -563,7 +564,7 @@ def crystalline_limit(data: CrystallineData | None, a: float, b_k: float, chi_st
     window = dissolution_window([a], [b_k], [c_k2], [chi_critical], [k], [x_m])
     center = _optional(window["low_k"][0])
     melt = dissolution_window([a], [b_k], [c_k2], [np.inf], [k], [x_m])["low_k"][0] if data is not None else np.nan
-    reference = center or _optional(melt) or 298.15
+    reference = center or _optional(melt) or REFERENCE_TEMPERATURE_K
     sigma = float(sigma_at(min(max(reference, SEARCH_TEMPERATURES_K[0]), SEARCH_TEMPERATURES_K[1])))
     if not (math.isfinite(sigma) and sigma >= 0):
         raise InputError(f"chi_std must be finite and ≥ 0, got {sigma!r}")

@@ -9,7 +9,8 @@ melting point. Both come from the solvent library (``boiling_point_c``, ``meltin
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import zero_Celsius
+
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["liquid_mask", "needs_pressure"]
 
@@ -21,7 +22,7 @@ def liquid_mask(temperatures_k, boiling_points_c, melting_points_c, *, allow_abo
     >>> liquid_mask([300.0, 400.0], [100.0], [-20.0]).tolist()
     [[True, False]]
     """
-    t_c = np.asarray(temperatures_k, dtype=float)[None, :] - zero_Celsius
+    t_c = np.asarray(temperatures_k, dtype=float)[None, :] - ZERO_CELSIUS_K
     boiling = np.asarray(boiling_points_c, dtype=float)[:, None]
     melting = np.asarray(melting_points_c, dtype=float)[:, None]
     mask = ~(t_c < melting)                     # NaN compares False: kept

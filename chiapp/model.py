@@ -30,12 +30,13 @@ from chiapp.errors import ModelArtifactError
 from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K
 from chiapp.resources import asset_path
+from chiapp.units import REFERENCE_TEMPERATURE_K
 
 __all__ = ["MODEL_DIR", "N_HANSEN_TERMS", "TASKS", "T_REF_K", "ChiModel", "Coefficients", "LatentFactors",
            "hansen_inputs", "hansen_terms", "hansen_terms_of", "load_model", "sha256_file"]
 
 #: Reference temperature of the b coefficient: χ = a + b·T_REF_K/T, so b_k = b·T_REF_K.
-T_REF_K = 298.15
+T_REF_K = REFERENCE_TEMPERATURE_K
 #: Heads in the weights file; "experimental" is what the app reports.
 TASKS = ("experimental", "cosmo", "hansen")
 MODEL_DIR = asset_path("model")

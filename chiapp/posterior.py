@@ -39,6 +39,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from chiapp.errors import ModelArtifactError
+from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = ["PosteriorParameters", "VERDICTS", "DISSOLVES_AT", "DOES_NOT_AT", "PRIOR_NAMES", "LABEL_TEMPERATURE_K",
            "FIT_TEMPERATURES_K", "EnsembleMoments", "PairPosterior", "posterior", "prior_chi", "hansen_chi",
@@ -53,13 +54,13 @@ DOES_NOT_AT = 0.3
 #: Which prior a pair's answer leaned on, by prior code (0, 1, 2).
 PRIOR_NAMES = ("constant", "Hansen", "Hansen and COSMO-SAC")
 #: Handbook solvent lists are room-temperature observations.
-LABEL_TEMPERATURE_K = 298.15
+LABEL_TEMPERATURE_K = REFERENCE_TEMPERATURE_K
 #: Lindvig et al., Fluid Phase Equilib. 2002, 203, 247: χ = α·V_s/(RT)·[ΔδD² + ¼(ΔδP² + ΔδH²)], α = 0.6.
 LINDVIG_ALPHA = 0.6
-_T_REF_K = 298.15
+_T_REF_K = REFERENCE_TEMPERATURE_K
 #: Where the posterior's χ(T) is fitted: fixed, so the coefficients of a pair never depend on
 #: the temperatures asked for (the training data span 0–229 °C).
-FIT_TEMPERATURES_K = np.linspace(273.15, 503.15, 24)
+FIT_TEMPERATURES_K = np.linspace(ZERO_CELSIUS_K, ZERO_CELSIUS_K + 230.0, 24)
 FIT_TEMPERATURES_K.flags.writeable = False
 #: COSMO-SAC χ enters the prior clipped to this range: beyond it (χ_QC of −5 or +8 happen) it only says
 #: "very good" or "very poor", and a linear term would take it literally.

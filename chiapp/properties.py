@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from rdkit import Chem
 
-from chiapp.units import ZERO_CELSIUS_K
+from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = [
     "REFERENCE_TEMPERATURE_K",
@@ -26,7 +26,6 @@ __all__ = [
     "molar_volume_cm3_per_mol",
 ]
 
-REFERENCE_TEMPERATURE_K = 298.15
 
 
 @lru_cache(maxsize=8192)

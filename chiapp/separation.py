@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.constants import zero_Celsius
 
 from chiapp.errors import InputError
 from chiapp.features import polymer_features
 from chiapp.library import CHEM21_CLASSES
 from chiapp.selection import check_mixture, select_solvents
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["STEP_COLUMNS", "ALTERNATIVE_COLUMNS", "SeparationPlan", "plan_separation"]
 
@@ -75,7 +75,7 @@ class SeparationPlan:
 
     def describe(self) -> str:
         """The sequence in plain text, one line per step (for a report or a diagram's caption)."""
-        low, high = self.temperatures_k[0] - zero_Celsius, self.temperatures_k[-1] - zero_Celsius
+        low, high = self.temperatures_k[0] - ZERO_CELSIUS_K, self.temperatures_k[-1] - ZERO_CELSIUS_K
         lines = [f"Separate {', '.join(self.polymers)} ({low:g}-{high:g} °C):"]
         for row in self.steps.itertuples(index=False):
             pressure = " under pressure (above its boiling point)" if row.needs_pressure else ""
@@ -217,7 +217,7 @@ def plan_separation(polymers: Sequence[str], temperatures_k, *, solvents: Sequen
                    min_flash_point_c=min_flash_point_c, exclude_classes=exclude_classes,
                    in_domain_only=in_domain_only, allow_above_boiling=allow_above_boiling,
                    crystalline_overrides=crystalline_overrides, rank_by="confidence")
-    low_c = float(temperatures[0] - zero_Celsius) if temperatures.size else math.nan
+    low_c = float(temperatures[0] - ZERO_CELSIUS_K) if temperatures.size else math.nan
     safety = {c: i for i, c in enumerate(CHEM21_CLASSES)}
 
     remaining = list(names)

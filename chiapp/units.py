@@ -14,6 +14,7 @@ from chiapp.errors import InputError
 __all__ = [
     "MAX_TEMPERATURE_K",
     "MIN_TEMPERATURE_K",
+    "REFERENCE_TEMPERATURE_K",
     "ZERO_CELSIUS_K",
     "celsius",
     "check_temperatures_c",
@@ -24,6 +25,9 @@ __all__ = [
 
 #: 0 °C in kelvin (scipy.constants.zero_Celsius).
 ZERO_CELSIUS_K: float = float(zero_Celsius)
+#: 25 °C [K]: the reference temperature of χ's b coefficient, of tabulated properties and of handbook
+#: solvent lists ("room temperature").
+REFERENCE_TEMPERATURE_K: float = ZERO_CELSIUS_K + 25.0
 #: The physical range a temperature may take [K]: χ(T) = a + b/T is meaningless near 0 K, and no
 #: polymer solution exists above ~2,000 K. Outside the training range the domain flag says so.
 MIN_TEMPERATURE_K = 1.0

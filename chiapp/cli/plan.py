@@ -18,10 +18,11 @@ import numpy as np
 from chiapp.cli.rank import add_common_filters, print_table, solvent_list
 from chiapp.errors import InputError
 from chiapp.separation import plan_separation
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["add_parser", "run"]
 
-_ZERO_CELSIUS_K = 273.15
+
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.boiling_point_c:
         raise InputError("plan clips every window to the solvent's liquid range itself; drop --boiling-point-c")
     plan = plan_separation(
-        args.polymers, np.linspace(low, high, args.n_temperatures) + _ZERO_CELSIUS_K,
+        args.polymers, np.linspace(low, high, args.n_temperatures) + ZERO_CELSIUS_K,
         solvents=solvent_list(args.solvents), min_flash_point_c=args.min_flash_point_c,
         exclude_classes=tuple(args.exclude_class), in_domain_only=args.in_domain_only,
         allow_above_boiling=args.allow_above_boiling, chem21_only=args.chem21_only,

@@ -13,9 +13,8 @@ import argparse
 import sys
 import time
 
-from scipy.constants import zero_Celsius
-
 from chiapp.errors import InputError
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["add_parser", "run"]
 
@@ -41,9 +40,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args) -> int:
     from chiapp.quantum.chi import qc_chi
 
-    temperatures_k = [t + zero_Celsius for t in args.temperature_c]
+    temperatures_k = [t + ZERO_CELSIUS_K for t in args.temperature_c]
     if any(not t > 0 for t in temperatures_k):
-        raise InputError(f"temperatures must be above -273.15 °C, got {args.temperature_c}")
+        raise InputError(f"temperatures must be above {-ZERO_CELSIUS_K:g} °C, got {args.temperature_c}")
     start = time.perf_counter()
 
     def progress(message: str) -> None:
@@ -56,5 +55,5 @@ def run(args) -> int:
     print(f"# {result.polymer} in {result.solvent}: COSMO-SAC 2010 on MOPAC {result.method} sigma-profiles")
     print("temperature_c,chi,chi_residual,chi_combinatorial")
     for t, chi, res, comb in zip(result.temperatures_k, result.chi, result.chi_residual, result.chi_combinatorial):
-        print(f"{t - zero_Celsius:g},{chi:.4f},{res:.4f},{comb:.4f}")
+        print(f"{t - ZERO_CELSIUS_K:g},{chi:.4f},{res:.4f},{comb:.4f}")
     return 0

@@ -18,10 +18,11 @@ import argparse
 from chiapp.errors import InputError
 from chiapp.library import CHEM21_CLASSES
 from chiapp.screening.screen import POLYMER_BLOCK, SOLVENT_BLOCK, VERDICTS, screen
+from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["add_parser", "run"]
 
-_ZERO_CELSIUS_K = 273.15
+
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler needs --engine dask")
     result = screen(
-        args.polymers, args.solvents, [t + _ZERO_CELSIUS_K for t in args.temperature_c], output=args.output,
+        args.polymers, args.solvents, [t + ZERO_CELSIUS_K for t in args.temperature_c], output=args.output,
         top=args.top or None, verdicts=tuple(args.verdict) or VERDICTS, in_domain_only=args.in_domain_only,
         exclude_classes=tuple(args.exclude_class), engine=args.engine, scheduler=args.scheduler,
         n_workers=args.workers, polymer_block=args.polymer_block, solvent_block=args.solvent_block,
