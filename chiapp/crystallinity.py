@@ -196,11 +196,14 @@ def _grade_keys(row) -> set[str]:
 
 
 def grade_of(polymer_name: str, text: str) -> str | None:
-    """The grade of ``polymer_name`` that ``text`` names ("LDPE", "iPP", "EVOH 32"), or None when the
-    text names no grade (the table's default grade then applies)."""
+    """The grade of ``polymer_name`` that ``text`` names ("LDPE", "iPP", "PDLLA"), or None when the text
+    names no grade, or the polymer has only one (the table's default grade then applies)."""
     table = crystallinity_table()
     key = normalize_name(text)
-    for _, row in table[table["polymer"] == polymer_name].iterrows():
+    rows = table[table["polymer"] == polymer_name]
+    if len(rows) < 2:
+        return None
+    for _, row in rows.iterrows():
         if key in _grade_keys(row):
             return str(row["grade"])
     return None

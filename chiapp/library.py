@@ -40,7 +40,7 @@ from chiapp.chemistry import (
     parse_polymer,
     parse_solvent,
 )
-from chiapp.crystallinity import grade_of
+from chiapp.crystallinity import crystallinity_table, grade_of
 from chiapp.errors import (
     ChiAppError,
     DataFileError,
@@ -164,7 +164,16 @@ def _solvent_names() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _polymer_names() -> tuple[str, ...]:
-    return tuple(_polymers()["name"])
+    """Library names, each followed by the names of its crystalline grades when it has several (HDPE,
+    LDPE, LLDPE after polyethylene): a grade is a member of a mixture of its own."""
+    grades = crystallinity_table()
+    out: list[str] = []
+    for name in _polymers()["name"]:
+        out.append(name)
+        rows = grades[grades["polymer"] == name]
+        if len(rows) > 1:
+            out += [g for g in rows["grade"] if g != name]
+    return tuple(out)
 
 
 def solvent_names() -> list[str]:
@@ -173,7 +182,7 @@ def solvent_names() -> list[str]:
 
 
 def polymer_names() -> list[str]:
-    """Library polymer names in library order, for a searchable select."""
+    """Library polymer names in library order, with their grades, for a searchable select."""
     return list(_polymer_names())
 
 
@@ -268,17 +277,19 @@ def search_molecules(text: str, role: str, limit: int | None = 20) -> list[tuple
         found = [(names[row], smiles[row], "") for row in range(len(names))]
         return found if limit is None else found[:limit]
     field_rank = {field: i for i, field in enumerate(("name", "abbreviation", "cas", "synonyms"))}
-    best: dict[int, tuple[tuple, str]] = {}
+    best: dict[tuple[int, str | None], tuple[tuple, str]] = {}
     for key, row, field, shown in index.entries:
         kind = _match_kind(query, key, shown)
         if kind is None:
             continue
+        # a text naming a crystalline grade (LDPE, iPP) finds that grade: a member of a mixture of its own
+        grade = grade_of(names[row], shown) if role == "polymer" else None
         rank = (kind, field_rank.get(field, 9), len(names[row]), row)
-        if row not in best or rank < best[row][0]:
+        if (row, grade) not in best or rank < best[(row, grade)][0]:
             matched = "" if field == "name" else f"{_FIELD_LABELS.get(field, field)}: {shown}"
-            best[row] = (rank, matched)
+            best[(row, grade)] = (rank, f"grade of {names[row]}" if grade else matched)
     ordered = sorted(best.items(), key=lambda item: item[1][0])
-    found = [(names[row], smiles[row], matched) for row, (_, matched) in ordered]
+    found = [(grade or names[row], smiles[row], matched) for (row, grade), (_, matched) in ordered]
     if not found:
         close = difflib.get_close_matches(query, [key for key, *_ in index.entries], n=10, cutoff=_SUGGESTION_CUTOFF)
         seen: set[int] = set()

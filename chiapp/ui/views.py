@@ -134,9 +134,12 @@ RANKING_VIEW = {
     "verdict": st.column_config.TextColumn("verdict"),
     "chi": st.column_config.NumberColumn("χ", format="%.2f"),
     "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
-    "chi_critical": st.column_config.NumberColumn("χc", format="%.3f"),
+    "chi_limit": st.column_config.NumberColumn("χ limit", format="%.2f",
+                                               help="χc, or a crystalline grade's melting limit where it is lower"),
     "dissolve_probability": st.column_config.ProgressColumn("P(dissolves)", min_value=0.0, max_value=1.0,
                                                             format="percent"),
+    "dissolution_temperature_c": st.column_config.NumberColumn(
+        "dissolves above [°C]", format="%.0f", help="A crystalline grade's dissolution temperature in this solvent"),
     "in_domain": st.column_config.CheckboxColumn("in domain"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
     "flash_point_c": st.column_config.NumberColumn("flash point [°C]", format="%.0f"),

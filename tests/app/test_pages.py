@@ -357,3 +357,25 @@ def test_collapsed_temperature_range_shows_a_message(page, key):
     assert not at.exception
     assert len(at.error) == 1 and "150–150 °C is empty" in at.error[0].value
     assert chart_count(at) == 0
+
+
+# ---------------------------------------------------------------- grades on every page
+
+@pytest.mark.parametrize("page", ["pages/1_Predict.py", "pages/3_Rank_solvents.py", "pages/2_Phase_diagram.py"])
+def test_a_grade_typed_in_the_search_travels_to_the_answer(page):
+    """Issue 24: 'LDPE' found by the search is LDPE (melting at 110 °C), not polyethylene's default HDPE."""
+    at = open_page(page)
+    at.text_input(key="polymer_search").set_value("LDPE").run()
+    assert_clean(at)
+    assert at.selectbox(key="polymer_name").value == "LDPE"
+    if page.endswith("1_Predict.py"):
+        (_, text), = verdicts(at)
+        assert "LDPE" in text and "HDPE" not in text
+    elif page.endswith("3_Rank_solvents.py"):
+        assert "LDPE" in at.markdown[0].value
+        ldpe = at.dataframe[0].value.set_index("name")["dissolution_temperature_c"]
+        at.text_input(key="polymer_search").set_value("HDPE").run()
+        hdpe = at.dataframe[0].value.set_index("name")["dissolution_temperature_c"]
+        assert float(ldpe["toluene"]) < float(hdpe["toluene"])  # a lower melting point dissolves lower
+    else:  # the phase diagram's title names the grade
+        assert "LDPE" in str(at.get("plotly_chart")[0].proto.spec)
