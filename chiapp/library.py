@@ -274,7 +274,10 @@ def search_molecules(text: str, role: str, limit: int | None = 20) -> list[tuple
     names, smiles = table["name"].tolist(), table["smiles"].tolist()
     query = normalize_name(text) if isinstance(text, str) else ""
     if not query:
-        found = [(names[row], smiles[row], "") for row in range(len(names))]
+        if role == "polymer":  # the library and its grades, in the order of polymer_names
+            found = [(name, resolve_polymer(name).smiles, "" if name in names else "grade") for name in _polymer_names()]
+        else:
+            found = [(names[row], smiles[row], "") for row in range(len(names))]
         return found if limit is None else found[:limit]
     field_rank = {field: i for i, field in enumerate(("name", "abbreviation", "cas", "synonyms"))}
     best: dict[tuple[int, str | None], tuple[tuple, str]] = {}
