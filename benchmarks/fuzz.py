@@ -10,6 +10,11 @@ markdown, formula cells, numbers typed as names...). A case fails when it
   result);
 - raises a ChiAppError whose message is empty or does not name the input ("unclear message").
 
+Two more kinds damage the files chiapp reads back: a calibration file (a real one with a field,
+an array value or a byte changed, its digest resealed or not) must be refused or, if accepted,
+answer with finite numbers; a screen's part file (truncated, emptied, a byte flipped, another
+part's or garbage in its place) must be refused or be exactly the part asked for ("wrong part").
+
 ``tests/unit/test_fuzz.py`` runs a few thousand cases; this runs more and prints failures by kind.
 """
 
@@ -217,6 +222,87 @@ def _csv_case(rng: random.Random) -> bytes:
     return data
 
 
+def _reseal(document: dict) -> dict:
+    import hashlib
+    import json
+
+    body = {k: v for k, v in document.items() if k != "digest"}
+    return {**document, "digest": hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                                            allow_nan=True, default=repr).encode()).hexdigest()}
+
+
+def _calibration_case(rng: random.Random, base: dict):
+    """A real calibration document changed in one place (and its digest resealed or not)."""
+    import copy
+    import json
+
+    document = copy.deepcopy(base)
+    target = rng.choice(["field", "latent", "observation", "bytes"])
+    if target == "field":
+        document[rng.choice(sorted(document))] = _pick(rng, NUMBERS + JUNK, junk=0.5)
+    elif target == "latent":
+        name = rng.choice(sorted(document["latent"]))
+        array = document["latent"][name]
+        if rng.random() < 0.2:
+            document["latent"][name] = _pick(rng, NUMBERS + JUNK, junk=0.5)
+        else:
+            leaf = array
+            while isinstance(leaf[0], list):  # down to one innermost list of the nested arrays
+                leaf = leaf[rng.randrange(len(leaf))]
+            leaf[rng.randrange(len(leaf))] = rng.choice(NUMBERS) if rng.random() < 0.8 else rng.uniform(-5, 5)
+    elif target == "observation" and document["observations"]:
+        observation = document["observations"][rng.randrange(len(document["observations"]))]
+        observation[rng.choice(sorted(observation))] = _pick(rng, NUMBERS + JUNK + SOLVENTS, junk=0.5)
+    text = json.dumps(_reseal(document) if rng.random() < 0.6 else document, allow_nan=True, default=repr)
+    if target == "bytes":
+        data = bytearray(text.encode())
+        data[rng.randrange(len(data))] = rng.randrange(256)
+        return bytes(data)
+    return text
+
+
+def _part_case(rng: random.Random, parts: list[bytes]) -> bytes:
+    """One part file's bytes, damaged in one of the ways a disk or a person does it."""
+    data = parts[0]
+    kind = rng.choice(["truncate", "empty", "flip", "other part", "garbage", "intact"])
+    if kind == "truncate":
+        return data[: rng.randrange(len(data))]
+    if kind == "empty":
+        return b""
+    if kind == "flip":
+        damaged = bytearray(data)
+        damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        return bytes(damaged)
+    if kind == "other part":
+        return rng.choice(parts[1:])
+    if kind == "garbage":
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 4096)))
+    return data
+
+
+def _file_fixtures(workdir: Path):
+    """A calibration document and a screen's part files (the first one the part every case asks for)."""
+    import json
+
+    from chiapp.calibration import calibrate
+    from chiapp.screening import screen
+
+    calibration = json.loads(calibrate("bisphenol A polycarbonate", [
+        {"kind": "dissolves", "solvent": "chloroform", "temperature_c": 25, "value": 1},
+        {"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.45}]).to_json())
+    output = workdir / "parts.parquet"
+
+    def stop(stage, done):
+        if stage == "grid" and done == 2:
+            raise KeyboardInterrupt
+    with contextlib.suppress(KeyboardInterrupt):
+        screen(["PS", "PMMA", "PE"], ["toluene", "water", "acetone", "hexane"], [298.15, 350.0], output=output,
+               top=None, polymer_block=2, solvent_block=2, progress=False, on_chunk=stop)
+    folder = output.with_name(output.name + ".parts")
+    paths = sorted(folder.glob("grid-*.npz")) + sorted(folder.glob("solvent-*.npz"))
+    return calibration, paths
+
+
 def run_cases(n_cases: int, seed: int = 0) -> tuple[Counter, list[str]]:
     """Run ``n_cases`` cases (a fixed mix of kinds); failures counted by kind, with examples."""
     from chiapp.tables import read_pairs_csv
@@ -234,14 +320,42 @@ def run_cases(n_cases: int, seed: int = 0) -> tuple[Counter, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "bad.csv").write_bytes(b"polymer,solvent,temperature_k\n*CC*,toluene,300,1\n\xff")
+        calibration, part_paths = _file_fixtures(workdir)
+        from chiapp.screening.screen import PartsFolder
+
+        reference = PartsFolder.part(part_paths[0], _label_of(part_paths[0]))
+        part_bytes = [p.read_bytes() for p in part_paths]
         for i in range(n_cases):
             share = i % 20
-            if share < 12:
+            if share < 10:
                 name, call, names, values = _phase_case(rng)
                 group = "phase"
-            elif share < 15:
+            elif share < 13:
                 name, call, names, values = _api_case(rng)
                 group = "api"
+            elif share == 13:
+                data = _calibration_case(rng, calibration)
+                name, names, values = "load_calibration", ["calibration"], []
+
+                def call(data=data):
+                    from chiapp.calibration import load_calibration
+                    from chiapp.prediction import predict_chi
+
+                    return predict_chi(load_calibration(data), "toluene", 298.15).chi
+                group = "calibration file"
+            elif share == 14:
+                damaged = workdir / "damaged.npz"
+                damaged.write_bytes(_part_case(rng, part_bytes))
+                counts["part file"] += 1
+                try:
+                    found = PartsFolder.part(damaged, _label_of(part_paths[0]))
+                except Exception as err:  # noqa: BLE001
+                    fail("uncaught", f"part file: {type(err).__name__}: {str(err)[:120]}")
+                    continue
+                if found is not None and not (found.keys() == reference.keys() and all(
+                        np.array_equal(found[k], reference[k]) for k in found)):
+                    fail("wrong part", "a damaged part file was accepted with other contents")
+                continue
             elif share < 18:
                 data = _csv_case(rng)
                 name, names, values = "read_pairs_csv", ["column", "row", "file", "header", "line", "utf-8",
@@ -289,10 +403,15 @@ def run_cases(n_cases: int, seed: int = 0) -> tuple[Counter, list[str]]:
     return failures, examples
 
 
+def _label_of(path: Path) -> str:
+    with np.load(path, allow_pickle=False) as data:
+        return str(data["__label__"])
+
+
 def main(n_cases: int = 10_000, seed: int = 1) -> None:
     failures, examples = run_cases(n_cases, seed)
     rows = [(key, str(value), "", None) for key, value in sorted(failures.items()) if key.startswith("cases")]
-    for kind in ("uncaught", "non-finite", "unclear message"):
+    for kind in ("uncaught", "non-finite", "unclear message", "wrong part"):
         rows.append((f"failures: {kind}", str(failures.get(kind, 0)), "0", failures.get(kind, 0) == 0))
     print_table(rows, f"Fuzz: {n_cases} seeded cases (seed {seed})")
     for line in examples:

@@ -63,12 +63,10 @@ left out of the fit rather than averaged.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,48 +75,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chiapp.errors import CalibrationError, ChiAppError, DataFileError, InputError
+from chiapp.errors import CalibrationError, ChiAppError, InputError
+from chiapp.flory_huggins import binodal_chi
 from chiapp.frozen import FrozenResult
 from chiapp.model import T_REF_K, WEIGHTS_FILE, ChiModel, Coefficients, LatentFactors
+from chiapp.observations import OBSERVATION_KINDS, Observation, check_observation, contradictions, parse_observations
+from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K
 from chiapp.units import ZERO_CELSIUS_K as T_ZERO
 
 __all__ = [
     "DEFAULT_CHI_NOISE",
     "DEFAULT_MARGIN",
-    "OBSERVATION_COLUMNS",
-    "OBSERVATION_KINDS",
     "CalibratedPolymer",
-    "Observation",
-    "binodal_chi",
     "calibrate",
     "observed_chi",
     "load_calibration",
     "model_version",
     "observations_frame",
-    "observations_template",
-    "parse_observations",
     "polymer_coefficients",
     "ranking_comparison",
-    "read_observations_csv",
 ]
 
-OBSERVATION_KINDS = ("chi", "dissolves", "cloud_point", "theta")
-#: The columns of an observations table and what goes in them.
-OBSERVATION_COLUMNS = {
-    "kind": "chi, dissolves, cloud_point or theta",
-    "solvent": "library name or SMILES",
-    "temperature_c": "temperature [°C] (or a column temperature_k [K]); the θ temperature for theta",
-    "value": "χ for chi; 1 or 0 for dissolves; the polymer volume fraction φ for cloud_point; empty for theta",
-    "molecular_weight_g_per_mol": "M_n [g/mol]: required for cloud_point, optional for dissolves",
-}
 #: σ_n of a measured χ: the scatter of one pair's measured χ about its own a + b/T in the open data
 #: (``training.posterior.measurement_sigma``: 0.170), the noise the posterior gives measured χ too.
 DEFAULT_CHI_NOISE = 0.17
 DEFAULT_MARGIN = 0.05
-#: Tests of one solvent closer than this in temperature are "at one temperature" [K].
-SAME_TEMPERATURE_K = 1.0
-_CHI_CONFLICT_NOISES = 4.0
-_THETA_CONFLICT_K = 10.0
 #: σ of a pair whose polymer the model knows well: √(π/2) × 0.150, the shipped model's mean absolute
 #: error on the paper's pair splits (held-out pairs of training polymers). Calibration turns a new
 #: polymer into a known one, so its σ shrinks towards this and not below (module docstring).
@@ -127,237 +108,13 @@ KNOWN_POLYMER_SIGMA = 0.188
 REFERENCE_SOLVENTS = ("toluene", "tetrahydrofuran", "chloroform", "acetone", "ethanol", "methanol", "water",
                       "hexane", "cyclohexane", "N,N-dimethylformamide", "ethyl acetate", "dichloromethane")
 _FORMAT = "chiapp-calibration"
-_FORMAT_VERSION = 1
+#: 2: a digest over the document; the file is verified by fitting its observations again on load.
+_FORMAT_VERSION = 2
+#: How close a file's latent arrays must be to a new fit of its observations (relative to the prior width).
+_REFIT_TOLERANCE = 1e-5
 _WIDTH_FLOOR = 1e-6
 #: Latent directions the update may move along (None: all 2·latent); see _prior_basis.
 N_DIRECTIONS: int | None = None
-
-
-# ---------------------------------------------------------------------------------------------
-# Observations
-
-@dataclass(frozen=True)
-class Observation:
-    """One lab result for the calibrated polymer.
-
-    ``value`` is χ [-] (chi), 1.0 or 0.0 (dissolves), φ [-] (cloud_point) or NaN (theta);
-    ``molecular_weight_g_per_mol`` is NaN when not given.
-    """
-
-    kind: str
-    solvent: str
-    solvent_smiles: str
-    temperature_k: float
-    value: float = math.nan
-    molecular_weight_g_per_mol: float = math.nan
-
-    def to_dict(self) -> dict:
-        def number(x: float):
-            return None if not math.isfinite(x) else float(x)
-        return {"kind": self.kind, "solvent": self.solvent, "solvent_smiles": self.solvent_smiles,
-                "temperature_k": float(self.temperature_k), "value": number(self.value),
-                "molecular_weight_g_per_mol": number(self.molecular_weight_g_per_mol)}
-
-
-def observations_template() -> pd.DataFrame:
-    """A small example table, one row per kind."""
-    return pd.DataFrame({
-        "kind": ["chi", "dissolves", "dissolves", "cloud_point", "theta"],
-        "solvent": ["toluene", "tetrahydrofuran", "methanol", "cyclohexane", "cyclohexane"],
-        "temperature_c": [25.0, 25.0, 25.0, 30.0, 34.5],
-        "value": ["0.40", "1", "0", "0.1", ""],
-        "molecular_weight_g_per_mol": ["", "", "", "200000", ""],
-    })
-
-
-def read_observations_csv(source) -> pd.DataFrame:
-    """The rows of an observations CSV (path, bytes or uploaded file) as text cells.
-
-    Raises DataFileError when the file as a whole cannot be used (not UTF-8, not CSV, no rows,
-    missing columns); row-level problems are found by :func:`parse_observations`.
-    """
-    from chiapp.tables import _text_of
-
-    text = _text_of(source)
-    if not text.strip():
-        raise DataFileError("the observations file is empty; it needs a header line "
-                            f"{','.join(OBSERVATION_COLUMNS)} and one line per observation")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True))
-    except csv.Error as err:
-        raise DataFileError(f"the observations file is not a readable CSV: {err}") from None
-    header = [str(c).strip().lower() for c in rows[0]]
-    if len(set(header)) != len(header) or "" in header:
-        raise DataFileError(f"the header line needs distinct, non-empty column names; got {','.join(header)}")
-    rows = [row for row in rows[1:] if any(cell.strip() for cell in row)]
-    if not rows:
-        raise DataFileError("the observations file has a header but no rows")
-    too_long = [i + 2 for i, row in enumerate(rows) if len(row) > len(header)]
-    if too_long:
-        raise DataFileError(f"line(s) {', '.join(map(str, too_long[:5]))} have more fields than the header; "
-                            "quote a value that contains a comma")
-    cells = [[cell.strip() for cell in row] + [""] * (len(header) - len(row)) for row in rows]
-    return pd.DataFrame(cells, columns=header, dtype=object)
-
-
-def _cell(row: Mapping, name: str) -> str:
-    value = row.get(name, "")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        return math.nan
-    return value if math.isfinite(value) else math.nan
-
-
-def _observation(row: Mapping) -> Observation:
-    """One row checked; raises InputError (or a MoleculeError) with the reason."""
-    from chiapp.library import resolve_solvent
-    from chiapp.tables import _temperature_cell
-
-    kind = _cell(row, "kind").lower()
-    if kind not in OBSERVATION_KINDS:
-        raise InputError(f"kind must be one of {', '.join(OBSERVATION_KINDS)}, got {kind!r}")
-    solvent_text = _cell(row, "solvent")
-    solvent = resolve_solvent(solvent_text)
-    given = [c for c in ("temperature_k", "temperature_c") if _cell(row, c)]
-    if not given:
-        raise InputError("no temperature: give temperature_c [°C] or temperature_k [K]")
-    if len(given) == 2:
-        raise InputError("both temperature_k and temperature_c are given; give one")
-    temperature_k, reason = _temperature_cell(_cell(row, given[0]), given[0])
-    if reason:
-        raise InputError(reason)
-    value_text, mw_text = _cell(row, "value"), _cell(row, "molecular_weight_g_per_mol")
-    value = _number(value_text) if value_text else math.nan
-    if value_text and math.isnan(value):
-        raise InputError(f"value must be a number, got {value_text!r}")
-    molecular_weight = _number(mw_text) if mw_text else math.nan
-    if mw_text and not molecular_weight > 0:
-        raise InputError(f"molecular_weight_g_per_mol must be a number > 0 g/mol, got {mw_text!r}")
-    if kind == "chi":
-        if not value_text:
-            raise InputError("a chi observation needs its measured χ in value")
-        if not -10.0 <= value <= 10.0:
-            raise InputError(f"χ = {value:g} is outside -10…10; is it a χ?")
-    elif kind == "dissolves":
-        if value not in (0.0, 1.0):
-            raise InputError(f"a dissolves observation has value 1 (dissolves) or 0 (does not), got {value_text!r}")
-    elif kind == "cloud_point":
-        if not 0.0 < value < 1.0:
-            raise InputError(f"a cloud_point needs the polymer volume fraction φ in value, strictly between 0 and 1; "
-                             f"got {value_text!r}")
-        if math.isnan(molecular_weight):
-            raise InputError("a cloud_point needs molecular_weight_g_per_mol (M_n of the sample)")
-    elif value_text:
-        raise InputError(f"a theta observation takes no value (the temperature is the θ temperature), "
-                         f"got {value_text!r}")
-    return Observation(kind, solvent_text, solvent.smiles, float(temperature_k), value, molecular_weight)
-
-
-def parse_observations(observations) -> tuple[tuple[Observation, ...], tuple[tuple[int, str], ...]]:
-    """(good observations, (row number, reason) of each bad row) from a table or records.
-
-    ``observations`` is a DataFrame with the columns of OBSERVATION_COLUMNS (temperature_k or
-    temperature_c), an iterable of dicts with those keys, or of :class:`Observation`. Row numbers
-    count from 1 (the first row after the header).
-    """
-    if isinstance(observations, pd.DataFrame):
-        frame = observations
-        if "kind" not in frame.columns or "solvent" not in frame.columns:
-            raise DataFileError(f"observations need the columns {', '.join(OBSERVATION_COLUMNS)}; got "
-                                f"{', '.join(map(str, frame.columns)) or 'none'}")
-        records: Iterable = frame.to_dict("records")
-    elif isinstance(observations, (str, bytes, Path)):
-        return parse_observations(read_observations_csv(observations))
-    else:
-        records = observations
-    good, bad = [], []
-    for i, record in enumerate(records, start=1):
-        if isinstance(record, Observation):
-            good.append(record)
-            continue
-        if not isinstance(record, Mapping):
-            bad.append((i, f"expected a row with columns {', '.join(OBSERVATION_COLUMNS)}, got {record!r}"))
-            continue
-        if not any(_cell(record, c) for c in record):
-            continue  # an empty row of an editable table
-        try:
-            good.append(_observation(record))
-        except ChiAppError as err:
-            bad.append((i, str(err)))
-    return tuple(good), tuple(bad)
-
-
-def _contradictions(observations: Sequence[Observation], chi_noise: float) -> tuple[tuple[str, ...], set[int]]:
-    """Messages about observations that disagree, and the indices of tests left out of the fit."""
-    messages: list[str] = []
-    excluded: set[int] = set()
-    for i, a in enumerate(observations):
-        for j in range(i + 1, len(observations)):
-            b = observations[j]
-            if a.kind != b.kind or a.solvent_smiles != b.solvent_smiles:
-                continue
-            same_t = abs(a.temperature_k - b.temperature_k) <= SAME_TEMPERATURE_K
-            if a.kind == "dissolves" and same_t and a.value != b.value:
-                excluded.update((i, j))
-                messages.append(f"{a.solvent} is reported to dissolve and not to dissolve the polymer at "
-                                f"{a.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): "
-                                "both tests are left out")
-            elif a.kind == "chi" and same_t and abs(a.value - b.value) > _CHI_CONFLICT_NOISES * chi_noise:
-                messages.append(f"χ in {a.solvent} at {a.temperature_k - T_ZERO:.1f} °C is given as {a.value:g} and "
-                                f"{b.value:g} (rows {i + 1} and {j + 1}), more than "
-                                f"{_CHI_CONFLICT_NOISES:g} × the noise "
-                                f"{chi_noise:g} apart: both are kept, the fit lies between them")
-            elif a.kind == "theta" and abs(a.temperature_k - b.temperature_k) > _THETA_CONFLICT_K:
-                messages.append(f"two θ temperatures in {a.solvent}: {a.temperature_k - T_ZERO:.1f} and "
-                                f"{b.temperature_k - T_ZERO:.1f} °C (rows {i + 1} and {j + 1}): both are kept")
-    return tuple(messages), excluded
-
-
-# ---------------------------------------------------------------------------------------------
-# Flory-Huggins targets
-
-def binodal_chi(phi: float, chain_length: float) -> float:
-    """The χ [-] at which a coexisting composition of the Flory-Huggins binodal is φ.
-
-    The binodal at χ > χ_c has a lean branch φ' < φ_c (decreasing from φ_c to 0 as χ grows) and a
-    rich one (increasing from φ_c to 1); a cloud point at (T, φ) says χ(T) is the χ whose branch
-    through φ ends there. φ = φ_c gives χ_c. For N = 1 the binodal is symmetric and
-    ln(φ/(1-φ)) = χ(2φ - 1) gives χ in closed form.
-
-    >>> round(binodal_chi(0.2, 1.0), 6) == round(math.log(0.25) / (0.4 - 1.0), 6)
-    True
-    """
-    from scipy.optimize import brentq
-
-    from chiapp.flory_huggins import binodal_log, critical_point
-
-    if not 0.0 < phi < 1.0:
-        from chiapp.errors import VolumeFractionError
-        raise VolumeFractionError(f"φ must lie strictly between 0 and 1, got {phi!r}")
-    phi_c, chi_c = critical_point(chain_length)
-    if abs(phi - phi_c) < 1e-9:
-        return chi_c
-    lean = phi < phi_c
-
-    def gap(chi: float) -> float:
-        logs = binodal_log(chi, chain_length)
-        if logs is None:
-            return math.log(phi_c) - math.log(phi) if lean else math.log1p(-phi_c) - math.log1p(-phi)
-        return logs[0] - math.log(phi) if lean else logs[1] - math.log1p(-phi)
-
-    low, high = chi_c * (1.0 + 1e-12), chi_c + 0.5
-    while gap(high) > 0:
-        high = chi_c + 2.0 * (high - chi_c)
-        if high > 1e3:
-            raise InputError(f"no binodal passes through φ = {phi:g} at N = {chain_length:g}")
-    return float(brentq(gap, low, high, xtol=1e-12, rtol=1e-12))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,6 +206,9 @@ class CalibratedPolymer(FrozenResult):
 
     # -- persistence ---------------------------------------------------------------------------
     def to_json(self) -> str:
+        """The calibration as a JSON document that proves what it is: the canonical repeat unit, the
+        observations it was fitted on, the model version, the fitted arrays and a sha256 digest over
+        all of them (:func:`load_calibration` checks it, then fits the observations again)."""
         from chiapp import __version__
 
         document: dict[str, Any] = {
@@ -466,6 +226,7 @@ class CalibratedPolymer(FrozenResult):
                 np.diag(np.diagonal(basis[0])), basis.shape)):  # every direction: the widths suffice
             del document["latent"]["prior_basis"]
             document["latent"]["prior_width"] = np.diagonal(basis[0]).tolist()
+        document["digest"] = _digest(document)
         return json.dumps(document, indent=1) + "\n"
 
     def save(self, path) -> None:
@@ -487,73 +248,140 @@ class CalibratedPolymer(FrozenResult):
             raise CalibrationError(f"calibration has {self.u.shape[0]} members, the model {model.n_members}")
 
 
-def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPolymer:
-    """A CalibratedPolymer from its JSON (a path, the text, or bytes); refuses another model's.
+def _digest(document: dict) -> str:
+    """sha256 of a document without its digest, in one canonical JSON form."""
+    body = {k: v for k, v in document.items() if k != "digest"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True).encode()).hexdigest()
 
-    Raises CalibrationError for a file that is not a chiapp calibration, or was made with other
-    weights than ``model`` (default: the shipped one).
-    """
+
+def _text_of(source) -> str:
     if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
         try:
-            text = Path(source).read_text(encoding="utf-8")
+            return Path(source).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise CalibrationError(f"no such calibration file: {source}") from None
-        except (OSError, UnicodeDecodeError) as err:
+        except (OSError, UnicodeDecodeError, ValueError) as err:
             raise CalibrationError(f"cannot read calibration file {source}: {err}") from None
-    elif isinstance(source, (bytes, bytearray)):
+    if isinstance(source, (bytes, bytearray)):
         try:
-            text = bytes(source).decode("utf-8-sig")
+            return bytes(source).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise CalibrationError("the calibration file is not UTF-8 JSON") from None
-    elif hasattr(source, "getvalue"):
-        return load_calibration(source.getvalue(), model=model)
-    else:
-        text = str(source)
+    if hasattr(source, "getvalue"):
+        return _text_of(source.getvalue())
+    return str(source)
+
+
+def _number(document: Mapping, name: str, low: float, high: float) -> float:
+    value = document.get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
+        raise CalibrationError(f"the calibration file's {name} must be a number from {low:g} to {high:g}, "
+                               f"got {value!r}")
+    return float(value)
+
+
+def _checked_observation(record) -> Observation:
+    """One recorded observation, checked as a user's row is (and its solvent resolved again)."""
+    if not isinstance(record, Mapping):
+        raise CalibrationError(f"an observation of the calibration file is not an object: {record!r}")
+    for name in ("kind", "solvent", "solvent_smiles"):
+        if not isinstance(record.get(name), str):
+            raise CalibrationError(f"an observation of the calibration file has {name} {record.get(name)!r}; "
+                                   "it must be text")
+    t = record.get("temperature_k")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not MIN_TEMPERATURE_K <= t <= MAX_TEMPERATURE_K:
+        raise CalibrationError(f"an observation of the calibration file has temperature_k {t!r}; it must be a number "
+                               f"of kelvin from "
+                               f"{MIN_TEMPERATURE_K:g} to {MAX_TEMPERATURE_K:g}")
+    row = {"kind": record["kind"], "solvent": record["solvent_smiles"], "temperature_k": str(float(t))}
+    for name in ("value", "molecular_weight_g_per_mol"):
+        value = record.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise CalibrationError(f"an observation of the calibration file has {name} {value!r}; "
+                                   "it must be a number or null")
+        row[name] = "" if value is None else repr(float(value))
     try:
-        document = json.loads(text)
+        checked = check_observation(row)
+    except ChiAppError as err:
+        raise CalibrationError(f"an observation of the calibration file is not valid: {err}") from None
+    return Observation(checked.kind, record["solvent"], checked.solvent_smiles, checked.temperature_k, checked.value,
+                       checked.molecular_weight_g_per_mol)
+
+
+def load_calibration(source, *, model: ChiModel | None = None) -> CalibratedPolymer:
+    """A CalibratedPolymer from its JSON (a path, the text, or bytes), verified before any number is used.
+
+    The file is refused (CalibrationError, saying why) when it is not a chiapp calibration of this
+    format, its digest does not match its content (a changed byte), a field has the wrong type or a
+    value outside what a fit can produce, it was made with other weights than ``model`` (default:
+    the shipped one), or its latent description is not what its own observations give when fitted
+    again (a latent value, the polymer or a width changed, and the digest recomputed). What is
+    returned is that new fit: a file can only ever carry its observations into an answer.
+    """
+    try:
+        return _verified(source, model)
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError) as err:
+        if isinstance(err, ChiAppError):
+            raise
+        raise CalibrationError(f"the calibration file is malformed: {type(err).__name__}: {err}") from None
+
+
+def _verified(source, model: ChiModel | None) -> CalibratedPolymer:
+    from chiapp.library import resolve_polymer
+    from chiapp.model import load_model
+
+    try:
+        document = json.loads(_text_of(source))
     except json.JSONDecodeError as err:
         raise CalibrationError(f"the calibration file is not valid JSON: {err}") from None
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
         raise CalibrationError("not a chiapp calibration file (its \"format\" is not \"chiapp-calibration\")")
-    if document.get("format_version") != _FORMAT_VERSION:
-        raise CalibrationError(f"calibration file format {document.get('format_version')!r}; this chiapp reads "
-                               f"{_FORMAT_VERSION}")
+    version = document.get("format_version")
+    if isinstance(version, bool) or version != _FORMAT_VERSION:
+        raise CalibrationError(f"calibration file format {version!r}; this chiapp reads {_FORMAT_VERSION} "
+                               "(calibrate again from the observations, with chiapp calibrate)")
+    if document.get("digest") != _digest(document):
+        raise CalibrationError("the calibration file was changed after it was written (its digest does not match "
+                               "its content); calibrate again from the observations")
+    model = model or load_model()
+    if document.get("model_version") != model_version(model):
+        raise CalibrationError(
+            f"this calibration was made with model version {str(document.get('model_version'))[:12]}…, but the model "
+            f"in use is {model_version(model)[:12]}…; a calibration lives in one model's latent space: calibrate "
+            "again from the observations recorded in the file")
+    polymer = document.get("polymer")
+    observations, excluded = document.get("observations"), document.get("excluded", [])
+    if not isinstance(polymer, str) or not isinstance(observations, list) or not isinstance(excluded, list):
+        raise CalibrationError("the calibration file needs a polymer (text) and lists of observations")
     try:
-        observations = tuple(_observation_from_dict(o) for o in document["observations"])
-        excluded = tuple(_observation_from_dict(o) for o in document.get("excluded", []))
-        latent = dict(document["latent"])
-        if "prior_basis" not in latent and "prior_width" in latent:
-            width = np.asarray(latent.pop("prior_width"), dtype=float)
-            latent["prior_basis"] = np.broadcast_to(np.diag(width), (len(latent["u"]), len(width), len(width)))
-        arrays = {name: np.asarray(latent[name], dtype=float)
-                  for name in ("u", "r", "prior_u", "prior_r", "prior_basis", "gauss_newton_rows")}
-        calibrated = CalibratedPolymer(
-            polymer=str(document["polymer"]), polymer_name=document.get("polymer_name"),
-            model_version=str(document["model_version"]), observations=observations, excluded=excluded,
-            contradictions=tuple(str(c) for c in document.get("contradictions", [])),
-            chi_noise=float(document["chi_noise"]), margin=float(document["margin"]), **arrays)
-    except (KeyError, TypeError, ValueError) as err:
-        raise CalibrationError(f"the calibration file is incomplete or malformed: {err!r}") from None
-    shape = calibrated.u.shape
-    if len(shape) != 2 or any(getattr(calibrated, n).shape != shape for n in ("r", "prior_u", "prior_r")) \
-            or calibrated.prior_basis.ndim != 3 or calibrated.prior_basis.shape[:2] != (shape[0], 2 * shape[1]) \
-            or calibrated.gauss_newton_rows.shape != (shape[0], len(observations), 2 * shape[1]) or not all(
-            np.all(np.isfinite(getattr(calibrated, n))) for n in ("u", "r", "prior_u", "prior_r", "prior_basis")):
-        raise CalibrationError("the calibration file's latent arrays have inconsistent shapes or non-finite values")
-    from chiapp.model import load_model
-
-    calibrated.check_model(model or load_model())
-    return calibrated
-
-
-def _observation_from_dict(record: Mapping) -> Observation:
-    def number(value) -> float:
-        return math.nan if value is None else float(value)
-    kind = str(record["kind"])
-    if kind not in OBSERVATION_KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    return Observation(kind, str(record["solvent"]), str(record["solvent_smiles"]), float(record["temperature_k"]),
-                       number(record.get("value")), number(record.get("molecular_weight_g_per_mol")))
+        molecule = resolve_polymer(polymer)
+    except ChiAppError as err:
+        raise CalibrationError(f"the calibration file's polymer {polymer!r} is not a polymer: {err}") from None
+    chi_noise = _number(document, "chi_noise", 1e-6, 10.0)
+    margin = _number(document, "margin", 1e-6, 10.0)
+    recorded = [_checked_observation(o) for o in [*observations, *excluded]]
+    refit = calibrate(molecule.smiles, recorded, chi_noise=chi_noise, margin=margin, model=model)
+    latent = document.get("latent")
+    if not isinstance(latent, dict):
+        raise CalibrationError("the calibration file has no latent arrays")
+    width = np.asarray(refit.prior_basis)
+    scale = float(np.max(np.abs(width)))
+    for name in ("u", "r", "prior_u", "prior_r", "gauss_newton_rows"):
+        try:
+            stored = np.asarray(latent[name], dtype=float)
+        except (KeyError, TypeError, ValueError):
+            raise CalibrationError(f"the calibration file's latent {name} is missing or not numbers") from None
+        expected = np.asarray(getattr(refit, name))
+        if stored.shape != expected.shape or not np.all(np.isfinite(stored)) or not np.allclose(
+                stored, expected, rtol=_REFIT_TOLERANCE, atol=_REFIT_TOLERANCE * max(scale, 1.0)):
+            raise CalibrationError(
+                f"the calibration file's latent {name} is not what its observations give for {polymer!r} when "
+                "fitted again: the file was changed (or made for another polymer); calibrate again")
+    stored_width = latent.get("prior_width")
+    if stored_width is not None and not np.allclose(np.asarray(stored_width, dtype=float),
+                                                    np.diagonal(width[0]), rtol=_REFIT_TOLERANCE):
+        raise CalibrationError("the calibration file's prior widths are not what the model gives for its polymer")
+    return refit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,7 +611,7 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
         lines = "; ".join(f"row {i}: {reason}" for i, reason in bad)
         raise CalibrationError(f"{len(bad)} bad observation row(s): {lines}")
     every = earlier + good
-    contradictions, left_out = _contradictions(every, chi_noise)
+    found, left_out = contradictions(every, chi_noise)
     used = tuple(o for i, o in enumerate(every) if i not in left_out)
     excluded = tuple(o for i, o in enumerate(every) if i in left_out)
 
@@ -799,7 +627,7 @@ def calibrate(polymer, observations, *, chi_noise: float = DEFAULT_CHI_NOISE, ma
         u, r, rows = prior_u.copy(), prior_r.copy(), np.zeros((model.n_members, 0, 2 * prior_u.shape[1]))
     return CalibratedPolymer(
         polymer=molecule.smiles, polymer_name=molecule.name, model_version=model_version(model),
-        observations=used, excluded=excluded, contradictions=contradictions, chi_noise=float(chi_noise),
+        observations=used, excluded=excluded, contradictions=found, chi_noise=float(chi_noise),
         margin=float(margin), u=u, r=r, prior_u=prior_u, prior_r=prior_r, prior_basis=basis, gauss_newton_rows=rows)
 
 

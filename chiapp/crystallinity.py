@@ -52,6 +52,7 @@ Tm is the melting point of a typical commercial grade (the DSC peak,
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -64,7 +65,7 @@ from scipy.constants import R
 
 from chiapp.chemistry import normalize_name
 from chiapp.errors import ChiAppError, DataFileError, InputError
-from chiapp.resources import asset_path
+from chiapp.resources import asset_path, verified_asset
 from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = [
@@ -162,8 +163,9 @@ def _positive(name: str, value, *, allow_zero: bool = False, upper: float | None
 def crystallinity_table() -> pd.DataFrame:
     """``assets/crystallinity.csv``: one row per grade, with its sources (read once; do not modify)."""
     try:
-        table = pd.read_csv(CRYSTALLINITY_FILE, dtype={"grade_synonyms": str, "notes": str})
-        sources = pd.read_csv(asset_path("crystallinity_sources.csv"))
+        table = pd.read_csv(io.BytesIO(verified_asset("crystallinity.csv")),
+                            dtype={"grade_synonyms": str, "notes": str})
+        sources = pd.read_csv(io.BytesIO(verified_asset("crystallinity_sources.csv")))
     except (OSError, pd.errors.ParserError) as err:
         raise DataFileError(f"cannot read {CRYSTALLINITY_FILE}: {err}") from err
     references = dict(zip(sources["key"], sources["reference"]))

@@ -8,6 +8,7 @@ spelling of a solvent find the same rows.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from chiapp.chemistry import canonical_polymer, canonical_solvent
+from chiapp.errors import DataFileError
 from chiapp.frozen import FrozenResult
-from chiapp.resources import asset_path
+from chiapp.resources import verified_asset
 
 __all__ = ["Evidence", "evidence_by_key", "evidence_for", "evidence_pairs"]
 
@@ -55,10 +57,23 @@ def _key(polymer: str, solvent: str) -> tuple[str, str] | None:
         return None
 
 
+def _check_values(measured: pd.DataFrame, labels: pd.DataFrame) -> None:
+    """Values a table of evidence can hold: temperatures of liquids [K], finite χ, labels 0 or 1."""
+    t = pd.to_numeric(measured.get("temperature_k"), errors="coerce")
+    chi = pd.to_numeric(measured.get("chi"), errors="coerce")
+    soluble = pd.to_numeric(labels.get("soluble"), errors="coerce")
+    if t is None or chi is None or soluble is None or not (t.between(150.0, 800.0).all() and chi.between(-20, 20).all()
+                                                            and soluble.isin([0, 1]).all()):
+        raise DataFileError("the evidence tables hold values no measurement can have (temperatures outside 150-800 K, "
+                            "χ outside ±20, labels other than 0 and 1); reinstall chiapp or rebuild them with "
+                            "python -m training.evidence")
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict, dict, str, str]:
-    measured = pd.read_csv(asset_path("evidence", "measured_chi.csv"))
-    labels = pd.read_csv(asset_path("evidence", "handbook_labels.csv"))
+    measured = pd.read_csv(io.BytesIO(verified_asset("evidence", "measured_chi.csv")))
+    labels = pd.read_csv(io.BytesIO(verified_asset("evidence", "handbook_labels.csv")))
+    _check_values(measured, labels)
     chi_rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for polymer, solvent, t, chi in measured[["polymer", "solvent", "temperature_k", "chi"]].itertuples(index=False):
         key = _key(polymer, solvent)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from chiapp.errors import InputError, VolumeFractionError
-from chiapp.units import MIN_TEMPERATURE_K, ZERO_CELSIUS_K
+from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = [
     "DEFAULT_POLYMER_DENSITY_G_PER_CM3",
@@ -42,6 +42,7 @@ __all__ = [
     "PhaseDiagramBand",
     "as_coefficients",
     "binodal",
+    "binodal_chi",
     "binodal_log",
     "chain_length_from_molecular_weight",
     "chain_lengths",
@@ -126,9 +127,13 @@ def _phis(value) -> np.ndarray:
 
 
 def _temperatures(name: str, value) -> np.ndarray:
+    """Temperatures [K] in the physical range of ``chiapp.units`` (1 to 2,000 K): χ(T) = a + b/T + c/T²
+    is meaningless near 0 K (1e-300 K would give χ = inf)."""
     t = _finite(name, value)
-    if np.any(t <= 0.0):
-        raise InputError(f"{name} must be above 0 K, got {t[t <= 0.0].ravel()[0]:g} K")
+    bad = (t < MIN_TEMPERATURE_K) | (t > MAX_TEMPERATURE_K)
+    if np.any(bad):
+        raise InputError(f"{name} must lie between {MIN_TEMPERATURE_K:g} and {MAX_TEMPERATURE_K:g} K, got "
+                         f"{t[bad].ravel()[0]:g} K")
     return t
 
 
@@ -905,3 +910,37 @@ def chain_length_from_molecular_weight(molecular_weight_g_per_mol: float,
         raise InputError(f"chain length N = (M_n / density) / solvent molar volume = {n:.3g} is below 1: "
                          f"the polymer is smaller than one solvent molecule; check the units (g/mol, g/cm3, cm3/mol)")
     return n
+
+
+def binodal_chi(phi: float, chain_length: float) -> float:
+    """The χ [-] at which a coexisting composition of the Flory-Huggins binodal is φ.
+
+    The binodal at χ > χ_c has a lean branch φ' < φ_c (decreasing from φ_c to 0 as χ grows) and a
+    rich one (increasing from φ_c to 1); a cloud point at (T, φ) says χ(T) is the χ whose branch
+    through φ ends there. φ = φ_c gives χ_c. For N = 1 the binodal is symmetric and
+    ln(φ/(1-φ)) = χ(2φ - 1) gives χ in closed form.
+
+    >>> round(binodal_chi(0.2, 1.0), 6) == round(math.log(0.25) / (0.4 - 1.0), 6)
+    True
+    """
+    from scipy.optimize import brentq
+
+    if not 0.0 < phi < 1.0:
+        raise VolumeFractionError(f"φ must lie strictly between 0 and 1, got {phi!r}")
+    phi_c, chi_c = critical_point(chain_length)
+    if abs(phi - phi_c) < 1e-9:
+        return chi_c
+    lean = phi < phi_c
+
+    def gap(chi: float) -> float:
+        logs = binodal_log(chi, chain_length)
+        if logs is None:
+            return math.log(phi_c) - math.log(phi) if lean else math.log1p(-phi_c) - math.log1p(-phi)
+        return logs[0] - math.log(phi) if lean else logs[1] - math.log1p(-phi)
+
+    low, high = chi_c * (1.0 + 1e-12), chi_c + 0.5
+    while gap(high) > 0:
+        high = chi_c + 2.0 * (high - chi_c)
+        if high > 1e3:
+            raise InputError(f"no binodal passes through φ = {phi:g} at N = {chain_length:g}")
+    return float(brentq(gap, low, high, xtol=1e-12, rtol=1e-12))

@@ -23,6 +23,7 @@ way it was typed.
 from __future__ import annotations
 
 import difflib
+import io
 import math
 import re
 from dataclasses import dataclass, replace
@@ -51,7 +52,7 @@ from chiapp.errors import (
     UnsupportedMoleculeError,
 )
 from chiapp.flory_huggins import chain_length_from_molecular_weight
-from chiapp.resources import asset_path
+from chiapp.resources import asset_path, verified_asset
 
 __all__ = [
     "ASSETS_DIR",
@@ -120,8 +121,9 @@ class Molecule:
 
 def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     try:
-        table = pd.read_csv(path, dtype={"cas": str, "synonyms": str, "abbreviation": str,
-                                         "chem21_class": str, "notes": str})
+        table = pd.read_csv(io.BytesIO(verified_asset(path.name)), dtype={"cas": str, "synonyms": str,
+                                                                         "abbreviation": str, "chem21_class": str,
+                                                                         "notes": str})
     except (OSError, pd.errors.ParserError) as err:
         raise DataFileError(f"cannot read the library {path}: {err}") from err
     missing = [c for c in required if c not in table.columns]
@@ -275,7 +277,8 @@ def search_molecules(text: str, role: str, limit: int | None = 20) -> list[tuple
     query = normalize_name(text) if isinstance(text, str) else ""
     if not query:
         if role == "polymer":  # the library and its grades, in the order of polymer_names
-            found = [(name, resolve_polymer(name).smiles, "" if name in names else "grade") for name in _polymer_names()]
+            found = [(name, resolve_polymer(name).smiles, "" if name in names else "grade")
+                     for name in _polymer_names()]
         else:
             found = [(names[row], smiles[row], "") for row in range(len(names))]
         return found if limit is None else found[:limit]

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from chiapp import ui
-from chiapp.calibration import OBSERVATION_COLUMNS, observations_frame, observations_template
+from chiapp.calibration import observations_frame
+from chiapp.observations import OBSERVATION_COLUMNS, observations_template
 
 st.title("Calibrate a polymer with your measurements")
 st.markdown(

@@ -829,6 +829,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{int((solvents['chem21_class'] != '').sum())} with a CHEM21 class), "
           f"{len(polymers)} polymers ({int(polymers['in_training_data'].sum())} in the training data) "
           f"written to {args.out}")
+    if args.out == ASSETS:
+        from training.checksums import main as write_checksums
+        write_checksums()
     return 0
 
 

@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n_measured, n_labels = build(args.data_dir, args.out)
     print(f"wrote {n_measured} measured χ and {n_labels} handbook labels to {args.out}")
+    if args.out == OUT_DIR:
+        from training.checksums import main as write_checksums
+        write_checksums()
     return 0
 
 

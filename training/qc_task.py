@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> None:
     pd.DataFrame(sorted(failures), columns=["role", "smiles", "reason"]).to_csv(FAILURES_FILE, index=False)
     print(f"{len(profiles)} profiles -> {SHIPPED_PROFILES_FILE}; {len(failures)} failures -> {FAILURES_FILE}; "
           f"{time.perf_counter() - start:.0f} s")
+    from training.checksums import main as write_checksums
+    write_checksums()
     if args.pairs:
         table = build_qc(data, seed=0)
         table.to_csv(args.pairs, index=False)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 
-from chiapp.calibration import DEFAULT_CHI_NOISE, DEFAULT_MARGIN, OBSERVATION_COLUMNS, calibrate
+from chiapp.calibration import DEFAULT_CHI_NOISE, DEFAULT_MARGIN, calibrate
+from chiapp.observations import OBSERVATION_COLUMNS
 
 __all__ = ["add_parser", "run"]
 

@@ -27,6 +27,7 @@ near-constant 0.3–1.0 that COSMO-RS χ does not carry. ``include_combinatorial
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +49,7 @@ from chiapp.quantum.sigma import (
     polymer_sigma_profile,
     solvent_sigma_profile,
 )
+from chiapp.resources import verified_asset
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -171,7 +173,7 @@ def write_self_terms(solvents: list[SigmaProfile], path=SELF_TERMS_FILE) -> None
 def _shipped_self_terms(method: str) -> dict[str, np.ndarray]:
     if not SELF_TERMS_FILE.is_file():
         return {}
-    table = pd.read_csv(SELF_TERMS_FILE, keep_default_na=False)
+    table = pd.read_csv(io.BytesIO(verified_asset("quantum", SELF_TERMS_FILE.name)), keep_default_na=False)
     table = table[table["method"] == method]
     values = table[[f"self_{t:g}K" for t in QC_NODES_K]].to_numpy(float)
     return dict(zip(table["key"], values))

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import math
 import os
@@ -57,7 +58,7 @@ from rdkit.Chem import Descriptors
 from chiapp.chemistry import canonical_polymer, canonical_solvent, capped_oligomer, parse_polymer, parse_solvent
 from chiapp.quantum.conformer import embed_conformer
 from chiapp.quantum.mopac import MOPAC_TIMEOUT_S, CosmoSurface, run_cosmo
-from chiapp.resources import asset_path
+from chiapp.resources import asset_path, verified_asset
 
 __all__ = [
     "A_EFF_A2",
@@ -249,7 +250,10 @@ def read_profile_table(path: Path = SHIPPED_PROFILES_FILE, method: str = "PM7") 
     """{(role, key): profile} of a table written by :func:`write_profile_table` (empty if absent)."""
     if not Path(path).is_file():
         return {}
-    table = pd.read_csv(path, keep_default_na=False)
+    # the shipped table is checked against its digest (chiapp.resources.verified_asset); another is read as it is
+    shipped = Path(path) == SHIPPED_PROFILES_FILE
+    table = pd.read_csv(io.BytesIO(verified_asset("quantum", Path(path).name)) if shipped else path,
+                        keep_default_na=False)
     table = table[(table["method"] == method) & (table["recipe"] == RECIPE_VERSION)]
     areas = table[_AREA_COLUMNS].to_numpy(float).reshape(len(table), len(PROFILE_NAMES), -1)
     return {(role, key): SigmaProfile(key, role, method, a, float(v), float(sec))

@@ -273,7 +273,7 @@ def _top(score: np.ndarray, keep: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
 # ---------------------------------------------------------------------------------------------
 # The run: plan, chunk files, resume, assembly
 
-class _Run:
+class PartsFolder:
     """The parts folder of one screen: its parameters and its part files, each verified when read.
 
     A part file holds its arrays, a label (what it is: stage, block, a digest of its inputs and the
@@ -329,7 +329,8 @@ class _Run:
         np.savez(tmp, **arrays, __label__=np.asarray(label), __digest__=np.asarray(self._digest(label, arrays)))
         os.replace(tmp, path)
 
-    def part(self, path: Path, label: str) -> dict[str, np.ndarray] | None:
+    @staticmethod
+    def part(path: Path, label: str) -> dict[str, np.ndarray] | None:
         """The part's arrays when the file is there, whole, and the part asked for; else None."""
         try:
             with np.load(path, allow_pickle=False) as data:
@@ -341,7 +342,7 @@ class _Run:
         stored_label, stored_digest = arrays.pop("__label__", None), arrays.pop("__digest__", None)
         if stored_label is None or stored_digest is None or str(stored_label) != label:
             return None
-        return arrays if str(stored_digest) == self._digest(label, arrays) else None
+        return arrays if str(stored_digest) == PartsFolder._digest(label, arrays) else None
 
     def feature(self, role: str, block: int) -> dict[str, np.ndarray] | None:
         return self.part(self.feature_path(role, block), self.feature_label(role, block))
@@ -421,7 +422,7 @@ def screen(polymers: Sequence[str] | str | os.PathLike | None = None,
     }
     p_blocks = _blocks(len(polymer_texts), int(polymer_block))
     s_blocks = _blocks(len(solvent_texts), int(solvent_block))
-    run = _Run(output, fingerprint, resume, {"polymer": [polymer_texts[a:b] for a, b in p_blocks],
+    run = PartsFolder(output, fingerprint, resume, {"polymer": [polymer_texts[a:b] for a, b in p_blocks],
                                              "solvent": [solvent_texts[a:b] for a, b in s_blocks]})
     feature_jobs = ([("polymer", i, polymer_texts[a:b], a, ()) for i, (a, b) in enumerate(p_blocks)]
                     + [("solvent", i, solvent_texts[a:b], a, exclude_classes) for i, (a, b) in enumerate(s_blocks)])
@@ -446,7 +447,7 @@ def _progress_bar(total: int, enabled: bool):
     return tqdm(total=total, unit="chunk", desc="screen", file=sys.stderr, disable=not enabled, leave=False)
 
 
-def _run_local(run: _Run, feature_jobs, grid_jobs, options: _Options, bar, hook) -> None:
+def _run_local(run: PartsFolder, feature_jobs, grid_jobs, options: _Options, bar, hook) -> None:
     done = 0
     for role, block, texts, first, excluded in feature_jobs:
         if run.feature(role, block) is None:
@@ -467,7 +468,7 @@ def _run_local(run: _Run, feature_jobs, grid_jobs, options: _Options, bar, hook)
         bar.update()
 
 
-def _assemble(run: _Run, polymer_texts, solvent_texts, p_blocks, s_blocks, options: _Options,
+def _assemble(run: PartsFolder, polymer_texts, solvent_texts, p_blocks, s_blocks, options: _Options,
               n_chunks: int, skipped: int) -> ScreenResult:
     """Failures side file and the Parquet output, from the parts folder, in a fixed order."""
     import pyarrow as pa
@@ -524,7 +525,7 @@ def _required(part: dict | None, what: str) -> dict:
     return part
 
 
-def _molecule_table(run: _Run, role: str, n_blocks: int, n_inputs: int) -> dict:
+def _molecule_table(run: PartsFolder, role: str, n_blocks: int, n_inputs: int) -> dict:
     """Per input index: position among the good molecules, SMILES, name, class; and the failures."""
     position = {}
     smiles: list[str] = []

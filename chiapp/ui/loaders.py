@@ -281,7 +281,9 @@ def calibrate(polymer_smiles: str, observations_csv: str, chi_noise: float) -> s
     """``calibration.calibrate`` of a polymer with observations given as CSV text; the
     calibration's JSON (a string: cached by value, read back with :func:`calibrated`)."""
     model()
-    frame = calibration.read_observations_csv(observations_csv.encode("utf-8"))
+    from chiapp.observations import read_observations_csv
+
+    frame = read_observations_csv(observations_csv.encode("utf-8"))
     return calibration.calibrate(polymer_smiles, frame, chi_noise=chi_noise).to_json()
 
 

@@ -12,17 +12,11 @@ import pandas as pd
 import pytest
 
 import chiapp
-from chiapp.calibration import (
-    CalibratedPolymer,
-    binodal_chi,
-    calibrate,
-    load_calibration,
-    parse_observations,
-    read_observations_csv,
-)
+from chiapp.calibration import CalibratedPolymer, calibrate, load_calibration
 from chiapp.errors import CalibrationError, ChiAppError, DataFileError
-from chiapp.flory_huggins import binodal, critical_point
+from chiapp.flory_huggins import binodal, binodal_chi, critical_point
 from chiapp.model import ChiModel
+from chiapp.observations import parse_observations, read_observations_csv
 from chiapp.prediction import load_model
 
 POLYMER = "*CC(*)c1ccccc1"  # polystyrene
@@ -214,13 +208,63 @@ def test_calibration_from_another_model_version_is_refused(model):
         load_calibration(calibrated.to_json(), model=other)
     with pytest.raises(CalibrationError, match="model version"):
         chiapp.predict_chi(calibrated, "toluene", T_K, model=other)
-    tampered = json.loads(calibrated.to_json())
-    tampered["model_version"] = "0" * 64
-    with pytest.raises(CalibrationError, match="calibrate again"):
-        load_calibration(json.dumps(tampered))
-    for bad in ("{}", "not json", json.dumps({**tampered, "latent": {}})):
+    tampered = _resealed(json.loads(calibrated.to_json()), model_version="0" * 64)
+    with pytest.raises(CalibrationError, match="model version"):
+        load_calibration(tampered)
+    for bad in ("{}", "not json", _resealed(json.loads(calibrated.to_json()), latent={})):
         with pytest.raises(CalibrationError):
             load_calibration(bad)
+
+
+def _resealed(document: dict, **changes) -> str:
+    """A document changed and given a matching digest again, as a careful tamperer would: sha256 of
+    the document without its digest, as canonical JSON (the format's rule, written out here)."""
+    import hashlib
+
+    document = {**document, **changes}
+    body = {k: v for k, v in document.items() if k != "digest"}
+    document["digest"] = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return json.dumps(document)
+
+
+TAMPERING = {
+    "latent values 1e308": lambda d: {"latent": {**d["latent"], "u": [[1e308] * len(r) for r in d["latent"]["u"]]}},
+    "latent values 1e3": lambda d: {"latent": {**d["latent"], "u": [[1e3] * len(r) for r in d["latent"]["u"]]}},
+    "r at -1e6": lambda d: {"latent": {**d["latent"], "r": [[-1e6] * len(r) for r in d["latent"]["r"]]}},
+    "gauss-newton rows NaN": lambda d: {"latent": {**d["latent"], "gauss_newton_rows": [
+        [[float("nan")] * len(c) for c in row] for row in d["latent"]["gauss_newton_rows"]]}},
+    "gauss-newton rows 1e308": lambda d: {"latent": {**d["latent"], "gauss_newton_rows": [
+        [[1e308] * len(c) for c in row] for row in d["latent"]["gauss_newton_rows"]]}},
+    "prior width 1e300": lambda d: {"latent": {**d["latent"], "prior_width": [1e300] * len(d["latent"]["prior_width"])}},
+    "another polymer, same latent": lambda d: {"polymer": "*CC(*)c1ccccc1", "polymer_name": "polystyrene"},
+    "format_version true": lambda d: {"format_version": True},
+    "chi_noise text": lambda d: {"chi_noise": "0.17"},
+    "observation at -300 °C": lambda d: {"observations": [{**d["observations"][0], "temperature_k": -26.85}]},
+    "observation of a made-up solvent": lambda d: {"observations": [{**d["observations"][0],
+                                                                      "solvent_smiles": "not a smiles"}]},
+}
+
+
+@pytest.mark.parametrize("damage", sorted(TAMPERING))
+def test_a_tampered_calibration_file_is_refused_and_never_yields_a_number(damage, tmp_path):
+    """Issue 27: a calibration of bisphenol A polycarbonate, changed in each way a file can be."""
+    calibrated = calibrate("bisphenol A polycarbonate",
+                           [{"kind": "dissolves", "solvent": "chloroform", "temperature_c": 25, "value": 1},
+                            {"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.45}])
+    document = json.loads(calibrated.to_json())
+    path = tmp_path / "tampered.json"
+    path.write_text(_resealed(document, **TAMPERING[damage](document)))
+    with pytest.raises(CalibrationError):
+        load_calibration(path)
+    code, out, err = _cli("rank", "--calibration", path, "--temperature-c", "25")
+    assert code == 2 and "calibration" in err and "Traceback" not in err and not out.strip()
+
+
+def test_a_changed_byte_without_a_new_digest_is_refused(tmp_path):
+    calibrated = calibrate(POLYMER, [{"kind": "chi", "solvent": "toluene", "temperature_c": 25, "value": 0.6}])
+    text = calibrated.to_json().replace('"chi_noise": 0.17', '"chi_noise": 0.18')
+    with pytest.raises(CalibrationError, match="digest"):
+        load_calibration(text)
 
 
 # ---------------------------------------------------------------- command line

@@ -16,10 +16,12 @@ from chiapp.library import resolve_polymer, resolve_solvent
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_fuzz_finds_no_failure(seed):
-    failures, examples = run_cases(1500, seed=seed)
-    assert failures["cases"] == 1500
-    found = {kind: failures.get(kind, 0) for kind in ("uncaught", "non-finite", "unclear message")}
-    assert found == {"uncaught": 0, "non-finite": 0, "unclear message": 0}, examples[:10]
+    """10,000 generated inputs in all (two seeds), files chiapp reads back included (issue 27)."""
+    failures, examples = run_cases(5000, seed=seed)
+    assert failures["cases"] == 5000
+    found = {kind: failures.get(kind, 0) for kind in ("uncaught", "non-finite", "unclear message", "wrong part")}
+    assert found == {"uncaught": 0, "non-finite": 0, "unclear message": 0, "wrong part": 0}, examples[:10]
+    assert failures["cases: calibration file"] >= 250 and failures["cases: part file"] >= 250
 
 
 @pytest.mark.parametrize("call, words", [

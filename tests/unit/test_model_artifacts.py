@@ -108,3 +108,43 @@ def test_broken_tensors_are_refused_with_the_reason(tmp_path, edit, words):
     with pytest.raises(ModelArtifactError) as info:
         ChiModel.load(_copy(tmp_path, edit_weights=edit))
     assert words in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped data tables are read only when they are what was shipped (issue 27)
+
+def test_every_shipped_table_is_listed_with_its_sha256():
+    import hashlib
+    import json
+
+    from chiapp.resources import asset_path
+
+    listed = json.loads(asset_path("checksums.json").read_text())
+    tables = {p.relative_to(asset_path()).as_posix() for p in asset_path().rglob("*.csv")}
+    assert set(listed) == tables
+    for name, digest in listed.items():
+        assert hashlib.sha256(asset_path(*name.split("/")).read_bytes()).hexdigest() == digest, name
+
+
+def test_a_changed_table_is_refused_with_the_reason(monkeypatch):
+    from chiapp import resources
+    from chiapp.errors import DataFileError
+
+    monkeypatch.setattr(resources, "_checksums", lambda: {"evidence/measured_chi.csv": "0" * 64})
+    with pytest.raises(DataFileError, match="damaged or was changed"):
+        resources.verified_asset("evidence", "measured_chi.csv")
+    with pytest.raises(DataFileError, match="not listed"):
+        resources.verified_asset("evidence", "handbook_labels.csv")
+
+
+def test_evidence_with_impossible_values_is_refused():
+    import pandas as pd
+
+    from chiapp.errors import DataFileError
+    from chiapp.evidence import _check_values
+
+    measured = pd.DataFrame({"temperature_k": [300.0, 1e300], "chi": [0.4, 0.5]})
+    labels = pd.DataFrame({"soluble": [1, 0]})
+    with pytest.raises(DataFileError, match="no measurement can have"):
+        _check_values(measured, labels)
+    _check_values(measured.iloc[:1], labels)

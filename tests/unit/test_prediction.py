@@ -151,3 +151,16 @@ def test_inference_does_not_import_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-1000:]
     assert done.stdout.strip() == "False"
+
+
+def test_a_batch_error_row_carries_no_number_at_all():
+    frame = pd.DataFrame({"polymer": ["PS", "not a polymer", "PS"], "solvent": ["toluene", "toluene", "toluene"],
+                          "temperature_k": [300.0, 300.0, 1e-300]})
+    result = predict_batch(frame)
+    numbers = ["chi", "chi_std", "chi_limit", "dissolve_probability", "ensemble_chi", "ensemble_chi_std",
+               "classifier_probability"]
+    assert result["error"].iat[0] == "" and np.isfinite(result.loc[0, numbers].to_numpy(float)).all()
+    for row in (1, 2):
+        assert result["error"].iat[row] != ""
+        assert np.isnan(result.loc[row, numbers].to_numpy(float)).all()
+        assert result["verdict"].iat[row] == "" and result["prior"].iat[row] == "" and result["in_domain"].iat[row] is None

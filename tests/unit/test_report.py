@@ -86,11 +86,11 @@ def test_ranking_and_selection_reports_are_self_contained():
                                                               [290.0, 310.0])])
 def test_pair_report_has_no_code_in_it_and_colours_the_verdict_as_everywhere(polymer, solvent, temperatures):
     """Issue 29: the report reads like a report: evidence as a table, no Python repr, the verdict in its colour."""
+    import re
+
     from chiapp import load_model, predict_chi
     from chiapp.explanation import VERDICT_COLORS
     from chiapp.report import pair_report, render_report
-
-    import re
 
     prediction = predict_chi(polymer, solvent, temperatures)
     page = render_report(pair_report(prediction, prediction.chain_length, load_model().manifest))
