@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.calibration_folds import N_MEMBERS, N_STEPS, fold_models
-from chiapp.calibration import calibrate, polymer_coefficients
+from chiapp.calibration import calibrate
 from chiapp.descriptors import (
     POLYMER_DESCRIPTOR_NAMES,
     SOLVENT_DESCRIPTOR_NAMES,
@@ -56,37 +56,32 @@ HANSEN_PRIOR_WIDTH = 3.0       # MPa^0.5, on the centre and the radius
 HANSEN_SOFTNESS = 1.0          # MPa^0.5, the logistic scale of R0 - Ra
 
 
-def _coefficients(model, polymer, frame: pd.DataFrame):
-    """Descriptors of rows (solvent, ...) for a polymer input, and the members' coefficients."""
-    smiles = polymer.polymer if hasattr(polymer, "polymer") else polymer
-    xp = np.repeat(polymer_descriptors(smiles)[None], len(frame), axis=0)
-    xs = np.stack([solvent_descriptors(s) for s in frame["solvent"]])
-    return xp, xs, polymer_coefficients(model, polymer, xp, xs)
+def _rows(model, polymer, frame: pd.DataFrame):
+    """The answer engine's rows (solvent, temperature_k) for a polymer input on a fold's ensemble,
+    with the shipped posterior's parameters (fitted on the shipped configuration's leave-polymer-out
+    predictions) and without the open data's evidence (these polymers are held out)."""
+    from chiapp.answer import answer_rows
+    from chiapp.features import polymer_features, solvent_features
+    from chiapp.model import load_model
+
+    model.manifest.setdefault("posterior", load_model().manifest["posterior"])
+    solvents = {s: solvent_features(s, model=model) for s in dict.fromkeys(frame["solvent"])}
+    index = {s: i for i, s in enumerate(solvents)}
+    return answer_rows([polymer_features(polymer, model=model)], list(solvents.values()), np.zeros(len(frame), int),
+                       [index[s] for s in frame["solvent"]], frame["temperature_k"].to_numpy(float), model=model,
+                       evidence=False)
 
 
 def _predict(model, polymer, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean χ, σ and soluble probability of rows (solvent, temperature_k) for a polymer input."""
-    _, _, c = _coefficients(model, polymer, frame)
-    chi = c.a + c.b_k / frame["temperature_k"].to_numpy(float)
-    probability = 1.0 / (1.0 + np.exp(-np.clip(c.soluble_logit, -500.0, 500.0)))
-    return chi.mean(0), model.spread_scale * chi.std(0), probability.mean(0)
+    """The ensemble's χ, σ and soluble probability of rows (solvent, temperature_k) for a polymer input."""
+    rows = _rows(model, polymer, frame)
+    return rows.ensemble_chi, rows.ensemble_chi_std, rows.classifier_probability
 
 
 def _answer(model, polymer, smiles: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """χ and σ chiapp answers for rows (solvent, temperature_k): the posterior of ``chiapp.posterior``
-    on the (calibrated) fold ensemble, with the shipped posterior's parameters (fitted on the shipped
-    configuration's leave-polymer-out predictions) and no open-data evidence (these polymers are held out)."""
-    from chiapp.model import hansen_terms
-    from chiapp.posterior import posterior_rows
-    from chiapp.prediction import _qc_nodes, load_model, posterior_parameters
-
-    params = posterior_parameters(load_model())
-    xp, xs, c = _coefficients(model, polymer, frame)
-    terms = hansen_terms(xp, xs)
-    t = frame["temperature_k"].to_numpy(float)
-    chi, std, _ = posterior_rows(t, c.a, c.b_k, model.spread_scale, terms, terms.sum(axis=1) > 0,
-                                 np.full(len(t), 0.5), params, _qc_nodes(params, smiles, list(frame["solvent"])))
-    return chi, std
+    """χ and σ chiapp answers (the posterior) for rows (solvent, temperature_k)."""
+    rows = _rows(model, polymer, frame)
+    return rows.chi, rows.chi_std
 
 
 def chi_protocol(data, folds, models, rng) -> pd.DataFrame:

@@ -20,7 +20,8 @@ from benchmarks.table import median_seconds, print_table
 from chiapp.chemistry import canonical_solvent
 from chiapp.errors import ChiAppError
 from chiapp.library import solvent_library
-from chiapp.ranking import rank_solvents, select_solvents
+from chiapp.ranking import rank_solvents
+from chiapp.selection import select_solvents
 
 N_RANK_SOLVENTS = 1000
 N_SELECT_SOLVENTS = 300

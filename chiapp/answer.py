@@ -275,7 +275,7 @@ def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -
 
 
 def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
-            grid: tuple[np.ndarray, np.ndarray] | None = None) -> _Pairs:
+            grid: tuple[np.ndarray, np.ndarray] | None = None, evidence: bool = True) -> _Pairs:
     params = posterior_parameters(model)
     members = _coefficients(model, polymers, solvents, p_idx, s_idx, grid)
     moments = EnsembleMoments.from_members(members[0], members[1], model.spread_scale)
@@ -286,7 +286,10 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     given_n = polymers.given_n[p_idx]
     n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
     chi_c = critical_chis(n)
-    measured_t, measured_chi, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
+    if evidence:
+        measured_t, measured_chi, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
+    else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
+        measured_t, measured_chi, labels, found = None, None, None, {}
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
                       qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
@@ -506,12 +509,14 @@ def _block(items, role: str) -> tuple[MoleculeBlock, tuple]:
 
 def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
                 solvents: Sequence[SolventFeatures] | MoleculeBlock,
-                temperatures_k, *, model: ChiModel | None = None, block_pairs: int = BLOCK_PAIRS) -> Answer:
+                temperatures_k, *, model: ChiModel | None = None, block_pairs: int = BLOCK_PAIRS,
+                evidence: bool = True) -> Answer:
     """The answer for every polymer × solvent × temperature [K] (features from ``chiapp.features``, or
     :class:`MoleculeBlock` s, as a screen's workers hold them: the answer then lists no features).
 
     The pairs are computed in blocks of at most ``block_pairs``, so the kernel's temporaries stay
-    bounded whatever the grid; the result holds (P, S, T) and (P, S) arrays.
+    bounded whatever the grid; the result holds (P, S, T) and (P, S) arrays. ``evidence=False`` leaves
+    the measured χ and handbook labels of the pairs out (a validation on held-out data does).
     """
     p_stack, polymers = _block(polymers, "polymer")
     s_stack, solvents = _block(solvents, "solvent")
@@ -521,7 +526,7 @@ def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
     out_t = {name: np.empty((n_p, n_s, t.size), dtype=bool if name == "in_domain" else float)
              for name in _TEMPERATURE_FIELDS}
     out_p: dict[str, np.ndarray] = {}
-    evidence: dict[tuple[int, int], Evidence] = {}
+    used: dict[tuple[int, int], Evidence] = {}
     s_block = max(1, min(n_s, block_pairs))
     p_block = max(1, block_pairs // s_block)
     for p0 in range(0, n_p, p_block):
@@ -529,7 +534,7 @@ def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
             ps = np.arange(p0, min(p0 + p_block, n_p))
             ss = np.arange(s0, min(s0 + s_block, n_s))
             p_idx, s_idx = np.repeat(ps, len(ss)), np.tile(ss, len(ps))
-            pairs = _kernel(model, p_stack, s_stack, p_idx, s_idx, (ps, ss))
+            pairs = _kernel(model, p_stack, s_stack, p_idx, s_idx, (ps, ss), evidence)
             values = _evaluate(model, pairs, t, rows=False)
             shape = (len(ps), len(ss))
             for name, v in values.items():
@@ -539,17 +544,18 @@ def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
                     out_p[name] = np.empty((n_p, n_s), dtype=v.dtype)
                 out_p[name][p0:p0 + len(ps), s0:s0 + len(ss)] = v.reshape(shape)
             for position, e in pairs.evidence.items():
-                evidence[(int(p_idx[position]), int(s_idx[position]))] = e
+                used[(int(p_idx[position]), int(s_idx[position]))] = e
     arrays: dict[str, Any] = {**out_t, **out_p}
     return Answer(polymers=polymers, solvents=solvents, temperatures_k=t,
-                  verdict_codes=verdict_codes(out_t["dissolve_probability"]), evidence=evidence, **arrays)
+                  verdict_codes=verdict_codes(out_t["dissolve_probability"]), evidence=used, **arrays)
 
 
 def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventFeatures], polymer_index,
                 solvent_index, temperatures_k, *, model: ChiModel | None = None,
-                block_pairs: int = BLOCK_PAIRS) -> RowAnswer:
+                block_pairs: int = BLOCK_PAIRS, evidence: bool = True) -> RowAnswer:
     """The answer for rows: row r is polymer ``polymer_index[r]`` in solvent ``solvent_index[r]`` at
-    ``temperatures_k[r]`` [K]. Each distinct pair is computed once, then evaluated at its rows."""
+    ``temperatures_k[r]`` [K]. Each distinct pair is computed once, then evaluated at its rows
+    (``evidence`` as in :func:`answer_grid`)."""
     polymers, solvents = tuple(polymers), tuple(solvents)
     t = _checked(polymers, solvents, temperatures_k)
     p_rows = np.asarray(polymer_index, dtype=np.int64)
@@ -565,7 +571,7 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
     out: dict[str, np.ndarray] = {}
     for start in range(0, len(codes), block_pairs):
         block = codes[start:start + block_pairs]
-        pairs = _kernel(model, p_stack, s_stack, block // len(solvents), block % len(solvents))
+        pairs = _kernel(model, p_stack, s_stack, block // len(solvents), block % len(solvents), None, evidence)
         at = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
         local = inverse[at] - start
         selected = _Pairs(_take(pairs.posterior, local), pairs.chain_length[local], pairs.chi_critical[local],
