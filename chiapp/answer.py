@@ -27,7 +27,7 @@ its own pair and temperature, as a batch file has them). Both run the same per-p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -42,6 +42,7 @@ from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
 from chiapp.flory_huggins import chain_lengths, critical_chis
 from chiapp.frozen import FrozenResult
+from chiapp.mixing import binary_mixing_shifts
 from chiapp.model import ChiModel, Coefficients, LatentFactors, hansen_inputs, hansen_terms_of, load_model
 from chiapp.posterior import (
     PRIOR_NAMES,
@@ -98,6 +99,7 @@ class MoleculeBlock:
     given_n: np.ndarray           # (n,) a given chain length (NaN: from the volumes); polymers only
     k_numerator: np.ndarray       # (n,) R Vu / ΔHu [cm3/(mol K)] of a crystalline polymer, NaN amorphous
     inverse_melting_k: np.ndarray  # (n,)
+    mixing: np.ndarray            # (n, 2) Δa, Δb [K] of a blend's mixing term (chiapp.mixing); 0: one liquid
     latent: tuple = ()            # per polymer its own LatentPolymer or None (not saved)
 
     @property
@@ -135,11 +137,13 @@ class MoleculeBlock:
                 if f.qc_half is not None:
                     first[i], second[i] = f.qc_half
             latent = (None,) * n
+        mixing = np.zeros((n, 2)) if role == "polymer" else np.array(
+            [f.mixing if f.mixing is not None else (np.nan, np.nan) for f in items], dtype=float).reshape(n, 2)
         x = np.stack([f.x for f in items])
         return cls(role, x, hansen_inputs(role, x), np.stack([f.vectors for f in items], axis=1),
                    np.stack([f.terms for f in items], axis=1),
                    np.array([f.molar_volume_cm3_per_mol for f in items], dtype=float), np.array(keys, dtype=str),
-                   known, first, second, given, numerator, inverse_tm, latent)
+                   known, first, second, given, numerator, inverse_tm, mixing, latent)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The block as named arrays (a calibrated polymer's own description is not among them)."""
@@ -148,6 +152,7 @@ class MoleculeBlock:
     @classmethod
     def from_arrays(cls, role: str, arrays) -> "MoleculeBlock":
         n = len(arrays["volume"])
+        arrays = {"mixing": np.zeros((n, 2)), **arrays}
         return cls(role, **{name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
                             if name not in ("role", "latent")}, latent=(None,) * n)
 
@@ -160,11 +165,13 @@ class MoleculeBlock:
         vectors, terms = mix_factors(self.vectors[:, pair], self.terms[:, pair], phi, model)
         x = hansen_blend_row(self.x[pair], phi)
         volume = 1.0 / (phi[:, 0] / self.volume[first] + phi[:, 1] / self.volume[second])
+        mixing = binary_mixing_shifts(self.keys[first], self.keys[second], fractions, self.volume[first],
+                                      self.volume[second])
         n = len(fractions)
         nan = np.full(n, np.nan)
         return MoleculeBlock("solvent", x, hansen_inputs("solvent", x), vectors, terms, volume,
                              np.full(n, "", dtype=str), np.zeros(n, dtype=bool), np.zeros((n, self.qc_first.shape[1])),
-                             np.full((n, self.qc_second.shape[1]), np.nan), nan, nan, nan, (None,) * n)
+                             np.full((n, self.qc_second.shape[1]), np.nan), nan, nan, nan, mixing, (None,) * n)
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,9 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
                       qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       labels=labels, n_terms=_n_terms(model))
+    mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
+    if mixing.any():
+        state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
     k = polymers.k_numerator[p_idx] / volume_s
     inverse_tm = polymers.inverse_melting_k[p_idx]
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),

@@ -35,6 +35,7 @@ from chiapp.library import (
     solvent_library,
     solvent_molar_volume,
 )
+from chiapp.mixing import mixing_shift
 from chiapp.model import ChiModel, Coefficients, LatentFactors, load_model
 from chiapp.solvent_blend import Blend, hansen_blend_row, looks_like_blend, parse_blend
 
@@ -215,6 +216,9 @@ class SolventFeatures:
     flash_point_c: float
     chem21_class: str
     components: tuple["SolventFeatures", ...] = ()
+    #: (Δa, Δb [K]) a blend's mixing term adds to its χ(T) (``chiapp.mixing``); None: unknown (a
+    #: component without σ-profile), (0, 0) for one liquid
+    mixing: tuple[float, float] | None = (0.0, 0.0)
 
     @property
     def smiles(self) -> str:
@@ -283,7 +287,8 @@ def blend_features(blend: Blend, components: Sequence[SolventFeatures], model: C
         boiling_point_c=float(boiling.min()) if np.isfinite(boiling).all() else math.nan,
         melting_point_c=float(np.max([c.melting_point_c for c in components])),
         flash_point_c=float(np.min([c.flash_point_c for c in components])),
-        chem21_class=blend.chem21_class, components=tuple(components))
+        chem21_class=blend.chem21_class, components=tuple(components),
+        mixing=mixing_shift([c.key for c in components], phi, [c.molar_volume_cm3_per_mol for c in components]))
 
 
 def solvent_features(solvent, *, model: ChiModel | None = None) -> SolventFeatures:

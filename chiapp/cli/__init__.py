@@ -24,6 +24,7 @@ COMMANDS = {
     "rank": "rank solvents for a polymer by P(dissolves)",
     "select": "selective dissolution: solvents for one polymer of a mixture",
     "plan": "separation sequence: dissolve 2-6 plastics one at a time",
+    "ternary": "ternary diagram and antisolvent dose (polymer / solvent / antisolvent)",
     "blend": "chi in a solvent blend, or find two-solvent blends that dissolve a polymer",
     "compat": "polymer-polymer compatibility and compatibilizer ideas",
     "report": "write a self-contained HTML report of a pair",

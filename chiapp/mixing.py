@@ -1,0 +1,164 @@
+"""Solvent–solvent interaction from COSMO-SAC's excess Gibbs energy, and what it does to a blend's χ.
+
+A polymer in a mixture of two solvents behaves, at fixed solvent ratio and without preferential
+sorption, as in one solvent s whose χ with the polymer is (ternary Flory–Huggins, per site of the
+blend's mean molar volume V_s = 1/(φ1/V1 + φ2/V2); Scott 1949, J. Chem. Phys. 17, 268)
+
+    χ_eff = [φ1 χ1p + φ2 χ2p]_mixed − φ1 φ2 χ12,
+
+so two liquids that dislike each other (χ12 > 0) make a better solvent together than their mean:
+cosolvency. chiapp's latent mixing gives the first part (``chiapp.features.mix_factors``); this
+module gives the second. χ12 comes from the pair's excess Gibbs energy, computed with chiapp's own
+COSMO-SAC (``chiapp.quantum.cosmosac``) from the σ-profiles of the two liquids:
+
+    ΔG_mix/RT (per mole of molecules) = x1 ln(x1 γ1) + x2 ln(x2 γ2)
+                                      = x1 ln φ1 + x2 ln φ2 + χ12 φ1 φ2,
+
+at the blend's own composition, at two temperatures (25 and 100 °C) so that χ12 = a + b/T. Where a
+liquid has no σ-profile (chiapp ships them for its library; a new molecule has one once MOPAC has
+run), the term is unknown and left out, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chiapp.quantum.cosmosac import (
+    COSMO_SAC_2010,
+    exchange_energy_over_rt,
+    segment_ln_gamma_many,
+)
+from chiapp.quantum.sigma import SigmaProfile, known_profile
+
+__all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "mixing_shift",
+           "pair_interaction", "clear_cache"]
+
+#: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
+MIXING_TEMPERATURES_K = (298.15, 373.15)
+
+
+def _ln_gamma_rows(first: list[SigmaProfile], second: list[SigmaProfile], x1: np.ndarray,
+                   temperature_k: float) -> np.ndarray:
+    """COSMO-SAC ln γ (M, 2) of M binary liquids (row m: ``first[m]`` at mole fraction x1[m] with
+    ``second[m]``), at one temperature, every row solved at once."""
+    params = COSMO_SAC_2010
+    flat = np.stack([[p.areas_a2.ravel() for p in first], [p.areas_a2.ravel() for p in second]], axis=1)  # (M,2,153)
+    areas = flat.sum(axis=2)                                                                            # (M, 2)
+    volumes = np.array([[a.volume_a3, b.volume_a3] for a, b in zip(first, second)])
+    x = np.stack([x1, 1.0 - x1], axis=1)
+    fractions = flat / areas[:, :, None]
+    mixture = np.einsum("mk,mkj->mj", x, flat) / (x * areas).sum(axis=1)[:, None]
+    delta = exchange_energy_over_rt(temperature_k, params)
+    n = len(x1)
+    liquids = list({id(p): p for p in (*first, *second)}.values())  # each pure liquid solved once
+    where = {id(p): i for i, p in enumerate(liquids)}
+    own = np.array([p.areas_a2.ravel() / p.area_a2 for p in liquids])
+    segments = segment_ln_gamma_many(np.concatenate([mixture, own]), delta, tol=1e-9)
+    mixed, solved = segments[:n], segments[n:]
+    pure = np.stack([solved[[where[id(p)] for p in first]], solved[[where[id(p)] for p in second]]], axis=1)
+    residual = areas / params.a_eff_a2 * np.einsum("mkj,mkj->mk", fractions, mixed[:, None, :] - pure)
+    # Staverman–Guggenheim, as chiapp.quantum.cosmosac.combinatorial_ln_gamma, row by row
+    q, r = areas / params.q0_a2, volumes / params.r0_a3
+    phi_over_x = r / (x * r).sum(axis=1, keepdims=True)
+    theta_over_phi = q / (x * q).sum(axis=1, keepdims=True) / phi_over_x
+    ell = params.z / 2 * (r - q) - (r - 1)
+    combinatorial = (np.log(phi_over_x) + params.z / 2 * q * np.log(theta_over_phi) + ell
+                     - phi_over_x * (x * ell).sum(axis=1, keepdims=True))
+    return combinatorial + residual
+
+
+def excess_chi(first, second, volume_fraction_first, molar_volumes_cm3_per_mol, temperature_k: float) -> np.ndarray:
+    """χ12 [-] of binary liquids at volume fractions φ1 (0 < φ1 < 1) and one temperature [K], per site of
+    the mixture's mean molar volume (module docstring), from COSMO-SAC's G^E. ``first``/``second``: one
+    σ-profile each, or one per row; ``molar_volumes_cm3_per_mol``: (V1, V2), each a number or (M,)."""
+    phi1 = np.atleast_1d(np.asarray(volume_fraction_first, dtype=float))
+    m = len(phi1)
+    first = list(first) if isinstance(first, (list, tuple)) else [first] * m
+    second = list(second) if isinstance(second, (list, tuple)) else [second] * m
+    v1, v2 = (np.broadcast_to(np.asarray(v, dtype=float), (m,)) for v in molar_volumes_cm3_per_mol)
+    x1 = (phi1 / v1) / (phi1 / v1 + (1.0 - phi1) / v2)
+    ln_gamma = _ln_gamma_rows(first, second, x1, float(temperature_k))
+    x2, phi2 = 1.0 - x1, 1.0 - phi1
+    excess = x1 * (np.log(x1 / phi1) + ln_gamma[:, 0]) + x2 * (np.log(x2 / phi2) + ln_gamma[:, 1])
+    return excess / (phi1 * phi2)
+
+
+def interaction_coefficients(first, second, molar_volumes_cm3_per_mol) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b [K]) of g12(T) = a + b/T, the interaction of binary liquids per cm³ [mol/cm³], taken from
+    χ12 at equal volume fractions (arguments as :func:`excess_chi`; one rule for every blend of the
+    pair, so a blend gets the same χ whichever route asks)."""
+    v1, v2 = (np.asarray(v, dtype=float) for v in molar_volumes_cm3_per_mol)
+    v_half = 1.0 / (0.5 / v1 + 0.5 / v2)
+    t1, t2 = MIXING_TEMPERATURES_K
+    c1, c2 = (excess_chi(first, second, 0.5 if not isinstance(first, list) else np.full(len(first), 0.5),
+                         (v1, v2), t) / v_half for t in (t1, t2))
+    b = (c1 - c2) / (1.0 / t1 - 1.0 / t2)
+    return c1 - b / t1, b
+
+
+#: (first key, second key, V1, V2) in sorted order -> (a, b) of g12, or None: unknown
+_KNOWN: dict[tuple[str, str, float, float], tuple[float, float] | None] = {}
+
+
+def _pair(first_key: str, second_key: str, v1: float, v2: float) -> tuple[str, str, float, float]:
+    """The pair in one order (g12 is symmetric), so that it is solved and stored once."""
+    return (first_key, second_key, v1, v2) if first_key <= second_key else (second_key, first_key, v2, v1)
+
+
+def _solve(pairs) -> None:
+    """Solve the pairs not yet known, all in one COSMO-SAC fixed point per temperature."""
+    todo = [p for p in dict.fromkeys(pairs) if p not in _KNOWN]
+    profiles = {k: known_profile("solvent", k) for p in todo for k in p[:2]}
+    ready = [p for p in todo if profiles[p[0]] is not None and profiles[p[1]] is not None]
+    _KNOWN.update({p: None for p in todo})
+    if ready:
+        a, b = interaction_coefficients([profiles[p[0]] for p in ready], [profiles[p[1]] for p in ready],
+                                        (np.array([p[2] for p in ready]), np.array([p[3] for p in ready])))
+        _KNOWN.update({p: (float(x), float(y)) for p, x, y in zip(ready, a, b)})
+
+
+def pair_interaction(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_cm3_per_mol: float
+                     ) -> tuple[float, float] | None:
+    """(a, b [K]) of g12(T) = a + b/T [mol/cm³] of two liquids (canonical SMILES, molar volumes), or
+    None when one has no σ-profile chiapp ships or has computed."""
+    pair = _pair(first_key, second_key, float(v1_cm3_per_mol), float(v2_cm3_per_mol))
+    _solve([pair])
+    return _KNOWN[pair]
+
+
+def mixing_shift(keys, fractions, molar_volumes_cm3_per_mol) -> tuple[float, float] | None:
+    """(Δa, Δb [K]) that the mixing term −Σ_{i<j} φi φj χij adds to a blend's χ(T) with any polymer, or
+    None when a pair's interaction is unknown; χij = g_ij · V_s, V_s the blend's mean molar volume."""
+    phi = np.asarray(fractions, dtype=float)
+    v = np.asarray(molar_volumes_cm3_per_mol, dtype=float)
+    v_blend = 1.0 / float(np.sum(phi / v))
+    shift_a = shift_b = 0.0
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            found = pair_interaction(keys[i], keys[j], v[i], v[j])
+            if found is None:
+                return None
+            shift_a -= phi[i] * phi[j] * v_blend * found[0]
+            shift_b -= phi[i] * phi[j] * v_blend * found[1]
+    return shift_a, shift_b
+
+
+def binary_mixing_shifts(first_keys, second_keys, volume_fraction_first, v1_cm3_per_mol, v2_cm3_per_mol
+                         ) -> np.ndarray:
+    """(Δa, Δb [K]) of many two-liquid blends at once (M, 2), NaN rows where a σ-profile is missing:
+    the numbers of :func:`mixing_shift`, the pairs not yet known solved together."""
+    phi1 = np.asarray(volume_fraction_first, dtype=float)
+    v1 = np.asarray(v1_cm3_per_mol, dtype=float)
+    v2 = np.asarray(v2_cm3_per_mol, dtype=float)
+    rows = np.stack([np.asarray(first_keys, dtype=str), np.asarray(second_keys, dtype=str),
+                     v1.astype(str), v2.astype(str)], axis=1)
+    _, first_row, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    pairs = [_pair(str(first_keys[i]), str(second_keys[i]), float(v1[i]), float(v2[i])) for i in first_row]
+    _solve(pairs)
+    found = np.array([_KNOWN[p] or (np.nan, np.nan) for p in pairs], dtype=float).reshape(-1, 2)[inverse.ravel()]
+    weight = phi1 * (1.0 - phi1) / (phi1 / v1 + (1.0 - phi1) / v2)
+    return -weight[:, None] * found
+
+
+def clear_cache() -> None:
+    _KNOWN.clear()

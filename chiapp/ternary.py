@@ -1,0 +1,284 @@
+"""Ternary Flory–Huggins: a polymer, its solvent and an antisolvent (nonsolvent).
+
+Per lattice site of the solvent's molar volume V_s, with volume fractions φ = (φp, φs, φa), sizes
+r = (N, 1, m) (N = polymer volume / V_s, m = V_a / V_s) and χ's per site of V_s
+(Tompa, *Polymer Solutions*, 1956, ch. 7; Altena & Smolders, Macromolecules 15, 1491, 1982)::
+
+    f = (φp/N) ln φp + φs ln φs + (φa/m) ln φa + χps φp φs + χpa φp φa + χsa φs φa      [kT per site]
+
+    Δμ_i/kT = ln φi + 1 − r_i Σ_j φj/r_j + r_i (Σ_j χij φj − Σ_{j<k} χjk φj φk)        [per molecule i]
+
+Two phases coexist where the three Δμ are equal in both (the binodal; tie lines join the pairs), the
+mixture is unstable where the Hessian of f in (φp, φa) has a negative determinant (the spinodal),
+and the two curves meet at the critical point, where the third derivative of f along the spinodal's
+null direction vanishes (Gibbs' condition). On the polymer–antisolvent edge (no solvent) the system is
+the binary of ``chiapp.flory_huggins`` with sites of V_a.
+
+The binodal is traced from that edge: a tie line is fixed by t, the solvent's share of the lean
+phase's liquid, and solved by Newton's method in logarithms (a lean phase of exp(−2000) is exact),
+t rising until the two phases meet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq, root
+
+from chiapp.errors import InputError
+from chiapp.flory_huggins import binodal_log
+
+__all__ = ["TernarySystem", "TieLines", "critical_point_ternary", "precipitated_share", "spinodal_points",
+           "tie_lines"]
+
+_P, _S, _A = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class TernarySystem:
+    """Polymer (N sites), solvent (1 site) and antisolvent (m sites) with χ's per solvent site."""
+
+    chain_length: float
+    antisolvent_size: float
+    chi_ps: float
+    chi_pa: float
+    chi_sa: float
+
+    def __post_init__(self):
+        values = (self.chain_length, self.antisolvent_size, self.chi_ps, self.chi_pa, self.chi_sa)
+        if not all(math.isfinite(v) for v in values):
+            raise InputError(f"a ternary system needs finite numbers, got {values}")
+        if not 1.0 <= self.chain_length <= 1e8 or not 0.01 <= self.antisolvent_size <= 100:
+            raise InputError(f"chain length must be 1-1e8 and the antisolvent's size 0.01-100 solvent volumes, "
+                             f"got N = {self.chain_length:g}, m = {self.antisolvent_size:g}")
+        if max(abs(self.chi_ps), abs(self.chi_pa), abs(self.chi_sa)) > 50:
+            raise InputError("a χ beyond ±50 is not a Flory–Huggins parameter")
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.array([self.chain_length, 1.0, self.antisolvent_size])
+
+    @property
+    def chi_matrix(self) -> np.ndarray:
+        return np.array([[0.0, self.chi_ps, self.chi_pa],
+                         [self.chi_ps, 0.0, self.chi_sa],
+                         [self.chi_pa, self.chi_sa, 0.0]])
+
+    def free_energy(self, phi) -> np.ndarray:
+        """f [kT per site] at compositions (..., 3)."""
+        phi = np.asarray(phi, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ideal = np.where(phi > 0, phi / self.sizes * np.log(phi), 0.0).sum(axis=-1)
+        return ideal + 0.5 * np.einsum("...i,ij,...j->...", phi, self.chi_matrix, phi)
+
+    def chemical_potentials(self, ln_phi) -> np.ndarray:
+        """Δμ_i/kT per molecule of each component (..., 3), from ln φ (..., 3): exact for a fraction
+        below the smallest float."""
+        ln_phi = np.asarray(ln_phi, dtype=float)
+        with np.errstate(under="ignore"):
+            phi = np.exp(ln_phi)
+        r = self.sizes
+        interaction = phi @ self.chi_matrix                                       # Σ_j χij φj
+        pairs = 0.5 * np.einsum("...i,...i->...", phi, interaction)               # Σ_{j<k} χjk φj φk
+        return ln_phi + 1.0 - r * (phi / r).sum(axis=-1, keepdims=True) + r * (interaction - pairs[..., None])
+
+    def hessian_terms(self, phi_p, phi_a):
+        """(f_pp, f_aa, f_pa) of f in the independent (φp, φa), φs = 1 − φp − φa."""
+        phi_s = 1.0 - phi_p - phi_a
+        n, m = self.chain_length, self.antisolvent_size
+        f_pp = 1.0 / (n * phi_p) + 1.0 / phi_s - 2.0 * self.chi_ps
+        f_aa = 1.0 / (m * phi_a) + 1.0 / phi_s - 2.0 * self.chi_sa
+        f_pa = 1.0 / phi_s + self.chi_pa - self.chi_ps - self.chi_sa
+        return f_pp, f_aa, f_pa
+
+    def stability(self, phi_p, phi_a):
+        """det of the Hessian: > 0 stable (or metastable), < 0 unstable."""
+        f_pp, f_aa, f_pa = self.hessian_terms(phi_p, phi_a)
+        return f_pp * f_aa - f_pa * f_pa
+
+
+def spinodal_points(system: TernarySystem, n_points: int = 200) -> np.ndarray:
+    """Points (k, 3) of the spinodal, found as the sign changes of the Hessian's determinant along
+    lines of constant φp (log-spaced, so a dilute polymer is resolved), each refined by Brent's method."""
+    out = []
+    for phi_p in np.geomspace(1e-6, 0.999, n_points):
+        grid = np.linspace(0.0, 1.0 - phi_p, 801)[1:-1]
+        det = system.stability(phi_p, grid)
+        for i in np.flatnonzero(np.sign(det[:-1]) * np.sign(det[1:]) < 0):
+            phi_a = brentq(lambda a: system.stability(phi_p, a), grid[i], grid[i + 1], xtol=1e-14)
+            out.append((phi_p, 1.0 - phi_p - phi_a, phi_a))
+    return np.array(out).reshape(-1, 3)
+
+
+def _third_order(system: TernarySystem, phi_p: float, phi_a: float) -> float:
+    """Σ f_ijk v_i v_j v_k along the null vector v of the Hessian (zero at a critical point)."""
+    phi_s = 1.0 - phi_p - phi_a
+    f_pp, f_aa, f_pa = system.hessian_terms(phi_p, phi_a)
+    v = np.array([-f_pa, f_pp]) if abs(f_pp) > abs(f_aa) else np.array([f_aa, -f_pa])
+    v *= np.sign(v[0] or 1.0) / np.linalg.norm(v)  # one orientation: the cubic form is odd in v
+    s2 = 1.0 / phi_s ** 2
+    f_ppp = -1.0 / (system.chain_length * phi_p ** 2) + s2
+    f_aaa = -1.0 / (system.antisolvent_size * phi_a ** 2) + s2
+    return float(v[0] ** 3 * f_ppp + 3 * v[0] ** 2 * v[1] * s2 + 3 * v[0] * v[1] ** 2 * s2 + v[1] ** 3 * f_aaa)
+
+
+def critical_point_ternary(system: TernarySystem, spinodal: np.ndarray | None = None) -> np.ndarray | None:
+    """The critical point (φp, φs, φa) on the spinodal, or None: where the spinodal's third-order
+    condition changes sign, refined along the spinodal."""
+    points = spinodal_points(system) if spinodal is None else spinodal
+    if len(points) < 2:
+        return None
+    order = np.argsort(points[:, _P])
+    points = points[order]
+    g = np.array([_third_order(system, p[_P], p[_A]) for p in points])
+    for i in np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0):
+        lo, hi = points[i], points[i + 1]
+        if abs(lo[_A] - hi[_A]) > 0.05:  # two branches of the spinodal side by side, not one curve
+            continue
+
+        def along(phi_p):
+            a_lo, a_hi = max(1e-12, min(lo[_A], hi[_A]) - 0.05), min(1 - phi_p - 1e-12, max(lo[_A], hi[_A]) + 0.05)
+            phi_a = brentq(lambda a: system.stability(phi_p, a), a_lo, a_hi, xtol=1e-14)
+            return _third_order(system, phi_p, phi_a), phi_a
+
+        try:
+            phi_p = brentq(lambda x: along(x)[0], lo[_P], hi[_P], xtol=1e-13)
+            phi_a = along(phi_p)[1]
+        except ValueError:  # the spinodal left the local bracket: not this crossing
+            continue
+        return np.array([phi_p, 1.0 - phi_p - phi_a, phi_a])
+    return None
+
+
+@dataclass(frozen=True)
+class TieLines:
+    """Coexisting compositions: ``rich[k]`` and ``lean[k]`` (φp, φs, φa) of tie line k, ordered from
+    the polymer–antisolvent edge towards the critical point; ``ln_lean_polymer`` is ln φp of the lean
+    phase (exact where φp underflows)."""
+
+    rich: np.ndarray
+    lean: np.ndarray
+    ln_lean_polymer: np.ndarray
+    shares: np.ndarray             # t of each tie line (solvent share of the lean phase's liquid)
+    unknowns: np.ndarray           # (k, 3) the solver's variables of each line (warm starts)
+
+
+def _residual(system: TernarySystem, y: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Δμ(rich) − Δμ(lean) for unknowns y = (w_p, w_s, ln φp_lean): the rich phase is the softmax of
+    (w_p, w_s, 0), the lean phase has φs = t(1 − φp), φa = (1 − t)(1 − φp)."""
+    w = np.array([y[0], y[1], 0.0])
+    ln_rich = w - np.logaddexp.reduce(w)
+    ln_lean_p = min(y[2], -1e-12)
+    ln_rest = math.log(-math.expm1(ln_lean_p))
+    ln_lean = np.array([ln_lean_p, math.log(t) + ln_rest, math.log1p(-t) + ln_rest])
+    diff = system.chemical_potentials(ln_rich) - system.chemical_potentials(ln_lean)
+    diff[_P] /= system.chain_length  # per site, as the other two, for the solver's scaling
+    return diff, ln_rich, ln_lean
+
+
+def _edge_start(system: TernarySystem, t: float) -> np.ndarray | None:
+    """Unknowns at a small t from the polymer–antisolvent binary (sites of V_a: N/m, χpa·m)."""
+    m = system.antisolvent_size
+    logs = binodal_log(system.chi_pa * m, max(1.0, system.chain_length / m))
+    if logs is None:
+        return None
+    ln_lean_p, ln_rich_a = logs
+    rich = np.array([-math.expm1(ln_rich_a), 0.0, math.exp(ln_rich_a)])
+    lean = np.array([math.exp(ln_lean_p), 0.0, -math.expm1(ln_lean_p)])
+
+    def excess_solvent(phi):  # Δμ_s − ln φs at φs → 0
+        r, chi = system.sizes, system.chi_matrix
+        inter = phi @ chi
+        return 1.0 - (phi / r).sum() + inter[_S] - 0.5 * phi @ inter
+
+    ln_k = excess_solvent(lean) - excess_solvent(rich)      # ln(φs_rich / φs_lean)
+    ln_rich_s = ln_k + math.log(t) + math.log(lean[_A])
+    return np.array([math.log(rich[_P]) - math.log(rich[_A]), ln_rich_s - math.log(rich[_A]), ln_lean_p])
+
+
+def tie_lines(system: TernarySystem, max_lines: int = 400) -> TieLines:
+    """Trace the binodal from the polymer–antisolvent edge to the critical point (module docstring).
+    No tie lines when the polymer and the antisolvent mix (no miscibility gap on that edge)."""
+    t, step = 1e-6, 0.02
+    y = _edge_start(system, t)
+    rich: list = []
+    lean: list = []
+    lean_p: list = []
+    shares: list = []
+    unknowns: list = []
+    if y is None:
+        return TieLines(np.empty((0, 3)), np.empty((0, 3)), np.empty(0), np.empty(0), np.empty((0, 3)))
+    while len(shares) < max_lines and t < 1.0 - 1e-9:
+        found = root(lambda v: _residual(system, v, t)[0], y, method="hybr", options={"xtol": 1e-12})
+        diff, ln_rich, ln_lean = _residual(system, found.x, t)
+        apart = abs(math.exp(ln_rich[_P]) - math.exp(ln_lean[_P]))
+        if not found.success or np.max(np.abs(diff)) > 1e-8 or apart < 2e-3:
+            if step < 1e-5:
+                break
+            t -= step
+            step /= 4
+            t += step
+            continue
+        rich.append(np.exp(ln_rich))
+        lean.append(np.exp(ln_lean))
+        lean_p.append(ln_lean[_P])
+        shares.append(t)
+        unknowns.append(found.x)
+        y = found.x
+        step = min(step * 1.5, 0.05)
+        t = min(t + step, 1.0 - 1e-9)
+    return TieLines(np.array(rich).reshape(-1, 3), np.array(lean).reshape(-1, 3), np.array(lean_p),
+                    np.array(shares), np.array(unknowns).reshape(-1, 3))
+
+
+def _tie_line_at(system: TernarySystem, t: float, y0: np.ndarray):
+    found = root(lambda v: _residual(system, v, t)[0], y0, method="hybr", options={"xtol": 1e-12})
+    _, ln_rich, ln_lean = _residual(system, found.x, t)
+    return np.exp(ln_rich), np.exp(ln_lean), found.x
+
+
+def precipitated_share(system: TernarySystem, overall, lines: TieLines | None = None) -> float:
+    """The share of the polymer [-] in the polymer-rich phase when a mixture of ``overall``
+    composition (φp, φs, φa) separates: 0 in one phase, by the lever rule on the tie line through it."""
+    z = np.asarray(overall, dtype=float)
+    lines = tie_lines(system) if lines is None else lines
+    if not len(lines.shares):
+        return 0.0
+
+    def side(rich, lean) -> float:  # the sign of z against the tie line, in the (φp, φa) plane
+        d = rich - lean
+        return float(d[_P] * (z[_A] - lean[_A]) - d[_A] * (z[_P] - lean[_P]))
+
+    sides = np.array([side(r, le) for r, le in zip(lines.rich, lines.lean)])
+    for k in np.flatnonzero(np.sign(sides[:-1]) * np.sign(sides[1:]) <= 0):
+        found = _through(system, lines, int(k), side)
+        if found is not None:
+            rich, lean = found
+            d = rich - lean
+            fraction = float(np.dot(z - lean, d) / np.dot(d, d))   # volume share of the rich phase
+            if -1e-9 <= fraction <= 1.0 + 1e-9:
+                return float(min(1.0, max(0.0, fraction) * rich[_P] / z[_P]))
+    return 0.0
+
+
+def _through(system: TernarySystem, lines: TieLines, k: int, side):
+    """The tie line between traced lines k and k + 1 on which ``side`` vanishes (warm starts)."""
+    t0, t1 = lines.shares[k], lines.shares[k + 1]
+    state = {}
+
+    def side_at(t):
+        start = lines.unknowns[k] + (t - t0) / (t1 - t0) * (lines.unknowns[k + 1] - lines.unknowns[k])
+        rich, lean, _ = _tie_line_at(system, t, start)
+        if abs(rich[_P] - lean[_P]) < 1e-6:
+            raise ValueError("the solver fell on the trivial root")
+        state["rich"], state["lean"] = rich, lean
+        return side(rich, lean)
+
+    try:
+        t = brentq(side_at, lines.shares[k], lines.shares[k + 1], xtol=1e-12)
+    except ValueError:
+        return None
+    side_at(t)
+    return state["rich"], state["lean"]

@@ -1,0 +1,70 @@
+"""The solvent–solvent term of a blend (chiapp.mixing): χ12 from COSMO-SAC's G^E against the
+single-mixture COSMO-SAC route, its closed-form limits, and what it does to a blend's answer."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from chiapp.answer import answer_grid
+from chiapp.chemistry import canonical_solvent
+from chiapp.features import polymer_features, solvent_features
+from chiapp.mixing import MIXING_TEMPERATURES_K, excess_chi, mixing_shift, pair_interaction
+from chiapp.prediction import predict_chi
+from chiapp.quantum.cosmosac import activity_coefficients
+from chiapp.quantum.sigma import known_profile
+
+ETHANOL, WATER = canonical_solvent("CCO"), canonical_solvent("O")
+
+
+def test_a_liquid_mixed_with_itself_has_no_excess():
+    p = known_profile("solvent", ETHANOL)
+    np.testing.assert_allclose(excess_chi(p, p, [0.2, 0.5, 0.9], (58.6, 58.6), 298.15), 0.0, atol=1e-9)
+
+
+def test_excess_chi_agrees_with_the_single_mixture_cosmo_sac_route():
+    """χ12 = [x1 ln(x1γ1/φ1) + x2 ln(x2γ2/φ2)]/(φ1φ2), γ from chiapp.quantum.cosmosac.activity_coefficients
+    (its own fixed-point solver, one mixture at a time)."""
+    first, second = known_profile("solvent", ETHANOL), known_profile("solvent", WATER)
+    v1, v2 = 58.6, 18.07
+    for phi1 in (0.3, 0.7):
+        x1 = (phi1 / v1) / (phi1 / v1 + (1 - phi1) / v2)
+        g = activity_coefficients([first, second], [x1, 1 - x1], 320.0).ln_gamma
+        expected = (x1 * (np.log(x1 / phi1) + g[0]) + (1 - x1) * (np.log((1 - x1) / (1 - phi1)) + g[1])) / (
+            phi1 * (1 - phi1))
+        assert excess_chi(first, second, phi1, (v1, v2), 320.0)[0] == pytest.approx(expected, abs=1e-6)
+
+
+def test_three_liquids_add_their_pairs():
+    keys = [ETHANOL, WATER, canonical_solvent("CC(C)=O")]
+    phi, v = np.array([0.5, 0.2, 0.3]), np.array([58.6, 18.07, 74.0])
+    v_blend = 1 / np.sum(phi / v)
+    expected = np.zeros(2)
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        expected -= phi[i] * phi[j] * v_blend * np.array(pair_interaction(keys[i], keys[j], v[i], v[j]))
+    np.testing.assert_allclose(mixing_shift(keys, phi, v), expected, rtol=1e-12)
+
+
+def test_a_blends_answer_carries_the_mixing_term():
+    """The blend's χ minus the same blend without the term is −φ1φ2 χ12 (per the blend's site), and
+    at the two temperatures that fix χ12(T) it equals χ12 straight from G^E at equal volumes."""
+    polymer = polymer_features("PMMA")
+    blend = solvent_features("ethanol:0.8+water:0.2")
+    bare = dataclasses.replace(blend, mixing=(0.0, 0.0))
+    t = np.array(MIXING_TEMPERATURES_K)
+    with_term = answer_grid([polymer], [blend], t).chi[0, 0]
+    without = answer_grid([polymer], [bare], t).chi[0, 0]
+    v1, v2 = (c.molar_volume_cm3_per_mol for c in blend.components)
+    first, second = known_profile("solvent", ETHANOL), known_profile("solvent", WATER)
+    v_half, v_blend = 1 / (0.5 / v1 + 0.5 / v2), blend.molar_volume_cm3_per_mol
+    chi12 = np.array([excess_chi(first, second, 0.5, (v1, v2), temp)[0] for temp in t]) * v_blend / v_half
+    np.testing.assert_allclose(with_term - without, -0.8 * 0.2 * chi12, atol=1e-9)
+
+
+def test_cosolvency_ethanol_water_is_better_than_ethanol_for_pmma():
+    """PMMA dissolves best near 80 wt-% ethanol in water, better than in ethanol (Hoogenboom et al.,
+    Aust. J. Chem. 63, 1173 (2010)): with χ12 > 0 the blend's χ must fall below ethanol's."""
+    blend = predict_chi("PMMA", "ethanol:0.8+water:0.2", 298.15).chi[0]
+    assert blend < predict_chi("PMMA", "ethanol", 298.15).chi[0]
