@@ -23,11 +23,10 @@ import pandas as pd
 from chiapp import plots
 from chiapp.explanation import evidence_table, verdict_view
 from chiapp.model_card import citation
-from chiapp.units import celsius
+from chiapp.units import ZERO_CELSIUS_K, celsius
 
-__all__ = ["Report", "pair_report", "pair_report_for", "ranking_report", "render_report", "report_html",
-           "selection_report",
-           "verdict_words"]
+__all__ = ["PLAN_POLYMER_MASS_FRACTION", "Report", "pair_report", "pair_report_for", "plan_amounts", "plan_report",
+           "ranking_report", "render_report", "report_html", "selection_report", "verdict_words"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +205,88 @@ def selection_report(result, range_c: tuple[float, float], manifest: dict, curve
                 "plastic does not (P ≤ 0.3), each against its own limit (χc, or a crystalline grade's melting limit).",
         uncertainty="The margin is the gap to its limit of the plastic nearest to flipping (χ units) and σ its "
                     "uncertainty; their ratio is the confidence the table is sorted by.",
+        figures=figures, tables=tuple(tables), manifest=manifest)
+
+
+#: Polymer in the solution of a dissolution step when no other share is given [mass fraction]:
+#: dilute enough to filter and pump (STRAP ran at 5-10 wt-%, Walker et al. 2020).
+PLAN_POLYMER_MASS_FRACTION = 0.10
+
+
+def plan_amounts(plan, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION, feed: dict | None = None,
+                 draws: int = 8) -> pd.DataFrame:
+    """Per step of a separation plan: the solvent per kg of feed to hold the dissolved polymer at
+    ``polymer_mass_fraction``, and for an antisolvent recovery the dose that precipitates 99 % of it
+    at the window's lowest temperature (``chiapp.precipitation``), per kg of feed. ``feed`` gives each
+    polymer's mass share (default: equal shares)."""
+    from chiapp.errors import ChiAppError
+    from chiapp.features import solvent_features
+    from chiapp.precipitation import antisolvent_dose
+    from chiapp.units import kelvin
+
+    shares = dict(feed or {p: 1.0 / len(plan.polymers) for p in plan.polymers})
+    rows = []
+    for step in plan.steps.itertuples(index=False):
+        share = float(shares.get(step.dissolves, 0.0))
+        solution = share / polymer_mass_fraction                     # kg of solution per kg of feed
+        row = {"step": step.step, "solvent_kg_per_kg_feed": solution - share, "antisolvent": step.antisolvent,
+               "antisolvent_kg_per_kg_feed": np.nan, "antisolvent_boiling_point_c": np.nan, "note": ""}
+        if step.antisolvent:
+            row["antisolvent_boiling_point_c"] = solvent_features(step.antisolvent).boiling_point_c
+            try:
+                dose = antisolvent_dose(step.dissolves, step.solvent, step.antisolvent, float(kelvin(
+                    step.window_low_c)), polymer_mass_fraction=polymer_mass_fraction, draws=draws)
+                if dose.kg_per_kg_solution is not None:
+                    row["antisolvent_kg_per_kg_feed"] = dose.kg_per_kg_solution * solution
+                else:
+                    row["note"] = f"{step.antisolvent} does not precipitate 99 % up to 95 vol-%"
+            except ChiAppError as error:
+                row["note"] = f"no dose: {error}"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["step", "solvent_kg_per_kg_feed", "antisolvent", "antisolvent_kg_per_kg_feed",
+                                       "antisolvent_boiling_point_c", "note"])
+
+
+_PLAN_COLUMNS = {"step": "step", "dissolves": "dissolves", "solvent": "solvent", "window_low_c": "from [°C]",
+                 "window_high_c": "to [°C]", "operating_temperature_c": "run at [°C]", "nearest": "nearest to flipping",
+                 "margin": "margin (χ)", "margin_std": "± σ", "confidence": "margin [σ]", "margin_k": "margin [K]",
+                 "boiling_point_c": "solvent bp [°C]", "chem21_class": "CHEM21", "recovery": "recovery",
+                 "solvent_kg_per_kg_feed": "solvent [kg/kg feed]", "antisolvent": "antisolvent",
+                 "antisolvent_kg_per_kg_feed": "antisolvent [kg/kg feed]",
+                 "antisolvent_boiling_point_c": "antisolvent bp [°C]", "note": "note"}
+
+
+def plan_report(plan, manifest: dict, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION,
+                feed: dict | None = None) -> Report:
+    """A separation plan as an engineer reads it: steps, temperatures, margins, amounts per kg of feed
+    (:func:`plan_amounts`), boiling points for recovery, and the two series side by side."""
+    low, high = plan.temperatures_k[0] - ZERO_CELSIUS_K, plan.temperatures_k[-1] - ZERO_CELSIUS_K
+    amounts = plan_amounts(plan, polymer_mass_fraction, feed)
+    steps = plan.steps.merge(amounts, on="step", how="left", suffixes=("_recovery", "")) if len(plan.steps) else \
+        plan.steps
+    shares = feed or {p: 1.0 / len(plan.polymers) for p in plan.polymers}
+    inputs = (("Plastics (mass share of the feed)", ", ".join(f"{p} ({float(shares.get(p, 0)):.0%})"
+                                                               for p in plan.polymers)),
+              ("Temperatures", f"{low:.0f} to {high:.0f} °C"),
+              ("Polymer in each solution", f"{polymer_mass_fraction:.0%} by mass"))
+    series = {"one solvent": "one solvent at rising temperatures", "mixed": "solvents changed between steps"}
+    answer = (f"{len(plan.steps)} dissolution steps ({series.get(plan.kind, 'no series')})"
+              + (f"; {plan.residue} stays as the undissolved solid." if plan.residue else ".")
+              + (f" Not separated: {', '.join(plan.unseparated)}." if plan.unseparated else ""))
+    figures = (plots.separation_figure(plan, title=plots.figure_title(
+        f"Separation sequence of {len(plan.polymers)} plastics", None, plots.model_version(manifest))),) \
+        if len(plan.steps) else ()
+    tables = [("Steps", _shown(steps, _PLAN_COLUMNS, {"margin": 2, "margin_std": 2, "confidence": 1,
+                                                      "solvent_kg_per_kg_feed": 2, "antisolvent_kg_per_kg_feed": 3}))]
+    if len(plan.series):
+        tables.append(("The best one-solvent series and the best mixed series", _shown(
+            plan.series, {"series": "series", **_PLAN_COLUMNS}, {"confidence": 1})))
+    return Report(
+        title=f"Separating {', '.join(plan.polymers)}", inputs=inputs, answer=answer, verdict=plan.describe(),
+        uncertainty="Each step runs where every plastic in the vessel is on the right side of its limit; the margin "
+                    "is that of the plastic nearest to flipping, in χ units, in σ and in kelvin (to the nearest "
+                    "temperature where a verdict flips). Antisolvent doses are ternary Flory–Huggins estimates "
+                    "for one chain length (no molecular-weight distribution).",
         figures=figures, tables=tuple(tables), manifest=manifest)
 
 

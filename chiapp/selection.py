@@ -16,9 +16,11 @@ Each polymer's distance from the outcome the selection wants is
 
 and the confidence of T is the smallest g/σ over every polymer in the vessel (the one whose verdict
 is nearest to flipping); the margin is the g of that polymer and ``margin_std`` its σ. A window is a
-run of selective temperatures; its operating temperature is where the confidence (or, with
-``rank_by="margin"``, the margin) is largest, so the operating point keeps its distance from every
-polymer still present, the next one to dissolve included.
+run of selective temperatures; its operating temperature is the lowest one at which every polymer
+in the vessel is OPERATING_CONFIDENCE σ on the right side (a plant heats no more than it must), or
+else where the confidence (with ``rank_by="margin"``, the margin) is largest, so the operating point
+keeps its distance from every polymer still present, the next one to dissolve included;
+``margin_k`` is its distance [K] to the nearest temperature where any verdict flips.
 """
 
 from __future__ import annotations
@@ -40,16 +42,20 @@ from chiapp.liquid_range import liquid_mask
 from chiapp.model import ChiModel, load_model
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["ANTISOLVENT_COLUMNS", "RANK_BY", "SELECTION_COLUMNS", "Selection", "check_mixture", "mixture_key",
-           "select_solvents", "selection_temperatures"]
+__all__ = ["ANTISOLVENT_COLUMNS", "OPERATING_CONFIDENCE", "RANK_BY", "SELECTION_COLUMNS", "Selection",
+           "antisolvent_table", "check_mixture", "mixture_key", "select_solvents", "selection_table",
+           "selection_temperatures"]
 
+#: A window's operating point is its lowest temperature with every polymer this many σ on the right
+#: side of its limit (P ≥ 0.977 one-sided), where there is one.
+OPERATING_CONFIDENCE = 2.0
 #: Orders of a selection table: by margin, or by confidence (the smallest margin over its σ).
 RANK_BY = ("margin", "confidence")
 SELECTION_COLUMNS = (
     "name", "smiles", "window_low_c", "window_high_c", "windows", "operating_temperature_c", "margin", "margin_std",
-    "confidence", "target_probability", "nearest", "precipitation_temperature_c", "in_domain", "chem21_class",
-    "boiling_point_c", "flash_point_c", "melting_point_c", "target_dissolution_temperature_c", "needs_pressure",
-    "reason",
+    "confidence", "margin_k", "target_probability", "nearest", "precipitation_temperature_c", "in_domain",
+    "chem21_class", "boiling_point_c", "flash_point_c", "melting_point_c", "target_dissolution_temperature_c",
+    "needs_pressure", "reason",
 )
 ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_limit", "margin", "dissolve_probability", "in_domain",
                        "chem21_class", "boiling_point_c", "flash_point_c")
@@ -180,49 +186,74 @@ def select_solvents(target, others: Sequence, temperatures_k, *, solvents: Seque
     keep = ~bad & (in_domain if in_domain_only else True)
     n_filtered += int((~bad & ~keep).sum())
     frame = properties_frame(pool)
+    liquid = liquid_mask(temperatures, frame["boiling_point_c"].to_numpy(dtype=float),
+                         frame["melting_point_c"].to_numpy(dtype=float), allow_above_boiling=allow_above_boiling)
+    members = list(range(len(polymers)))
+    table = selection_table(answer, frame, liquid, keep, in_domain, 0, members, rank_by)
+    antisolvents = antisolvent_table(answer, frame, keep, in_domain, 0)
+    return Selection(empty.target, empty.others, tuple(float(t) for t in temperatures), table, antisolvents,
+                     failure_table(failures), int(keep.sum()), n_filtered, answer)
+
+
+def selection_table(answer: Answer, frame: pd.DataFrame, liquid: np.ndarray, keep: np.ndarray, in_domain: np.ndarray,
+                    target: int, members: Sequence[int], rank_by: str = "confidence", first_index: int = 0,
+                    labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """The selective solvents (SELECTION_COLUMNS, best first) for polymer ``target`` of ``answer`` among
+    the polymers ``members`` (target included) still in the vessel; ``frame`` is the solvents'
+    properties, ``liquid`` (S, T) where each is liquid, ``keep`` (S,) the solvents allowed; windows
+    start at temperature index ``first_index`` or later (a series run at rising temperatures);
+    ``labels`` name the polymers (default: their library labels)."""
+    temperatures = answer.temperatures_k
+    others = [m for m in members if m != target]
+    order = np.array([target, *others])
+    kept = np.flatnonzero(keep)                      # only the allowed solvents are computed
+    pick = np.ix_(order, kept)
+    sign = np.where(np.arange(len(order)) == 0, 1.0, -1.0)[:, None, None]
     # each polymer's gap, signed so that > 0 is what the selection wants, and in units of its σ
-    sign = np.where(np.arange(len(polymers)) == 0, 1.0, -1.0)[:, None, None]
-    gaps = sign * (answer.chi_limit - answer.chi)                                              # (P, S, T)
-    z = gaps / answer.chi_std
-    binding = np.argmin(z, axis=0)                                                              # (S, T)
+    gaps = sign * (answer.chi_limit[pick] - answer.chi[pick])                                  # (P, S', T)
+    std = answer.chi_std[pick]
+    z = gaps / std
+    binding = np.argmin(z, axis=0)                                                              # (S', T)
     confidence = np.take_along_axis(z, binding[None], axis=0)[0]
     margin = np.take_along_axis(gaps, binding[None], axis=0)[0]
-    margin_std = np.take_along_axis(answer.chi_std, binding[None], axis=0)[0]
-    codes = answer.verdict_codes
-    selective = (codes[0] == 0) & (codes[1:] == 2).all(axis=0)                                  # (S, T)
-    boiling = frame["boiling_point_c"].to_numpy(dtype=float)
-    liquid = liquid_mask(temperatures, boiling, frame["melting_point_c"].to_numpy(dtype=float),
-                         allow_above_boiling=allow_above_boiling)
+    margin_std = np.take_along_axis(std, binding[None], axis=0)[0]
+    codes = answer.verdict_codes[pick]
+    by_verdict = (codes[0] == 0) & (codes[1:] == 2).all(axis=0)                                 # (S', T)
     score = confidence if rank_by == "confidence" else margin
-    labels = [p.label for p in polymers]
+    names = list(labels) if labels is not None else [p.label for p in answer.polymers]
+    labels = [names[i] for i in order]
     target_gap = gaps[0]
+    boiling = frame["boiling_point_c"].to_numpy(dtype=float)
+    later = np.arange(temperatures.size) >= first_index
     rows = []
-    for s in np.flatnonzero(keep):
-        windows = _windows(selective[s] & liquid[s])
+    for j, s in enumerate(kept):
+        windows = _windows(by_verdict[j] & liquid[s] & later)
         if not windows:
             continue
         scored = []
         for a, b in windows:
-            k = a + int(np.argmax(score[s, a:b + 1]))
-            scored.append((float(score[s, k]), a, b, k))
+            k = _operating_index(score[j, a:b + 1], confidence[j, a:b + 1]) + a
+            scored.append((float(score[j, k]), a, b, k))
         _, a, b, k = max(scored)
-        below = np.flatnonzero(target_gap[s, :a] <= 0)
-        precipitation = _crossing_c(temperatures, target_gap[s], int(below[-1])) if below.size else np.nan
-        td = answer.dissolution_temperature_k[0, s]
+        below = np.flatnonzero(target_gap[j, :a] <= 0)
+        precipitation = _crossing_c(temperatures, target_gap[j], int(below[-1])) if below.size else np.nan
+        td = answer.dissolution_temperature_k[target, s]
+        flips = np.flatnonzero(~by_verdict[j])
+        margin_k = float(np.min(np.abs(temperatures[flips] - temperatures[k]))) if flips.size else np.nan
         rows.append({
             "name": frame["name"].iat[s], "smiles": frame["smiles"].iat[s],
             "window_low_c": temperatures[a] - ZERO_CELSIUS_K, "window_high_c": temperatures[b] - ZERO_CELSIUS_K,
-            "windows": "; ".join(f"{temperatures[i] - ZERO_CELSIUS_K:.0f}-{temperatures[j] - ZERO_CELSIUS_K:.0f} °C"
-                                 for _, i, j, _ in sorted(scored, key=lambda w: w[1])),
-            "operating_temperature_c": temperatures[k] - ZERO_CELSIUS_K, "margin": float(margin[s, k]),
-            "margin_std": float(margin_std[s, k]), "confidence": float(confidence[s, k]),
-            "target_probability": float(answer.dissolve_probability[0, s, k]), "nearest": labels[binding[s, k]],
+            "windows": "; ".join(f"{temperatures[lo] - ZERO_CELSIUS_K:.0f}-{temperatures[hi] - ZERO_CELSIUS_K:.0f} °C"
+                                 for _, lo, hi, _ in sorted(scored, key=lambda w: w[1])),
+            "operating_temperature_c": temperatures[k] - ZERO_CELSIUS_K, "margin": float(margin[j, k]),
+            "margin_std": float(margin_std[j, k]), "confidence": float(confidence[j, k]), "margin_k": margin_k,
+            "target_probability": float(answer.dissolve_probability[target, s, k]), "nearest": labels[binding[j, k]],
             "precipitation_temperature_c": precipitation, "in_domain": bool(in_domain[s]),
             "chem21_class": frame["chem21_class"].iat[s], "boiling_point_c": boiling[s],
             "flash_point_c": frame["flash_point_c"].iat[s], "melting_point_c": frame["melting_point_c"].iat[s],
             "target_dissolution_temperature_c": td - ZERO_CELSIUS_K if np.isfinite(td) else np.nan,
             "needs_pressure": bool(temperatures[b] - ZERO_CELSIUS_K > boiling[s]),
-            "reason": (answer.reason(0, int(s)) if polymers[0].crystal is not None
+            "reason": (answer.reason(target, int(s)) if answer.polymers[target].crystal is not None
                        else "amorphous: no melting-point limit")})
     table = pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
     if not table.empty:
@@ -230,13 +261,27 @@ def select_solvents(target, others: Sequence, temperatures_k, *, solvents: Seque
         table = (table.assign(_key=table[rank_by], _safety=safety)
                  .sort_values(["_key", "_safety", "name"], ascending=[False, True, True], kind="mergesort")
                  .drop(columns=["_key", "_safety"]).reset_index(drop=True))
-    poor = keep & (codes[0, :, 0] == 2)
-    antisolvents = frame[["name", "smiles", "chem21_class", "boiling_point_c", "flash_point_c"]].assign(
-        chi=answer.chi[0, :, 0], chi_std=answer.chi_std[0, :, 0], chi_limit=answer.chi_limit[0, :, 0],
-        margin=answer.chi[0, :, 0] - answer.chi_limit[0, :, 0],
-        dissolve_probability=answer.dissolve_probability[0, :, 0], in_domain=in_domain,
-        _z=-z[0, :, 0])[poor]
-    antisolvents = antisolvents.sort_values(["_z", "name"], ascending=[False, True], kind="mergesort")
-    return Selection(empty.target, empty.others, tuple(float(t) for t in temperatures), table,
-                     antisolvents.reset_index(drop=True)[list(ANTISOLVENT_COLUMNS)], failure_table(failures),
-                     int(keep.sum()), n_filtered, answer)
+    return table
+
+
+def _operating_index(score: np.ndarray, confidence: np.ndarray) -> int:
+    """Where in a window to run: the lowest temperature at which every polymer in the vessel is
+    OPERATING_CONFIDENCE σ on the right side of its limit (a plant heats no more than it must),
+    else where the score is largest."""
+    sure = np.flatnonzero(confidence >= OPERATING_CONFIDENCE)
+    return int(sure[0]) if sure.size else int(np.argmax(score))
+
+
+def antisolvent_table(answer: Answer, frame: pd.DataFrame, keep: np.ndarray, in_domain: np.ndarray,
+                      target: int) -> pd.DataFrame:
+    """Solvents in which polymer ``target`` does not dissolve at the lowest temperature, clearest first
+    (ANTISOLVENT_COLUMNS): candidates to precipitate it."""
+    codes = answer.verdict_codes
+    poor = keep & (codes[target, :, 0] == 2)
+    chi, std, limit = answer.chi[target, :, 0], answer.chi_std[target, :, 0], answer.chi_limit[target, :, 0]
+    table = frame[["name", "smiles", "chem21_class", "boiling_point_c", "flash_point_c"]].assign(
+        chi=chi, chi_std=std, chi_limit=limit, margin=chi - limit,
+        dissolve_probability=answer.dissolve_probability[target, :, 0], in_domain=in_domain,
+        _z=(chi - limit) / std)[poor]
+    table = table.sort_values(["_z", "name"], ascending=[False, True], kind="mergesort")
+    return table.reset_index(drop=True)[list(ANTISOLVENT_COLUMNS)]

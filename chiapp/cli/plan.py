@@ -60,9 +60,15 @@ def run(args: argparse.Namespace) -> int:
     print(plan.describe())
     print()
     print_table(plan.steps, {"step": "step", "dissolves": "dissolves", "solvent": "solvent", "window_low_c": "from °C",
-                             "window_high_c": "to °C", "margin": "margin", "margin_std": "sigma",
+                             "window_high_c": "to °C", "operating_temperature_c": "run at °C", "nearest": "nearest",
+                             "margin": "margin", "margin_std": "sigma", "confidence": "sigmas", "margin_k": "K",
                              "chem21_class": "CHEM21", "boiling_point_c": "bp °C", "needs_pressure": "pressure"},
                 args.top)
+    if not plan.series.empty:
+        print("\nthe best one-solvent series and the best mixed series, side by side:")
+        print_table(plan.series, {"series": "series", "step": "step", "dissolves": "dissolves", "solvent": "solvent",
+                                  "operating_temperature_c": "run at °C", "confidence": "sigmas", "margin_k": "K",
+                                  "chem21_class": "CHEM21", "boiling_point_c": "bp °C"}, 0)
     if args.alternatives > 0 and not plan.alternatives.empty:
         print("\nnext-best solvents per step:")
         print_table(plan.alternatives, {"step": "step", "dissolves": "dissolves", "solvent": "solvent",

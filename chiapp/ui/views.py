@@ -280,15 +280,31 @@ SEQUENCE_VIEW = {
     "solvent": st.column_config.TextColumn("solvent"),
     "window_low_c": st.column_config.NumberColumn("from [°C]", format="%.0f"),
     "window_high_c": st.column_config.NumberColumn("to [°C]", format="%.0f"),
-    "operating_temperature_c": st.column_config.NumberColumn("best near [°C]", format="%.0f"),
+    "operating_temperature_c": st.column_config.NumberColumn("run at [°C]", format="%.0f"),
+    "nearest": st.column_config.TextColumn("nearest to flipping"),
     "margin": st.column_config.NumberColumn("margin (χ units)", format="%.2f"),
     "margin_std": st.column_config.NumberColumn("± σ", format="%.2f"),
+    "confidence": st.column_config.NumberColumn("margin [σ]", format="%.1f"),
+    "margin_k": st.column_config.NumberColumn("margin [K]", format="%.0f"),
     "chem21_class": st.column_config.TextColumn("CHEM21"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
     "needs_pressure": st.column_config.CheckboxColumn("needs pressure"),
     "recovery": st.column_config.TextColumn("recovery"),
     "undissolved": st.column_config.TextColumn("undissolved (filtered off)"),
     "molten": st.column_config.TextColumn("note"),
+}
+
+
+SERIES_VIEW = {
+    "series": st.column_config.TextColumn("series"),
+    "step": st.column_config.NumberColumn("step", format="%d"),
+    "dissolves": st.column_config.TextColumn("dissolves"),
+    "solvent": st.column_config.TextColumn("solvent"),
+    "operating_temperature_c": st.column_config.NumberColumn("run at [°C]", format="%.0f"),
+    "confidence": st.column_config.NumberColumn("margin [σ]", format="%.1f"),
+    "margin_k": st.column_config.NumberColumn("margin [K]", format="%.0f"),
+    "chem21_class": st.column_config.TextColumn("CHEM21"),
+    "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
 }
 
 
@@ -319,11 +335,17 @@ def show_separation_plan(plan) -> None:
     st.text(plan.describe())
     if plan.unseparated:
         st.warning("Not separated from each other in this range: " + md(", ".join(plan.unseparated)) + ".")
+    if len(plan.series):
+        st.markdown("**The best one-solvent series and the best mixed series, side by side** (the plan above is "
+                    f"the {md(plan.kind)} one)")
+        show_table(plan.series, SERIES_VIEW, key="sequence_series")
     if len(plan.alternatives):
         with st.expander(f"Next best solvents of each step ({len(plan.alternatives)})"):
             show_table(plan.alternatives, ALTERNATIVE_VIEW, key="sequence_alternatives")
     st.download_button("Download the sequence (CSV)", csv_bytes(plan.to_frame()), file_name="separation_sequence.csv",
                        mime="text/csv", key="download_sequence")
+    report_button(lambda: report.plan_report(plan, model_manifest()), "separation_plan_report.html",
+                  key="report_plan")
 
 
 def show_blend(result, key: str = "blend") -> None:
