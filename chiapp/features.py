@@ -67,9 +67,12 @@ class _Molecule:
 _CACHE = MemoryBoundedCache()
 
 
-def _molecules(model: ChiModel, role: str, smiles: Sequence[str]) -> list[_Molecule]:
+def _molecules(model: ChiModel, role: str, smiles: Sequence[str], described: Mapping[str, np.ndarray] | None = None
+               ) -> list[_Molecule]:
     """Features of canonical SMILES in one role, in order; descriptors raise MoleculeError (the
-    caller decides whether that is one bad row or the answer); the towers run once for all new ones."""
+    caller decides whether that is one bad row or the answer); the towers run once for all new ones.
+    ``described`` holds descriptor rows the caller already computed (not computed twice)."""
+    described = described or {}
     keys = [(role, s, id(model)) for s in smiles]
     found: list[_Molecule | None] = [_CACHE.get(k) for k in keys]
     missing = [i for i, f in enumerate(found) if f is None]
@@ -78,7 +81,7 @@ def _molecules(model: ChiModel, role: str, smiles: Sequence[str]) -> list[_Molec
 
         describe = polymer_descriptors if role == "polymer" else solvent_descriptors
         half = polymer_qc_half if role == "polymer" else solvent_qc_half
-        xs = [describe(smiles[i]) for i in missing]
+        xs = [described[smiles[i]] if smiles[i] in described else describe(smiles[i]) for i in missing]
         factors = model.factors(role, np.stack(xs))
         for j, i in enumerate(missing):
             entry = _Molecule(xs[j], factors.vectors[:, j].copy(), factors.terms[:, j].copy(), half(smiles[i]))
@@ -246,8 +249,9 @@ def _library_properties() -> dict[str, tuple[float, float, float, str]]:
         ["smiles", "boiling_point_c", "melting_point_c", "flash_point_c", "chem21_class"]].itertuples(index=False)}
 
 
-def _single(model: ChiModel, molecules: Sequence[Molecule]) -> list[SolventFeatures]:
-    features = _molecules(model, "solvent", [m.smiles for m in molecules])
+def _single(model: ChiModel, molecules: Sequence[Molecule], described: Mapping[str, np.ndarray] | None = None
+            ) -> list[SolventFeatures]:
+    features = _molecules(model, "solvent", [m.smiles for m in molecules], described)
     properties = _library_properties()
     out = []
     for molecule, f in zip(molecules, features):
@@ -311,6 +315,7 @@ def featurize_solvents(texts: Sequence[str], *, model: ChiModel | None = None
     model = model or load_model()
     errors: dict[str, str] = {}
     molecules: dict[str, Molecule] = {}
+    described: dict[str, np.ndarray] = {}
     blends: list[str] = []
     for text in dict.fromkeys(texts):
         try:
@@ -318,11 +323,13 @@ def featurize_solvents(texts: Sequence[str], *, model: ChiModel | None = None
                 blends.append(text)
                 continue
             molecule = resolve_solvent(text)
-            solvent_descriptors(molecule.smiles)  # a molecule the descriptors refuse fails here, alone
+            if ("solvent", molecule.smiles, id(model)) not in _CACHE and molecule.smiles not in described:
+                # a molecule the descriptors refuse fails here, alone; the row is kept for the towers
+                described[molecule.smiles] = solvent_descriptors(molecule.smiles)
             molecules[text] = molecule
         except ChiAppError as err:
             errors[text] = str(err)
-    good = dict(zip(molecules, _single(model, list(molecules.values())))) if molecules else {}
+    good = dict(zip(molecules, _single(model, list(molecules.values()), described))) if molecules else {}
     for text in blends:
         try:
             good[text] = solvent_features(text, model=model)
