@@ -21,6 +21,7 @@ navigation = st.navigation([
     st.Page(_PAGES / "2_Phase_diagram.py", title="Phase diagram", icon=":material/thermostat:"),
     st.Page(_PAGES / "3_Rank_solvents.py", title="Rank solvents", icon=":material/format_list_numbered:"),
     st.Page(_PAGES / "4_Separate_plastics.py", title="Separate plastics", icon=":material/recycling:"),
+    st.Page(_PAGES / "10_Antisolvent.py", title="Antisolvent dose", icon=":material/water_drop:"),
     st.Page(_PAGES / "7_Solvent_blends.py", title="Solvent blends", icon=":material/science:"),
     st.Page(_PAGES / "8_Polymer_pairs.py", title="Polymer pairs", icon=":material/join_inner:"),
     st.Page(_PAGES / "5_Batch.py", title="Batch", icon=":material/table_view:"),

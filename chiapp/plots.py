@@ -381,3 +381,46 @@ def hansen_figure(table: pd.DataFrame, verdicts: pd.Series | None = None, polyme
                "camera": {"eye": {"x": 1.9, "y": -1.3, "z": 0.6}}},
         template="plotly_white")
     return figure
+
+
+def ternary_figure(dose, title: str | None = None) -> go.Figure:
+    """The polymer / solvent / antisolvent diagram of an antisolvent dose (``chiapp.precipitation``):
+    binodal (the tie lines' ends), a few tie lines, spinodal, critical point, the dilution path from
+    the solution towards the antisolvent and the dose; volume fractions."""
+    d = dose.diagram
+    figure = go.Figure()
+
+    def trace(points, name, **style):
+        points = np.asarray(points, dtype=float).reshape(-1, 3)
+        figure.add_trace(go.Scatterternary(a=points[:, 0], b=points[:, 1], c=points[:, 2], name=html.escape(name),
+                                           hovertemplate="polymer %{a:.3f}<br>solvent %{b:.3f}<br>antisolvent "
+                                                         "%{c:.3f}<extra></extra>", **style))
+
+    lines = d.tie_lines
+    if len(lines.shares):
+        binodal = np.concatenate([lines.rich, lines.lean[::-1]])
+        trace(binodal, "binodal", mode="lines", line={"color": _PALETTE[0], "width": 2.5})
+        for k in range(0, len(lines.shares), max(1, len(lines.shares) // 8)):
+            trace([lines.rich[k], lines.lean[k]], "tie line", mode="lines", showlegend=k == 0,
+                  line={"color": _PALETTE[0], "width": 1, "dash": "dot"})
+    if len(d.spinodal):
+        spinodal = d.spinodal[np.argsort(d.spinodal[:, 0])]
+        trace(spinodal, "spinodal", mode="markers", marker={"color": _PALETTE[1], "size": 3})
+    if d.critical_point is not None:
+        trace(d.critical_point, "critical point", mode="markers", marker={"color": "#222", "size": 9,
+                                                                            "symbol": "diamond"})
+    start = dose.start_composition
+    corner = np.array([0.0, 0.0, 1.0])
+    path = [start + a * (corner - start) for a in np.linspace(0.0, 0.95, 40)]
+    trace(path, "adding antisolvent", mode="lines", line={"color": _PALETTE[2], "width": 2, "dash": "dash"})
+    if dose.fraction is not None:
+        trace(start + dose.fraction * (corner - start), f"{dose.share:.0%} precipitated", mode="markers",
+              marker={"color": _PALETTE[3], "size": 11, "symbol": "x"})
+    figure.update_layout(
+        height=560 + (60 if title else 0),
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        ternary={"aaxis": {"title": {"text": "polymer"}}, "baxis": {"title": {"text": html.escape(d.solvent)}},
+                 "caxis": {"title": {"text": html.escape(d.antisolvent)}}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.05, "xanchor": "left", "x": 0.0},
+        margin={"l": 40, "r": 40, "t": 90 if title else 40, "b": 40}, template="plotly_white")
+    return figure

@@ -26,7 +26,8 @@ from chiapp.model_card import citation
 from chiapp.units import ZERO_CELSIUS_K, celsius
 
 __all__ = ["PLAN_POLYMER_MASS_FRACTION", "Report", "pair_report", "pair_report_for", "plan_amounts", "plan_report",
-           "ranking_report", "render_report", "report_html", "selection_report", "verdict_words"]
+           "ranking_report", "render_report", "report_html", "selection_report", "ternary_report",
+           "verdict_words"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     low, high = celsius(prediction.temperatures_k[0]), celsius(prediction.temperatures_k[-1])
     inputs = [("Polymer", f"{polymer} ({prediction.polymer})"), ("Solvent", f"{solvent} ({prediction.solvent})"),
               ("Temperatures", f"{low:.0f} to {high:.0f} °C"), ("Chain length N", f"{chain_length:,.0f}")]
+    if prediction.calibrated:
+        inputs.append(("Calibration", "the polymer's position in the model fitted to your observations "
+                                      "(chiapp calibrate); every answer below is the calibrated polymer's"))
+    if prediction.blend is not None:
+        inputs.append(("Blend", f"volume fractions {prediction.blend.text}; its χ mixes the components' and "
+                                "subtracts φ1φ2χ12, χ12 from COSMO-SAC's excess Gibbs energy"))
     answer = (f"χ(T) = a + b/T with a = {prediction.a:.2f} and b = {prediction.b_k:.0f} K; "
               f"critical χc = {chi_c:.3f} for N = {chain_length:,.0f}.")
     if band is not None:
@@ -288,6 +295,42 @@ def plan_report(plan, manifest: dict, polymer_mass_fraction: float = PLAN_POLYME
                     "temperature where a verdict flips). Antisolvent doses are ternary Flory–Huggins estimates "
                     "for one chain length (no molecular-weight distribution).",
         figures=figures, tables=tuple(tables), manifest=manifest)
+
+
+def ternary_report(dose, manifest: dict) -> Report:
+    """An antisolvent dose (``chiapp.precipitation.AntisolventDose``): the diagram, the three χ's, the
+    cloud point and the dose with its interval."""
+    d, system = dose.diagram, dose.diagram.system
+
+    def percent(value) -> str:
+        return "none up to 95 vol-%" if value is None else f"{100 * value:.1f} vol-%"
+
+    inputs = (("Polymer", d.polymer), ("Solvent", d.solvent), ("Antisolvent", d.antisolvent),
+              ("Temperature", f"{d.temperature_k - ZERO_CELSIUS_K:.0f} °C"),
+              ("Polymer in the solution", f"{dose.polymer_mass_fraction:.0%} by mass"),
+              ("Share to precipitate", f"{dose.share:.0%}"))
+    if dose.fraction is None:
+        answer = f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer up to 95 vol-%."
+    else:
+        answer = (f"Add {d.antisolvent} to {percent(dose.fraction)} of the final liquid "
+                  f"({dose.kg_per_kg_solution:.3f} kg per kg of solution, {dose.litres_per_litre_solution:.3f} L per "
+                  f"L) to precipitate {dose.share:.0%} of the polymer; the solution clouds at "
+                  f"{percent(dose.cloud_point_fraction)}.")
+    chis = pd.DataFrame({"pair": [f"{d.polymer} / {d.solvent}", f"{d.polymer} / {d.antisolvent}",
+                                  f"{d.solvent} / {d.antisolvent}"],
+                         "χ per solvent site": np.round([system.chi_ps, system.chi_pa, system.chi_sa], 3),
+                         "σ": [round(d.chi_ps_std, 3), round(d.chi_pa_std, 3), None],
+                         "from": ["answer engine (posterior)", "answer engine (posterior)",
+                                  "COSMO-SAC excess Gibbs energy"]})
+    figure = plots.ternary_figure(dose, title=plots.figure_title(
+        f"{d.polymer} / {d.solvent} / {d.antisolvent}", system.chain_length, plots.model_version(manifest)))
+    return Report(
+        title=f"Precipitating {d.polymer} from {d.solvent} with {d.antisolvent}", inputs=inputs, answer=answer,
+        uncertainty=(f"16-84 % of the posterior draws of the two polymer χ's: {percent(dose.fraction_low)} to "
+                     f"{percent(dose.fraction_high)}. One chain length (N = {system.chain_length:.0f} solvent sites, "
+                     "no molecular-weight distribution: a real polymer precipitates over a range, its short chains "
+                     "last); liquid-liquid demixing only (no crystallization)."),
+        figures=(figure,), tables=(("The three χ's", chis),), manifest=manifest)
 
 
 # ---------------------------------------------------------------------------------------------- HTML

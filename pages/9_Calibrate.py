@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chiapp import ui
+from chiapp import report, ui
 from chiapp.calibration import observations_frame
 from chiapp.observations import OBSERVATION_COLUMNS, observations_template
 
@@ -65,6 +65,8 @@ with ui.user_errors():
     before, after, observed = ui.calibrated_curves(calibration_json, solvent.smiles, range_c)
 st.plotly_chart(ui.chi_curves_figure({"model": before, "calibrated": after}, {}, observed=observed),
                 config=ui.plotly_config("chi_calibrated"), key="calibration_curves")
+ui.report_button(lambda: report.pair_report(after, after.chain_length, ui.model_manifest()),
+                 "calibrated_chi_report.html", key="report_calibration")
 
 st.subheader("Solvent ranking before and after")
 temperature_c = st.slider("Temperature [°C]", min_value=-50.0, max_value=300.0, value=25.0, step=5.0,

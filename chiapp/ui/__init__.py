@@ -27,9 +27,11 @@ from chiapp.plots import (
                                phase_figure,
                                ranking_figure,
                                separation_figure,
+                               ternary_figure,
 )
 from chiapp.tables import PAIR_COLUMNS, csv_bytes, curve_table, pairs_template
 from chiapp.ui.loaders import (
+                               antisolvent_dose,
                                blend_curve,
                                brainstorm_compatibilizers,
                                calibrate,
@@ -87,6 +89,7 @@ from chiapp.ui.views import (
                                report_button,
                                selection_summary,
                                show_3d,
+                               show_antisolvent_dose,
                                show_batch_results,
                                show_blend,
                                show_compatibility,

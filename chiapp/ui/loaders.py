@@ -230,6 +230,17 @@ def plan_separation(polymers: tuple[str, ...], range_c: tuple[float, float], fil
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def antisolvent_dose(polymer: str, solvent: str, antisolvent: str, temperature_c: float, polymer_wt: float,
+                     share: float):
+    """``precipitation.antisolvent_dose`` at one temperature [°C] and polymer wt-%, cached."""
+    from chiapp import precipitation
+
+    model()
+    return precipitation.antisolvent_dose(polymer, solvent, antisolvent, float(kelvin(temperature_c)),
+                                          polymer_mass_fraction=polymer_wt / 100.0, share=share)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def find_blends(polymer: str, temperature_c: float, only_recommended: bool, only_nonsolvents: bool):
     """``blends.find_blends`` at one temperature [°C], cached (``polymer``: ``Molecule.query``)."""
     from chiapp import blends

@@ -70,6 +70,12 @@ DEFAULTS: dict[str, object] = {
     "pair_temperature_c": 150.0,
     "pair_chain_length_a": None,
     "pair_chain_length_b": None,
+    "antisolvent_polymer": "polystyrene",
+    "antisolvent_solvent": "toluene",
+    "antisolvent_added": "methanol",
+    "antisolvent_temperature_c": 25.0,
+    "antisolvent_polymer_wt": 10.0,
+    "antisolvent_share": 0.99,
 }
 
 

@@ -365,11 +365,14 @@ def show_blend(result, key: str = "blend") -> None:
     st.plotly_chart(plots.blend_figure(result, result.chi_critical, title=figure_title(
                         f"{display_name_of(result)} in {blend.text}", result.chain_length)),
                     config=plotly_config("blend_chi"), key=f"{key}_plot")
-    st.caption("Solid: χ of the blend (latent volume-fraction mixing, the ternary Flory-Huggins effective χ with "
-               "the model's solvent-solvent term) with ± σ; dotted: the polymer's χ in each solvent alone; dashed: "
+    st.caption("Solid: χ of the blend with ± σ (its components' latent points mixed by volume fraction, minus "
+               "φ1φ2χ12 with the solvents' χ12 from COSMO-SAC's excess Gibbs energy: two liquids that dislike each "
+               "other can make a better solvent together); dotted: the polymer's χ in each solvent alone; dashed: "
                "the blend's χc.")
     st.download_button("Download the blend curve (CSV)", csv_bytes(result.to_frame()), file_name="blend_chi.csv",
                        mime="text/csv", key=f"download_{key}")
+    report_button(lambda: report.pair_report(result, result.chain_length, model_manifest()), "blend_chi_report.html",
+                  key=f"report_{key}")
 
 
 def display_name_of(result) -> str:
@@ -502,3 +505,31 @@ def show_qc(polymer, solvent, prediction, temperatures_c: tuple[float, ...]) -> 
                "unit of a capped trimer), the residual χ; model: the posterior χ ± σ; Hansen: Lindvig's χ from "
                "group-contribution δ. Three routes, three sets of assumptions: agreement is reassuring, a "
                "disagreement says where to measure.")
+
+
+def _percent(value: float | None, none: str = "none up to 95 vol-%") -> str:
+    return none if value is None else f"{100 * value:.1f} vol-%"
+
+
+def show_antisolvent_dose(dose) -> None:
+    """An antisolvent dose (``chiapp.precipitation``): cloud point, dose, amount, the interval and the
+    three χ's in words, the ternary diagram and its report."""
+    d = dose.diagram
+    first, second, third = st.columns(3)
+    first.metric("Cloud point", _percent(dose.cloud_point_fraction),
+                 help="Antisolvent volume fraction of the final liquid at which the solution turns cloudy.")
+    second.metric(f"{dose.share:.0%} precipitated at", _percent(dose.fraction),
+                  help="Antisolvent volume fraction of the final liquid (the interval below is over posterior draws).")
+    third.metric("Antisolvent per kg of solution", "—" if dose.kg_per_kg_solution is None
+                 else f"{dose.kg_per_kg_solution:.3f} kg")
+    st.caption(f"16–84 % of the posterior draws of χ(polymer, solvent) and χ(polymer, antisolvent): "
+               f"{_percent(dose.fraction_low, '—')} to {_percent(dose.fraction_high, 'beyond 95 vol-%')}. "
+               f"χ per {d.solvent} site: polymer–solvent {d.system.chi_ps:.3f} ± {d.chi_ps_std:.3f}, "
+               f"polymer–antisolvent {d.system.chi_pa:.3f} ± {d.chi_pa_std:.3f}, solvent–antisolvent "
+               f"{d.system.chi_sa:.3f} (COSMO-SAC). One chain length (no molecular-weight distribution), "
+               "liquid–liquid demixing only (no crystallization).")
+    st.plotly_chart(plots.ternary_figure(dose, title=figure_title(f"{d.polymer} / {d.solvent} / {d.antisolvent}",
+                                                                  d.system.chain_length)),
+                    config=plotly_config("ternary_diagram"), key="ternary_plot")
+    report_button(lambda: report.ternary_report(dose, model_manifest()), "antisolvent_report.html",
+                  key="report_ternary")

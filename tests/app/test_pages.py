@@ -24,6 +24,7 @@ PAGES = [
     "pages/7_Solvent_blends.py",
     "pages/8_Polymer_pairs.py",
     "pages/9_Calibrate.py",
+    "pages/10_Antisolvent.py",
 ]
 TIMEOUT_S = 120
 
@@ -379,3 +380,12 @@ def test_a_grade_typed_in_the_search_travels_to_the_answer(page):
         assert float(ldpe["toluene"]) < float(hdpe["toluene"])  # a lower melting point dissolves lower
     else:  # the phase diagram's title names the grade
         assert "LDPE" in str(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_antisolvent_page_doses_and_refuses_a_non_solvent():
+    at = open_page("pages/10_Antisolvent.py")
+    assert_clean(at)
+    assert metric(at, "Cloud point").endswith("vol-%") and chart_count(at) == 1
+    at.selectbox(key="antisolvent_solvent").set_value("water").run(timeout=TIMEOUT_S)
+    assert any("does not dissolve" in e.value for e in at.error)
+    assert not at.exception

@@ -26,6 +26,10 @@ pytestmark = [
 ]
 ARTIFACTS = Path(os.environ.get("CHIAPP_ARTIFACTS", tempfile.gettempdir())) / "chiapp-browser"
 CHART = "[data-testid='stPlotlyChart'] .main-svg"
+PAGE_LINKS = ("Predict χ", "Phase diagram", "Rank solvents", "Separate plastics", "Antisolvent dose", "Solvent blends",
+              "Polymer pairs", "Batch", "Calibrate with your data", "About the model")
+#: What a page or a report must never show: Python reprs and markdown that was not rendered.
+CODE = ("array(", "Evidence(", "ChiPrediction(", "CrystallineLimit(", "dtype=", "**", "`")
 
 
 def search(page, label: str, text: str) -> None:
@@ -115,6 +119,16 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
         kept = page.get_by_role("combobox", name="Polymer").input_value()
         page.screenshot(path=str(ARTIFACTS / "rank.png"), full_page=True)
 
+        # Every page, as a formulator reads it: no Python repr, no stray markdown (issue 29).
+        seen = {}
+        for name in PAGE_LINKS:
+            page.get_by_role("link", name=name).click()
+            page.wait_for_timeout(500)
+            idle(page)
+            page.wait_for_selector("h1", timeout=60_000)
+            idle(page)
+            seen[name] = page.inner_text("[data-testid='stMain']")
+            page.screenshot(path=str(ARTIFACTS / f"page-{name.split()[0].lower()}.png"), full_page=True)
         errors = page.locator("[data-testid='stException']").count()
         outside = sorted({u for u in requests if not is_local(u)})
         sockets_outside = server.outside()
@@ -124,6 +138,10 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
     assert "polyethylene" in kept, "the polymer drawn on one page is kept on the next"
     for words in ("poly(methyl methacrylate)", "acetone", "Evidence used", "Model and citation", "10.1021"):
         assert words in report_text, words
+    for name, text in {**seen, "the pair report": report_text}.items():
+        assert len(text) > 100, name
+        for code in CODE:
+            assert code not in text, (name, code)
     assert report_requests and all(u.startswith(("file:", "data:", "blob:", "about:")) for u in report_requests), \
         report_requests
     assert requests, "the page made requests to its own server"

@@ -100,3 +100,51 @@ def test_pair_report_has_no_code_in_it_and_colours_the_verdict_as_everywhere(pol
     assert f"border-left-color:{VERDICT_COLORS[prediction.verdicts[len(temperatures) // 2]]}" in page
     if len(prediction.evidence.chis):
         assert "measured χ" in page and "<th>T [°C]</th>" in page
+
+
+_CODE = ("array(", "Evidence(", "ChiPrediction(", "CrystallineLimit(", "SeparationPlan(", "TernarySystem(",
+         "AntisolventDose(", "dtype=", "np.float", "**", "`")
+
+
+def _visible(page: str) -> str:
+    """What a reader sees: the body without plotly.js and the figures' JSON."""
+    body = page[page.index("<body>"):]
+    return re.sub(r"<script.*?</script>", "", body, flags=re.S)
+
+
+def test_no_report_of_any_kind_shows_code_or_markdown(tmp_path):
+    """Issue 29: a report of each kind (pair, ranking, selection, plan, blend, calibration, antisolvent) reads
+    as a report: no Python repr, no stray markdown."""
+    import numpy as np
+
+    from chiapp import load_model, plan_separation, predict_chi
+    from chiapp.calibration import calibrate, load_calibration
+    from chiapp.precipitation import antisolvent_dose
+    from chiapp.ranking import rank_solvents
+    from chiapp.report import pair_report, plan_report, ranking_report, selection_report, ternary_report
+    from chiapp.selection import select_solvents
+    from chiapp.units import kelvin
+
+    manifest = load_model().manifest
+    blend = predict_chi("PMMA", "ethanol:0.8+water:0.2", [298.15, 323.15])
+    observations = [{"kind": "chi", "solvent": "toluene", "temperature_c": 25.0, "value": 0.45}]
+    path = tmp_path / "pc.json"
+    calibrate("PS", observations).save(path)
+    calibrated = predict_chi(load_calibration(path), "toluene", [298.15, 323.15])
+    reports = {
+        "pair": pair_report(predict_chi("HDPE", "p-xylene", [298.15]), 1000.0, manifest),
+        "blend": pair_report(blend, blend.chain_length, manifest),
+        "calibration": pair_report(calibrated, calibrated.chain_length, manifest),
+        "ranking": ranking_report(rank_solvents("PS", kelvin(25.0), solvents=["toluene", "water"]), 25.0, manifest),
+        "selection": selection_report(select_solvents("PS", ["PE"], kelvin(np.linspace(20.0, 140.0, 13)),
+                                                      solvents=["toluene", "water"]), (20.0, 140.0), manifest),
+        "plan": plan_report(plan_separation(["PS", "HDPE"], (293.15, 413.15), solvents=["toluene", "methanol"]),
+                            manifest),
+        "antisolvent": ternary_report(antisolvent_dose("PS", "toluene", "methanol", 298.15, draws=2), manifest),
+    }
+    for kind, report in reports.items():
+        text = _visible(render_report(report))
+        for code in _CODE:
+            assert code not in text, (kind, code)
+    assert "Calibration" in _visible(render_report(reports["calibration"]))
+    assert "χ12" in _visible(render_report(reports["blend"]))
