@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         shot("6_about_the_model", "About the model", "[data-testid='stCode']")
         shot("9_solvent_blends", "Solvent blends", "[data-testid='stDataFrame']")
         shot("10_polymer_pairs", "Polymer pairs", "[data-testid='stDataFrame']")
+        shot("11_antisolvent_dose", "Antisolvent dose", CHART)
+        shot("12_calibrate", "Calibrate with your data", CHART)
 
         _page(page, "Predict χ", CHART)
         page.get_by_role("button", name="Compute with quantum chemistry").click()

@@ -262,12 +262,14 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     n_points = max((len(e.chis) for e in found.values()), default=0)
     measured_t = np.full((len(p_idx), n_points), np.nan)
     measured_chi = np.full((len(p_idx), n_points), np.nan)
+    measured_sigma = np.full((len(p_idx), n_points), np.nan)
     labels = np.full((len(p_idx), 2), -1, dtype=int)
     for position, e in found.items():
         measured_t[position, :len(e.chis)] = e.temperatures_k
         measured_chi[position, :len(e.chis)] = e.chis
+        measured_sigma[position, :len(e.chi_sigmas)] = e.chi_sigmas
         labels[position, :len(e.labels)] = e.labels
-    return measured_t, measured_chi, labels, found
+    return measured_t, measured_chi, measured_sigma, labels, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -294,13 +296,13 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
     chi_c = critical_chis(n)
     if evidence:
-        measured_t, measured_chi, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
+        measured_t, measured_chi, measured_sigma, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t, measured_chi, labels, found = None, None, None, {}
+        measured_t, measured_chi, measured_sigma, labels, found = None, None, None, None, {}
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
                       qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      labels=labels, n_terms=_n_terms(model))
+                      measured_sigma=measured_sigma, labels=labels, n_terms=_n_terms(model))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])

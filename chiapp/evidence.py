@@ -1,15 +1,29 @@
-"""Measured evidence for a pair: experimental χ and handbook solvent / non-solvent labels.
+"""Measured evidence for a pair: experimental χ, phase behaviour and handbook solvent / non-solvent labels.
 
 The tables (``assets/evidence``, built by ``python -m training.evidence`` from the open
 data; sources and licences in their README) are looked up by the canonical keys of
 ``chiapp.chemistry``, so a repeat unit written from another atom (``*OCC*`` or ``*CCO*``) and any
 spelling of a solvent find the same rows.
+
+The literature phase behaviour (``assets/evidence/phase_behaviour.csv``, typed from the sources each
+row cites) enters as χ points, each with its own σ, which the posterior weighs like a measured χ:
+
+- a θ temperature: χ = ½ there (infinite chain; σ PHASE_SIGMAS['theta']);
+- a critical point (UCST or LCST) of a sample of M_n: χ = χc(N) there, N = (M_n/ρ)/V_solvent (the
+  library's M_n when the row gives none);
+- a cloud point at polymer volume fraction φ: χ on the binodal of that N through φ
+  (``chiapp.flory_huggins.binodal_chi``).
+
+Rows above the solvent's normal boiling point are kept in the table but not used: those LCSTs
+(PS in toluene near 277 °C, in cyclohexane near 210 °C) come from the liquid's expansion near its
+critical point (equation-of-state effects), which χ = a + b/T + c/T² does not describe; forcing it
+through them bends χ at room temperature.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -19,8 +33,17 @@ from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.errors import DataFileError
 from chiapp.frozen import FrozenResult
 from chiapp.resources import verified_asset
+from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["Evidence", "evidence_by_key", "evidence_for", "evidence_pairs"]
+__all__ = ["PHASE_SIGMAS", "Evidence", "evidence_by_key", "evidence_for", "evidence_pairs", "phase_points",
+           "phase_systems", "without_phase_evidence"]
+
+#: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
+#: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
+PHASE_SIGMAS = {"theta": 0.005, "ucst": 0.01, "lcst": 0.01, "cloud_point": 0.02}
+PHASE_KINDS = {"theta": "θ temperature", "ucst": "UCST", "lcst": "LCST", "cloud_point": "cloud point"}
+#: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence)
+_EXCLUDED: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +59,10 @@ class Evidence(FrozenResult):
     labels: tuple[int, ...]
     chi_source: str
     label_source: str
+    #: per point: its σ (NaN: a measured χ, whose noise the posterior knows) and what it is
+    chi_sigmas: np.ndarray = field(default_factory=lambda: np.empty(0))
+    kinds: tuple[str, ...] = ()
+    point_sources: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -89,15 +116,112 @@ def _tables() -> tuple[dict, dict, str, str]:
     return chi_rows, label_rows, chi_source, label_source
 
 
+def _phase_chi(kind: str, polymer: str, solvent: str, mw, phi) -> float | None:
+    """The χ a phase-behaviour row fixes (module docstring), None when it cannot be computed."""
+    from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3, binodal_chi, chain_lengths, critical_chis
+    from chiapp.library import Molecule, polymer_defaults, solvent_molar_volume
+
+    if kind == "theta":
+        return 0.5
+    weight = None if not np.isfinite(mw) else float(mw)
+    molecular_weight, density = polymer_defaults(Molecule(None, polymer, "polymer", "smiles"), weight)
+    volume_p = molecular_weight / (density or DEFAULT_POLYMER_DENSITY_G_PER_CM3)
+    n = float(chain_lengths(np.array([volume_p]), np.array([solvent_molar_volume(solvent)[0]]))[0])
+    if not np.isfinite(n) or n < 1:
+        return None
+    if kind in ("ucst", "lcst"):
+        return float(critical_chis(np.array([n]))[0])
+    if kind == "cloud_point" and np.isfinite(phi) and 0 < phi < 1:
+        return float(binodal_chi(float(phi), n))
+    return None
+
+
+def _phase_rows() -> dict[tuple[str, str], list[tuple[float, float, float, str, str]]]:
+    """Canonical key -> (T [K], χ, σ, kind, source) of every usable phase-behaviour row."""
+    return _phase_table()[0]
+
+
+def phase_systems() -> dict[tuple[str, str], tuple[str, str, list[tuple[float, float, float, str, str]]]]:
+    """Canonical key -> (repeat unit, solvent SMILES, its points) of every system with usable phase rows."""
+    rows, molecules = _phase_table()
+    return {key: (*molecules[key], list(points)) for key, points in rows.items()}
+
+
+@lru_cache(maxsize=1)
+def _phase_table():
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "phase_behaviour.csv")))
+    rows: dict[tuple[str, str], list[tuple[float, float, float, str, str]]] = {}
+    molecules: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in table.itertuples(index=False):
+        kind = str(row.kind)
+        if kind not in PHASE_SIGMAS:
+            continue
+        resolved = _resolved(str(row.polymer), str(row.solvent))
+        temperature_k = float(row.temperature_c) + ZERO_CELSIUS_K
+        if resolved is None or not 150.0 <= temperature_k <= 800.0:
+            continue
+        key, polymer, solvent = resolved
+        if temperature_k > _boiling_point_k(solvent):
+            continue  # an LCST under pressure, near the solvent's critical point (module docstring)
+        chi = _phase_chi(kind, polymer, solvent, pd.to_numeric(row.molecular_weight_g_per_mol), pd.to_numeric(row.phi))
+        if chi is not None:
+            rows.setdefault(key, []).append((temperature_k, chi, PHASE_SIGMAS[kind], PHASE_KINDS[kind],
+                                             str(row.source)))
+            molecules[key] = (polymer, solvent)
+    return rows, molecules
+
+
+def _boiling_point_k(solvent: str) -> float:
+    """The solvent's normal boiling point [K] (infinite when the library does not know it)."""
+    from chiapp.library import solvent_row
+
+    row = solvent_row(solvent)
+    boiling = float(row["boiling_point_c"]) if row is not None else float("nan")
+    return boiling + ZERO_CELSIUS_K if np.isfinite(boiling) else float("inf")
+
+
+def _resolved(polymer: str, solvent: str) -> tuple[tuple[str, str], str, str] | None:
+    """(canonical keys, repeat unit, solvent SMILES) of a row that names its molecules (names or SMILES)."""
+    from chiapp.library import resolve_polymer, resolve_solvent
+
+    try:
+        p, s = resolve_polymer(polymer).smiles, resolve_solvent(solvent).smiles
+        return (canonical_polymer(p), canonical_solvent(s)), p, s
+    except Exception:  # noqa: BLE001 - a row the current libraries cannot name is simply not evidence
+        return None
+
+
+def phase_points(key: tuple[str, str] | None) -> list[tuple[float, float, float, str, str]]:
+    """(T [K], χ, σ, kind, source) of the phase-behaviour rows of a pair (none while excluded)."""
+    if key is None or key in _EXCLUDED:
+        return []
+    return list(_phase_rows().get(key, ()))
+
+
+class without_phase_evidence:
+    """Within this block the phase rows of ``keys`` are not evidence (a leave-one-system-out check)."""
+
+    def __init__(self, keys):
+        self.keys = set(keys)
+
+    def __enter__(self):
+        _EXCLUDED.update(self.keys)
+        evidence_by_key.cache_clear()
+
+    def __exit__(self, *exc):
+        _EXCLUDED.difference_update(self.keys)
+        evidence_by_key.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def evidence_pairs() -> frozenset[tuple[str, str]]:
     """The canonical (polymer, solvent) keys of every pair the tables hold anything for."""
     chi_rows, label_rows, _, _ = _tables()
-    return frozenset(chi_rows) | frozenset(label_rows)
+    return frozenset(chi_rows) | frozenset(label_rows) | frozenset(_phase_rows())
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:
-    """Measured χ and handbook labels for a polymer (repeat unit SMILES) in a solvent (SMILES)."""
+    """Measured χ, phase behaviour and handbook labels for a polymer (repeat unit SMILES) in a solvent."""
     return evidence_by_key(_key(polymer, solvent))
 
 
@@ -106,8 +230,12 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
     """:func:`evidence_for` of a pair given by its canonical keys (``chiapp.chemistry.canonical_polymer``,
     ``canonical_solvent``), as :func:`evidence_pairs` lists them."""
     chi_rows, label_rows, chi_source, label_source = _tables()
-    points = sorted(chi_rows.get(key, ())) if key else []
+    measured = [(t, c, np.nan, "measured χ", chi_source) for t, c in sorted(chi_rows.get(key, ()))] if key else []
+    points = measured + phase_points(key)
     labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()
-    return Evidence(temperatures_k=np.array([t for t, _ in points], dtype=float),
-                    chis=np.array([c for _, c in points], dtype=float), labels=labels,
-                    chi_source=chi_source if points else "", label_source=label_source if labels else "")
+    sources = sorted({p[4] for p in points})
+    return Evidence(temperatures_k=np.array([p[0] for p in points], dtype=float),
+                    chis=np.array([p[1] for p in points], dtype=float), labels=labels,
+                    chi_source="; ".join(sources), label_source=label_source if labels else "",
+                    chi_sigmas=np.array([p[2] for p in points], dtype=float), kinds=tuple(p[3] for p in points),
+                    point_sources=tuple(p[4] for p in points))

@@ -115,11 +115,15 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
 
 
 def evidence_table(evidence) -> pd.DataFrame:
-    """The measured evidence of a pair (``chiapp.evidence.Evidence``) as a small table: source,
-    temperature [°C], measured χ, handbook label in words. Empty when nothing was used."""
-    rows = [{"source": evidence.chi_source, "temperature_c": round(float(celsius(t)), 1), "measured_chi": float(c),
-             "handbook_label": ""} for t, c in zip(evidence.temperatures_k, evidence.chis)]
+    """The measured evidence of a pair (``chiapp.evidence.Evidence``) as a small table: what each
+    point is (a measured χ, a θ temperature, a UCST...), source, temperature [°C], χ, handbook label
+    in words. Empty when nothing was used."""
+    kinds = evidence.kinds or ("measured χ",) * len(evidence.chis)
+    sources = evidence.point_sources or (evidence.chi_source,) * len(evidence.chis)
+    rows = [{"kind": kind, "source": source, "temperature_c": round(float(celsius(t)), 1), "measured_chi": float(c),
+             "handbook_label": ""}
+            for kind, source, t, c in zip(kinds, sources, evidence.temperatures_k, evidence.chis)]
     for label in evidence.labels:
-        rows.append({"source": evidence.label_source, "temperature_c": 25.0, "measured_chi": math.nan,
-                     "handbook_label": "solvent" if int(label) == 1 else "non-solvent"})
-    return pd.DataFrame(rows, columns=["source", "temperature_c", "measured_chi", "handbook_label"])
+        rows.append({"kind": "handbook label", "source": evidence.label_source, "temperature_c": 25.0,
+                     "measured_chi": math.nan, "handbook_label": "solvent" if int(label) == 1 else "non-solvent"})
+    return pd.DataFrame(rows, columns=["kind", "source", "temperature_c", "measured_chi", "handbook_label"])

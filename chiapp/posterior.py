@@ -304,8 +304,8 @@ class PairPosterior:
     """The posterior of n pairs: χ(T) = a + b_k/T + c_k2/T² and everything σ(T) needs, each (n,).
 
     σ(T) = s·(1/(k²σ_e(T)²) + 1/σ_prior²)^-½ × (measurement shrink at T) × label factor, where the
-    measurement shrink is √(x(T)ᵀ C x(T) / (σ_0² |x(T)|²)) ≤ 1 with x = (1, T_ref/T − 1) and C the
-    covariance of the (δa, δb) correction (identity·σ_0² where nothing was measured).
+    measurement shrink is √(v(T)ᵀ C v(T) / (σ_0² |v(T)|²)) ≤ 1 with v = (1, x, x²), x = T_ref/T − 1,
+    and C the covariance of the (δa, δb, δc) correction (δc ≡ 0 unless a phase point bends it).
     """
 
     a: np.ndarray
@@ -315,7 +315,7 @@ class PairPosterior:
     prior_sigma: np.ndarray
     prior_code: np.ndarray
     sigma0: np.ndarray            # σ at T_ref before the measurements (the correction's prior width)
-    covariance: np.ndarray        # (n, 2, 2): C of the measurement correction (NaN: none measured)
+    covariance: np.ndarray        # (n, 3, 3): C of the measurement correction (NaN: none measured)
     label_factor: np.ndarray
     spread_weight: float
     sigma_scale: float
@@ -338,10 +338,13 @@ class PairPosterior:
         measured = np.isfinite(self.covariance[:, 0, 0])
         if measured.any():
             x1 = _T_REF_K / t - 1.0
+            x2 = x1 * x1
             c = self.covariance
-            quad = column(c[:, 0, 0]) + 2.0 * column(c[:, 0, 1]) * x1 + column(c[:, 1, 1]) * x1 * x1
+            quad = (column(c[:, 0, 0]) + 2.0 * column(c[:, 0, 1]) * x1 + column(c[:, 1, 1]) * x2
+                    + 2.0 * column(c[:, 0, 2]) * x2 + 2.0 * column(c[:, 1, 2]) * x1 * x2 + column(c[:, 2, 2]) * x2 * x2)
+            curved = column(np.nan_to_num(c[:, 2, 2]) > 0)
             with np.errstate(invalid="ignore", divide="ignore"):
-                shrink = quad / (column(self.sigma0) ** 2 * (1.0 + x1 * x1))
+                shrink = quad / (column(self.sigma0) ** 2 * (1.0 + x2 + np.where(curved, x2 * x2, 0.0)))
             std = np.where(column(measured), std * np.sqrt(np.minimum(shrink, 1.0)), std)
         return std * column(self.label_factor)
 
@@ -360,14 +363,18 @@ class PairPosterior:
 def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known: np.ndarray,
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
-              labels: np.ndarray | None = None, n_terms: int = 2) -> PairPosterior:
+              measured_sigma: np.ndarray | None = None, labels: np.ndarray | None = None,
+              n_terms: int = 2) -> PairPosterior:
     """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
     ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
     the Hansen inputs of ``chiapp.model.hansen_terms``; ``qc_nodes`` (n, nodes) the COSMO-SAC χ at
     ``chiapp.quantum.chi.QC_NODES_K`` (NaN rows where unknown) or None; ``chi_critical`` (n,) the χc a
     handbook label speaks of; ``measured_t_k``/``measured_chi`` (n, K) the measured χ of each pair,
-    NaN-padded; ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
+    NaN-padded, and ``measured_sigma`` (n, K) each point's own σ (NaN: the measurement noise of the
+    open data; a phase-behaviour point of ``chiapp.evidence`` has its own, and lets the correction
+    bend: δa + δb·x + δc·x², x = T_ref/T − 1, so that a UCST and an LCST can both be met);
+    ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
     ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²).
     """
     n = len(ensemble.mean_a)
@@ -384,29 +391,36 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     coefficients = fitted @ np.linalg.pinv(design).T                                          # (n, n_terms)
     a, b_k = coefficients[:, 0].copy(), coefficients[:, 1].copy()
     c_k2 = coefficients[:, 2].copy() if n_terms == 3 else np.zeros(n)
-    state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, np.zeros(n), np.full((n, 2, 2), np.nan),
+    state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, np.zeros(n), np.full((n, 3, 3), np.nan),
                           np.ones(n), params.spread_weight, params.sigma_scale)
     sigma0 = state.std(np.array([_T_REF_K]))[:, 0]
-    covariance = np.full((n, 2, 2), np.nan)
+    covariance = np.full((n, 3, 3), np.nan)
     sigma_ref = sigma0.copy()
     if measured_t_k is not None and measured_chi is not None and np.isfinite(measured_chi).any():
         t = np.asarray(measured_t_k, dtype=float)
         have = np.isfinite(t) & np.isfinite(measured_chi)
         rows = np.flatnonzero(have.any(axis=1))
         t_r, y_r, m = np.where(have[rows], t[rows], _T_REF_K), np.asarray(measured_chi)[rows], have[rows]
+        own = (np.full(t.shape, np.nan) if measured_sigma is None else np.asarray(measured_sigma, dtype=float))[rows]
+        weight = np.where(m, 1.0 / np.where(np.isfinite(own), own, params.measurement_sigma) ** 2, 0.0)
         residual = np.where(m, y_r - (a[rows, None] + b_k[rows, None] / t_r + c_k2[rows, None] / t_r**2), 0.0)
         x = np.where(m, _T_REF_K / t_r - 1.0, 0.0)
-        noise2 = params.measurement_sigma**2
-        prior_precision = 1.0 / np.maximum(sigma0[rows], 1e-6) ** 2
-        p00 = prior_precision + m.sum(axis=1) / noise2
-        p01 = (x * m).sum(axis=1) / noise2
-        p11 = prior_precision + (x * x).sum(axis=1) / noise2
-        det = p00 * p11 - p01 * p01
-        c = np.stack([np.stack([p11, -p01], -1), np.stack([-p01, p00], -1)], -2) / det[:, None, None]
-        rhs = np.stack([residual.sum(axis=1), (x * residual).sum(axis=1)], -1) / noise2
-        delta = np.einsum("nij,nj->ni", c, rhs)
-        a[rows] += delta[:, 0] - delta[:, 1]
-        b_k[rows] += delta[:, 1] * _T_REF_K
+        basis = np.stack([np.ones_like(x), x, x * x], axis=-1)                               # (r, K, 3)
+        # the curvature δc·x² only where precise phase points are (module docstring): measured χ alone
+        # keeps the two-term correction the grouped validation chose
+        curved = (m & np.isfinite(own)).any(axis=1)
+        precision = np.einsum("rk,rki,rkj->rij", weight, basis, basis)
+        precision[:, [0, 1], [0, 1]] += (1.0 / np.maximum(sigma0[rows], 1e-6) ** 2)[:, None]
+        rhs = np.einsum("rk,rki->ri", weight * residual, basis)
+        c = np.zeros((len(rows), 3, 3))
+        flat = ~curved
+        c[flat, :2, :2] = np.linalg.inv(precision[flat, :2, :2])
+        precision[curved, 2, 2] += 1.0 / np.maximum(sigma0[rows][curved], 1e-6) ** 2
+        c[curved] = np.linalg.inv(precision[curved])
+        delta = np.einsum("rij,rj->ri", c, rhs)
+        a[rows] += delta[:, 0] - delta[:, 1] + delta[:, 2]
+        b_k[rows] += (delta[:, 1] - 2.0 * delta[:, 2]) * _T_REF_K
+        c_k2[rows] += delta[:, 2] * _T_REF_K**2
         covariance[rows] = c
         sigma_ref[rows] = np.sqrt(c[:, 0, 0])
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, np.ones(n),

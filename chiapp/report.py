@@ -347,7 +347,7 @@ padding:.5em .8em;background:#f6f8fa;border-left:6px solid}.meta{color:#5d6d7e;f
 """
 
 
-_EVIDENCE_COLUMNS = {"source": "source", "temperature_c": "T [°C]", "measured_chi": "measured χ",
+_EVIDENCE_COLUMNS = {"kind": "what", "source": "source", "temperature_c": "T [°C]", "measured_chi": "measured χ",
                      "handbook_label": "handbook label"}
 
 

@@ -1,0 +1,58 @@
+"""Literature phase behaviour as evidence (chiapp.evidence, the posterior's per-point σ): a θ entry
+puts the posterior's θ where the literature has it, and only because of that entry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from chiapp.answer import answer_grid
+from chiapp.evidence import PHASE_SIGMAS, evidence_for, phase_systems, without_phase_evidence
+from chiapp.explanation import evidence_table
+from chiapp.features import polymer_features, solvent_features
+from chiapp.units import ZERO_CELSIUS_K
+
+#: θ temperatures of the table (Elias, Theta solvents, Polymer Handbook 4th ed., ch. VII)
+THETA_C = {("PS", "trans-decalin"): 20.4, ("PS", "cyclopentane"): 19.6, ("PIB", "diisobutyl ketone"): 58.0}
+
+
+def _theta_k(polymer: str, solvent: str) -> float:
+    """The closed-form θ of the posterior χ(T) = a + b/T + c/T²: the root of χ = ½ nearest the table's."""
+    answer = answer_grid([polymer_features(polymer)], [solvent_features(solvent)], [298.15])
+    a, b, c = (float(getattr(answer, name)[0, 0]) for name in ("a", "b_k", "c_k2"))
+    chi = (lambda t: a + b / t + c / t**2 - 0.5)
+    near = THETA_C[(polymer, solvent)] + ZERO_CELSIUS_K
+    grid = np.linspace(near - 60, near + 60, 241)
+    values = chi(grid)
+    crossings = np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
+    if not crossings.size:
+        return float("nan")
+    roots = [brentq(chi, grid[i], grid[i + 1]) for i in crossings]
+    return float(min(roots, key=lambda r: abs(r - near)))
+
+
+@pytest.mark.parametrize("polymer, solvent", list(THETA_C))
+def test_a_theta_entry_puts_theta_within_1_k(polymer, solvent):
+    assert abs(_theta_k(polymer, solvent) - (THETA_C[(polymer, solvent)] + ZERO_CELSIUS_K)) <= 1.0
+
+
+def test_without_its_entry_theta_is_the_models_own():
+    polymer, solvent = polymer_features("PS"), solvent_features("trans-decalin")
+    key = next(k for k, (p, s, _) in phase_systems().items() if (p, s) == (polymer.smiles, solvent.smiles))
+    with without_phase_evidence([key]):
+        alone = answer_grid([polymer], [solvent], [293.55])
+        assert not any(k == "θ temperature" for k in evidence_for(polymer.smiles, solvent.smiles).kinds)
+    used = answer_grid([polymer], [solvent], [293.55])
+    assert abs(used.chi[0, 0, 0] - 0.5) < 0.01 < abs(alone.chi[0, 0, 0] - 0.5)
+    assert used.chi_std[0, 0, 0] < alone.chi_std[0, 0, 0]
+
+
+def test_phase_points_carry_their_kind_sigma_and_source():
+    e = evidence_for("*CC(*)c1ccccc1", "C1CCCCC1")       # PS / cyclohexane
+    theta = [i for i, k in enumerate(e.kinds) if k == "θ temperature"]
+    assert theta and all(e.chis[i] == 0.5 and e.chi_sigmas[i] == PHASE_SIGMAS["theta"] for i in theta)
+    assert all(e.temperatures_k[i] < 354.0 for i in range(len(e.kinds)) if e.kinds[i] != "measured χ"), \
+        "no row above cyclohexane's boiling point (81 °C) is used"
+    table = evidence_table(e)
+    assert "θ temperature" in " ".join(map(str, table.to_numpy().ravel()))
