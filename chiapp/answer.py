@@ -267,7 +267,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     for position, e in found.items():
         measured_t[position, :len(e.chis)] = e.temperatures_k
         measured_chi[position, :len(e.chis)] = e.chis
-        measured_sigma[position, :len(e.chi_sigmas)] = e.chi_sigmas
+        measured_sigma[position, :len(e.chis)] = e.point_sigmas
         labels[position, :len(e.labels)] = e.labels
     return measured_t, measured_chi, measured_sigma, labels, found
 

@@ -23,7 +23,7 @@ through them bends χ at room temperature.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -59,10 +59,15 @@ class Evidence(FrozenResult):
     labels: tuple[int, ...]
     chi_source: str
     label_source: str
-    #: per point: its σ (NaN: a measured χ, whose noise the posterior knows) and what it is
-    chi_sigmas: np.ndarray = field(default_factory=lambda: np.empty(0))
+    #: per point: what it is ('measured χ', 'θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
+
+    @property
+    def point_sigmas(self) -> np.ndarray:
+        """Each point's own σ; NaN for a measured χ, whose noise is the posterior's (the open data's)."""
+        own = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()}
+        return np.array([own.get(kind, np.nan) for kind in self.kinds], dtype=float)
 
     @property
     def is_empty(self) -> bool:
@@ -230,12 +235,11 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
     """:func:`evidence_for` of a pair given by its canonical keys (``chiapp.chemistry.canonical_polymer``,
     ``canonical_solvent``), as :func:`evidence_pairs` lists them."""
     chi_rows, label_rows, chi_source, label_source = _tables()
-    measured = [(t, c, np.nan, "measured χ", chi_source) for t, c in sorted(chi_rows.get(key, ()))] if key else []
-    points = measured + phase_points(key)
+    measured = [(t, c, np.nan, "measured χ", chi_source) for t, c in chi_rows.get(key, ())] if key else []
+    points = sorted(measured + phase_points(key), key=lambda p: (p[0], p[1]))
     labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()
     sources = sorted({p[4] for p in points})
     return Evidence(temperatures_k=np.array([p[0] for p in points], dtype=float),
                     chis=np.array([p[1] for p in points], dtype=float), labels=labels,
                     chi_source="; ".join(sources), label_source=label_source if labels else "",
-                    chi_sigmas=np.array([p[2] for p in points], dtype=float), kinds=tuple(p[3] for p in points),
-                    point_sources=tuple(p[4] for p in points))
+                    kinds=tuple(p[3] for p in points), point_sources=tuple(p[4] for p in points))

@@ -51,7 +51,7 @@ def test_without_its_entry_theta_is_the_models_own():
 def test_phase_points_carry_their_kind_sigma_and_source():
     e = evidence_for("*CC(*)c1ccccc1", "C1CCCCC1")       # PS / cyclohexane
     theta = [i for i, k in enumerate(e.kinds) if k == "θ temperature"]
-    assert theta and all(e.chis[i] == 0.5 and e.chi_sigmas[i] == PHASE_SIGMAS["theta"] for i in theta)
+    assert theta and all(e.chis[i] == 0.5 and e.point_sigmas[i] == PHASE_SIGMAS["theta"] for i in theta)
     assert all(e.temperatures_k[i] < 354.0 for i in range(len(e.kinds)) if e.kinds[i] != "measured χ"), \
         "no row above cyclohexane's boiling point (81 °C) is used"
     table = evidence_table(e)
