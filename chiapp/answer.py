@@ -239,26 +239,40 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
 def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray):
     """Measured χ (n, K) NaN-padded, labels (n, 2) −1-padded, and {position: Evidence}, found through
     the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
+    pairs = evidence_pairs()
+    known_p, known_s = {k[0] for k in pairs}, {k[1] for k in pairs}
     p_of: dict[str, list[int]] = {}
     s_of: dict[str, list[int]] = {}
     for i in np.unique(p_idx).tolist():
-        p_of.setdefault(polymers.keys[i], []).append(i)
+        if polymers.keys[i] in known_p:
+            p_of.setdefault(polymers.keys[i], []).append(i)
     for i in np.unique(s_idx).tolist():
-        if solvents.keys[i]:
+        if solvents.keys[i] in known_s:
             s_of.setdefault(solvents.keys[i], []).append(i)
+    if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
+        return (np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)),
+                np.full((len(p_idx), 2), -1, dtype=int), {})
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
-    found: dict[int, Evidence] = {}
-    for key in evidence_pairs():
+    wanted: list[int] = []
+    items: list[Evidence] = []
+    for key in pairs:
         if key[0] in p_of and key[1] in s_of:
             e = evidence_by_key(key)
             for p in p_of[key[0]]:
                 for s in s_of[key[1]]:
-                    lo, hi = np.searchsorted(ordered, [p * width + s, p * width + s + 1])
-                    for position in order[lo:hi].tolist():
-                        found[position] = e
+                    wanted.append(p * width + s)
+                    items.append(e)
+    found: dict[int, Evidence] = {}
+    if wanted:  # every pair's positions in one search
+        codes_wanted = np.asarray(wanted)
+        lows = np.searchsorted(ordered, codes_wanted).tolist()
+        highs = np.searchsorted(ordered, codes_wanted, side="right").tolist()
+        for e, lo, hi in zip(items, lows, highs):
+            for position in order[lo:hi].tolist():
+                found[position] = e
     n_points = max((len(e.chis) for e in found.values()), default=0)
     measured_t = np.full((len(p_idx), n_points), np.nan)
     measured_chi = np.full((len(p_idx), n_points), np.nan)

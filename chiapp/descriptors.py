@@ -187,11 +187,18 @@ def polymer_ring(unit: Chem.Mol) -> tuple[Chem.Mol, int, tuple[int, ...]]:
     return cyclic_oligomer(unit, n_units), n_units, path
 
 
+@lru_cache(maxsize=1024)
+def polymer_ring_of(smiles: str) -> tuple[Chem.Mol, int, tuple[int, ...]]:
+    """:func:`polymer_ring` of a repeat unit's SMILES, built once (the descriptors and the domain's
+    fingerprint both read it)."""
+    return polymer_ring(parse_polymer(smiles))
+
+
 @lru_cache(maxsize=8192)
 def polymer_descriptors(smiles: str) -> np.ndarray:
     """Descriptors of a polymer repeat unit, in ``POLYMER_DESCRIPTOR_NAMES`` order [float64]."""
     unit = parse_polymer(smiles)
-    ring, n_units, path = polymer_ring(unit)
+    ring, n_units, path = polymer_ring_of(smiles)
     values = _intensive(ring, hansen.estimate_hansen(unit), n_units)
     n_heavy = unit.GetNumHeavyAtoms()
     ring_info = unit.GetRingInfo()

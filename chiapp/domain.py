@@ -18,8 +18,8 @@ import numpy as np
 from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from chiapp.chemistry import parse_polymer, parse_solvent
-from chiapp.descriptors import polymer_ring
+from chiapp.chemistry import parse_solvent
+from chiapp.descriptors import polymer_ring_of
 from chiapp.units import celsius
 
 __all__ = [
@@ -39,7 +39,7 @@ _GENERATOR = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 
 @lru_cache(maxsize=16384)
 def _polymer_fp(smiles: str):
-    return _GENERATOR.GetFingerprint(polymer_ring(parse_polymer(smiles))[0])
+    return _GENERATOR.GetFingerprint(polymer_ring_of(smiles)[0])
 
 
 @lru_cache(maxsize=16384)
