@@ -51,9 +51,10 @@ ui.report_button(lambda: report.selection_report(result, range_c, ui.model_manif
                  "separation_report.html", key="report_selection")
 
 st.header("Separation sequence")
-st.markdown("Dissolve the plastics of the mixture one at a time (target and others together, 2 to 6): at "
-            "each step the most confident solvent and temperature window, the undissolved rest filtered "
-            "off, the dissolved plastic recovered by cooling or an antisolvent.")
+st.markdown("Dissolve the plastics of the mixture one at a time (target and others together, 2 to 6), the "
+            "undissolved rest filtered off, the dissolved plastic recovered by cooling or an antisolvent. One "
+            "solvent at rising temperatures is preferred when it takes as many plastics apart as changing "
+            "solvents does; both series are shown side by side.")
 if st.toggle("Plan a separation sequence of all the plastics above", key="separate_plan", persist_state=ui.PERSIST,
              help="Screens the solvent library once per plastic and step: about half a minute."):
     with ui.user_errors(), st.spinner("Planning the sequence (one library screen per plastic and step)..."):

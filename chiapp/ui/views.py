@@ -295,17 +295,9 @@ SEQUENCE_VIEW = {
 }
 
 
-SERIES_VIEW = {
-    "series": st.column_config.TextColumn("series"),
-    "step": st.column_config.NumberColumn("step", format="%d"),
-    "dissolves": st.column_config.TextColumn("dissolves"),
-    "solvent": st.column_config.TextColumn("solvent"),
-    "operating_temperature_c": st.column_config.NumberColumn("run at [°C]", format="%.0f"),
-    "confidence": st.column_config.NumberColumn("margin [σ]", format="%.1f"),
-    "margin_k": st.column_config.NumberColumn("margin [K]", format="%.0f"),
-    "chem21_class": st.column_config.TextColumn("CHEM21"),
-    "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),
-}
+SERIES_VIEW = {"series": st.column_config.TextColumn("series"),
+               **{k: SEQUENCE_VIEW[k] for k in ("step", "dissolves", "solvent", "operating_temperature_c", "confidence",
+                                                "margin_k", "chem21_class", "boiling_point_c")}}
 
 
 ALTERNATIVE_VIEW = {
