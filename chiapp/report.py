@@ -72,7 +72,8 @@ def _domain_lines(prediction) -> tuple[str, ...]:
         head = ("Inside the model's domain: the ensemble members agree and the temperatures are within "
                 "the training range.")
     else:
-        notes = " ".join(n if n.endswith(".") else f"{n}." for n in prediction.domain_notes)
+        notes = " ".join((n[:1].upper() + n[1:]) if n.endswith(".") else f"{n[:1].upper()}{n[1:]}."
+                         for n in prediction.domain_notes)
         head = f"Outside the model's domain: treat χ as a rough guess. {notes}".strip()
     return head, nearest
 
@@ -91,7 +92,10 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     chi_c = float(critical_chi(chain_length))
     view = verdict_view(prediction)
     low, high = celsius(prediction.temperatures_k[0]), celsius(prediction.temperatures_k[-1])
-    inputs = [("Polymer", f"{polymer} ({prediction.polymer})"), ("Solvent", f"{solvent} ({prediction.solvent})"),
+    def named(name: str, smiles: str) -> str:
+        return name if name == smiles else f"{name} ({smiles})"
+
+    inputs = [("Polymer", named(polymer, prediction.polymer)), ("Solvent", named(solvent, prediction.solvent)),
               ("Temperatures", f"{low:.0f} to {high:.0f} °C"), ("Chain length N", f"{chain_length:,.0f}")]
     if prediction.calibrated:
         inputs.append(("Calibration", "the polymer's position in the model fitted to your observations "
@@ -104,7 +108,8 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     if band is not None:
         answer += " " + band.central.summary()
     subject = f"{polymer} in {solvent}"
-    figures = [plots.chi_figure(prediction, chi_c, title=plots.figure_title(subject, chain_length, version))]
+    draw = plots.blend_figure if prediction.blend is not None else plots.chi_figure  # a blend: each solvent too
+    figures = [draw(prediction, chi_c, title=plots.figure_title(subject, chain_length, version))]
     tables = [("χ(T) with its ensemble spread σ", _curve_table(prediction))]
     if band is not None:
         inputs.append(("Your mixture", f"φ = {user_point[0]:.2f} at {user_point[1]:.0f} °C" if user_point else "—"))
@@ -130,7 +135,8 @@ def _curve_table(prediction) -> pd.DataFrame:
 
 
 _RANKING_COLUMNS = {"name": "solvent", "verdict": "verdict", "chi": "χ", "chi_std": "σ", "chi_limit": "χ limit",
-                    "dissolve_probability": "P(dissolves)", "in_domain": "in domain", "boiling_point_c": "bp [°C]",
+                    "dissolve_probability": "P(dissolves)", "dissolution_temperature_c": "dissolves above [°C]",
+                    "in_domain": "in domain", "boiling_point_c": "bp [°C]",
                     "flash_point_c": "flash point [°C]", "chem21_class": "CHEM21", "smiles": "SMILES"}
 
 
@@ -160,7 +166,7 @@ def ranking_report(result, temperature_c: float, manifest: dict, filters: dict |
         f"Solvents for {polymer} at {temperature_c:.0f} °C", None, version,
         detail=f"Mn {result.molecular_weight_g_per_mol:,.0f} g/mol"))
     table = _shown(result.table, _RANKING_COLUMNS, {"chi": 2, "chi_std": 2, "chi_limit": 3,
-                                                   "dissolve_probability": 2})
+                                                   "dissolve_probability": 2, "dissolution_temperature_c": 0})
     return Report(
         title=f"Solvents for {polymer}", inputs=tuple(inputs), answer=answer,
         verdict="Dissolves: P(χ < χlim) ≥ 0.7 (χlim = χc, or the melting limit of a crystalline polymer); does "
