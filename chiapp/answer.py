@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -105,6 +105,18 @@ class MoleculeBlock:
     @property
     def size(self) -> int:
         return len(self.volume)
+
+    @cached_property
+    def measured(self) -> np.ndarray:
+        """(n,) whether the evidence tables hold any pair of this molecule: the kernel's quick pre-check."""
+        side = 0 if self.role == "polymer" else 1
+        known = {key[side] for key in evidence_pairs()}
+        return np.array([k in known for k in self.keys.tolist()], dtype=bool)
+
+    @cached_property
+    def any_latent(self) -> bool:
+        """Whether a calibrated polymer (its own latent description) is among these molecules."""
+        return any(latent is not None for latent in self.latent)
 
     @classmethod
     def of(cls, items, role: str) -> "MoleculeBlock":
@@ -216,7 +228,8 @@ def _coefficients(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBl
     else:
         c = model.pair_from_factors(factors("polymer", polymers, p_idx), factors("solvent", solvents, s_idx))
         out[0], out[1], out[2] = c.a, c.b_k, c.soluble_logit
-    for p in {int(p) for p in np.unique(p_idx) if polymers.latent[p] is not None}:  # calibrated: its own latent
+    present = np.flatnonzero(np.bincount(p_idx, minlength=polymers.size)) if polymers.any_latent else ()
+    for p in (int(p) for p in present if polymers.latent[p] is not None):  # calibrated: its own latent
         at = np.flatnonzero(p_idx == p)
         own: Coefficients = polymers.latent[p].coefficients(model, factors("solvent", solvents, s_idx[at]),
                                                              solvents.x[s_idx[at]])
@@ -240,15 +253,14 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     """Measured χ (n, K) NaN-padded, labels (n, 2) −1-padded, and {position: Evidence}, found through
     the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
     pairs = evidence_pairs()
-    known_p, known_s = {k[0] for k in pairs}, {k[1] for k in pairs}
+    p_present = np.flatnonzero((np.bincount(p_idx, minlength=polymers.size) > 0) & polymers.measured)
+    s_present = np.flatnonzero((np.bincount(s_idx, minlength=solvents.size) > 0) & solvents.measured)
     p_of: dict[str, list[int]] = {}
     s_of: dict[str, list[int]] = {}
-    for i in np.unique(p_idx).tolist():
-        if polymers.keys[i] in known_p:
-            p_of.setdefault(polymers.keys[i], []).append(i)
-    for i in np.unique(s_idx).tolist():
-        if solvents.keys[i] in known_s:
-            s_of.setdefault(solvents.keys[i], []).append(i)
+    for i in p_present.tolist():
+        p_of.setdefault(polymers.keys[i], []).append(i)
+    for i in s_present.tolist():
+        s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         return (np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)),
                 np.full((len(p_idx), 2), -1, dtype=int), {})

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Descriptors, Lipinski, rdMolDescriptors
+from rdkit.Chem.EState import EState
 
 from chiapp import hansen, properties
 from chiapp.chemistry import cyclic_oligomer, parse_polymer, parse_solvent
@@ -208,13 +209,30 @@ def polymer_descriptors(smiles: str) -> np.ndarray:
     return out
 
 
+def _shared_functions(mol: Chem.Mol) -> dict:
+    """RDKit descriptors that would each redo one computation, computed from it once: the four
+    E-state extremes from one E-state vector (cached on the molecule, as RDKit's ``force=0`` reads
+    it), logP and MR from one Crippen pass. The same numbers, to the last bit."""
+    try:
+        EState.EStateIndices(mol)
+        log_p, molar_refractivity = rdMolDescriptors.CalcCrippenDescriptors(mol)
+    except (ValueError, RuntimeError):
+        return {}
+    return {"MaxEStateIndex": lambda m: EState.MaxEStateIndex(m, 0),
+            "MinEStateIndex": lambda m: EState.MinEStateIndex(m, 0),
+            "MaxAbsEStateIndex": lambda m: EState.MaxAbsEStateIndex(m, 0),
+            "MinAbsEStateIndex": lambda m: EState.MinAbsEStateIndex(m, 0),
+            "MolLogP": lambda m: log_p, "MolMR": lambda m: molar_refractivity}
+
+
 def _rdkit_block(mol: Chem.Mol) -> list[float]:
     """``_RDKIT_FUNCTIONS`` as sign(v)·ln(1 + |v|), so heavy tails (BertzCT, MolWt) stay in
     range after standardization; a value RDKit cannot compute reads as 0."""
     values = []
-    for function in _RDKIT_FUNCTIONS.values():
+    shared = _shared_functions(mol)
+    for name, function in _RDKIT_FUNCTIONS.items():
         try:
-            v = float(function(mol))
+            v = float(shared.get(name, function)(mol))
         except (ValueError, RuntimeError, ZeroDivisionError):
             v = 0.0
         values.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)

@@ -91,3 +91,24 @@ def test_descriptors_are_read_only():
     x = polymer_descriptors("*CC*")
     with pytest.raises(ValueError):
         x[0] = 1.0
+
+
+def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
+    """The E-state extremes and Crippen logP/MR computed once give RDKit's own per-function values,
+    to the last bit, for every library solvent."""
+    import math
+
+    from chiapp import descriptors
+    from chiapp.chemistry import parse_solvent
+    from chiapp.library import solvent_library
+
+    for smiles in solvent_library()["smiles"]:
+        mol = parse_solvent(smiles)
+        expected = []
+        for function in descriptors._RDKIT_FUNCTIONS.values():
+            try:
+                v = float(function(mol))
+            except (ValueError, RuntimeError, ZeroDivisionError):
+                v = 0.0
+            expected.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)
+        assert descriptors._rdkit_block(mol) == expected, smiles
