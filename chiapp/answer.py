@@ -262,8 +262,8 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     for i in s_present.tolist():
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
-        return (np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)), np.empty((len(p_idx), 0)),
-                np.full((len(p_idx), 2), -1, dtype=int), {})
+        none = np.empty((len(p_idx), 0))
+        return none, none, (none, none), np.full((len(p_idx), 2), -1, dtype=int), {}
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
     order = np.argsort(codes, kind="stable")
@@ -289,13 +289,15 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     measured_t = np.full((len(p_idx), n_points), np.nan)
     measured_chi = np.full((len(p_idx), n_points), np.nan)
     measured_sigma = np.full((len(p_idx), n_points), np.nan)
+    measured_slope = np.zeros((len(p_idx), n_points))
     labels = np.full((len(p_idx), 2), -1, dtype=int)
     for position, e in found.items():
         measured_t[position, :len(e.chis)] = e.temperatures_k
         measured_chi[position, :len(e.chis)] = e.chis
         measured_sigma[position, :len(e.chis)] = e.point_sigmas
+        measured_slope[position, :len(e.chis)] = e.point_slopes
         labels[position, :len(e.labels)] = e.labels
-    return measured_t, measured_chi, measured_sigma, labels, found
+    return measured_t, measured_chi, (measured_sigma, measured_slope), labels, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -324,11 +326,12 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     if evidence:
         measured_t, measured_chi, measured_sigma, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t, measured_chi, measured_sigma, labels, found = None, None, None, None, {}
+        measured_t, measured_chi, measured_sigma, labels, found = None, None, (None, None), None, {}
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
                       qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      measured_sigma=measured_sigma, labels=labels, n_terms=_n_terms(model))
+                      measured_sigma=measured_sigma[0], measured_slope=measured_sigma[1], labels=labels,
+                      n_terms=_n_terms(model))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])

@@ -10,7 +10,8 @@ row cites) enters as χ points, each with its own σ, which the posterior weighs
 
 - a θ temperature: χ = ½ there (infinite chain; σ PHASE_SIGMAS['theta']);
 - a critical point (UCST or LCST) of a sample of M_n: χ = χc(N) there, N = (M_n/ρ)/V_solvent (the
-  library's M_n when the row gives none);
+  library's M_n when the row gives none), and the sign of dχ/dT there (falling through χc on
+  heating at a UCST, rising at an LCST), which the posterior imposes as an inequality;
 - a cloud point at polymer volume fraction φ: χ on the binodal of that N through φ
   (``chiapp.flory_huggins.binodal_chi``).
 
@@ -62,6 +63,12 @@ class Evidence(FrozenResult):
     #: per point: what it is ('measured χ', 'θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
+
+    @property
+    def point_slopes(self) -> np.ndarray:
+        """Each point's known sign of dχ/dT: +1 at an LCST (χ rises through χc on heating), −1 at a
+        UCST, 0 where a point says nothing of the slope."""
+        return np.array([{"LCST": 1.0, "UCST": -1.0}.get(kind, 0.0) for kind in self.kinds], dtype=float)
 
     @property
     def point_sigmas(self) -> np.ndarray:

@@ -360,11 +360,38 @@ class PairPosterior:
         return np.maximum(column(e.var_a) + 2.0 * column(e.cov_ab) * inv + column(e.var_b) * inv * inv, 0.0)
 
 
+def _impose_slopes(delta, c, a, b_k, c_k2, t_k, signs):
+    """The correction (δa, δb, δc) ~ N(delta, c) of each row conditioned on s·dχ/dT(T) ≥ 0 at each
+    point with a sign s (an LCST: χ rises through χc on heating; a UCST: it falls), one inequality
+    after the other, by moment matching of the truncated Gaussian (the probit of
+    :func:`condition_on_labels` with no label noise). dχ/dT = hᵀδ + the fitted curve's own slope,
+    h = (0, 1, 2x)·dx/dT, x = T_ref/T − 1."""
+    from scipy.special import log_ndtr
+
+    delta, c = delta.copy(), c.copy()
+    for k in range(signs.shape[1]):
+        rows = np.flatnonzero(signs[:, k] != 0)
+        if not rows.size:
+            continue
+        t, s = t_k[rows, k], signs[rows, k]
+        x, dx = _T_REF_K / t - 1.0, -_T_REF_K / t**2
+        h = np.stack([np.zeros_like(t), dx, 2.0 * x * dx], axis=1)
+        d = delta[rows]
+        slope = (-b_k[rows] / t**2 - 2.0 * c_k2[rows] / t**3) + np.einsum("ri,ri->r", h, d)
+        ch = np.einsum("rij,rj->ri", c[rows], h)
+        var = np.maximum(np.einsum("ri,ri->r", h, ch), 1e-300)
+        z = s * slope / np.sqrt(var)
+        ratio = np.exp(-0.5 * z * z - 0.5 * np.log(2.0 * np.pi) - log_ndtr(z))         # φ(z)/Φ(z)
+        delta[rows] = d + (s * ratio / np.sqrt(var))[:, None] * ch
+        c[rows] -= (ratio * (ratio + z) / var)[:, None, None] * np.einsum("ri,rj->rij", ch, ch)
+    return delta, c
+
+
 def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known: np.ndarray,
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
-              measured_sigma: np.ndarray | None = None, labels: np.ndarray | None = None,
-              n_terms: int = 2) -> PairPosterior:
+              measured_sigma: np.ndarray | None = None, measured_slope: np.ndarray | None = None,
+              labels: np.ndarray | None = None, n_terms: int = 2) -> PairPosterior:
     """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
     ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
@@ -374,6 +401,8 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     NaN-padded, and ``measured_sigma`` (n, K) each point's own σ (NaN: the measurement noise of the
     open data; a phase-behaviour point of ``chiapp.evidence`` has its own, and lets the correction
     bend: δa + δb·x + δc·x², x = T_ref/T − 1, so that a UCST and an LCST can both be met);
+    ``measured_slope`` (n, K) the sign dχ/dT must have at a point (+1 at an LCST, −1 at a UCST, 0:
+    none), imposed on the Gaussian correction by moment matching (:func:`_impose_slopes`);
     ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
     ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²).
     """
@@ -418,6 +447,9 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         precision[curved, 2, 2] += 1.0 / np.maximum(sigma0[rows][curved], 1e-6) ** 2
         c[curved] = np.linalg.inv(precision[curved])
         delta = np.einsum("rij,rj->ri", c, rhs)
+        if measured_slope is not None and np.any(np.asarray(measured_slope)[rows] != 0):
+            delta, c = _impose_slopes(delta, c, a[rows], b_k[rows], c_k2[rows], t_r,
+                                      np.where(m, np.asarray(measured_slope, dtype=float)[rows], 0.0))
         a[rows] += delta[:, 0] - delta[:, 1] + delta[:, 2]
         b_k[rows] += (delta[:, 1] - 2.0 * delta[:, 2]) * _T_REF_K
         c_k2[rows] += delta[:, 2] * _T_REF_K**2

@@ -56,3 +56,33 @@ def test_phase_points_carry_their_kind_sigma_and_source():
         "no row above cyclohexane's boiling point (81 °C) is used"
     table = evidence_table(e)
     assert "θ temperature" in " ".join(map(str, table.to_numpy().ravel()))
+
+
+def test_a_slope_sign_is_imposed_as_a_truncated_gaussian():
+    """One inequality on dχ/dT at T_ref: the corrected δb is the mean of the truncated normal
+    (scipy.stats.truncnorm, an independent route) and its variance that of the truncated normal."""
+    from scipy.stats import truncnorm
+
+    from chiapp.posterior import _T_REF_K, _impose_slopes
+
+    sigma, b_k = 0.05, 30.0                              # the fitted curve falls: dχ/dT = −b/T² < 0
+    delta, cov = np.zeros((1, 3)), np.diag([sigma**2] * 3)[None]
+    t = np.array([[_T_REF_K]])
+    new, new_cov = _impose_slopes(delta, cov, np.zeros(1), np.array([b_k]), np.zeros(1), t, np.array([[1.0]]))
+    # at x = 0, dχ/dT = −b/T² − δb/T_ref ≥ 0  ⇔  δb ≤ −b/T_ref
+    upper = -b_k / _T_REF_K
+    expected = truncnorm(-np.inf, upper / sigma, loc=0.0, scale=sigma)
+    assert new[0, 1] == pytest.approx(expected.mean(), rel=1e-9)
+    assert new_cov[0, 1, 1] == pytest.approx(expected.var(), rel=1e-9)
+    assert new[0, 0] == 0.0 and new[0, 2] == 0.0
+
+
+@pytest.mark.parametrize("polymer", ["PVME", "PEO"])
+def test_an_lcst_entry_makes_chi_rise_through_it(polymer):
+    """PVME and PEO in water have LCSTs (35 and about 98 °C in the table): χ must rise with T there,
+    so both are on the soluble side below it (PEO dissolves in water at 25 °C)."""
+    answer = answer_grid([polymer_features(polymer)], [solvent_features("water")], [298.15, 318.15])
+    chi = answer.chi[0, 0]
+    assert chi[1] > chi[0]
+    if polymer == "PEO":
+        assert answer.verdicts[0, 0, 0] == "dissolves"
