@@ -85,7 +85,10 @@ def test_calibrate_sigma_shrinks_at_observed_pair_and_never_grows():
         for answer in ("ensemble_chi_std", "chi_std"):  # the calibrated ensemble, and the answer built on it
             before = getattr(chiapp.predict_chi(POLYMER, solvent, temperatures_k), answer)
             after = getattr(chiapp.predict_chi(calibrated, solvent, temperatures_k), answer)
-            assert np.all(after <= before * (1 + 1e-9)), (solvent, answer)
+            # 1e-6, not 1e-9: a pair with a literature UCST/LCST row also passes through a truncated
+            # Gaussian (the sign of dχ/dT), whose variance cut depends on where the mean sits, so the
+            # calibrated answer's σ may differ in the 8th digit either way (PS/cyclohexane: +2.4e-8)
+            assert np.all(after <= before * (1 + 1e-6)), (solvent, answer)
     # at the observed pair, T_ref: the linear-Gaussian closed form (1/σ² + 1/σ_n²)^-½
     sigma, noise = _chi(POLYMER, "toluene")[1], calibrated.chi_noise
     assert _chi(calibrated, "toluene")[1] == pytest.approx((sigma**-2 + noise**-2) ** -0.5, rel=0.02)
