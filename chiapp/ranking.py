@@ -94,8 +94,10 @@ def _sorted(table: pd.DataFrame, crystalline: bool) -> pd.DataFrame:
     is set by the melting limit and σ, and would put the least known solvents first."""
     cold = (table["dissolve_probability"] <= DOES_NOT_AT).to_numpy() if crystalline else np.zeros(len(table), bool)
     t_d = table["dissolution_temperature_c"].to_numpy(dtype=float) if crystalline else np.full(len(table), np.nan)
+    # P to the percent shown: 0.99999999 and 0.998 are the same certainty to a formulator, and
+    # a θ solvent pinned by a precise literature θ (σ 0.005) must not outrank a good solvent on it
     keys = table.assign(_cold=cold, _td=np.where(cold, np.nan_to_num(t_d, nan=np.inf), 0.0),
-                        _p=-table["dissolve_probability"], _margin=table["chi"] - table["chi_limit"])
+                        _p=-table["dissolve_probability"].round(2), _margin=table["chi"] - table["chi_limit"])
     order = keys.sort_values(["_cold", "_td", "_p", "_margin", "name"], kind="mergesort").index
     return table.loc[order].reset_index(drop=True)
 
