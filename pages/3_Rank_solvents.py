@@ -27,8 +27,9 @@ if result.table.empty:
     st.warning("No solvent passes the filters; widen them.")
     st.stop()
 
-st.caption("Sorted by P(dissolves) = Φ((χlim − χ)/σ), χlim = χc (or the melting limit of a crystalline "
-           "polymer): 'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below; for a crystalline "
+st.caption("Sorted by P(dissolves) = Φ((χlim − χ)/σ) to the percent, then by the margin χlim − χ, χlim = χc (or "
+           "the melting limit of a crystalline polymer): 'dissolves' at 70 % and above, 'does not dissolve' at "
+           "30 % and below; for a crystalline "
            "polymer the solvents that do not dissolve it follow by their dissolution temperature, lowest first. "
            "χ and σ are the posterior (ensemble, a prior from Hansen and COSMO-SAC χ, measured evidence). "
            "Click a column header to sort.")
