@@ -250,8 +250,9 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
 
 
 def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray):
-    """Measured χ (n, K) NaN-padded, labels (n, 2) −1-padded, and {position: Evidence}, found through
-    the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
+    """Measured (T, χ, own σ, slope sign) (n, K) NaN/0-padded, labels (n, 2) −1-padded, and
+    {position: Evidence}, found through the canonical keys the tables hold (a loop over the tables'
+    pairs, not over the question's)."""
     pairs = evidence_pairs()
     p_present = np.flatnonzero((np.bincount(p_idx, minlength=polymers.size) > 0) & polymers.measured)
     s_present = np.flatnonzero((np.bincount(s_idx, minlength=solvents.size) > 0) & solvents.measured)
@@ -263,7 +264,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
-        return none, none, (none, none), np.full((len(p_idx), 2), -1, dtype=int), {}
+        return none, none, none, none, np.full((len(p_idx), 2), -1, dtype=int), {}
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
     order = np.argsort(codes, kind="stable")
@@ -297,7 +298,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         measured_sigma[position, :len(e.chis)] = e.point_sigmas
         measured_slope[position, :len(e.chis)] = e.point_slopes
         labels[position, :len(e.labels)] = e.labels
-    return measured_t, measured_chi, (measured_sigma, measured_slope), labels, found
+    return measured_t, measured_chi, measured_sigma, measured_slope, labels, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -324,13 +325,14 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
     chi_c = critical_chis(n)
     if evidence:
-        measured_t, measured_chi, measured_sigma, labels, found = _evidence(polymers, solvents, p_idx, s_idx)
+        measured_t, measured_chi, measured_sigma, measured_slope, labels, found = _evidence(
+            polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t, measured_chi, measured_sigma, labels, found = None, None, (None, None), None, {}
+        measured_t, measured_chi, measured_sigma, measured_slope, labels, found = None, None, None, None, None, {}
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
                       qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      measured_sigma=measured_sigma[0], measured_slope=measured_sigma[1], labels=labels,
+                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
                       n_terms=_n_terms(model))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():

@@ -43,6 +43,8 @@ __all__ = ["PHASE_SIGMAS", "Evidence", "evidence_by_key", "evidence_for", "evide
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
 PHASE_SIGMAS = {"theta": 0.005, "ucst": 0.01, "lcst": 0.01, "cloud_point": 0.02}
 PHASE_KINDS = {"theta": "θ temperature", "ucst": "UCST", "lcst": "LCST", "cloud_point": "cloud point"}
+_KIND_SIGMAS = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()}
+_SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0}
 #: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence)
 _EXCLUDED: set[tuple[str, str]] = set()
 
@@ -68,13 +70,12 @@ class Evidence(FrozenResult):
     def point_slopes(self) -> np.ndarray:
         """Each point's known sign of dχ/dT: +1 at an LCST (χ rises through χc on heating), −1 at a
         UCST, 0 where a point says nothing of the slope."""
-        return np.array([{"LCST": 1.0, "UCST": -1.0}.get(kind, 0.0) for kind in self.kinds], dtype=float)
+        return np.array([_SLOPE_SIGNS.get(kind, 0.0) for kind in self.kinds], dtype=float)
 
     @property
     def point_sigmas(self) -> np.ndarray:
         """Each point's own σ; NaN for a measured χ, whose noise is the posterior's (the open data's)."""
-        own = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()}
-        return np.array([own.get(kind, np.nan) for kind in self.kinds], dtype=float)
+        return np.array([_KIND_SIGMAS.get(kind, np.nan) for kind in self.kinds], dtype=float)
 
     @property
     def is_empty(self) -> bool:

@@ -136,10 +136,12 @@ def ternary_phase_diagram(polymer, solvent, antisolvent, temperature_k: float, *
                           _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3)
 
 
-def _dose(system: TernarySystem, start: np.ndarray, share: float) -> tuple[float | None, float | None]:
+def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLines | None = None
+          ) -> tuple[float | None, float | None]:
     """(cloud-point α, α at which ``share`` has precipitated) along the line from ``start`` to the
-    antisolvent vertex, None where it does not happen up to α = 0.95."""
-    lines = tie_lines(system)
+    antisolvent vertex, None where it does not happen up to α = 0.95 (``lines``: the system's tie
+    lines when already traced)."""
+    lines = tie_lines(system) if lines is None else lines
     corner = np.array([0.0, 0.0, 1.0])
 
     def share_at(alpha: float) -> float:
@@ -187,7 +189,7 @@ def antisolvent_dose(polymer, solvent, antisolvent, temperature_k: float, *, pol
                          f"by mass and {diagram.temperature_k - ZERO_CELSIUS_K:.0f} °C by chiapp's χ "
                          f"({diagram.system.chi_ps:.2f} ± {diagram.chi_ps_std:.2f}): there is no solution to "
                          "precipitate from; choose a solvent that dissolves it (chiapp rank)")
-    cloud, alpha = _dose(diagram.system, start, share)
+    cloud, alpha = _dose(diagram.system, start, share, diagram.tie_lines)
     rng = np.random.default_rng(seed)
     drawn = []
     base = diagram.system
