@@ -38,7 +38,7 @@ from chiapp import domain
 from chiapp.chemistry import canonical_polymer
 from chiapp.crystallinity import SEARCH_TEMPERATURES_K, CrystallineLimit, dissolution_reason, dissolution_window
 from chiapp.errors import InputError
-from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs
+from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs, evidence_table
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
 from chiapp.flory_huggins import chain_lengths, critical_chis
 from chiapp.frozen import FrozenResult
@@ -242,10 +242,11 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     from chiapp.quantum.chi import QC_NODES_K, qc_nodes
 
     out = np.full((len(p_idx), QC_NODES_K.size), np.nan)
-    usable = solvents.qc_known[s_idx] & polymers.qc_known[p_idx]
-    for p in np.unique(p_idx[usable]):
-        at = np.flatnonzero((p_idx == p) & usable)
-        out[at] = qc_nodes(polymers.qc_first[p], solvents.qc_first[s_idx[at]], solvents.qc_second[s_idx[at]])
+    usable = np.flatnonzero(solvents.qc_known[s_idx] & polymers.qc_known[p_idx])
+    usable = usable[np.argsort(p_idx[usable], kind="stable")]      # each polymer's pairs in one run
+    runs = np.flatnonzero(np.diff(p_idx[usable])) + 1
+    for at in np.split(usable, runs) if usable.size else ():
+        out[at] = qc_nodes(polymers.qc_first[p_idx[at[0]]], solvents.qc_first[s_idx[at]], solvents.qc_second[s_idx[at]])
     return out
 
 
@@ -265,39 +266,36 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
         return none, none, none, none, np.full((len(p_idx), 2), -1, dtype=int), {}
+    table = evidence_table()
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     wanted: list[int] = []
-    items: list[Evidence] = []
+    rows: list[int] = []
     for key in pairs:
         if key[0] in p_of and key[1] in s_of:
-            e = evidence_by_key(key)
+            row = table.row_of[key]
             for p in p_of[key[0]]:
                 for s in s_of[key[1]]:
                     wanted.append(p * width + s)
-                    items.append(e)
-    found: dict[int, Evidence] = {}
-    if wanted:  # every pair's positions in one search
-        codes_wanted = np.asarray(wanted)
-        lows = np.searchsorted(ordered, codes_wanted).tolist()
-        highs = np.searchsorted(ordered, codes_wanted, side="right").tolist()
-        for e, lo, hi in zip(items, lows, highs):
-            for position in order[lo:hi].tolist():
-                found[position] = e
-    n_points = max((len(e.chis) for e in found.values()), default=0)
+                    rows.append(row)
+    lows = np.searchsorted(ordered, wanted)           # every pair's positions in one search
+    counts = np.searchsorted(ordered, wanted, side="right") - lows
+    positions = order[np.repeat(lows - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+    rows_at = np.repeat(np.asarray(rows, dtype=int), counts)
+    n_points = int(table.n_points[rows_at].max(initial=0))
     measured_t = np.full((len(p_idx), n_points), np.nan)
     measured_chi = np.full((len(p_idx), n_points), np.nan)
     measured_sigma = np.full((len(p_idx), n_points), np.nan)
     measured_slope = np.zeros((len(p_idx), n_points))
     labels = np.full((len(p_idx), 2), -1, dtype=int)
-    for position, e in found.items():
-        measured_t[position, :len(e.chis)] = e.temperatures_k
-        measured_chi[position, :len(e.chis)] = e.chis
-        measured_sigma[position, :len(e.chis)] = e.point_sigmas
-        measured_slope[position, :len(e.chis)] = e.point_slopes
-        labels[position, :len(e.labels)] = e.labels
+    measured_t[positions] = table.temperatures_k[rows_at, :n_points]
+    measured_chi[positions] = table.chis[rows_at, :n_points]
+    measured_sigma[positions] = table.sigmas[rows_at, :n_points]
+    measured_slope[positions] = table.slopes[rows_at, :n_points]
+    labels[positions] = table.labels[rows_at]
+    found = {position: evidence_by_key(table.keys[row]) for position, row in zip(positions.tolist(), rows_at.tolist())}
     return measured_t, measured_chi, measured_sigma, measured_slope, labels, found
 
 
@@ -379,15 +377,18 @@ def _evaluate(model: ChiModel, pairs: _Pairs, temperatures_k, rows: bool) -> dic
     """The temperature-dependent answer of the pairs: on a grid (n, T) or one temperature per pair (n,)."""
     state = pairs.posterior
     chi = state.chi(temperatures_k, rows)
-    std = state.std(temperatures_k, rows)
+    e_var = state.ensemble_variance(temperatures_k, rows)
+    std = state.std(temperatures_k, rows, e_var)
     limit = pairs.limit(temperatures_k, rows)
-    probability = dissolve_probability(chi, std, limit)
-    ensemble_std = np.sqrt(state.ensemble_variance(temperatures_k, rows))
-    bad = (pairs.error != "") if rows else (pairs.error != "")[:, None]
-    nan = np.where(bad, np.nan, 1.0)
-    return {"chi": chi * nan, "chi_std": std * nan, "chi_limit": limit * nan, "dissolve_probability": probability * nan,
-            "ensemble_chi": state.ensemble_mean(temperatures_k, rows) * nan, "ensemble_chi_std": ensemble_std * nan,
-            "in_domain": domain.in_domain_many(model, ensemble_std, temperatures_k) & ~bad}
+    out = {"chi": chi, "chi_std": std, "chi_limit": limit,
+           "dissolve_probability": dissolve_probability(chi, std, limit),
+           "ensemble_chi": state.ensemble_mean(temperatures_k, rows), "ensemble_chi_std": np.sqrt(e_var)}
+    out["in_domain"] = domain.in_domain_many(model, out["ensemble_chi_std"], temperatures_k)
+    bad = np.flatnonzero(pairs.error != "")
+    if bad.size:  # a pair without an answer has no numbers
+        for name, values in out.items():
+            values[bad] = False if name == "in_domain" else np.nan
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -397,6 +397,44 @@ def _window(a: np.ndarray, b: np.ndarray, c: np.ndarray, chi_critical, k, invers
     chi_c = np.broadcast_to(np.asarray(chi_critical, dtype=float), (n,))
     k = np.broadcast_to(np.asarray(k, dtype=float), (n,))
     x_m = np.broadcast_to(np.asarray(inverse_melting_k, dtype=float), (n,))
+    curved = c != 0
+    if not curved.any():
+        return _window_linear(a, b, chi_c, k, x_m)
+    if curved.all():
+        return _window_pieces(a, b, c, chi_c, k, x_m)
+    out = _window_linear(a, b, chi_c, k, x_m)
+    for name, values in _window_pieces(a[curved], b[curved], c[curved], chi_c[curved], k[curved],
+                                       x_m[curved]).items():
+        out[name][curved] = values
+    return out
+
+
+def _window_linear(a, b, chi_c, k, x_m) -> dict[str, np.ndarray]:
+    """:func:`_window` where χ = a + b x (x = 1/T): both conditions are p·x + q < 0, half-lines in x, so
+    the dissolved set is one interval of [x_lo, x_hi] (the general case, with c, is cut into pieces)."""
+    x_lo, x_hi = 1.0 / SEARCH_TEMPERATURES_K[1], 1.0 / SEARCH_TEMPERATURES_K[0]
+    crystalline = np.isfinite(k) & np.isfinite(x_m) & (k > 0)
+    demix = np.isfinite(chi_c)
+    safe_k = np.where(crystalline, k, 1.0)
+    conditions = ((np.where(demix, b, 0.0), np.where(demix, a - chi_c, -1.0)),
+                  (np.where(crystalline, b + 1.0 / safe_k, 0.0), np.where(crystalline, a - 1.0 - x_m / safe_k, -1.0)))
+    low, high = np.full(a.shape, x_lo), np.full(a.shape, x_hi)
+    for p, q in conditions:
+        root = -q / np.where(p != 0, p, 1.0)
+        high = np.where(p > 0, np.minimum(high, root), high)
+        low = np.where(p < 0, np.maximum(low, root), low)
+        low = np.where((p == 0) & ~(q < 0), np.inf, low)               # never below: an empty set
+    found = low < high
+    x_td = np.where(found, high, np.nan)
+    low_k = 1.0 / x_td
+    high_k = np.where(found & (low > x_lo), 1.0 / low, np.inf)
+    (pc, qc), (pm, qm) = conditions
+    by_chi_c = found & demix & (np.abs(pc * x_td + qc) <= np.abs(pm * x_td + qm)) & (x_td < x_hi)
+    return {"low_k": low_k, "high_k": high_k, "by_chi_c": by_chi_c}
+
+
+def _window_pieces(a, b, c, chi_c, k, x_m) -> dict[str, np.ndarray]:
+    n = a.shape[0]
     crystalline = np.isfinite(k) & np.isfinite(x_m) & (k > 0)
     x_lo, x_hi = 1.0 / SEARCH_TEMPERATURES_K[1], 1.0 / SEARCH_TEMPERATURES_K[0]
     demix = np.isfinite(chi_c)

@@ -36,8 +36,8 @@ from chiapp.frozen import FrozenResult
 from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["PHASE_SIGMAS", "Evidence", "evidence_by_key", "evidence_for", "evidence_pairs", "phase_points",
-           "phase_systems", "without_phase_evidence"]
+__all__ = ["PHASE_SIGMAS", "Evidence", "EvidenceTable", "evidence_by_key", "evidence_table", "evidence_for",
+           "evidence_pairs", "phase_points", "phase_systems", "without_phase_evidence"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
@@ -220,10 +220,12 @@ class without_phase_evidence:
     def __enter__(self):
         _EXCLUDED.update(self.keys)
         evidence_by_key.cache_clear()
+        evidence_table.cache_clear()
 
     def __exit__(self, *exc):
         _EXCLUDED.difference_update(self.keys)
         evidence_by_key.cache_clear()
+        evidence_table.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -231,6 +233,38 @@ def evidence_pairs() -> frozenset[tuple[str, str]]:
     """The canonical (polymer, solvent) keys of every pair the tables hold anything for."""
     chi_rows, label_rows, _, _ = _tables()
     return frozenset(chi_rows) | frozenset(label_rows) | frozenset(_phase_rows())
+
+
+@dataclass(frozen=True)
+class EvidenceTable:
+    """Every pair's evidence as padded arrays, for the answer engine to read many pairs at once: row i
+    is ``keys[i]``; points NaN-padded (slopes 0), labels −1-padded."""
+
+    keys: tuple[tuple[str, str], ...]
+    row_of: dict
+    temperatures_k: np.ndarray   # (K, P)
+    chis: np.ndarray
+    sigmas: np.ndarray
+    slopes: np.ndarray
+    labels: np.ndarray           # (K, 2)
+    n_points: np.ndarray         # (K,)
+
+
+@lru_cache(maxsize=1)
+def evidence_table() -> EvidenceTable:
+    """:class:`EvidenceTable` of :func:`evidence_pairs` (built once; again after :class:`without_phase_evidence`)."""
+    keys = tuple(sorted(evidence_pairs()))
+    items = [evidence_by_key(key) for key in keys]
+    width = max((len(e.chis) for e in items), default=0)
+    shape = (len(keys), width)
+    t, chi, sigma, slope = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
+    labels = np.full((len(keys), 2), -1, dtype=int)
+    for i, e in enumerate(items):
+        m = len(e.chis)
+        t[i, :m], chi[i, :m], sigma[i, :m], slope[i, :m] = e.temperatures_k, e.chis, e.point_sigmas, e.point_slopes
+        labels[i, :len(e.labels)] = e.labels
+    return EvidenceTable(keys, {key: i for i, key in enumerate(keys)}, t, chi, sigma, slope, labels,
+                         np.array([len(e.chis) for e in items], dtype=int))
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import ndtr
@@ -144,22 +145,40 @@ def prior_codes(hansen_known, qc_nodes, params: PosteriorParameters) -> np.ndarr
     return codes
 
 
+def prior_line(hansen_terms: np.ndarray, codes, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray]:
+    """The part of the prior mean that is a line in 1/T: c0 (...) [-] + c1_k (...) [K] / T, by prior code:
+    0 the constant α₀, 1 α + β·χ_H, 2 α_q + β_q·χ_H (to which :func:`prior_chi` adds γ_q·clip(χ_QC(T)));
+    Lindvig's χ_H = 0.6·(weighted V_s·Δδ² terms)·T_ref/T."""
+    codes = np.asarray(codes)
+    weighted = hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
+    c0 = np.select([codes == 2, codes == 1], [params.prior_qc_intercept, params.prior_intercept],
+                   params.prior_intercept_unknown).astype(float)
+    slope = np.select([codes == 2, codes == 1], [params.prior_qc_slope_hansen, params.prior_slope], 0.0)
+    return c0, slope * (LINDVIG_ALPHA * _T_REF_K) * weighted
+
+
+def prior_sigmas(codes, params: PosteriorParameters) -> np.ndarray:
+    """The prior's σ [-] of each pair by its prior code."""
+    codes = np.asarray(codes)
+    return np.select([codes == 2, codes == 1], [params.prior_qc_sigma, params.prior_sigma],
+                     params.prior_sigma_unknown).astype(float)
+
+
 def prior_chi(hansen_terms: np.ndarray, codes: np.ndarray, temperatures_k, params: PosteriorParameters,
               qc_chi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Prior mean (..., T) and σ (...) of χ for pairs with Hansen terms (..., 3), prior codes (...) and
-    the COSMO-SAC χ at the temperatures (..., T) where a pair's code is 2."""
+    the COSMO-SAC χ at the temperatures (..., T) where a pair's code is 2 (without it, code 2 pairs get
+    the Hansen prior's mean)."""
     codes = np.asarray(codes)
-    chi_h = hansen_chi(np.asarray(hansen_terms, dtype=float), temperatures_k)
-    mean = np.where((codes >= 1)[..., None], params.prior_intercept + params.prior_slope * chi_h,
-                    params.prior_intercept_unknown)
-    sigma = np.select([codes == 2, codes == 1], [params.prior_qc_sigma, params.prior_sigma],
-                      params.prior_sigma_unknown).astype(float)
-    if qc_chi is not None and np.any(codes == 2):
+    qc = codes == 2
+    inverse = 1.0 / np.asarray(temperatures_k, dtype=float)
+    c0, c1_k = prior_line(np.asarray(hansen_terms, dtype=float), codes if qc_chi is not None else
+                          np.minimum(codes, 1), params)
+    mean = c0[..., None] + c1_k[..., None] * inverse
+    if qc_chi is not None and np.any(qc):
         with np.errstate(invalid="ignore"):
-            qc_mean = (params.prior_qc_intercept + params.prior_qc_slope_hansen * chi_h
-                       + params.prior_qc_slope * np.clip(qc_chi, *QC_CLIP))
-        mean = np.where((codes == 2)[..., None], qc_mean, mean)
-    return mean, sigma
+            mean = np.where(qc[..., None], mean + params.prior_qc_slope * np.clip(qc_chi, *QC_CLIP), mean)
+    return mean, prior_sigmas(codes, params)
 
 
 def combine(ensemble_mean, ensemble_std, prior_mean, prior_std, params: PosteriorParameters):
@@ -328,12 +347,15 @@ class PairPosterior:
             return self.a + self.b_k * inv + self.c_k2 * inv * inv
         return self.a[:, None] + self.b_k[:, None] * inv + self.c_k2[:, None] * inv * inv
 
-    def std(self, temperatures_k, rows: bool = False) -> np.ndarray:
-        """Posterior σ at a grid of temperatures (n, T), or at one temperature per pair (``rows``)."""
+    def std(self, temperatures_k, rows: bool = False, ensemble_variance: np.ndarray | None = None) -> np.ndarray:
+        """Posterior σ at a grid of temperatures (n, T), or at one temperature per pair (``rows``);
+        ``ensemble_variance`` is :meth:`ensemble_variance` at those temperatures when already computed."""
         t = np.asarray(temperatures_k, dtype=float)
         column = (lambda v: v) if rows else (lambda v: v[:, None])
-        e_var = self.spread_weight**2 * self.ensemble_variance(t, rows)
-        _, var = _weighted(0.0, e_var, 0.0, column(self.prior_sigma) ** 2)
+        e_var = self.ensemble_variance(t, rows) if ensemble_variance is None else ensemble_variance
+        p_var = column(self.prior_sigma * self.prior_sigma)
+        with np.errstate(divide="ignore"):  # 1/(1/(k²σ_e²) + 1/σ_p²): an infinite spread gives σ_p², none gives 0
+            var = p_var / (1.0 + p_var / (self.spread_weight**2 * e_var))
         std = self.sigma_scale * np.sqrt(var)
         measured = np.isfinite(self.covariance[:, 0, 0])
         if measured.any():
@@ -387,6 +409,55 @@ def _impose_slopes(delta, c, a, b_k, c_k2, t_k, signs):
     return delta, c
 
 
+@lru_cache(maxsize=2)
+def _projection(n_terms: int) -> np.ndarray:
+    """(F, n_terms): a curve's values on FIT_TEMPERATURES_K times this are its least-squares coefficients."""
+    return np.linalg.pinv(_basis(FIT_TEMPERATURES_K, n_terms)).T
+
+
+def _fitted_curve(ensemble: EnsembleMoments, hansen_terms: np.ndarray, codes: np.ndarray, prior_sigma: np.ndarray,
+                  params: PosteriorParameters, qc_nodes, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """a, b_k, c_k2 of the least-squares fit through the precision-weighted curve (step 2) on FIT_TEMPERATURES_K.
+
+    The curve is χ_prior + w(T)·(χ_e − χ_prior), w = σ_prior²/(σ_prior² + k²σ_e(T)²). A prior of code 0 or 1
+    is itself a line in 1/T (:func:`prior_line`), its own fit, so only the ensemble's pull is projected;
+    a COSMO-SAC prior (code 2) is projected too. Written for speed: every pair of the engine passes here.
+    """
+    inverse = 1.0 / FIT_TEMPERATURES_K
+    s2 = params.spread_weight**2
+    e = ensemble
+    e_var = np.multiply.outer(2.0 * s2 * e.cov_ab, inverse)                       # k²σ_e(T)², (n, F)
+    e_var += (s2 * e.var_a)[:, None]
+    e_var += np.multiply.outer(s2 * e.var_b, inverse * inverse)
+    np.maximum(e_var, 0.0, out=e_var)
+    c0, c1_k = prior_line(hansen_terms, codes, params)
+    pull = np.multiply.outer(e.mean_b_k - c1_k, inverse)                           # χ_e − χ_prior
+    pull += (e.mean_a - c0)[:, None]
+    qc = np.flatnonzero(codes == 2)
+    qc_term = None
+    if qc.size:  # γ_q·clip(χ_QC(T)) is not a line: projected with the pull
+        from chiapp.quantum.chi import interpolate_nodes
+
+        qc_term = params.prior_qc_slope * np.clip(interpolate_nodes(qc_nodes[qc], FIT_TEMPERATURES_K), *QC_CLIP)
+        if qc.size == len(c0):
+            pull -= qc_term
+        else:
+            pull[qc] -= qc_term
+    p_var = (prior_sigma * prior_sigma)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        e_var += p_var
+        np.divide(p_var, e_var, out=e_var)                                         # w(T); 0 at an infinite spread
+        pull *= e_var
+    pull[~(np.isfinite(e.var_a) & np.isfinite(e.cov_ab) & np.isfinite(e.var_b))] = 0.0  # infinite spread: the prior
+    coefficients = pull @ _projection(n_terms)                                     # (n, n_terms)
+    coefficients[:, 0] += c0
+    coefficients[:, 1] += c1_k
+    if qc_term is not None:
+        coefficients[qc] += qc_term @ _projection(n_terms)
+    c_k2 = coefficients[:, 2].copy() if n_terms == 3 else np.zeros(len(c0))
+    return coefficients[:, 0].copy(), coefficients[:, 1].copy(), c_k2
+
+
 def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known: np.ndarray,
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
@@ -408,18 +479,9 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     """
     n = len(ensemble.mean_a)
     codes = prior_codes(hansen_known, qc_nodes, params)
-    qc_fit = None
-    if qc_nodes is not None and np.any(codes == 2):
-        from chiapp.quantum.chi import interpolate_nodes
-
-        qc_fit = interpolate_nodes(qc_nodes, FIT_TEMPERATURES_K)
-    prior_mean, prior_sigma = prior_chi(hansen_terms, codes, FIT_TEMPERATURES_K, params, qc_fit)   # (n, F), (n,)
-    e_var = params.spread_weight**2 * ensemble.variance(FIT_TEMPERATURES_K)
-    fitted, _ = _weighted(ensemble.mean(FIT_TEMPERATURES_K), e_var, prior_mean, prior_sigma[:, None] ** 2)
-    design = _basis(FIT_TEMPERATURES_K, n_terms)
-    coefficients = fitted @ np.linalg.pinv(design).T                                          # (n, n_terms)
-    a, b_k = coefficients[:, 0].copy(), coefficients[:, 1].copy()
-    c_k2 = coefficients[:, 2].copy() if n_terms == 3 else np.zeros(n)
+    prior_sigma = prior_sigmas(codes, params)
+    a, b_k, c_k2 = _fitted_curve(ensemble, np.asarray(hansen_terms, dtype=float), codes, prior_sigma, params,
+                                 qc_nodes, n_terms)
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, np.zeros(n), np.full((n, 3, 3), np.nan),
                           np.ones(n), params.spread_weight, params.sigma_scale)
     sigma0 = state.std(np.array([_T_REF_K]))[:, 0]

@@ -125,7 +125,7 @@ def test_predict_grid_matches_single_predictions_and_reports_failures():
     assert grid.ensemble_chi[0, 1] == pytest.approx(single.ensemble_chi, abs=1e-12)   # the raw ensemble
     assert grid.chi[0, 1] == pytest.approx(single.chi, abs=1e-12)                     # the posterior
     assert grid.dissolve_probability[0, 1] == pytest.approx(single.dissolve_probability, abs=1e-12)
-    assert (grid.a[0, 1], grid.b_k[0, 1]) == pytest.approx((single.a, single.b_k), abs=1e-12)
+    assert (grid.a[0, 1], grid.b_k[0, 1]) == pytest.approx((single.a, single.b_k), rel=1e-12, abs=1e-12)  # b_k is ~300 K
     assert list(grid.verdicts[0, 1]) == list(single.verdicts)
 
 
