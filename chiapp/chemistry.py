@@ -88,8 +88,8 @@ def _read(smiles: str, role: str) -> Chem.Mol:
         Chem.SanitizeMol(mol)
     except Chem.MolSanitizeException as err:  # pragma: no cover - DetectChemistryProblems saw none
         raise InvalidSmilesError(str(err) or type(err).__name__, smiles, role) from None
-    bad = sorted({a.GetSymbol() for a in mol.GetAtoms()
-                  if a.GetAtomicNum() and a.GetSymbol() not in SUPPORTED_ELEMENTS})
+    atoms = [mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())]  # by index: RDKit's atom sequence is slow
+    bad = sorted({a.GetSymbol() for a in atoms if a.GetAtomicNum() and a.GetSymbol() not in SUPPORTED_ELEMENTS})
     if bad:
         raise UnsupportedMoleculeError(
             f"element {', '.join(bad)} is not supported; the model covers "
@@ -105,16 +105,16 @@ def _read(smiles: str, role: str) -> Chem.Mol:
             f"aromatic bond ':' between atoms {loose.GetBeginAtomIdx() + 1} and "
             f"{loose.GetEndAtomIdx() + 1} is outside any ring; write it as a single or double bond",
             smiles, role)
-    if any(a.GetNumRadicalElectrons() for a in mol.GetAtoms()):
+    if any(a.GetNumRadicalElectrons() for a in atoms):
         raise UnsupportedMoleculeError("radicals are not supported", smiles, role)
-    if not any(a.GetAtomicNum() > 1 for a in mol.GetAtoms()):
+    if not any(a.GetAtomicNum() > 1 for a in atoms):
         raise UnsupportedMoleculeError("no heavy atom", smiles, role)
     return Chem.RemoveHs(mol)
 
 
 def _check_size(mol: Chem.Mol, smiles: str, role: str) -> None:
     """Refuse, before any ring perception, what is too large or too ring-rich to featurize fast."""
-    n_heavy = sum(1 for a in mol.GetAtoms() if a.GetAtomicNum() > 1)
+    n_heavy = sum(1 for i in range(mol.GetNumAtoms()) if mol.GetAtomWithIdx(i).GetAtomicNum() > 1)
     if n_heavy > MAX_HEAVY_ATOMS:
         raise UnsupportedMoleculeError(
             f"{n_heavy} heavy atoms; at most {MAX_HEAVY_ATOMS} (MAX_HEAVY_ATOMS) are supported",

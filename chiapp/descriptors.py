@@ -121,12 +121,17 @@ def _rotatable_bonds(mol: Chem.Mol) -> int:
     return count
 
 
-def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, measured: bool = False) -> list[float]:
-    """The shared per-heavy-atom block; ``estimate`` is per ``1/n_units`` of ``mol``."""
-    atoms = [a for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, measured: bool = False,
+               shared: dict[str, float] | None = None) -> list[float]:
+    """The shared per-heavy-atom block; ``estimate`` is per ``1/n_units`` of ``mol``; ``shared`` the
+    molecule's :func:`_shared_values` when already computed."""
+    atoms = [a for a in (mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())) if a.GetAtomicNum() > 1]
     n_heavy = len(atoms)
     symbols = [a.GetSymbol() for a in atoms]
-    crippen = rdMolDescriptors._CalcCrippenContribs(mol)
+    if not shared:
+        shared = {"MolWt": Descriptors.MolWt(mol), "NumHDonors": Lipinski.NumHDonors(mol),
+                  "NumHAcceptors": Lipinski.NumHAcceptors(mol)}
+    crippen = rdMolDescriptors._CalcCrippenContribs(mol)  # heavy atoms only: not RDKit's MolLogP (which adds Hs)
     logp = sum(c[0] for c in crippen)
     mr = sum(c[1] for c in crippen)
     carbons = [a for a in atoms if a.GetSymbol() == "C"]
@@ -137,13 +142,13 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, mea
     values = [symbols.count(el) / n_heavy for el in _ELEMENTS]
     values += [
         sum(a.GetTotalNumHs() for a in atoms) / n_heavy,
-        Descriptors.MolWt(mol) / n_heavy,
+        shared["MolWt"] / n_heavy,
         logp / n_heavy,
         mr / n_heavy,
         rdMolDescriptors.CalcTPSA(mol) / n_heavy,
         rdMolDescriptors.CalcLabuteASA(mol) / n_heavy,
-        Lipinski.NumHDonors(mol) / n_heavy,
-        Lipinski.NumHAcceptors(mol) / n_heavy,
+        shared["NumHDonors"] / n_heavy,
+        shared["NumHAcceptors"] / n_heavy,
         sum(1 for a in carbons if a.GetHybridization() == Chem.HybridizationType.SP3) / max(len(carbons), 1),
         in_small_ring / n_heavy,
         _rotatable_bonds(mol) / n_heavy,
@@ -161,6 +166,13 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, mea
 
 
 @lru_cache(maxsize=1 << 16)
+def estimated_solvent_hansen(smiles: str) -> hansen.HansenEstimate:
+    """The group-contribution estimate of a solvent, once per SMILES (the descriptors and the molar
+    volume estimate of ``chiapp.library`` both read it)."""
+    return hansen.estimate_hansen(parse_solvent(smiles))
+
+
+@lru_cache(maxsize=1 << 16)
 def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
     """Hansen parameters and molar volume of a solvent: measured values (``chemicals`` tables,
     found by InChIKey) where they exist, else group contributions; True when measured.
@@ -169,7 +181,9 @@ def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
     Hansen 2007), which are exactly the common non-solvents.
     """
     mol = parse_solvent(smiles)
-    estimate = hansen.estimate_hansen(mol)
+    estimate = estimated_solvent_hansen(smiles)
+    if rdMolDescriptors.CalcMolFormula(mol) not in properties.hansen_formulas():
+        return estimate, False
     cas = properties.cas_of(Chem.MolToSmiles(mol))
     deltas = properties.hansen_parameters_mpa05(cas)[0] if cas else None
     if deltas is None or cas is None:
@@ -209,30 +223,34 @@ def polymer_descriptors(smiles: str) -> np.ndarray:
     return out
 
 
-def _shared_functions(mol: Chem.Mol) -> dict:
-    """RDKit descriptors that would each redo one computation, computed from it once: the four
-    E-state extremes from one E-state vector (cached on the molecule, as RDKit's ``force=0`` reads
-    it), logP and MR from one Crippen pass. The same numbers, to the last bit."""
+def _shared_values(mol: Chem.Mol) -> dict[str, float]:
+    """RDKit descriptors that the intensive block and RDKit's list both need, or that would each redo
+    one computation, computed once: the four E-state extremes from one E-state vector (cached on the
+    molecule, as RDKit's ``force=0`` reads it), logP and MR from one Crippen pass, the molecular
+    weight, H-bond donors and acceptors. The same numbers, to the last bit (a test)."""
     try:
         EState.EStateIndices(mol)
         log_p, molar_refractivity = rdMolDescriptors.CalcCrippenDescriptors(mol)
+        values = {"MaxEStateIndex": EState.MaxEStateIndex(mol, 0), "MinEStateIndex": EState.MinEStateIndex(mol, 0),
+                  "MaxAbsEStateIndex": EState.MaxAbsEStateIndex(mol, 0),
+                  "MinAbsEStateIndex": EState.MinAbsEStateIndex(mol, 0)}
     except (ValueError, RuntimeError):
         return {}
-    return {"MaxEStateIndex": lambda m: EState.MaxEStateIndex(m, 0),
-            "MinEStateIndex": lambda m: EState.MinEStateIndex(m, 0),
-            "MaxAbsEStateIndex": lambda m: EState.MaxAbsEStateIndex(m, 0),
-            "MinAbsEStateIndex": lambda m: EState.MinAbsEStateIndex(m, 0),
-            "MolLogP": lambda m: log_p, "MolMR": lambda m: molar_refractivity}
+    values["MolLogP"], values["MolMR"] = log_p, molar_refractivity
+    values["MolWt"] = Descriptors.MolWt(mol)
+    values["NumHDonors"] = Lipinski.NumHDonors(mol)
+    values["NumHAcceptors"] = Lipinski.NumHAcceptors(mol)
+    return values
 
 
-def _rdkit_block(mol: Chem.Mol) -> list[float]:
+def _rdkit_block(mol: Chem.Mol, shared: dict[str, float] | None = None) -> list[float]:
     """``_RDKIT_FUNCTIONS`` as sign(v)·ln(1 + |v|), so heavy tails (BertzCT, MolWt) stay in
     range after standardization; a value RDKit cannot compute reads as 0."""
     values = []
-    shared = _shared_functions(mol)
+    shared = _shared_values(mol) if shared is None else shared
     for name, function in _RDKIT_FUNCTIONS.items():
         try:
-            v = float(shared.get(name, function)(mol))
+            v = float(shared[name] if name in shared else function(mol))
         except (ValueError, RuntimeError, ZeroDivisionError):
             v = 0.0
         values.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)
@@ -244,12 +262,13 @@ def solvent_descriptors(smiles: str) -> np.ndarray:
     """Descriptors of a solvent molecule, in ``SOLVENT_DESCRIPTOR_NAMES`` order [float64]."""
     mol = parse_solvent(smiles)
     estimate, measured = solvent_hansen(smiles)
-    values = _intensive(mol, estimate, 1, measured)
+    shared = _shared_values(mol)
+    values = _intensive(mol, estimate, 1, measured, shared)
     n_heavy = mol.GetNumHeavyAtoms()
     volume = estimate.molar_volume_cm3_per_mol
     if not (estimate.coverage >= 1.0 and math.isfinite(volume)):
         volume = _HANSEN_FILL[3] * n_heavy
-    values += [math.log(n_heavy), math.log(volume), math.log(Descriptors.MolWt(mol))]
-    out = np.asarray(values + _rdkit_block(mol), dtype=np.float64)
+    values += [math.log(n_heavy), math.log(volume), math.log(shared.get("MolWt") or Descriptors.MolWt(mol))]
+    out = np.asarray(values + _rdkit_block(mol, shared), dtype=np.float64)
     out.setflags(write=False)
     return out

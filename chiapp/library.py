@@ -488,10 +488,10 @@ def estimated_molar_volume(smiles: str) -> tuple[float, str]:
     """
     from rdkit.Chem import Descriptors
 
-    from chiapp import hansen
+    from chiapp.descriptors import estimated_solvent_hansen
     mol = parse_solvent(smiles)
     try:
-        estimate = hansen.estimate_hansen(mol)
+        estimate = estimated_solvent_hansen(smiles)
         if estimate.is_complete and estimate.molar_volume_cm3_per_mol > 0:
             return float(estimate.molar_volume_cm3_per_mol), "Fedors estimate"
     except ChiAppError:

@@ -46,6 +46,36 @@ def cas_of(smiles: str) -> str | None:
         return None
 
 
+def load_databanks() -> None:
+    """Load every databank of the ``chemicals`` identifier search now: it loads the larger ones at
+    the first molecule it does not hold (about 1 s), which would otherwise be a user's first question."""
+    from chemicals.identifiers import search_chemical
+
+    try:
+        search_chemical("InChIKey=AAAAAAAAAAAAAA-AAAAAAAAAA-N")  # no molecule has this key: a miss, so all load
+    except ValueError:
+        pass
+
+
+@lru_cache(maxsize=1)
+def hansen_formulas() -> frozenset[str]:
+    """Molecular formulas (Hill order, as RDKit's CalcMolFormula writes them) of every compound of the
+    identifier database that a Hansen table of ``chemicals.solubility`` lists: a molecule of another
+    formula has no tabulated Hansen parameters, so its InChIKey (about 0.5 ms) need not be looked up."""
+    from chemicals import solubility
+    from chemicals.identifiers import search_chemical
+
+    solubility.hansen_delta_d_methods("7732-18-5")  # loads the tables
+    formulas = set()
+    for table in solubility.solubility_sources.values():
+        for cas in table.index:
+            try:
+                formulas.add(search_chemical(cas).formula)
+            except ValueError:  # a CAS the identifier database lacks: cas_of never returns it
+                continue
+    return frozenset(formulas)
+
+
 def _chemicals():
     import chemicals
     return chemicals
