@@ -182,7 +182,7 @@ def solvent_hansen(smiles: str) -> tuple[hansen.HansenEstimate, bool]:
     """
     mol = parse_solvent(smiles)
     estimate = estimated_solvent_hansen(smiles)
-    if rdMolDescriptors.CalcMolFormula(mol) not in properties.hansen_formulas():
+    if not properties.may_have_hansen_parameters(rdMolDescriptors.CalcMolFormula(mol)):
         return estimate, False
     cas = properties.cas_of(Chem.MolToSmiles(mol))
     deltas = properties.hansen_parameters_mpa05(cas)[0] if cas else None

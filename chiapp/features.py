@@ -102,7 +102,6 @@ def warm_up() -> None:
     from chiapp.quantum.chi import polymer_qc_half, solvent_qc_half
 
     properties.cas_of("O")
-    properties.load_databanks()
     polymer_qc_half("*CC*")
     solvent_qc_half("O")
 

@@ -46,26 +46,23 @@ def cas_of(smiles: str) -> str | None:
         return None
 
 
+#: Molecular formulas of the compounds with tabulated Hansen parameters, once load_databanks built them
+_HANSEN_FORMULAS: frozenset[str] | None = None
+
+
 def load_databanks() -> None:
-    """Load every databank of the ``chemicals`` identifier search now: it loads the larger ones at
-    the first molecule it does not hold (about 1 s), which would otherwise be a user's first question."""
+    """Load every databank of the ``chemicals`` identifier search now (it loads the larger ones at the
+    first molecule it does not hold, about 1 s, which would otherwise be a user's first question), and
+    with them the formulas that :func:`may_have_hansen_parameters` screens by."""
+    global _HANSEN_FORMULAS
+    from chemicals import solubility
     from chemicals.identifiers import search_chemical
 
     try:
         search_chemical("InChIKey=AAAAAAAAAAAAAA-AAAAAAAAAA-N")  # no molecule has this key: a miss, so all load
     except ValueError:
         pass
-
-
-@lru_cache(maxsize=1)
-def hansen_formulas() -> frozenset[str]:
-    """Molecular formulas (Hill order, as RDKit's CalcMolFormula writes them) of every compound of the
-    identifier database that a Hansen table of ``chemicals.solubility`` lists: a molecule of another
-    formula has no tabulated Hansen parameters, so its InChIKey (about 0.5 ms) need not be looked up."""
-    from chemicals import solubility
-    from chemicals.identifiers import search_chemical
-
-    solubility.hansen_delta_d_methods("7732-18-5")  # loads the tables
+    solubility.hansen_delta_d_methods("7732-18-5")  # loads the Hansen tables
     formulas = set()
     for table in solubility.solubility_sources.values():
         for cas in table.index:
@@ -73,7 +70,14 @@ def hansen_formulas() -> frozenset[str]:
                 formulas.add(search_chemical(cas).formula)
             except ValueError:  # a CAS the identifier database lacks: cas_of never returns it
                 continue
-    return frozenset(formulas)
+    _HANSEN_FORMULAS = frozenset(formulas)
+
+
+def may_have_hansen_parameters(formula: str) -> bool:
+    """False when no Hansen table of ``chemicals.solubility`` lists a compound of this molecular formula
+    (Hill order, as RDKit's CalcMolFormula writes it), so its InChIKey (about 0.5 ms) need not be looked
+    up; True when it may, or before :func:`load_databanks` has run (the app runs it in the background)."""
+    return _HANSEN_FORMULAS is None or formula in _HANSEN_FORMULAS
 
 
 def _chemicals():

@@ -30,7 +30,10 @@ def warm_up() -> threading.Thread:
     """Once per server, after the first page is drawn: compute the solvent library's features in the
     background, so that the first ranking or separation does not wait for them (~2 s)."""
     def work() -> None:
+        from chiapp.properties import load_databanks
+
         isolation.start()
+        load_databanks()
         try:
             ranking.rank_solvents(str(DEFAULTS["polymer_smiles"]), kelvin(25.0))
         except ChiAppError:

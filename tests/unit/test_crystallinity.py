@@ -268,3 +268,25 @@ def test_grades_of_one_repeat_unit_carry_their_own_melting_point_everywhere():
     assert ldpe.grade == "LDPE" and hdpe.grade == "HDPE"
     assert ldpe.crystalline.data.melting_point_c == 110.0 and hdpe.crystalline.data.melting_point_c == 133.0
     assert ldpe.crystalline.dissolution_temperature_k < hdpe.crystalline.dissolution_temperature_k
+
+
+def test_two_term_window_in_closed_form_equals_the_piecewise_search():
+    """χ = a + b/T: the closed-form window (half-lines in 1/T) and the general piecewise search over the
+    roots give the same Td, upper end and deciding limit, for random pairs (amorphous, crystalline,
+    no demixing condition, flat χ, χ at χc)."""
+    from chiapp.crystallinity import _window_linear, _window_pieces
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    a, b = rng.normal(0.6, 0.8, n), rng.normal(50.0, 300.0, n)
+    b[:200] = 0.0
+    chi_c = np.where(rng.random(n) < 0.2, np.inf, rng.uniform(0.5, 0.6, n))
+    a[200:300] = chi_c[200:300]
+    k = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(5e-4, 1e-2, n))
+    x_m = 1.0 / rng.uniform(300.0, 600.0, n)
+    with np.errstate(all="ignore"):
+        closed, pieces = _window_linear(a, b, chi_c, k, x_m), _window_pieces(a, b, np.zeros(n), chi_c, k, x_m)
+    for name in ("low_k", "high_k"):
+        np.testing.assert_allclose(closed[name], pieces[name], rtol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(closed["by_chi_c"], pieces["by_chi_c"])
+    assert np.isfinite(closed["low_k"]).sum() > n // 10 and np.isnan(closed["low_k"]).sum() > n // 10

@@ -112,3 +112,25 @@ def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
                 v = 0.0
             expected.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)
         assert descriptors._rdkit_block(mol) == expected, smiles
+
+
+def test_hansen_formula_screen_never_skips_a_tabulated_solvent():
+    """The formula screen only skips InChIKey searches that cannot find Hansen parameters: every library
+    solvent whose CAS (found by InChIKey) has tabulated δ passes it, and its descriptors say 'measured'."""
+    from rdkit.Chem import rdMolDescriptors
+
+    from chiapp import properties
+    from chiapp.chemistry import parse_solvent
+    from chiapp.descriptors import solvent_hansen
+    from chiapp.library import solvent_library
+
+    properties.load_databanks()
+    tabulated = 0
+    for smiles in solvent_library()["smiles"]:
+        cas = properties.cas_of(smiles)
+        if cas and properties.hansen_parameters_mpa05(cas)[0] is not None:
+            tabulated += 1
+            assert properties.may_have_hansen_parameters(rdMolDescriptors.CalcMolFormula(parse_solvent(smiles))), smiles
+            assert solvent_hansen(smiles)[1], smiles
+    assert tabulated > 200
+    assert not properties.may_have_hansen_parameters("C40H27Cl3N9O")
