@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 
 import numpy as np
@@ -32,6 +34,8 @@ def warm_up() -> threading.Thread:
     def work() -> None:
         from chiapp.properties import load_databanks
 
+        with contextlib.suppress(OSError, AttributeError):  # this thread yields to the pages (Linux: per thread)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         isolation.start()
         load_databanks()
         try:

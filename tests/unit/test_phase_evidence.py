@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rdkit import Chem
 from scipy.optimize import brentq
 
 from chiapp.answer import answer_grid
@@ -86,3 +87,20 @@ def test_an_lcst_entry_makes_chi_rise_through_it(polymer):
     assert chi[1] > chi[0]
     if polymer == "PEO":
         assert answer.verdicts[0, 0, 0] == "dissolves"
+
+
+def test_every_phase_row_names_molecules_the_libraries_resolve_without_the_databank():
+    """Each molecule of phase_behaviour.csv is a library name or a SMILES: the evidence tables load at
+    the first answer, and a name only the ``chemicals`` databank knows would load it there (about 2 s)."""
+    import io
+
+    import pandas as pd
+
+    from chiapp.chemistry import looks_like_polymer
+    from chiapp.library import _polymer_index, _solvent_index
+    from chiapp.resources import verified_asset
+
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "phase_behaviour.csv")))
+    for polymer, solvent in table[["polymer", "solvent"]].itertuples(index=False):
+        assert _polymer_index().find(polymer) is not None or looks_like_polymer(polymer), polymer
+        assert _solvent_index().find(solvent) is not None or Chem.MolFromSmiles(solvent) is not None, solvent
