@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import cast
 
 
 def preload() -> None:
@@ -24,9 +25,9 @@ def preload() -> None:
 
         prediction.load_model()
         warm_up()
-        range_c = tuple(float(t) for t in DEFAULTS["temperature_range_c"])  # type: ignore[attr-defined]
+        low_c, high_c = cast(tuple[float, float], DEFAULTS["temperature_range_c"])
         prediction.predict_chi(str(DEFAULTS["polymer_name"]), str(DEFAULTS["solvent_smiles"]),
-                               temperature_grid_k((range_c[0], range_c[1])))
+                               temperature_grid_k((low_c, high_c)))
     except Exception:  # noqa: BLE001 - a head start only: the page computes and reports the same itself
         return
 
