@@ -545,7 +545,14 @@ def _block(items, role: str) -> tuple[MoleculeBlock, tuple]:
     if isinstance(items, MoleculeBlock):
         return items, ()
     items = tuple(items)
-    return MoleculeBlock.of(items, role), items
+    return _block_of(items, role), items
+
+
+@lru_cache(maxsize=4)
+def _block_of(items: tuple, role: str) -> MoleculeBlock:
+    """The block of these very feature objects (compared by identity), kept for the next question
+    about them: a catalogue ranked again at another temperature skips stacking its arrays."""
+    return MoleculeBlock.of(items, role)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -608,7 +615,7 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
         raise InputError(f"polymer_index, solvent_index and temperatures_k need one value per row, got "
                          f"{p_rows.size}, {s_rows.size} and {t.size}")
     model = model or load_model()
-    p_stack, s_stack = MoleculeBlock.of(polymers, "polymer"), MoleculeBlock.of(solvents, "solvent")
+    p_stack, s_stack = _block_of(polymers, "polymer"), _block_of(solvents, "solvent")
     codes, inverse = np.unique(p_rows * len(solvents) + s_rows, return_inverse=True)
     inverse = inverse.ravel()
     n = len(t)
@@ -650,7 +657,7 @@ def answer_blends(polymer: PolymerFeatures, solvents: Sequence[SolventFeatures],
     first, second = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
     fractions = np.asarray(fractions, dtype=float)
     model = model or load_model()
-    p_stack, s_stack = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of(solvents, "solvent")
+    p_stack, s_stack = MoleculeBlock.of([polymer], "polymer"), _block_of(solvents, "solvent")
     n = len(fractions)
     out: dict[str, np.ndarray] = {}
     for start in range(0, n, block_pairs):

@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import numpy as np
 
@@ -251,15 +251,22 @@ def _library_properties() -> dict[str, tuple[float, float, float, str]]:
 
 def _single(model: ChiModel, molecules: Sequence[Molecule], described: Mapping[str, np.ndarray] | None = None
             ) -> list[SolventFeatures]:
-    features = _molecules(model, "solvent", [m.smiles for m in molecules], described)
-    properties = _library_properties()
-    out = []
-    for molecule, f in zip(molecules, features):
-        volume, source = solvent_molar_volume(molecule.smiles)
-        boiling, melting, flash, chem21 = properties.get(molecule.smiles, (math.nan, math.nan, math.nan, ""))
-        out.append(SolventFeatures(molecule, None, f.x, f.vectors, f.terms, f.qc, volume,  # type: ignore[arg-type]
-                                   source, boiling, melting, flash, chem21))
-    return out
+    """The features of single solvents, each object built once per molecule and model (so a catalogue
+    asked again is the same objects, and the engine's block of them is found again: ``chiapp.answer``)."""
+    keys = [("solvent features", m, id(model)) for m in molecules]
+    out: list[SolventFeatures | None] = [_CACHE.get(k) for k in keys]
+    missing = [i for i, f in enumerate(out) if f is None]
+    if missing:
+        features = _molecules(model, "solvent", [molecules[i].smiles for i in missing], described)
+        properties = _library_properties()
+        for i, f in zip(missing, features):
+            molecule = molecules[i]
+            volume, source = solvent_molar_volume(molecule.smiles)
+            boiling, melting, flash, chem21 = properties.get(molecule.smiles, (math.nan, math.nan, math.nan, ""))
+            out[i] = SolventFeatures(molecule, None, f.x, f.vectors, f.terms, f.qc, volume,  # type: ignore[arg-type]
+                                     source, boiling, melting, flash, chem21)
+            _CACHE.put(keys[i], out[i])
+    return cast(list[SolventFeatures], out)
 
 
 def mix_factors(vectors: np.ndarray, terms: np.ndarray, fractions: np.ndarray, model: ChiModel
