@@ -78,6 +78,13 @@ def _n_terms(model: ChiModel) -> int:
 # ---------------------------------------------------------------------------------------------
 # The kernel: many pairs, each with its own polymer and solvent, independent of temperature
 
+@lru_cache(maxsize=1)
+def _measured_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """The polymer keys and the solvent keys of every pair the evidence tables hold."""
+    pairs = evidence_pairs()
+    return frozenset(key[0] for key in pairs), frozenset(key[1] for key in pairs)
+
+
 @dataclass(frozen=True)
 class MoleculeBlock:
     """The features of one side of a question as arrays, one row per molecule: what the kernel reads.
@@ -109,8 +116,7 @@ class MoleculeBlock:
     @cached_property
     def measured(self) -> np.ndarray:
         """(n,) whether the evidence tables hold any pair of this molecule: the kernel's quick pre-check."""
-        side = 0 if self.role == "polymer" else 1
-        known = {key[side] for key in evidence_pairs()}
+        known = _measured_keys()[0 if self.role == "polymer" else 1]
         return np.array([k in known for k in self.keys.tolist()], dtype=bool)
 
     @cached_property
