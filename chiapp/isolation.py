@@ -19,7 +19,6 @@ import atexit
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -60,12 +59,8 @@ class _Worker:
         # the worker imports this very chiapp, installed or not
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-        # niced where the system has nice: a worker starts (imports chiapp, seconds of processor time)
-        # while the first page is being drawn, and the server and the browser come first
-        nice_path = shutil.which("nice")
-        nice = [nice_path, "-n", "15"] if nice_path else []
         self.process = subprocess.Popen(
-            [*nice, sys.executable, "-m", "chiapp.isolation"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "chiapp.isolation"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1,
             env=dict(os.environ, PYTHONPATH=path))
         self.replies: queue.Queue = queue.Queue()

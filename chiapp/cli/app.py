@@ -28,9 +28,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def streamlit_command(port: int | None = None, address: str | None = None) -> list[str]:
-    """The ``streamlit run`` command line (through ``chiapp.ui.serve``, which readies chiapp while the
-    browser loads the front end), to be run in ``webapp_path()``."""
-    command = [sys.executable, "-m", "chiapp.ui.serve", "run", str(webapp_path("app.py"))]
+    """The ``streamlit run`` command line, to be run in ``webapp_path()``."""
+    command = [sys.executable, "-m", "streamlit", "run", str(webapp_path("app.py"))]
     if port is not None:
         command += ["--server.port", str(port)]
     if address is not None:
