@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
 def _reference_cold_start(page) -> float:
     """Seconds from ``streamlit run`` of a page holding one Plotly chart (nothing of chiapp) to that
     chart in the same browser: what Streamlit, Plotly and this machine take before any chiapp work."""
+    import contextlib
     import os
     import signal
     import subprocess
@@ -118,7 +119,8 @@ def _reference_cold_start(page) -> float:
             page.wait_for_selector(CHART, timeout=60_000)
             return time.perf_counter() - started
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=10)
 
 

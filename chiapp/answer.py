@@ -57,7 +57,7 @@ from chiapp.posterior import (
 from chiapp.solvent_blend import hansen_blend_row
 from chiapp.units import REFERENCE_TEMPERATURE_K, check_temperatures_k
 
-__all__ = ["Answer", "MoleculeBlock", "RowAnswer", "answer_blends", "answer_grid", "answer_rows",
+__all__ = ["Answer", "MoleculeBlock", "RowAnswer", "answer_blends", "answer_grid", "answer_rows", "forget_blocks",
            "posterior_parameters"]
 
 #: Pairs per block of the kernel: bounds its temporaries (about 3 kB a pair) whatever the grid.
@@ -559,6 +559,11 @@ def _block_of(items: tuple, role: str) -> MoleculeBlock:
     """The block of these very feature objects (compared by identity), kept for the next question
     about them: a catalogue ranked again at another temperature skips stacking its arrays."""
     return MoleculeBlock.of(items, role)
+
+
+def forget_blocks() -> None:
+    """Release the kept blocks (a screen does after each of its blocks, with the molecule caches)."""
+    _block_of.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------

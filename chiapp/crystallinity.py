@@ -424,6 +424,7 @@ def _window_linear(a, b, chi_c, k, x_m) -> dict[str, np.ndarray]:
         high = np.where(p > 0, np.minimum(high, root), high)
         low = np.where(p < 0, np.maximum(low, root), low)
         low = np.where((p == 0) & ~(q < 0), np.inf, low)               # never below: an empty set
+        low = np.where(np.isnan(p) | np.isnan(q), np.inf, low)         # a NaN coefficient: no answer
     found = low < high
     x_td = np.where(found, high, np.nan)
     low_k = 1.0 / x_td

@@ -131,8 +131,13 @@ def _number(value) -> float:
 def hansen_chi(hansen_terms: np.ndarray, temperatures_k) -> np.ndarray:
     """Lindvig's χ_H [-] at each temperature from ``chiapp.model.hansen_terms`` (V_s·Δδ²/(R·T_ref) for
     δD, δP, δH), shape (..., 3) -> (..., T)."""
-    weighted = hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
-    return LINDVIG_ALPHA * weighted[..., None] * (_T_REF_K / np.asarray(temperatures_k, dtype=float))
+    return LINDVIG_ALPHA * _lindvig_weighted(hansen_terms)[..., None] * (_T_REF_K / np.asarray(temperatures_k,
+                                                                                                dtype=float))
+
+
+def _lindvig_weighted(hansen_terms: np.ndarray) -> np.ndarray:
+    """The V_s·Δδ² terms (δD, δP, δH) weighted as Lindvig's χ_H weighs them, 1 : ¼ : ¼; (..., 3) -> (...)."""
+    return hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
 
 
 def prior_codes(hansen_known, qc_nodes, params: PosteriorParameters) -> np.ndarray:
@@ -150,7 +155,7 @@ def prior_line(hansen_terms: np.ndarray, codes, params: PosteriorParameters) -> 
     0 the constant α₀, 1 α + β·χ_H, 2 α_q + β_q·χ_H (to which :func:`prior_chi` adds γ_q·clip(χ_QC(T)));
     Lindvig's χ_H = 0.6·(weighted V_s·Δδ² terms)·T_ref/T."""
     codes = np.asarray(codes)
-    weighted = hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
+    weighted = _lindvig_weighted(hansen_terms)
     c0 = np.select([codes == 2, codes == 1], [params.prior_qc_intercept, params.prior_intercept],
                    params.prior_intercept_unknown).astype(float)
     slope = np.select([codes == 2, codes == 1], [params.prior_qc_slope_hansen, params.prior_slope], 0.0)
@@ -354,7 +359,7 @@ class PairPosterior:
         column = (lambda v: v) if rows else (lambda v: v[:, None])
         e_var = self.ensemble_variance(t, rows) if ensemble_variance is None else ensemble_variance
         p_var = column(self.prior_sigma * self.prior_sigma)
-        with np.errstate(divide="ignore"):  # 1/(1/(k²σ_e²) + 1/σ_p²): an infinite spread gives σ_p², none gives 0
+        with np.errstate(divide="ignore", over="ignore"):  # 1/(1/(k²σ_e²) + 1/σ_p²): ∞ spread gives σ_p², none 0
             var = p_var / (1.0 + p_var / (self.spread_weight**2 * e_var))
         std = self.sigma_scale * np.sqrt(var)
         measured = np.isfinite(self.covariance[:, 0, 0])
@@ -412,7 +417,9 @@ def _impose_slopes(delta, c, a, b_k, c_k2, t_k, signs):
 @lru_cache(maxsize=2)
 def _projection(n_terms: int) -> np.ndarray:
     """(F, n_terms): a curve's values on FIT_TEMPERATURES_K times this are its least-squares coefficients."""
-    return np.linalg.pinv(_basis(FIT_TEMPERATURES_K, n_terms)).T
+    projection = np.linalg.pinv(_basis(FIT_TEMPERATURES_K, n_terms)).T
+    projection.flags.writeable = False  # shared by every call
+    return projection
 
 
 def _fitted_curve(ensemble: EnsembleMoments, hansen_terms: np.ndarray, codes: np.ndarray, prior_sigma: np.ndarray,
@@ -444,11 +451,15 @@ def _fitted_curve(ensemble: EnsembleMoments, hansen_terms: np.ndarray, codes: np
         else:
             pull[qc] -= qc_term
     p_var = (prior_sigma * prior_sigma)[:, None]
+    infinite = None
+    if not (np.isfinite(e.var_a).all() and np.isfinite(e.cov_ab).all() and np.isfinite(e.var_b).all()):
+        infinite = np.isinf(e_var)  # an infinite spread: the prior there (NaN stays NaN: no answer)
     with np.errstate(invalid="ignore", divide="ignore"):
         e_var += p_var
         np.divide(p_var, e_var, out=e_var)                                         # w(T); 0 at an infinite spread
         pull *= e_var
-    pull[~(np.isfinite(e.var_a) & np.isfinite(e.cov_ab) & np.isfinite(e.var_b))] = 0.0  # infinite spread: the prior
+    if infinite is not None:
+        pull[infinite] = 0.0
     coefficients = pull @ _projection(n_terms)                                     # (n, n_terms)
     coefficients[:, 0] += c0
     coefficients[:, 1] += c1_k

@@ -46,8 +46,16 @@ def cas_of(smiles: str) -> str | None:
         return None
 
 
-#: Molecular formulas of the compounds with tabulated Hansen parameters, once load_databanks built them
-_HANSEN_FORMULAS: frozenset[str] | None = None
+#: Element counts of the compounds with tabulated Hansen parameters, once load_databanks built them
+_HANSEN_FORMULAS: frozenset[frozenset[tuple[str, int]]] | None = None
+
+
+def _element_counts(formula: str) -> frozenset[tuple[str, int]]:
+    """A molecular formula as its element counts, so that 'Cl3HSi' (``chemicals``) and 'HCl3Si' (RDKit)
+    are the same formula."""
+    from chemicals.elements import simple_formula_parser
+
+    return frozenset(simple_formula_parser(formula).items())
 
 
 def load_databanks() -> None:
@@ -66,8 +74,8 @@ def load_databanks() -> None:
     formulas = set()
     for table in solubility.solubility_sources.values():
         for cas in table.index:
-            try:
-                formulas.add(search_chemical(cas).formula)
+            try:  # cache=False: the identifier search's own small cache is not thread-safe
+                formulas.add(_element_counts(search_chemical(cas, cache=False).formula))
             except ValueError:  # a CAS the identifier database lacks: cas_of never returns it
                 continue
     _HANSEN_FORMULAS = frozenset(formulas)
@@ -75,9 +83,9 @@ def load_databanks() -> None:
 
 def may_have_hansen_parameters(formula: str) -> bool:
     """False when no Hansen table of ``chemicals.solubility`` lists a compound of this molecular formula
-    (Hill order, as RDKit's CalcMolFormula writes it), so its InChIKey (about 0.5 ms) need not be looked
-    up; True when it may, or before :func:`load_databanks` has run (the app runs it in the background)."""
-    return _HANSEN_FORMULAS is None or formula in _HANSEN_FORMULAS
+    (compared as element counts), so its InChIKey (about 0.5 ms) need not be looked up; True when it
+    may, or before :func:`load_databanks` has run (the app runs it in the background)."""
+    return _HANSEN_FORMULAS is None or _element_counts(formula) in _HANSEN_FORMULAS
 
 
 def _chemicals():

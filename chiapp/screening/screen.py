@@ -167,13 +167,15 @@ def release_molecule_caches() -> None:
     molecules of a few kB each, up to their entry counts): emptied after every block, the memory
     of a screen stays flat whatever its size. Later calls recompute what they need.
     """
-    from chiapp import chemistry, descriptors, features, library, properties
+    from chiapp import answer, chemistry, descriptors, features, library, properties
     for cached in (chemistry.parse_polymer, chemistry.parse_solvent, chemistry.canonical_polymer,
                    chemistry.canonical_solvent, descriptors.polymer_descriptors, descriptors.solvent_descriptors,
-                   properties.cas_of, library.estimated_molar_volume, library.solvent_molar_volume):
+                   properties.cas_of, library.estimated_molar_volume, library.solvent_molar_volume,
+                   descriptors.estimated_solvent_hansen, descriptors.solvent_hansen):
         cached.cache_clear()
     library.clear_resolution_caches()
     features.clear_cache()
+    answer.forget_blocks()
 
 
 # ---------------------------------------------------------------------------------------------

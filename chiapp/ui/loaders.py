@@ -34,10 +34,13 @@ def warm_up() -> threading.Thread:
     def work() -> None:
         from chiapp.properties import load_databanks
 
+        isolation.start()  # first: a process started from a lowered thread would inherit its priority
         with contextlib.suppress(OSError, AttributeError):  # this thread yields to the pages (Linux: per thread)
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        isolation.start()
-        load_databanks()
+        try:
+            load_databanks()
+        except Exception:  # noqa: BLE001 - a head start only: without it every lookup still works, slower
+            pass
         try:
             ranking.rank_solvents(str(DEFAULTS["polymer_smiles"]), kelvin(25.0))
         except ChiAppError:

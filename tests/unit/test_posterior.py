@@ -195,3 +195,20 @@ def test_probability_of_a_subnormal_sigma_is_certain():
     with np.errstate(all="raise"):
         assert dissolve_probability(0.0, 2.2250738585e-313, 0.5) == 1.0  # found by Hypothesis
         assert dissolve_probability(1.0, 5e-324, 0.5) == 0.0
+
+
+def test_an_infinite_ensemble_spread_gives_the_prior_and_a_nan_ensemble_no_answer():
+    """Step 2's limits: an infinite spread leaves the prior's line (its own fit, closed form), a NaN
+    ensemble gives no χ at all (never a confident number)."""
+    from chiapp.posterior import EnsembleMoments, posterior, prior_line
+
+    params = PosteriorParameters(0.1, 0.9, 0.4, 0.5, 0.6, spread_weight=1.0, sigma_scale=1.0, measurement_sigma=0.1,
+                                 label_sigma=0.1)
+    terms = np.array([[0.3, 0.2, 0.1], [0.3, 0.2, 0.1], [0.3, 0.2, 0.1]])
+    moments = EnsembleMoments(np.array([2.0, np.nan, 2.0]), np.array([100.0, 100.0, 100.0]),
+                              np.array([np.inf, 0.01, 0.01]), np.zeros(3), np.array([0.0, 0.0, 0.0]))
+    state = posterior(moments, terms, np.ones(3, dtype=bool), params)
+    c0, c1_k = prior_line(terms, np.ones(3, dtype=int), params)
+    assert state.a[0] == pytest.approx(c0[0]) and state.b_k[0] == pytest.approx(c1_k[0])
+    assert np.isnan(state.chi(np.array([300.0]))[1, 0])
+    assert np.isfinite(state.chi(np.array([300.0]))[2, 0]) and state.a[2] != pytest.approx(c0[2])
