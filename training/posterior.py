@@ -20,7 +20,7 @@ import pandas as pd
 
 from chiapp.descriptors import polymer_descriptors, solvent_descriptors
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, hansen_terms
-from chiapp.posterior import QC_CLIP, PosteriorParameters, combine, prior_chi
+from chiapp.posterior import QC_CLIP, PosteriorParameters, combine, prior_line, prior_sigmas
 from chiapp.quantum.chi import interpolate_rows, known_qc_nodes
 
 TARGET_COVERAGE = 0.9
@@ -50,10 +50,18 @@ def _terms(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _prior(frame: pd.DataFrame, params: PosteriorParameters) -> tuple[np.ndarray, np.ndarray]:
-    mean, sigma = prior_chi(_terms(frame)[:, None, :], frame["known"].to_numpy()[:, None],
-                            frame["temperature_k"].to_numpy(float)[:, None], params,
-                            frame["qc"].to_numpy(float)[:, None, None])
-    return mean[:, 0, 0], sigma[:, 0, 0]
+    """The prior mean and σ of each row at its own temperature, as the engine applies it: code 2 (the
+    COSMO-SAC prior) where δ and χ_QC are both known and the parameters have it, 1 with δ only, else 0."""
+    known = frame["known"].to_numpy(bool)
+    qc = frame["qc"].to_numpy(float)
+    codes = known.astype(int)
+    if params.has_qc_prior:
+        codes[known & np.isfinite(qc)] = 2
+    c0, c1_k = prior_line(_terms(frame), codes, params)
+    mean = c0 + c1_k / frame["temperature_k"].to_numpy(float)
+    with_qc = codes == 2
+    mean[with_qc] += params.prior_qc_slope * np.clip(qc[with_qc], *QC_CLIP)
+    return mean, prior_sigmas(codes, params)
 
 
 def _hansen_x(frame: pd.DataFrame) -> np.ndarray:
