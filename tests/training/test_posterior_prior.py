@@ -12,9 +12,9 @@ PARAMS = PosteriorParameters(0.2, 0.8, 0.3, 0.5, 0.6, 1.0, 1.0, 0.1, 0.1, prior_
 
 
 def test_training_prior_is_the_engines_prior_row_by_row():
-    """Found 2026-12-06: this function took every row's Hansen prior at the first row's temperature,
-    never used the COSMO-SAC prior and no longer ran (an IndexError) after the engine's posterior was
-    rewritten; the shipped posterior parameters were fitted with that older form."""
+    """Found 2026-12-06: since 2026-12-01 this function took every row's Hansen prior at the first row's
+    temperature (a broadcast of (n, 1) temperatures against (n, 1, 1) terms), and after the engine's
+    rewrite it no longer ran (an IndexError) and would have left the COSMO-SAC prior out."""
     frame = pd.DataFrame({"h_d": [0.3, 0.3, 0.0], "h_p": [0.2, 0.2, 0.0], "h_h": [0.1, 0.1, 0.0],
                           "known": [True, True, False], "temperature_k": [298.15, 400.0, 350.0],
                           "qc": [1.5, np.nan, np.nan]})
