@@ -463,6 +463,12 @@ def _resolve_polymer(text: str) -> Molecule:
         return Molecule(name=name, smiles=smiles, role="polymer", source="smiles")
     try:
         parse_solvent(text)
+    except UnsupportedMoleculeError as err:
+        from rdkit import Chem
+
+        if Chem.MolFromSmiles(text, sanitize=False) is not None:  # a SMILES the model refuses (a salt, a metal)
+            raise UnsupportedMoleculeError(err.reason, smiles=text, role="polymer") from None
+        raise NameNotFoundError(text, "polymer", index.suggestions(text)) from None
     except MoleculeError:
         raise NameNotFoundError(text, "polymer", index.suggestions(text)) from None
     suggestions = index.suggestions(text)

@@ -29,3 +29,17 @@ def test_kekulization_error_names_the_ring_and_the_fix():
         parse_solvent("c1cccc1")
     assert "atoms 1, 2, 3, 4, 5" in err.value.reason and "[nH]" in err.value.reason
     assert "Unkekulized" not in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "error", "words"), [
+    ("[Na+].[Cl-]", "UnsupportedMoleculeError", "mixture or salt"),   # a salt typed as the polymer
+    ("CC[Fe]C", "UnsupportedMoleculeError", "element Fe is not supported"),
+    ("P.V.C.", "NameNotFoundError", "not a known name"),              # dots in a name: not read as a salt
+])
+def test_a_polymer_box_says_what_is_wrong_with_a_salt_a_metal_or_a_dotted_name(text, error, words):
+    from chiapp import errors
+    from chiapp.library import resolve_polymer
+
+    with pytest.raises(getattr(errors, error)) as caught:
+        resolve_polymer(text)
+    assert words in str(caught.value) and caught.value.role == "polymer"
