@@ -128,9 +128,7 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, mea
     atoms = [a for a in (mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())) if a.GetAtomicNum() > 1]
     n_heavy = len(atoms)
     symbols = [a.GetSymbol() for a in atoms]
-    if not shared:
-        shared = {"MolWt": Descriptors.MolWt(mol), "NumHDonors": Lipinski.NumHDonors(mol),
-                  "NumHAcceptors": Lipinski.NumHAcceptors(mol)}
+    shared = shared or _common_values(mol)
     crippen = rdMolDescriptors._CalcCrippenContribs(mol)  # heavy atoms only: not RDKit's MolLogP (which adds Hs)
     logp = sum(c[0] for c in crippen)
     mr = sum(c[1] for c in crippen)
@@ -223,24 +221,26 @@ def polymer_descriptors(smiles: str) -> np.ndarray:
     return out
 
 
+def _common_values(mol: Chem.Mol) -> dict[str, float]:
+    """What the intensive block and RDKit's list both read: molecular weight, H-bond donors, acceptors."""
+    return {"MolWt": Descriptors.MolWt(mol), "NumHDonors": Lipinski.NumHDonors(mol),
+            "NumHAcceptors": Lipinski.NumHAcceptors(mol)}
+
+
 def _shared_values(mol: Chem.Mol) -> dict[str, float]:
     """RDKit descriptors that the intensive block and RDKit's list both need, or that would each redo
     one computation, computed once: the four E-state extremes from one E-state vector (cached on the
     molecule, as RDKit's ``force=0`` reads it), logP and MR from one Crippen pass, the molecular
     weight, H-bond donors and acceptors. The same numbers, to the last bit (a test)."""
+    values = _common_values(mol)
     try:
         EState.EStateIndices(mol)
         log_p, molar_refractivity = rdMolDescriptors.CalcCrippenDescriptors(mol)
-        values = {"MaxEStateIndex": EState.MaxEStateIndex(mol, 0), "MinEStateIndex": EState.MinEStateIndex(mol, 0),
-                  "MaxAbsEStateIndex": EState.MaxAbsEStateIndex(mol, 0),
-                  "MinAbsEStateIndex": EState.MinAbsEStateIndex(mol, 0)}
     except (ValueError, RuntimeError):
-        return {}
-    values["MolLogP"], values["MolMR"] = log_p, molar_refractivity
-    values["MolWt"] = Descriptors.MolWt(mol)
-    values["NumHDonors"] = Lipinski.NumHDonors(mol)
-    values["NumHAcceptors"] = Lipinski.NumHAcceptors(mol)
-    return values
+        return values  # RDKit's own functions then say what they can (the block reads 0 for a failure)
+    return {**values, "MaxEStateIndex": EState.MaxEStateIndex(mol, 0),
+            "MinEStateIndex": EState.MinEStateIndex(mol, 0), "MaxAbsEStateIndex": EState.MaxAbsEStateIndex(mol, 0),
+            "MinAbsEStateIndex": EState.MinAbsEStateIndex(mol, 0), "MolLogP": log_p, "MolMR": molar_refractivity}
 
 
 def _rdkit_block(mol: Chem.Mol, shared: dict[str, float] | None = None) -> list[float]:
@@ -268,7 +268,7 @@ def solvent_descriptors(smiles: str) -> np.ndarray:
     volume = estimate.molar_volume_cm3_per_mol
     if not (estimate.coverage >= 1.0 and math.isfinite(volume)):
         volume = _HANSEN_FILL[3] * n_heavy
-    values += [math.log(n_heavy), math.log(volume), math.log(shared.get("MolWt") or Descriptors.MolWt(mol))]
+    values += [math.log(n_heavy), math.log(volume), math.log(shared["MolWt"])]
     out = np.asarray(values + _rdkit_block(mol, shared), dtype=np.float64)
     out.setflags(write=False)
     return out
