@@ -36,7 +36,15 @@ from scipy.constants import R
 
 from chiapp import domain
 from chiapp.chemistry import canonical_polymer
-from chiapp.crystallinity import SEARCH_TEMPERATURES_K, CrystallineLimit, dissolution_reason, dissolution_window
+from chiapp.crystallinity import (
+    SEARCH_TEMPERATURES_K,
+    SOLVATION_NODE_K,
+    CrystallineLimit,
+    dissolution_reason,
+    dissolution_window,
+    solvated_inverse_melting_k,
+    solvation_shift,
+)
 from chiapp.errors import InputError
 from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs, evidence_table
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
@@ -200,14 +208,15 @@ class _Pairs:
     chain_length: np.ndarray
     chi_critical: np.ndarray
     k_per_kelvin: np.ndarray          # Flory's K = R Vu/(ΔHu V1) [1/K]; NaN: amorphous
-    inverse_melting_k: np.ndarray     # 1/Tm [1/K]; NaN: amorphous
+    inverse_melting_k: np.ndarray     # 1/Tm' = 1/Tm + KΔ, solvated [1/K]; NaN: amorphous
     classifier_probability: np.ndarray
     dissolution: dict                 # Td and its band (see _dissolution)
     error: np.ndarray                 # '' or why the pair has no answer
     evidence: dict                    # pair position -> Evidence, for the pairs with any
+    solvation_shift: np.ndarray       # Δ of the melting χ (chiapp.crystallinity.solvation_shift); 0: none
 
     def limit(self, temperatures_k, rows: bool) -> np.ndarray:
-        """χ_lim = min(χc, χ_m(T)) (``chiapp.crystallinity.dissolution_chi_limit``, vectorized over pairs)."""
+        """χ_lim = min(χc, χ_m(T) + Δ) (``chiapp.crystallinity.dissolution_chi_limit``, vectorized over pairs)."""
         column = (lambda v: v) if rows else (lambda v: v[:, None])
         t = np.asarray(temperatures_k, dtype=float)
         with np.errstate(invalid="ignore"):
@@ -241,6 +250,13 @@ def _coefficients(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBl
                                                              solvents.x[s_idx[at]])
         out[0][:, at], out[1][:, at], out[2][:, at] = own.a, own.b_k, own.soluble_logit
     return out
+
+
+@lru_cache(maxsize=1)
+def _solvation_node() -> int:
+    from chiapp.quantum.chi import QC_NODES_K
+
+    return int(np.flatnonzero(QC_NODES_K == SOLVATION_NODE_K)[0])
 
 
 def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray) -> np.ndarray:
@@ -333,18 +349,23 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
             polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
         measured_t, measured_chi, measured_sigma, measured_slope, labels, found = None, None, None, None, None, {}
-    state = posterior(moments, terms, terms.sum(axis=1) > 0, params,
-                      qc_nodes=_qc_nodes(polymers, solvents, p_idx, s_idx) if params.has_qc_prior else None,
+    k = polymers.k_numerator[p_idx] / volume_s
+    qc = (_qc_nodes(polymers, solvents, p_idx, s_idx)
+          if params.has_qc_prior or (params.solvation_weight > 0 and np.isfinite(k).any()) else None)
+    state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
                       n_terms=_n_terms(model))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
-    k = polymers.k_numerator[p_idx] / volume_s
-    inverse_tm = polymers.inverse_melting_k[p_idx]
+    shift = np.zeros(len(p_idx))
+    if qc is not None and params.solvation_weight > 0:
+        crystalline = np.isfinite(k)
+        shift[crystalline] = solvation_shift(qc[crystalline, _solvation_node()], params.solvation_weight)
+    inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
-                  _chain_errors(volume_p, volume_s, np.isnan(n)), found)
+                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift)
 
 
 def _dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
@@ -403,7 +424,7 @@ def _evaluate(model: ChiModel, pairs: _Pairs, temperatures_k, rows: bool) -> dic
 _PAIR_FIELDS = ("a", "b_k", "c_k2", "chain_length", "chi_critical", "classifier_probability", "prior_codes",
                 "dissolution_temperature_k", "dissolution_temperature_low_k", "dissolution_temperature_high_k",
                 "upper_temperature_k", "melting_temperature_k", "limited_by_chi_c", "chi_at_dissolution",
-                "chi_std_at_dissolution", "errors")
+                "chi_std_at_dissolution", "solvation_shift", "errors")
 _TEMPERATURE_FIELDS = ("chi", "chi_std", "chi_limit", "dissolve_probability", "ensemble_chi", "ensemble_chi_std",
                        "in_domain")
 
@@ -439,6 +460,7 @@ class _Answers(FrozenResult):
     limited_by_chi_c: np.ndarray
     chi_at_dissolution: np.ndarray
     chi_std_at_dissolution: np.ndarray
+    solvation_shift: np.ndarray
     errors: np.ndarray
 
     @property
@@ -460,7 +482,8 @@ class _Answers(FrozenResult):
                                   value("dissolution_temperature_high_k", at),
                                   value("upper_temperature_k", at), value("chi_at_dissolution", at),
                                   value("chi_std_at_dissolution", at), float(self.chi_critical[at]),
-                                  bool(self.limited_by_chi_c[at]), value("melting_temperature_k", at))
+                                  bool(self.limited_by_chi_c[at]), value("melting_temperature_k", at),
+                                  float(self.solvation_shift[at]))
 
     def _limit(self, polymer: PolymerFeatures, at) -> CrystallineLimit:
         value = self._value
@@ -537,7 +560,7 @@ def _pair_fields(pairs: _Pairs) -> dict[str, np.ndarray]:
             "dissolution_temperature_low_k": d["band_low_k"], "dissolution_temperature_high_k": d["band_high_k"],
             "upper_temperature_k": d["upper_k"], "melting_temperature_k": d["melt_k"],
             "limited_by_chi_c": d["by_chi_c"], "chi_at_dissolution": d["chi_at"],
-            "chi_std_at_dissolution": d["sigma_at"], "errors": pairs.error}
+            "chi_std_at_dissolution": d["sigma_at"], "solvation_shift": pairs.solvation_shift, "errors": pairs.error}
 
 
 def _checked(polymers, solvents, temperatures_k) -> np.ndarray:
@@ -638,7 +661,8 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
         local = inverse[at] - start
         selected = _Pairs(_take(pairs.posterior, local), pairs.chain_length[local], pairs.chi_critical[local],
                           pairs.k_per_kelvin[local], pairs.inverse_melting_k[local],
-                          pairs.classifier_probability[local], {}, pairs.error[local], {})
+                          pairs.classifier_probability[local], {}, pairs.error[local], {},
+                          pairs.solvation_shift[local])
         values = {**_evaluate(model, selected, t[at], rows=True),
                   **{name: v[local] for name, v in _pair_fields(pairs).items()}}
         for name, v in values.items():

@@ -40,6 +40,22 @@ that set; with χ ± σ (the model's band) it gives an interval. Precipitation o
 same curve: a solution cooled below Td is supersaturated with respect to the crystals (in practice
 they appear some kelvin lower: crystallization needs undercooling).
 
+**Strong solvents.** Written with the χ the model gives, Flory's equation keeps PVDF out of NMP,
+DMF and DMAc, PA6 out of formic acid and PET out of HFIP at room temperature (Td 80–150 °C), although
+each dissolves there: the measured χ the model learned from is a composition average, while the
+crystals melt into a dilute solution where each chain segment is surrounded by solvent, which a
+strong donor–acceptor pair (a hydrogen bond to a carbonyl, an acid to an amide) solvates far better.
+COSMO-SAC's residual χ (``chiapp.quantum``: a segment in pure solvent, hydrogen bonding included)
+measures that solvation, so the melting χ of a crystalline polymer is raised by
+
+    Δ = β · max(0, −χ_QC(300 K)),        χ_m(T) = 1 + Δ − (1/T − 1/Tm) / K,
+
+the same as melting at 1/Tm' = 1/Tm + K Δ (:func:`solvated_inverse_melting_k`). β is one number,
+fitted by ``python -m training.solvation`` on the cited dissolution facts of
+``assets/evidence/dissolution_temperatures.csv`` (leave-polymer-out figures in the manifest);
+Δ = 0 where χ_QC ≥ 0 (polyolefins in hydrocarbons keep Flory's limit exactly) or is unknown (a blend,
+a molecule without σ-profile). Δ is a point value: its error is not in σ.
+
 **Which melting point.** Tm0, the equilibrium melting point of infinitely thick crystals, is an
 upper bound; real lamellae melt lower (Gibbs–Thomson), and the same surface term lowers the melting
 point in solution (Nakajima & Hamada, Mem. Fac. Eng. Kyoto Univ. 1965, 27, 231: with folded-chain
@@ -79,6 +95,9 @@ __all__ = [
     "grade_of",
     "k_per_kelvin",
     "melting_chi",
+    "SOLVATION_NODE_K",
+    "solvation_shift",
+    "solvated_inverse_melting_k",
     "dissolution_chi_limit",
     "dissolution_window",
     "dissolution_temperature_k",
@@ -326,9 +345,28 @@ def k_per_kelvin(data: CrystallineData, solvent_molar_volume_cm3_per_mol):
     return float(k) if k.ndim == 0 else k
 
 
-def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol) -> np.ndarray:
-    """χ_m(T) = 1 - (1/T - 1/Tm) / K [-]: the largest χ at which the crystals melt into a dilute
-    solution at T (Flory's melting-point depression at φ1 → 1); +inf for an amorphous polymer.
+#: The node of COSMO-SAC's χ [K] (one of ``chiapp.quantum.chi.QC_NODES_K``) read for the solvation shift.
+SOLVATION_NODE_K = 300.0
+
+
+def solvation_shift(chi_qc, weight: float) -> np.ndarray:
+    """Δ = β·max(0, −χ_QC) [-] (see the module docstring): how much strong specific interactions raise
+    the melting χ; 0 where χ_QC is unknown (NaN) or ≥ 0."""
+    chi_qc = np.nan_to_num(np.asarray(chi_qc, dtype=float), nan=0.0)
+    return float(weight) * np.maximum(-chi_qc, 0.0)
+
+
+def solvated_inverse_melting_k(inverse_melting_k, k, shift):
+    """1/Tm' = 1/Tm + K·Δ [1/K]: χ_m + Δ = 1 − (1/T − 1/Tm')/K, so the dissolution window and the
+    limit need no other change."""
+    return np.asarray(inverse_melting_k, dtype=float) + np.asarray(k, dtype=float) * np.asarray(shift, dtype=float)
+
+
+def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol,
+                solvation: float = 0.0) -> np.ndarray:
+    """χ_m(T) = 1 + Δ - (1/T - 1/Tm) / K [-]: the largest χ at which the crystals melt into a dilute
+    solution at T (Flory's melting-point depression at φ1 → 1, raised by the solvation shift Δ,
+    ``solvation``); +inf for an amorphous polymer.
     Temperatures and solvent volumes broadcast (e.g. (T,) with (S, 1) gives (S, T)).
 
     >>> data = CrystallineData("x", "", "*CC*", 400.0, None, 8000.0, 32.0, 0.5, "")
@@ -339,18 +377,18 @@ def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volu
     if data is None:
         return np.full(np.broadcast_shapes(t.shape, np.shape(solvent_molar_volume_cm3_per_mol)), np.inf)
     k = k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
-    return 1.0 - (1.0 / t - 1.0 / data.melting_point_k) / k
+    return 1.0 + solvation - (1.0 / t - 1.0 / data.melting_point_k) / k
 
 
 def dissolution_chi_limit(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol,
-                          chi_critical) -> np.ndarray:
+                          chi_critical, solvation: float = 0.0) -> np.ndarray:
     """min(χ_c, χ_m(T)) [-]: the polymer dissolves at T exactly when χ(T) is below this.
 
     ``chi_critical`` is χ_c of the pair (a number, or an array broadcasting with the temperatures).
     For an amorphous polymer (``data`` None) it is χ_c.
     """
     return np.minimum(np.asarray(chi_critical, dtype=float),
-                      melting_chi(temperatures_k, data, solvent_molar_volume_cm3_per_mol))
+                      melting_chi(temperatures_k, data, solvent_molar_volume_cm3_per_mol, solvation))
 
 
 #: Where dissolution temperatures are looked for [K]: below 150 K no solution is liquid, above
@@ -475,16 +513,16 @@ def _window_pieces(a, b, c, chi_c, k, x_m) -> dict[str, np.ndarray]:
 
 def dissolution_temperature_k(data: CrystallineData | None, a: float, b_k: float,
                               solvent_molar_volume_cm3_per_mol: float, chi_critical: float = 0.5,
-                              c_k2: float = 0.0) -> float | None:
+                              c_k2: float = 0.0, solvation: float = 0.0) -> float | None:
     """Td [K]: the lowest temperature at which the polymer dissolves in the dilute limit, for
     χ(T) = a + b_k/T (+ c_k2/T²); None when it dissolves at no temperature (χ ≥ min(χ_c, χ_m) everywhere).
 
     For a crystalline polymer with χ < χ_c at Td and c_k2 = 0 this is Flory's closed form
-    1/Td = (1/Tm + K (1 - a)) / (1 + K b_k); SEARCH_TEMPERATURES_K[0] for a polymer that dissolves at
-    every temperature searched.
+    1/Td = (1/Tm + K (1 + Δ - a)) / (1 + K b_k) (Δ: ``solvation``); SEARCH_TEMPERATURES_K[0] for a
+    polymer that dissolves at every temperature searched.
     """
     k = np.nan if data is None else k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
-    x_m = np.nan if data is None else 1.0 / data.melting_point_k
+    x_m = np.nan if data is None else solvated_inverse_melting_k(1.0 / data.melting_point_k, k, solvation)
     low = float(dissolution_window([a], [b_k], [c_k2], [chi_critical], [k], [x_m])["low_k"][0])
     return None if math.isnan(low) else low
 
@@ -545,10 +583,16 @@ def _about(t_k: float) -> str:
     return ("~" if t_k <= _SHOWN_MAX_K else "") + _celsius(t_k)
 
 
+#: A solvation shift of the melting χ this large is named in the reason (about 1 K of Td for PE).
+_NAMED_SHIFT = 0.02
+
+
 def dissolution_reason(data: CrystallineData | None, center: float | None, low: float | None,
                        high: float | None, upper: float | None, chi: float | None, sigma: float | None,
-                       chi_critical: float, limited_by_chi_c: bool, melt_only_k: float | None) -> str:
-    """One sentence on where a polymer dissolves in a solvent (the fields of :class:`CrystallineLimit`)."""
+                       chi_critical: float, limited_by_chi_c: bool, melt_only_k: float | None,
+                       solvation: float = 0.0) -> str:
+    """One sentence on where a polymer dissolves in a solvent (the fields of :class:`CrystallineLimit`;
+    ``solvation`` the shift Δ of its melting χ, named when it is large enough to matter)."""
     unlimited = center is not None and center <= SEARCH_TEMPERATURES_K[0]
     if data is None:
         if center is None:
@@ -571,6 +615,8 @@ def dissolution_reason(data: CrystallineData | None, center: float | None, low: 
         text += f", {band})" if band else ")"
     elif not unlimited:
         text += f" (melting-point depression, {band})"
+    if solvation >= _NAMED_SHIFT:
+        text += f"; strong specific interactions raise its melting χ by {solvation:.2f}"
     if upper is not None and upper <= _SHOWN_MAX_K:
         text += f", and below {_about(upper)} (LCST)"
     if high is None:
@@ -582,12 +628,13 @@ def dissolution_reason(data: CrystallineData | None, center: float | None, low: 
 
 def crystalline_limit(data: CrystallineData | None, a: float, b_k: float, chi_std, *,
                       solvent_molar_volume_cm3_per_mol: float = 100.0, chi_critical: float = 0.5,
-                      c_k2: float = 0.0, polymer: str = "") -> CrystallineLimit:
+                      c_k2: float = 0.0, polymer: str = "", solvation: float = 0.0) -> CrystallineLimit:
     """The crystalline limit of one polymer in one solvent, for χ(T) = a + b_k/T (+ c_k2/T²) ± σ.
 
     ``chi_std`` is σ [-]: a number, or a callable σ(T [K]) (the posterior's, evaluated at Td);
     ``solvent_molar_volume_cm3_per_mol`` V1; ``chi_critical`` χ_c of the pair (1/2: the long-chain
-    limit); ``data`` the crystalline data (None: amorphous). The answer engine
+    limit); ``data`` the crystalline data (None: amorphous); ``solvation`` the shift Δ of its melting
+    χ (:func:`solvation_shift`). The answer engine
     (``chiapp.answer``) computes the same for many pairs at once with :func:`dissolution_window`.
 
     >>> from chiapp.library import resolve_polymer
@@ -604,7 +651,7 @@ def crystalline_limit(data: CrystallineData | None, a: float, b_k: float, chi_st
         raise InputError(f"chi_critical must be > 0, got {chi_critical!r}")
     sigma_at = chi_std if callable(chi_std) else (lambda t, s=float(chi_std): s)
     k = np.nan if data is None else k_per_kelvin(data, solvent_molar_volume_cm3_per_mol)
-    x_m = np.nan if data is None else 1.0 / data.melting_point_k
+    x_m = np.nan if data is None else solvated_inverse_melting_k(1.0 / data.melting_point_k, k, solvation)
     window = dissolution_window([a], [b_k], [c_k2], [chi_critical], [k], [x_m])
     center = _optional(window["low_k"][0])
     melt = dissolution_window([a], [b_k], [c_k2], [np.inf], [k], [x_m])["low_k"][0] if data is not None else np.nan
@@ -619,7 +666,8 @@ def crystalline_limit(data: CrystallineData | None, a: float, b_k: float, chi_st
     chi_at = None if center is None else a + b_k / center + c_k2 / center**2
     melt_only = _optional(melt)
     by_chi_c = bool(window["by_chi_c"][0])
-    reason = dissolution_reason(data, center, low, high, upper, chi_at, sigma, chi_critical, by_chi_c, melt_only)
+    reason = dissolution_reason(data, center, low, high, upper, chi_at, sigma, chi_critical, by_chi_c, melt_only,
+                                0.0 if data is None else solvation)
     return CrystallineLimit(
         polymer=data.smiles if data is not None else polymer, data=data, chi_critical=chi_critical,
         dissolution_temperature_k=center, dissolution_temperature_low_k=low, dissolution_temperature_high_k=high,

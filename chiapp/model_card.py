@@ -155,6 +155,7 @@ _POSTERIOR_WORDS = {
     "prior_qc_slope_hansen": "QC prior: slope β on Lindvig's Hansen χ",
     "prior_qc_slope": "QC prior: slope γ on COSMO-SAC χ (clipped to [−3, 5])",
     "prior_qc_sigma": "QC prior: σ where δ and both σ-profiles are known",
+    "solvation_weight": "crystalline limit: weight β of the solvation shift β·max(0, −χ_COSMO-SAC(300 K))",
 }
 
 
@@ -163,8 +164,11 @@ def posterior_tables(manifest: dict) -> tuple[pd.DataFrame, pd.DataFrame] | None
     entry = manifest.get("posterior")
     if not isinstance(entry, dict) or not isinstance(entry.get("parameters"), dict):
         return None
-    parameters = pd.DataFrame({"parameter": [_POSTERIOR_WORDS.get(k, k) for k in entry["parameters"]],
-                               "value": [f"{float(v):.3g}" for v in entry["parameters"].values()]})
+    values = dict(entry["parameters"])
+    solvation = manifest.get("solvation")
+    values["solvation_weight"] = solvation.get("weight", 0.0) if isinstance(solvation, dict) else 0.0
+    parameters = pd.DataFrame({"parameter": [_POSTERIOR_WORDS.get(k, k) for k in values],
+                               "value": [f"{float(v):.3g}" for v in values.values()]})
     held = entry.get("held_out") or {}
     rows = [{"answer": name, "MAE": f"{held[name]['mae']:.3f}", "R²": f"{held[name]['r2']:.3f}",
              "MAE, most uncertain fifth": f"{held[name]['mae_most_uncertain_fifth']:.3f}"}

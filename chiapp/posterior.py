@@ -86,6 +86,9 @@ class PosteriorParameters:
     prior_qc_slope_hansen: float = math.nan
     prior_qc_slope: float = math.nan
     prior_qc_sigma: float = math.nan
+    # β of the solvation shift of a crystalline polymer's melting χ (chiapp.crystallinity; manifest
+    # entry "solvation", fitted by training.solvation; 0: Flory's limit unchanged)
+    solvation_weight: float = 0.0
 
     @property
     def has_qc_prior(self) -> bool:
@@ -99,13 +102,16 @@ class PosteriorParameters:
                                      "python -m training.posterior")
         values = entry["parameters"]
         optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
+        solvation = manifest.get("solvation", {})
         try:
             params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
-                            if name not in optional or name in values})
+                            if name != "solvation_weight" and (name not in optional or name in values)},
+                         solvation_weight=_number(solvation.get("weight", 0.0)) if isinstance(solvation, dict)
+                         else math.nan)
         except (KeyError, TypeError, ValueError) as err:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
                 from None
-        required = [v for name, v in vars(params).items() if name not in optional]
+        required = [v for name, v in vars(params).items() if name not in optional]  # solvation_weight among them
         qc = [getattr(params, name) for name in optional]
         widths = [params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
                   params.measurement_sigma, params.label_sigma]
@@ -113,9 +119,9 @@ class PosteriorParameters:
             widths.append(params.prior_qc_sigma)
         all_finite = all(map(math.isfinite, required)) and all(abs(v) < 1e9 for v in required)
         qc_whole = all(map(math.isfinite, qc)) or all(map(math.isnan, qc))  # the QC prior all there, or absent
-        if not (all_finite and qc_whole and min(widths) > 0):
+        if not (all_finite and qc_whole and min(widths) > 0 and params.solvation_weight >= 0):
             raise ModelArtifactError("the manifest's posterior parameters must be finite, below 1e9, with positive "
-                                     "widths")
+                                     "widths and a solvation weight ≥ 0")
         return params
 
 

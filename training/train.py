@@ -5,7 +5,9 @@ Seeded and deterministic on CPU. In order:
   2. from the leave-polymer-out predictions: the spread calibration factor, the domain
      thresholds and the posterior's parameters (training.posterior; nothing about a held-out
      polymer is used to predict it);
-  3. the final ensemble on all data, written with its manifest to assets/model/.
+  3. the final ensemble on all data, written with its manifest to assets/model/;
+  4. the crystalline limit's solvation weight, on that model's answers to the cited dissolution facts
+     of assets/evidence/dissolution_temperatures.csv (training.solvation).
 """
 
 from __future__ import annotations
@@ -138,7 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(Tables(data.experimental, data.cosmo, hansen, data.soluble), config, log=print)
     extra["training"]["seconds"] = round(time.perf_counter() - start, 1)
     write_model(model, extra, args.out)
-    print(json.dumps({k: extra.get(k) for k in ("metrics", "calibration", "domain_study", "posterior")}, indent=1))
+    if not args.skip_cv:  # the crystalline limit's solvation weight, on the answers of the model just written
+        from chiapp.model import ChiModel
+        from training.solvation import solvation_entry, write_entry
+
+        extra["solvation"] = solvation_entry(ChiModel.load(args.out))
+        write_entry(args.out, extra["solvation"])
+    print(json.dumps({k: extra.get(k) for k in ("metrics", "calibration", "domain_study", "posterior",
+                                                "solvation")}, indent=1))
     print(f"wrote {args.out} in {extra['training']['seconds']} s")
     return 0
 

@@ -24,7 +24,10 @@ from chiapp.crystallinity import (
     dissolution_chi_limit,
     dissolution_temperature_k,
     dissolution_window,
+    k_per_kelvin,
     melting_chi,
+    solvated_inverse_melting_k,
+    solvation_shift,
 )
 from chiapp.errors import InputError
 from chiapp.library import polymer_library, resolve_polymer
@@ -104,6 +107,24 @@ def test_melting_chi_crossing_is_the_dissolution_temperature():
     a, b_k, volume = 0.1, 90.0, 110.0
     td = dissolution_temperature_k(TOY, a, b_k, volume)
     assert a + b_k / td == pytest.approx(float(melting_chi(td, TOY, volume)[0]), abs=1e-10)
+
+
+def test_solvation_shift_is_flory_with_a_raised_melting_chi():
+    """χ_m + Δ in closed form: for a constant χ, 1/Td = 1/Tm + K (1 + Δ − χ); the shift is
+    β·max(0, −χ_QC), nothing where COSMO-SAC says 'not attractive' or is unknown."""
+    chi, shift, volume = 0.2, 0.8, 100.0
+    k = k_per_kelvin(TOY, volume)
+    expected = 1.0 / (1.0 / TOY.melting_point_k + k * (1.0 + shift - chi))
+    assert dissolution_temperature_k(TOY, chi, 0.0, volume, solvation=shift) == pytest.approx(expected, rel=1e-12)
+    assert dissolution_temperature_k(TOY, chi, 0.0, volume, solvation=shift) < dissolution_temperature_k(
+        TOY, chi, 0.0, volume)
+    t = np.array([300.0, 350.0])
+    assert np.allclose(melting_chi(t, TOY, volume, shift), melting_chi(t, TOY, volume) + shift, atol=1e-12)
+    np.testing.assert_array_equal(solvation_shift([-5.0, -0.5, 0.0, 2.0, np.nan], 0.5), [2.5, 0.25, 0.0, 0.0, 0.0])
+    # the engine's form: the same window with 1/Tm' = 1/Tm + K·Δ
+    x_m = solvated_inverse_melting_k(1.0 / TOY.melting_point_k, k, shift)
+    window = dissolution_window([chi], [0.0], [0.0], [np.inf], [k], [x_m])
+    assert window["low_k"][0] == pytest.approx(expected, rel=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +261,35 @@ def test_polyethylene_in_toluene_at_25c_does_not_dissolve_and_says_why():
     assert limit.reason.startswith("dissolves above ~")
     assert "melting-point depression" in limit.reason
     assert 80.0 < limit.dissolution_temperature_c < 115.0
+    assert "specific interactions" not in limit.reason  # COSMO-SAC: no attraction, Flory's limit unchanged
+
+
+def test_pvdf_dissolves_in_nmp_at_25c_by_the_solvation_shift():
+    """PVDF binder solutions are made in NMP at room temperature (Arkema, Kynar PVDF solvent guide);
+    the engine's P is Φ((min(χc, χ_m + β·max(0, −χ_QC(300 K))) − χ)/σ), rebuilt here from the
+    pieces: Flory's χ_m, COSMO-SAC's χ from the σ-profiles, the manifest's β."""
+    from scipy.stats import norm
+
+    from chiapp import load_model
+    from chiapp.answer import MoleculeBlock, posterior_parameters
+    from chiapp.features import polymer_features, solvent_features
+    from chiapp.quantum.chi import QC_NODES_K, qc_nodes
+
+    model = load_model()
+    weight = posterior_parameters(model).solvation_weight
+    assert weight > 0
+    polymer, solvent = polymer_features("PVDF", model=model), solvent_features("N-methyl-2-pyrrolidone", model=model)
+    p, s = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of([solvent], "solvent")
+    chi_qc = qc_nodes(p.qc_first[0], s.qc_first, s.qc_second)[0, list(QC_NODES_K).index(300.0)]
+    assert chi_qc < -1.0  # a strong acceptor for PVDF's acidic CH2
+    t = np.array([298.15, 333.15])
+    answer = predict_chi("PVDF", "N-methyl-2-pyrrolidone", t)
+    limit = np.minimum(answer.chi_critical, melting_chi(t, polymer.crystal, solvent.molar_volume_cm3_per_mol)
+                       + weight * -chi_qc)
+    np.testing.assert_allclose(answer.dissolve_probability, norm.cdf((limit - answer.chi) / answer.chi_std),
+                               atol=1e-9)
+    assert answer.verdicts == ("dissolves", "dissolves")
+    assert "strong specific interactions" in answer.crystalline.reason
 
 
 # ---------------------------------------------------------------------------------------------
