@@ -111,6 +111,10 @@ class MoleculeBlock:
     qc_known: np.ndarray          # (n,) bool: the COSMO-SAC half is known
     qc_first: np.ndarray          # polymer: ln Γ (n, nodes, bins); solvent: n_s·p_s (n, bins)
     qc_second: np.ndarray         # solvent: self-terms (n, nodes); polymer: (n, 0)
+    # (n,) bool: a blend whose qc_first/qc_second are its components' φ-weighted halves, so its χ_QC is
+    # Σφ_j χ_QC,j (the rule its latent point follows; −φ1φ2χ12 is in ``mixing``): its prior and the
+    # solvation shift read it as a single solvent's
+    qc_mixed: np.ndarray
     given_n: np.ndarray           # (n,) a given chain length (NaN: from the volumes); polymers only
     k_numerator: np.ndarray       # (n,) R Vu / ΔHu [cm3/(mol K)] of a crystalline polymer, NaN amorphous
     inverse_melting_k: np.ndarray  # (n,)
@@ -140,6 +144,7 @@ class MoleculeBlock:
         nan = np.full(n, np.nan)
         given, numerator, inverse_tm = nan.copy(), nan.copy(), nan.copy()
         known = np.array([f.qc_half is not None for f in items], dtype=bool)
+        mixed = np.zeros(n, dtype=bool)
         bins = 153
         if role == "polymer":
             for i, f in enumerate(items):
@@ -162,6 +167,11 @@ class MoleculeBlock:
             for i, f in enumerate(items):
                 if f.qc_half is not None:
                     first[i], second[i] = f.qc_half
+                elif f.blend is not None and f.components and all(c.qc_half is not None for c in f.components):
+                    phi = np.asarray(f.blend.fractions, dtype=float)
+                    first[i] = phi @ np.stack([c.qc_half[0] for c in f.components])  # type: ignore[index]
+                    second[i] = phi @ np.stack([c.qc_half[1] for c in f.components])  # type: ignore[index]
+                    mixed[i] = True
             latent = (None,) * n
         mixing = np.zeros((n, 2)) if role == "polymer" else np.array(
             [f.mixing if f.mixing is not None else (np.nan, np.nan) for f in items], dtype=float).reshape(n, 2)
@@ -169,7 +179,7 @@ class MoleculeBlock:
         return cls(role, x, hansen_inputs(role, x), np.stack([f.vectors for f in items], axis=1),
                    np.stack([f.terms for f in items], axis=1),
                    np.array([f.molar_volume_cm3_per_mol for f in items], dtype=float), np.array(keys, dtype=str),
-                   known, first, second, given, numerator, inverse_tm, mixing, latent)
+                   known, first, second, mixed, given, numerator, inverse_tm, mixing, latent)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The block as named arrays (a calibrated polymer's own description is not among them)."""
@@ -178,7 +188,7 @@ class MoleculeBlock:
     @classmethod
     def from_arrays(cls, role: str, arrays) -> "MoleculeBlock":
         n = len(arrays["volume"])
-        arrays = {"mixing": np.zeros((n, 2)), **arrays}
+        arrays = {"mixing": np.zeros((n, 2)), "qc_mixed": np.zeros(n, dtype=bool), **arrays}
         return cls(role, **{name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
                             if name not in ("role", "latent")}, latent=(None,) * n)
 
@@ -195,9 +205,11 @@ class MoleculeBlock:
                                       self.volume[second])
         n = len(fractions)
         nan = np.full(n, np.nan)
+        qc_first = phi[:, 0, None] * self.qc_first[first] + phi[:, 1, None] * self.qc_first[second]
+        qc_second = phi[:, 0, None] * self.qc_second[first] + phi[:, 1, None] * self.qc_second[second]
         return MoleculeBlock("solvent", x, hansen_inputs("solvent", x), vectors, terms, volume,
-                             np.full(n, "", dtype=str), np.zeros(n, dtype=bool), np.zeros((n, self.qc_first.shape[1])),
-                             np.full((n, self.qc_second.shape[1]), np.nan), nan, nan, nan, mixing, (None,) * n)
+                             np.full(n, "", dtype=str), np.zeros(n, dtype=bool), qc_first, qc_second,
+                             self.qc_known[first] & self.qc_known[second], nan, nan, nan, mixing, (None,) * n)
 
 
 @dataclass(frozen=True)
@@ -259,12 +271,14 @@ def _solvation_node() -> int:
     return int(np.flatnonzero(QC_NODES_K == SOLVATION_NODE_K)[0])
 
 
-def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray) -> np.ndarray:
-    """COSMO-SAC χ at the nodes of each pair (n, nodes), NaN rows where a σ-profile is missing."""
+def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
+              wanted: np.ndarray) -> np.ndarray:
+    """COSMO-SAC χ at the nodes of the ``wanted`` pairs (n, nodes), NaN rows for the others and where a
+    σ-profile is missing (a blend's is its components' φ-weighted sum: ``MoleculeBlock.qc_mixed``)."""
     from chiapp.quantum.chi import QC_NODES_K, qc_nodes
 
     out = np.full((len(p_idx), QC_NODES_K.size), np.nan)
-    usable = np.flatnonzero(solvents.qc_known[s_idx] & polymers.qc_known[p_idx])
+    usable = np.flatnonzero(wanted & (solvents.qc_known | solvents.qc_mixed)[s_idx] & polymers.qc_known[p_idx])
     usable = usable[np.argsort(p_idx[usable], kind="stable")]      # each polymer's pairs in one run
     runs = np.flatnonzero(np.diff(p_idx[usable])) + 1
     for at in np.split(usable, runs) if usable.size else ():
@@ -350,8 +364,10 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
         measured_t, measured_chi, measured_sigma, measured_slope, labels, found = None, None, None, None, None, {}
     k = polymers.k_numerator[p_idx] / volume_s
-    qc = (_qc_nodes(polymers, solvents, p_idx, s_idx)
-          if params.has_qc_prior or (params.solvation_weight > 0 and np.isfinite(k).any()) else None)
+    crystalline = np.isfinite(k)
+    shifted = crystalline if params.solvation_weight > 0 else np.zeros(len(k), dtype=bool)
+    wanted = np.full(len(k), params.has_qc_prior) | shifted
+    qc = _qc_nodes(polymers, solvents, p_idx, s_idx, wanted) if wanted.any() else None
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
@@ -360,9 +376,8 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
     shift = np.zeros(len(p_idx))
-    if qc is not None and params.solvation_weight > 0:
-        crystalline = np.isfinite(k)
-        shift[crystalline] = solvation_shift(qc[crystalline, _solvation_node()], params.solvation_weight)
+    if shifted.any():
+        shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
     inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
                   _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift)

@@ -27,8 +27,9 @@ model's own solvent–solvent interaction. Two non-solvents far apart in the lat
 (χ_jk > 0) can make a blend better than either (cosolvency); close ones mix linearly. This is an
 approximation: it ignores preferential sorption, which the full ternary treatment would give, and
 the solvent–solvent term is the model's, never fitted to solvent-pair data. The posterior then
-adds the blend's Hansen prior (δ mixed by volume fraction); a blend has no measured evidence and
-no COSMO-SAC χ. N = (M_n/ρ)/V_b with V_b = 1/Σ(φ_j/V_j), the mean volume per molecule.
+adds the blend's prior: Hansen (δ mixed by volume fraction) and, where every component has a
+σ-profile, COSMO-SAC (Σφ_j χ_QC,j, which also sets a crystalline polymer's solvation shift); a blend
+has no measured evidence. N = (M_n/ρ)/V_b with V_b = 1/Σ(φ_j/V_j), the mean volume per molecule.
 """
 
 from __future__ import annotations

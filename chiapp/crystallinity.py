@@ -615,14 +615,14 @@ def dissolution_reason(data: CrystallineData | None, center: float | None, low: 
         text += f", {band})" if band else ")"
     elif not unlimited:
         text += f" (melting-point depression, {band})"
-    if solvation >= _NAMED_SHIFT:
-        text += f"; strong specific interactions raise its melting χ by {solvation:.2f}"
     if upper is not None and upper <= _SHOWN_MAX_K:
         text += f", and below {_about(upper)} (LCST)"
     if high is None:
         text += "; within the band it may not dissolve at all"
     elif low is not None and high - low > 0.5:
         text += f"; band {_celsius(low)}–{_celsius(high)}"
+    if solvation >= _NAMED_SHIFT:
+        text += f". Strong specific interactions with the solvent raise its melting χ by {solvation:.2f}"
     return text
 
 

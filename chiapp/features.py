@@ -203,7 +203,8 @@ def featurize_polymers(texts: Sequence[str], *, model: ChiModel | None = None
 class SolventFeatures:
     """A solvent, or a blend of two or three, as the engine uses it. ``x`` is the descriptor row (a
     blend's carries its Hansen inputs: ``chiapp.solvent_blend.hansen_blend_row``); ``qc_half`` is
-    None for a blend (COSMO-SAC is not mixed); ``key`` is the canonical SMILES the evidence tables
+    None for a blend (the engine mixes its components' halves: ``chiapp.answer.MoleculeBlock.qc_mixed``);
+    ``key`` is the canonical SMILES the evidence tables
     are keyed by (None for a blend: no measured χ)."""
 
     molecule: Molecule | None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from chiapp.errors import ModelArtifactError
+from chiapp.posterior import PosteriorParameters
 from chiapp.units import celsius
 
 __all__ = ["architecture_table", "benchmark_table", "posterior_tables",
@@ -164,9 +166,10 @@ def posterior_tables(manifest: dict) -> tuple[pd.DataFrame, pd.DataFrame] | None
     entry = manifest.get("posterior")
     if not isinstance(entry, dict) or not isinstance(entry.get("parameters"), dict):
         return None
-    values = dict(entry["parameters"])
-    solvation = manifest.get("solvation")
-    values["solvation_weight"] = solvation.get("weight", 0.0) if isinstance(solvation, dict) else 0.0
+    try:  # the values the engine uses, read by its own loader (a damaged manifest says so)
+        values = vars(PosteriorParameters.from_manifest(manifest))
+    except ModelArtifactError as err:
+        return pd.DataFrame({"parameter": ["the manifest's posterior parameters"], "value": [str(err)]}), pd.DataFrame()
     parameters = pd.DataFrame({"parameter": [_POSTERIOR_WORDS.get(k, k) for k in values],
                                "value": [f"{float(v):.3g}" for v in values.values()]})
     held = entry.get("held_out") or {}

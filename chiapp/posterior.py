@@ -102,7 +102,7 @@ class PosteriorParameters:
                                      "python -m training.posterior")
         values = entry["parameters"]
         optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
-        solvation = manifest.get("solvation", {})
+        solvation = manifest.get("solvation") or {}  # absent or null: no shift
         try:
             params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
                             if name != "solvation_weight" and (name not in optional or name in values)},

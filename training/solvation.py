@@ -6,7 +6,7 @@ Each cited fact of ``assets/evidence/dissolution_temperatures.csv`` ("dissolves 
 T") is asked of the shipped model's answer: the posterior χ ± σ at T (with the pair's own evidence),
 χc, Flory's melting χ_m(T) and COSMO-SAC's χ_QC(300 K). With the shift the polymer dissolves with
 P = Φ((min(χc, χ_m + β·max(0, −χ_QC)) − χ)/σ), and a verdict is right when P ≥ 0.7 for a fact
-"dissolves" and P ≤ 0.3 for "insoluble" (``chiapp.posterior.verdict``).
+"dissolves" and P ≤ 0.3 for "insoluble" (``chiapp.posterior.verdict_codes``).
 
 The objective is the share of verdicts right, ties broken by the log-likelihood, over β on a grid
 (0 to 2 by 0.01). The log-likelihood alone is flat from β ≈ 0.8 to 1.6 and peaks near 1.4 on the few
@@ -30,11 +30,10 @@ from scipy.stats import norm
 
 from chiapp.crystallinity import SOLVATION_NODE_K, melting_chi, solvation_shift
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, ChiModel
+from chiapp.posterior import DISSOLVES_AT, DOES_NOT_AT
 
 FACTS_FILE = Path(__file__).resolve().parent.parent / "assets" / "evidence" / "dissolution_temperatures.csv"
 WEIGHTS = np.round(np.arange(0.0, 2.0 + 1e-9, 0.01), 2)
-#: P at or beyond which a verdict is given (``chiapp.posterior.verdict``)
-DISSOLVES_P, DOES_NOT_P = 0.7, 0.3
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class Facts:
 
     def right(self, weight: float) -> np.ndarray:
         p = self.probability(weight)
-        return np.where(self.dissolves, p >= DISSOLVES_P, p <= DOES_NOT_P)
+        return np.where(self.dissolves, p >= DISSOLVES_AT, p <= DOES_NOT_AT)
 
     def log_likelihood(self, weight: float) -> float:
         p = np.clip(self.probability(weight), 1e-12, 1 - 1e-12)

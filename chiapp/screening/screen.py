@@ -420,7 +420,9 @@ def screen(polymers: Sequence[str] | str | os.PathLike | None = None,
         "temperatures_k": list(options.temperatures_k), "top": top, "verdicts": list(options.verdicts),
         "in_domain_only": options.in_domain_only, "exclude_classes": list(exclude_classes),
         "polymer_block": int(polymer_block), "solvent_block": int(solvent_block),
+        # the weights, and every fitted constant of the answer (a resumed screen must not mix two)
         "model": model.manifest.get("files", {}),
+        "answer": {name: model.manifest.get(name) for name in ("calibration", "posterior", "solvation", "domain")},
     }
     p_blocks = _blocks(len(polymer_texts), int(polymer_block))
     s_blocks = _blocks(len(solvent_texts), int(solvent_block))

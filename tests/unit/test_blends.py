@@ -82,6 +82,30 @@ def test_blend_endpoints_approach_the_pure_solvents():
     assert abs(near.chi[0] - pure.chi[0]) < 0.1
 
 
+def test_blend_has_its_components_mixed_cosmo_sac_for_the_prior_and_the_solvation_shift(model):
+    """Σφ_j χ_QC,j, rebuilt from each component's own χ_QC: the blend's solvation shift is
+    β·max(0, −Σφ_j χ_QC,j(300 K)) and its prior is COSMO-SAC's, as a single solvent's. A blend of two
+    PVDF solvents (NMP and DMF, each 'dissolves at 25 °C': Arkema, Kynar solvent guide) dissolves PVDF."""
+    from chiapp.answer import MoleculeBlock, answer_grid, posterior_parameters
+    from chiapp.features import polymer_features, solvent_features
+    from chiapp.quantum.chi import QC_NODES_K, qc_nodes
+
+    polymer = polymer_features("PVDF", model=model)
+    names, phi = ["N-methyl-2-pyrrolidone", "N,N-dimethylformamide"], np.array([0.95, 0.05])
+    p = MoleculeBlock.of([polymer], "polymer")
+    s = MoleculeBlock.of([solvent_features(n, model=model) for n in names], "solvent")
+    chi_qc = qc_nodes(p.qc_first[0], s.qc_first, s.qc_second)[:, list(QC_NODES_K).index(300.0)]
+    blend = solvent_features({names[0]: phi[0], names[1]: phi[1]}, model=model)
+    answer = answer_grid([polymer], [blend], [T25_K], model=model)
+    weight = posterior_parameters(model).solvation_weight
+    assert answer.solvation_shift[0, 0] == pytest.approx(weight * max(0.0, -float(phi @ chi_qc)), rel=1e-12)
+    assert answer.prior_codes[0, 0] == 2 and answer.verdicts[0, 0, 0] == "dissolves"
+    # the finder's many blends (MoleculeBlock.blended) mix the same way
+    many = answer_grid([polymer], s.blended(np.array([0]), np.array([1]), np.array([0.95]), model), [T25_K],
+                       model=model)
+    assert many.solvation_shift[0, 0] == pytest.approx(answer.solvation_shift[0, 0], rel=1e-12)
+
+
 def test_latent_mixing_equals_the_ternary_flory_huggins_form(model):
     """Two routes: mixing u, r² directly, and χ_b = φχ_1 + (1−φ)χ_2 − φ(1−φ)χ_12 with
     χ_12 = W·(u_1 − u_2)², the model's own solvent–solvent term (Scott 1949)."""

@@ -289,7 +289,7 @@ def test_pvdf_dissolves_in_nmp_at_25c_by_the_solvation_shift():
     np.testing.assert_allclose(answer.dissolve_probability, norm.cdf((limit - answer.chi) / answer.chi_std),
                                atol=1e-9)
     assert answer.verdicts == ("dissolves", "dissolves")
-    assert "strong specific interactions" in answer.crystalline.reason
+    assert answer.crystalline.reason.endswith(f"raise its melting χ by {weight * -chi_qc:.2f}")
 
 
 # ---------------------------------------------------------------------------------------------
