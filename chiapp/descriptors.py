@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 from rdkit import Chem
-from rdkit.Chem import Descriptors, Lipinski, rdMolDescriptors
+from rdkit.Chem import QED, Descriptors, Lipinski, MolSurf, rdMolDescriptors
 from rdkit.Chem.EState import EState
 
 from chiapp import hansen, properties
@@ -98,6 +98,54 @@ _SOLVENT_ONLY = ("log_heavy_atoms", "log_molar_volume", "log_mass")
 _RDKIT_FUNCTIONS = {name: f for name, f in Descriptors._descList if name not in ("Ipc", "AvgIpc")}
 _RDKIT_NAMES = tuple(f"rdkit_{name}" for name in _RDKIT_FUNCTIONS)
 
+
+def _required_elements(pattern: Chem.Mol) -> frozenset[int]:
+    """The elements every match of a SMARTS query contains: each query atom that names one element, with
+    no 'or', negation, recursion or wildcard in its query (any of those: no requirement from that atom).
+    A molecule lacking one of them cannot match, so the search is skipped with the same answer."""
+    required = set()
+    for atom in pattern.GetAtoms():
+        query = atom.DescribeQuery() if atom.HasQuery() else ""
+        if atom.GetAtomicNum() > 0 and not any(word in query for word in ("Or", "!=", "Recursive", "Null")):
+            required.add(atom.GetAtomicNum())
+    return frozenset(required)
+
+
+# RDKit's fr_* counts are substructure counts of one pattern each (``rdkit.Chem.Fragments``); a
+# molecule without the pattern's elements counts 0 without the search (one of a solvent's costliest steps)
+_FRAGMENT_ELEMENTS = {name: _required_elements(f.__defaults__[-1]) for name, f in _RDKIT_FUNCTIONS.items()
+                      if name.startswith("fr_") and f.__defaults__ and isinstance(f.__defaults__[-1], Chem.Mol)}
+_QED_ACCEPTORS = tuple((p, _required_elements(p)) for p in QED.Acceptors)
+_GROUP_NEEDS = tuple((p, _required_elements(p)) for p in _GROUP_PATTERNS.values())
+_STRICT = rdMolDescriptors.NumRotatableBondsOptions.Strict
+# RDKit's NumRotatableBonds (its default definition) is the strict count QED uses, as RDKit documents:
+# checked on an amide, whose C-N bond only the non-strict count takes, before reusing one for the other
+_DEFAULT_IS_STRICT = (rdMolDescriptors.CalcNumRotatableBonds(Chem.MolFromSmiles("CCC(=O)NCC"))
+                      == rdMolDescriptors.CalcNumRotatableBonds(Chem.MolFromSmiles("CCC(=O)NCC"), _STRICT)
+                      != rdMolDescriptors.CalcNumRotatableBonds(
+                          Chem.MolFromSmiles("CCC(=O)NCC"), rdMolDescriptors.NumRotatableBondsOptions.NonStrict))
+_QED_ALERTS = tuple((p, _required_elements(p)) for p in QED.StructuralAlerts)
+
+
+def _qed(mol: Chem.Mol, shared: dict[str, float], elements: frozenset[int]) -> float:
+    """RDKit's QED (``rdkit.Chem.QED.qed``) from its eight properties, computed as its ``properties``
+    does, with logP read from ``shared`` (the same Crippen call) and the acceptor and alert searches
+    skipped where the molecule lacks a pattern's elements: the same number, to the last bit (a test)."""
+    stripped = Chem.RemoveHs(mol)
+    same = stripped.GetNumAtoms() == mol.GetNumAtoms() and "MolLogP" in shared
+    properties_ = QED.QEDproperties(
+        MW=rdMolDescriptors._CalcMolWt(stripped),
+        ALOGP=shared["MolLogP"] if same else rdMolDescriptors.CalcCrippenDescriptors(stripped)[0],
+        HBA=sum(len(stripped.GetSubstructMatches(p)) for p, need in _QED_ACCEPTORS
+                if need <= elements and stripped.HasSubstructMatch(p)),
+        HBD=rdMolDescriptors.CalcNumHBD(stripped),
+        PSA=MolSurf.TPSA(stripped),
+        ROTB=shared["NumRotatableBonds"] if same and _DEFAULT_IS_STRICT and "NumRotatableBonds" in shared
+        else rdMolDescriptors.CalcNumRotatableBonds(stripped, _STRICT),
+        AROM=len(Chem.GetSSSR(Chem.DeleteSubstructs(Chem.Mol(stripped), QED.AliphaticRings))),
+        ALERTS=sum(1 for p, need in _QED_ALERTS if need <= elements and stripped.HasSubstructMatch(p)))
+    return QED.qed(mol, qedProperties=properties_)
+
 POLYMER_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _POLYMER_ONLY
 SOLVENT_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _SOLVENT_ONLY + _RDKIT_NAMES
 
@@ -152,8 +200,9 @@ def _intensive(mol: Chem.Mol, estimate: hansen.HansenEstimate, n_units: int, mea
         _rotatable_bonds(mol) / n_heavy,
         charges / n_heavy,
     ]
-    values += [len(mol.GetSubstructMatches(p, uniquify=True, maxMatches=10_000)) / n_heavy
-               for p in _GROUP_PATTERNS.values()]
+    elements = frozenset(a.GetAtomicNum() for a in atoms)
+    values += [len(mol.GetSubstructMatches(p, uniquify=True, maxMatches=10_000)) / n_heavy if need <= elements
+               else 0.0 for p, need in _GROUP_NEEDS]
     known = estimate.coverage >= 1.0 and math.isfinite(estimate.delta_d_mpa05)
     if known:
         volume_per_heavy = estimate.molar_volume_cm3_per_mol * n_units / n_heavy
@@ -231,7 +280,8 @@ def _shared_values(mol: Chem.Mol) -> dict[str, float]:
     """RDKit descriptors that the intensive block and RDKit's list both need, or that would each redo
     one computation, computed once: the four E-state extremes from one E-state vector (cached on the
     molecule, as RDKit's ``force=0`` reads it), logP and MR from one Crippen pass, the molecular
-    weight, H-bond donors and acceptors. The same numbers, to the last bit (a test)."""
+    weight, H-bond donors and acceptors, the rotatable bonds (QED reads them too). The same numbers, to the
+    last bit (a test)."""
     values = _common_values(mol)
     try:
         EState.EStateIndices(mol)
@@ -240,7 +290,8 @@ def _shared_values(mol: Chem.Mol) -> dict[str, float]:
         return values  # RDKit's own functions then say what they can (the block reads 0 for a failure)
     return {**values, "MaxEStateIndex": EState.MaxEStateIndex(mol, 0),
             "MinEStateIndex": EState.MinEStateIndex(mol, 0), "MaxAbsEStateIndex": EState.MaxAbsEStateIndex(mol, 0),
-            "MinAbsEStateIndex": EState.MinAbsEStateIndex(mol, 0), "MolLogP": log_p, "MolMR": molar_refractivity}
+            "MinAbsEStateIndex": EState.MinAbsEStateIndex(mol, 0), "MolLogP": log_p, "MolMR": molar_refractivity,
+            "NumRotatableBonds": Lipinski.NumRotatableBonds(mol)}
 
 
 def _rdkit_block(mol: Chem.Mol, shared: dict[str, float] | None = None) -> list[float]:
@@ -248,9 +299,17 @@ def _rdkit_block(mol: Chem.Mol, shared: dict[str, float] | None = None) -> list[
     range after standardization; a value RDKit cannot compute reads as 0."""
     values = []
     shared = _shared_values(mol) if shared is None else shared
+    elements = frozenset(atom.GetAtomicNum() for atom in mol.GetAtoms())
     for name, function in _RDKIT_FUNCTIONS.items():
         try:
-            v = float(shared[name] if name in shared else function(mol))
+            if name in shared:
+                v = float(shared[name])
+            elif name in _FRAGMENT_ELEMENTS and not _FRAGMENT_ELEMENTS[name] <= elements:
+                v = 0.0
+            elif name == "qed":
+                v = _qed(mol, shared, elements)
+            else:
+                v = float(function(mol))
         except (ValueError, RuntimeError, ZeroDivisionError):
             v = 0.0
         values.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)

@@ -95,15 +95,21 @@ def test_descriptors_are_read_only():
 
 
 def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
-    """The E-state extremes and Crippen logP/MR computed once give RDKit's own per-function values,
-    to the last bit, for every library solvent."""
+    """The E-state extremes and Crippen logP/MR computed once, QED from shared logP, and the fragment
+    and alert searches skipped for missing elements give RDKit's own per-function values, to the last
+    bit, for every library solvent and 600 generated ones (S, P, Si, halogens, nitrogen groups)."""
     import math
 
+    from benchmarks.screening import generated_solvents
     from chiapp import descriptors
     from chiapp.chemistry import parse_solvent
     from chiapp.library import solvent_library
 
-    for smiles in solvent_library()["smiles"]:
+    skipped = 0
+    for smiles in [*solvent_library()["smiles"], *generated_solvents(600, skip=1000)]:
+        mol = parse_solvent(smiles)
+        elements = {a.GetAtomicNum() for a in mol.GetAtoms()}
+        skipped += sum(not need <= elements for need in descriptors._FRAGMENT_ELEMENTS.values())
         mol = parse_solvent(smiles)
         expected = []
         for function in descriptors._RDKIT_FUNCTIONS.values():
@@ -113,6 +119,7 @@ def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
                 v = 0.0
             expected.append(math.copysign(math.log1p(abs(v)), v) if math.isfinite(v) else 0.0)
         assert descriptors._rdkit_block(mol) == expected, smiles
+    assert skipped > 10_000  # the screen does skip searches (most fragment patterns need N, S or a halogen)
 
 
 def test_hansen_formula_screen_never_skips_a_tabulated_solvent():
