@@ -120,6 +120,9 @@ class MoleculeBlock:
     inverse_melting_k: np.ndarray  # (n,)
     mixing: np.ndarray            # (n, 2) Δa, Δb [K] of a blend's mixing term (chiapp.mixing); 0: one liquid
     latent: tuple = ()            # per polymer its own LatentPolymer or None (not saved)
+    # blends made by :meth:`blended`: (first, second, φ of first) into the parent solvents, whose halves
+    # qc_first/qc_second then hold (χ_QC is linear in them: the parents' χ_QC mixed, not their halves)
+    qc_parents: tuple | None = None
 
     @property
     def size(self) -> int:
@@ -183,14 +186,16 @@ class MoleculeBlock:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The block as named arrays (a calibrated polymer's own description is not among them)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in ("role", "latent")}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__
+                if name not in ("role", "latent", "qc_parents")}
 
     @classmethod
     def from_arrays(cls, role: str, arrays) -> "MoleculeBlock":
         n = len(arrays["volume"])
         arrays = {"mixing": np.zeros((n, 2)), "qc_mixed": np.zeros(n, dtype=bool), **arrays}
-        return cls(role, **{name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
-                            if name not in ("role", "latent")}, latent=(None,) * n)
+        given: dict = {name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
+                       if name not in ("role", "latent", "qc_parents")}
+        return cls(role, **given, latent=(None,) * n)
 
     def blended(self, first: np.ndarray, second: np.ndarray, fractions: np.ndarray, model: ChiModel
                 ) -> "MoleculeBlock":
@@ -205,11 +210,10 @@ class MoleculeBlock:
                                       self.volume[second])
         n = len(fractions)
         nan = np.full(n, np.nan)
-        qc_first = phi[:, 0, None] * self.qc_first[first] + phi[:, 1, None] * self.qc_first[second]
-        qc_second = phi[:, 0, None] * self.qc_second[first] + phi[:, 1, None] * self.qc_second[second]
         return MoleculeBlock("solvent", x, hansen_inputs("solvent", x), vectors, terms, volume,
-                             np.full(n, "", dtype=str), np.zeros(n, dtype=bool), qc_first, qc_second,
-                             self.qc_known[first] & self.qc_known[second], nan, nan, nan, mixing, (None,) * n)
+                             np.full(n, "", dtype=str), np.zeros(n, dtype=bool), self.qc_first, self.qc_second,
+                             self.qc_known[first] & self.qc_known[second], nan, nan, nan, mixing, (None,) * n,
+                             (first, second, phi[:, 0]))
 
 
 @dataclass(frozen=True)
@@ -282,7 +286,13 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     usable = usable[np.argsort(p_idx[usable], kind="stable")]      # each polymer's pairs in one run
     runs = np.flatnonzero(np.diff(p_idx[usable])) + 1
     for at in np.split(usable, runs) if usable.size else ():
-        out[at] = qc_nodes(polymers.qc_first[p_idx[at[0]]], solvents.qc_first[s_idx[at]], solvents.qc_second[s_idx[at]])
+        half = polymers.qc_first[p_idx[at[0]]]
+        if solvents.qc_parents is None:
+            out[at] = qc_nodes(half, solvents.qc_first[s_idx[at]], solvents.qc_second[s_idx[at]])
+        else:  # blends of parent solvents: their χ_QC, mixed
+            first, second, phi = (v[s_idx[at]] for v in solvents.qc_parents)
+            parents = qc_nodes(half, solvents.qc_first, solvents.qc_second)
+            out[at] = phi[:, None] * parents[first] + (1.0 - phi)[:, None] * parents[second]
     return out
 
 
