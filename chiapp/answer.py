@@ -26,6 +26,7 @@ its own pair and temperature, as a batch file has them). Both run the same per-p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -63,7 +64,7 @@ from chiapp.posterior import (
     verdict_codes,
 )
 from chiapp.solvent_blend import hansen_blend_row
-from chiapp.units import REFERENCE_TEMPERATURE_K, check_temperatures_k
+from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = ["Answer", "MoleculeBlock", "RowAnswer", "answer_blends", "answer_grid", "answer_rows", "forget_blocks",
            "posterior_parameters"]
@@ -498,6 +499,15 @@ class _Answers(FrozenResult):
         v = float(getattr(self, name)[at])
         return v if np.isfinite(v) else None
 
+    def _solvent_of(self, at) -> int:
+        return at[1]
+
+    def _solvent_melting_k(self, at) -> float | None:
+        """The melting point [K] of the solvent of ``at`` (None: unknown, or an answer without features)."""
+        index = self._solvent_of(at)
+        melting_c = self.solvents[index].melting_point_c if 0 <= index < len(self.solvents) else math.nan
+        return melting_c + ZERO_CELSIUS_K if math.isfinite(melting_c) else None
+
     def _reason(self, polymer: PolymerFeatures, at) -> str:
         if self.errors[at]:
             return str(self.errors[at])
@@ -508,7 +518,7 @@ class _Answers(FrozenResult):
                                   value("upper_temperature_k", at), value("chi_at_dissolution", at),
                                   value("chi_std_at_dissolution", at), float(self.chi_critical[at]),
                                   bool(self.limited_by_chi_c[at]), value("melting_temperature_k", at),
-                                  float(self.solvation_shift[at]))
+                                  float(self.solvation_shift[at]), self._solvent_melting_k(at))
 
     def _limit(self, polymer: PolymerFeatures, at) -> CrystallineLimit:
         value = self._value
@@ -522,7 +532,7 @@ class _Answers(FrozenResult):
             melting_temperature_k=value("melting_temperature_k", at),
             limited_by_chi_c=bool(self.limited_by_chi_c[at]), chi_at_dissolution=chi,
             chi_std_at_dissolution=value("chi_std_at_dissolution", at) if chi is not None else None,
-            reason=self._reason(polymer, at))
+            reason=self._reason(polymer, at), solvent_melting_point_k=self._solvent_melting_k(at))
 
 
 @dataclass(frozen=True, eq=False)
@@ -574,6 +584,9 @@ class RowAnswer(_Answers):
 
     def reason(self, row: int) -> str:
         return self._reason(self.polymers[int(self.polymer_index[row])], row)
+
+    def _solvent_of(self, at) -> int:
+        return int(self.solvent_index[at])
 
 
 def _pair_fields(pairs: _Pairs) -> dict[str, np.ndarray]:

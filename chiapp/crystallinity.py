@@ -540,7 +540,7 @@ class CrystallineLimit:
     (``*_high_k`` None: with χ + σ it never dissolves), σ taken at Td. ``upper_temperature_k`` is an
     LCST above which it demixes again (None if there is none); ``melting_temperature_k`` is where its
     crystals would melt into the solvent if χc did not stop it (None: amorphous or never).
-    ``reason`` says it in one sentence.
+    ``reason`` says it in one sentence; ``solvent_melting_point_k`` is the solvent's melting point.
     """
 
     polymer: str
@@ -555,6 +555,13 @@ class CrystallineLimit:
     chi_at_dissolution: float | None
     chi_std_at_dissolution: float | None
     reason: str
+    solvent_melting_point_k: float | None = None  # None: unknown (or not asked)
+
+    @property
+    def dissolves_wherever_liquid(self) -> bool:
+        """Td lies below the solvent's melting point: it dissolves wherever the solvent is liquid."""
+        td, melting = self.dissolution_temperature_k, self.solvent_melting_point_k
+        return td is not None and melting is not None and td < melting
 
     @property
     def is_crystalline(self) -> bool:
@@ -590,9 +597,10 @@ _NAMED_SHIFT = 0.02
 def dissolution_reason(data: CrystallineData | None, center: float | None, low: float | None,
                        high: float | None, upper: float | None, chi: float | None, sigma: float | None,
                        chi_critical: float, limited_by_chi_c: bool, melt_only_k: float | None,
-                       solvation: float = 0.0) -> str:
+                       solvation: float = 0.0, solvent_melting_k: float | None = None) -> str:
     """One sentence on where a polymer dissolves in a solvent (the fields of :class:`CrystallineLimit`;
-    ``solvation`` the shift Δ of its melting χ, named when it is large enough to matter)."""
+    ``solvation`` the shift Δ of its melting χ, named when it is large enough to matter;
+    ``solvent_melting_k`` the solvent's melting point: a Td below it reads 'wherever it is liquid')."""
     unlimited = center is not None and center <= SEARCH_TEMPERATURES_K[0]
     if data is None:
         if center is None:
@@ -609,11 +617,15 @@ def dissolution_reason(data: CrystallineData | None, center: float | None, low: 
     if center > data.melting_point_k and limited_by_chi_c:
         return (f"does not dissolve below its melting point ({_celsius(data.melting_point_k)}): χ reaches χc "
                 f"{chi_critical:.2f} only near {_about(center)} ({band})")
-    text = "dissolves at any temperature searched" if unlimited else f"dissolves above {_about(center)}"
+    frozen = not unlimited and solvent_melting_k is not None and center < solvent_melting_k
+    text = ("dissolves at any temperature searched" if unlimited else
+            f"dissolves wherever the solvent is liquid: Td ~{_celsius(center)} (melting-point depression, {band}) "
+            f"lies below the solvent's melting point, {_celsius(solvent_melting_k)}" if frozen  # type: ignore[arg-type]
+            else f"dissolves above {_about(center)}")
     if limited_by_chi_c and melt_only_k is not None:
         text += f" (where χ falls below χc {chi_critical:.2f}; its crystals melt in it above {_about(melt_only_k)}"
         text += f", {band})" if band else ")"
-    elif not unlimited:
+    elif not unlimited and not frozen:
         text += f" (melting-point depression, {band})"
     if upper is not None and upper <= _SHOWN_MAX_K:
         text += f", and below {_about(upper)} (LCST)"

@@ -97,7 +97,9 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
             reason = f"χ is within its uncertainty of χc {where}: a test in the lab decides."
         td = None if crystalline is None else crystalline.dissolution_temperature_k
         if data is not None and td is not None:
-            reason += f" Crystalline {data.grade or data.polymer} melts into it above ~{_c(td)}."
+            reason += (f" Crystalline {data.grade or data.polymer} melts into it wherever it is liquid (Td ~{_c(td)}, "
+                       "below its melting point)." if crystalline.dissolves_wherever_liquid  # type: ignore[union-attr]
+                       else f" Crystalline {data.grade or data.polymer} melts into it above ~{_c(td)}.")
     evidence = []
     if prediction.evidence.label_text:
         evidence.append(f"Polymer Handbook: {prediction.evidence.label_text}")

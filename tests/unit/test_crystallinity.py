@@ -290,6 +290,11 @@ def test_pvdf_dissolves_in_nmp_at_25c_by_the_solvation_shift():
                                atol=1e-9)
     assert answer.verdicts == ("dissolves", "dissolves")
     assert answer.crystalline.reason.endswith(f"raise its melting χ by {weight * -chi_qc:.2f}")
+    # its Td lies below NMP's melting point (−24 °C, the library's): said so, not "above ~−49 °C"
+    limit = answer.crystalline
+    assert limit.solvent_melting_point_k == pytest.approx(solvent.melting_point_c + zero_Celsius)
+    assert limit.dissolution_temperature_k < limit.solvent_melting_point_k and limit.dissolves_wherever_liquid
+    assert limit.reason.startswith("dissolves wherever the solvent is liquid")
 
 
 # ---------------------------------------------------------------------------------------------
