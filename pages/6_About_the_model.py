@@ -51,10 +51,12 @@ if posterior is None:
 else:
     st.markdown(
         "The χ shown is a posterior: the ensemble's answer weighed against a prior from Hansen parameters "
-        "(the wider the ensemble's spread, the more the prior counts), corrected by the measured χ of the "
-        "pair and its Polymer Handbook label where the open data has them. P(dissolves) = Φ((χlim − χ)/σ): "
-        "'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below. Parameters fitted on "
-        "held-out polymers, and what they score there:")
+        "and COSMO-SAC (the wider the ensemble's spread, the more the prior counts), corrected by the measured "
+        "χ of the pair and its Polymer Handbook label where the open data has them. P(dissolves) = "
+        "Φ((χlim − χ)/σ): 'dissolves' at 70 % and above, 'does not dissolve' at 30 % and below. For a "
+        "crystalline polymer χlim is the lower of χc and Flory's melting limit, which a solvent COSMO-SAC "
+        "finds strongly attractive raises (the solvation weight, last row; fitted on cited dissolution "
+        "facts). Parameters fitted on held-out polymers, and what they score there:")
     st.dataframe(posterior[0], hide_index=True, key="manifest_posterior")
     st.dataframe(posterior[1], hide_index=True, key="manifest_posterior_scores")
 
