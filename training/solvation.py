@@ -26,11 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.constants import zero_Celsius
-from scipy.stats import norm
 
 from chiapp.crystallinity import SOLVATION_NODE_K, melting_chi, solvation_shift
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, ChiModel
-from chiapp.posterior import DISSOLVES_AT, DOES_NOT_AT
+from chiapp.posterior import DISSOLVES_AT, DOES_NOT_AT, dissolve_probability
 
 FACTS_FILE = Path(__file__).resolve().parent.parent / "assets" / "evidence" / "dissolution_temperatures.csv"
 WEIGHTS = np.round(np.arange(0.0, 2.0 + 1e-9, 0.01), 2)
@@ -51,7 +50,7 @@ class Facts:
 
     def probability(self, weight: float) -> np.ndarray:
         limit = np.minimum(self.chi_critical, self.melting_chi + solvation_shift(self.chi_qc, weight))
-        return norm.cdf((limit - self.chi) / self.sigma)
+        return dissolve_probability(self.chi, self.sigma, limit)
 
     def right(self, weight: float) -> np.ndarray:
         p = self.probability(weight)
