@@ -53,8 +53,9 @@ measures that solvation, so the melting χ of a crystalline polymer is raised by
 the same as melting at 1/Tm' = 1/Tm + K Δ (:func:`solvated_inverse_melting_k`). β is one number,
 fitted by ``python -m training.solvation`` on the cited dissolution facts of
 ``assets/evidence/dissolution_temperatures.csv`` (leave-polymer-out figures in the manifest);
-Δ = 0 where χ_QC ≥ 0 (polyolefins in hydrocarbons keep Flory's limit exactly) or is unknown (a blend,
-a molecule without σ-profile). Δ is a point value: its error is not in σ.
+Δ = 0 where χ_QC ≥ 0 (polyolefins in hydrocarbons keep Flory's limit exactly) or is unknown (a
+molecule, or a blend component, without σ-profile; a blend's χ_QC is Σφ_j χ_QC,j). Δ is a point value:
+its error is not in σ.
 
 **Which melting point.** Tm0, the equilibrium melting point of infinitely thick crystals, is an
 upper bound; real lamellae melt lower (Gibbs–Thomson), and the same surface term lowers the melting
@@ -382,7 +383,7 @@ def melting_chi(temperatures_k, data: CrystallineData | None, solvent_molar_volu
 
 def dissolution_chi_limit(temperatures_k, data: CrystallineData | None, solvent_molar_volume_cm3_per_mol,
                           chi_critical, solvation: float = 0.0) -> np.ndarray:
-    """min(χ_c, χ_m(T)) [-]: the polymer dissolves at T exactly when χ(T) is below this.
+    """min(χ_c, χ_m(T) + Δ) [-]: the polymer dissolves at T exactly when χ(T) is below this (Δ: ``solvation``).
 
     ``chi_critical`` is χ_c of the pair (a number, or an array broadcasting with the temperatures).
     For an amorphous polymer (``data`` None) it is χ_c.

@@ -120,10 +120,11 @@ _GROUP_NEEDS = tuple((p, _required_elements(p)) for p in _GROUP_PATTERNS.values(
 _STRICT = rdMolDescriptors.NumRotatableBondsOptions.Strict
 # RDKit's NumRotatableBonds (its default definition) is the strict count QED uses, as RDKit documents:
 # checked on an amide, whose C-N bond only the non-strict count takes, before reusing one for the other
-_DEFAULT_IS_STRICT = (rdMolDescriptors.CalcNumRotatableBonds(Chem.MolFromSmiles("CCC(=O)NCC"))
-                      == rdMolDescriptors.CalcNumRotatableBonds(Chem.MolFromSmiles("CCC(=O)NCC"), _STRICT)
+_AMIDE = Chem.MolFromSmiles("CCC(=O)NCC")
+_DEFAULT_IS_STRICT = (rdMolDescriptors.CalcNumRotatableBonds(_AMIDE)
+                      == rdMolDescriptors.CalcNumRotatableBonds(_AMIDE, _STRICT)
                       != rdMolDescriptors.CalcNumRotatableBonds(
-                          Chem.MolFromSmiles("CCC(=O)NCC"), rdMolDescriptors.NumRotatableBondsOptions.NonStrict))
+                          _AMIDE, rdMolDescriptors.NumRotatableBondsOptions.NonStrict))
 _QED_ALERTS = tuple((p, _required_elements(p)) for p in QED.StructuralAlerts)
 
 
