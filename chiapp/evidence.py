@@ -37,7 +37,7 @@ from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["PHASE_SIGMAS", "Evidence", "EvidenceTable", "evidence_by_key", "evidence_table", "evidence_for",
-           "evidence_pairs", "phase_points", "phase_systems", "without_phase_evidence"]
+           "evidence_pairs", "pair_key", "phase_points", "phase_systems", "without_phase_evidence"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
@@ -90,7 +90,9 @@ class Evidence(FrozenResult):
         return "conflicting" if len(kinds) > 1 else ("solvent" if kinds == {1} else "non-solvent")
 
 
-def _key(polymer: str, solvent: str) -> tuple[str, str] | None:
+def pair_key(polymer: str, solvent: str) -> tuple[str, str] | None:
+    """(``canonical_polymer``, ``canonical_solvent``) of a pair: how the evidence is looked up; None when
+    the current chemistry refuses either molecule."""
     try:
         return canonical_polymer(polymer), canonical_solvent(solvent)
     except Exception:  # noqa: BLE001 - a row the current chemistry refuses is simply not evidence
@@ -109,19 +111,31 @@ def _check_values(measured: pd.DataFrame, labels: pd.DataFrame) -> None:
                             "python -m training.evidence")
 
 
+def _row_keys(table: pd.DataFrame) -> list[tuple[str, str] | None]:
+    """The :func:`pair_key` of every row. ``python -m training.evidence`` stores them (columns
+    ``polymer_key``, ``solvent_key``), which spares the first answer of a process canonicalizing some
+    200 repeat units (about 0.35 s); they are used when the first rows recompute to them (the same
+    RDKit canonical SMILES), else every key is computed here."""
+    if {"polymer_key", "solvent_key"} <= set(table.columns):
+        keys = [(p, s) if isinstance(p, str) and isinstance(s, str) else None
+                for p, s in zip(table["polymer_key"], table["solvent_key"])]
+        sample = zip(table["polymer"].head(3), table["solvent"].head(3), keys)
+        if all(pair_key(p, s) == key for p, s, key in sample):
+            return keys
+    return [pair_key(p, s) for p, s in zip(table["polymer"], table["solvent"])]
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict, dict, str, str]:
     measured = pd.read_csv(io.BytesIO(verified_asset("evidence", "measured_chi.csv")))
     labels = pd.read_csv(io.BytesIO(verified_asset("evidence", "handbook_labels.csv")))
     _check_values(measured, labels)
     chi_rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for polymer, solvent, t, chi in measured[["polymer", "solvent", "temperature_k", "chi"]].itertuples(index=False):
-        key = _key(polymer, solvent)
+    for key, t, chi in zip(_row_keys(measured), measured["temperature_k"], measured["chi"]):
         if key is not None:
             chi_rows.setdefault(key, []).append((float(t), float(chi)))
     label_rows: dict[tuple[str, str], list[int]] = {}
-    for polymer, solvent, soluble in labels[["polymer", "solvent", "soluble"]].itertuples(index=False):
-        key = _key(polymer, solvent)
+    for key, soluble in zip(_row_keys(labels), labels["soluble"]):
         if key is not None:
             label_rows.setdefault(key, []).append(int(soluble))
     chi_source = str(measured["source"].iloc[0]) if len(measured) else ""
@@ -269,7 +283,7 @@ def evidence_table() -> EvidenceTable:
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:
     """Measured χ, phase behaviour and handbook labels for a polymer (repeat unit SMILES) in a solvent."""
-    return evidence_by_key(_key(polymer, solvent))
+    return evidence_by_key(pair_key(polymer, solvent))
 
 
 @lru_cache(maxsize=None)

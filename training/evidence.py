@@ -2,7 +2,8 @@
 
 Writes ``assets/evidence/measured_chi.csv`` (every experimental χ of data_Chi.csv: polymer
 repeat unit, solvent SMILES, temperature, χ) and ``handbook_labels.csv`` (the PolySol good /
-non-solvent labels after the repeat-unit conversion of ``training.polysol``). Both sources are MIT
+non-solvent labels after the repeat-unit conversion of ``training.polysol``), each row with its
+lookup key (``chiapp.evidence.pair_key``). Both sources are MIT
 licensed; their notices are in ``assets/evidence/README.md``. The tables are derived
 (canonical SMILES, kelvin, one row per observation), never the raw files.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from chiapp.evidence import pair_key
 from training.data import DEFAULT_DATA_DIR, load_training_data
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "assets" / "evidence"
@@ -26,6 +28,9 @@ def build(data_dir: Path = DEFAULT_DATA_DIR, out_dir: Path = OUT_DIR) -> tuple[i
     labels = (data.soluble[["polymer", "solvent", "soluble"]].drop_duplicates()
               .sort_values(["polymer", "solvent", "soluble"]).reset_index(drop=True))
     labels["source"] = "PolySol (Stubbs et al. 2025), from the Polymer Handbook"
+    for table in (measured, labels):  # the lookup keys, so the app does not canonicalize them at start
+        keys = [pair_key(p, s) or ("", "") for p, s in zip(table["polymer"], table["solvent"])]
+        table["polymer_key"], table["solvent_key"] = [k[0] for k in keys], [k[1] for k in keys]
     out_dir.mkdir(parents=True, exist_ok=True)
     measured.to_csv(out_dir / "measured_chi.csv", index=False, float_format="%.6g")
     labels.to_csv(out_dir / "handbook_labels.csv", index=False)

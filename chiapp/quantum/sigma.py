@@ -222,10 +222,15 @@ def profile_from_surface(mol: Chem.Mol, surface: CosmoSurface, keep_atoms: np.nd
 def sigma_cache_dir() -> Path:
     """Directory of cached σ-profiles: $CHIAPP_SIGMA_CACHE, else $XDG_CACHE_HOME/chiapp/sigma, else
     ~/.cache/chiapp/sigma. Never inside the package."""
-    override = os.environ.get(CACHE_ENV)
+    return _cache_dir(os.environ.get(CACHE_ENV), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _cache_dir(override: str | None, xdg_cache_home: str | None, home: str | None) -> Path:
+    """The directory for these environment values, built once (every new molecule asks for it)."""
     if override:
         return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = xdg_cache_home or Path.home() / ".cache"
     return Path(base).expanduser() / "chiapp" / "sigma"
 
 

@@ -95,9 +95,10 @@ def test_descriptors_are_read_only():
 
 
 def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
-    """The E-state extremes and Crippen logP/MR computed once, QED from shared logP, and the fragment
-    and alert searches skipped for missing elements give RDKit's own per-function values, to the last
-    bit, for every library solvent and 600 generated ones (S, P, Si, halogens, nitrogen groups)."""
+    """The E-state extremes and Crippen logP/MR computed once, QED from shared logP, the fragment
+    and alert searches skipped for missing elements and SpacialScore read by atom index give RDKit's
+    own per-function values, to the last bit, for every library solvent, 600 generated ones (S, P,
+    Si, halogens, nitrogen groups) and ten with stereo centres and double bonds."""
     import math
 
     from benchmarks.screening import generated_solvents
@@ -105,8 +106,11 @@ def test_shared_rdkit_descriptors_equal_rdkits_own_functions():
     from chiapp.chemistry import parse_solvent
     from chiapp.library import solvent_library
 
+    # stereo centres, E/Z and unspecified double bonds, ring stereo, triple bonds: what SpacialScore weighs
+    stereo = ["C/C=C/C", "CC=CC", "C[C@H](O)CC", "CC(O)CC", "C[C@H]1CC[C@@H](C)CC1", "CC1CCC(C)CC1",
+              "C#CC(C)(O)C=C", "CC(C)=CCC/C(C)=C/CO", "O=C1CC[C@@H]2CCCC[C@H]2C1", "c1ccc2c(c1)CC=C2"]
     skipped = 0
-    for smiles in [*solvent_library()["smiles"], *generated_solvents(600, skip=1000)]:
+    for smiles in [*solvent_library()["smiles"], *generated_solvents(600, skip=1000), *stereo]:
         mol = parse_solvent(smiles)
         elements = {a.GetAtomicNum() for a in mol.GetAtoms()}
         skipped += sum(not need <= elements for need in descriptors._FRAGMENT_ELEMENTS.values())

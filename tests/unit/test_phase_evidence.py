@@ -104,3 +104,23 @@ def test_every_phase_row_names_molecules_the_libraries_resolve_without_the_datab
     for polymer, solvent in table[["polymer", "solvent"]].itertuples(index=False):
         assert _polymer_index().find(polymer) is not None or looks_like_polymer(polymer), polymer
         assert _solvent_index().find(solvent) is not None or Chem.MolFromSmiles(solvent) is not None, solvent
+
+
+def test_stored_evidence_keys_are_the_keys_chiapp_computes():
+    """Every stored lookup key of the evidence tables is ``pair_key`` of its row (a table built by another
+    RDKit or stale keys would fail here), and a table whose keys disagree is keyed afresh, not trusted."""
+    import io
+
+    import pandas as pd
+
+    from chiapp.evidence import _row_keys, pair_key
+    from chiapp.resources import verified_asset
+
+    for name in ("measured_chi.csv", "handbook_labels.csv"):
+        table = pd.read_csv(io.BytesIO(verified_asset("evidence", name)))
+        computed = [pair_key(p, s) for p, s in zip(table["polymer"], table["solvent"])]
+        assert list(zip(table["polymer_key"], table["solvent_key"])) == computed, name
+    tampered = table.head(5).copy()
+    tampered["polymer_key"] = "C1CCCCC1"  # wrong for every row
+    assert _row_keys(tampered) == computed[:5]
+    assert _row_keys(tampered.drop(columns=["polymer_key", "solvent_key"])) == computed[:5]

@@ -138,6 +138,10 @@ def test_quantum_cache_dir_is_outside_the_package(monkeypatch, tmp_path):
     assert sigma.sigma_cache_dir() == tmp_path / "chiapp" / "sigma"
     monkeypatch.setenv("CHIAPP_SIGMA_CACHE", str(tmp_path / "here"))
     assert sigma.sigma_cache_dir() == tmp_path / "here"
+    monkeypatch.delenv("CHIAPP_SIGMA_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the directory follows the environment, though built once
+    assert sigma.sigma_cache_dir() == tmp_path / "home" / ".cache" / "chiapp" / "sigma"
 
 
 # ---------------------------------------------------------------------------------------------
