@@ -79,3 +79,16 @@ def test_requirements_pin_what_pyproject_pins():
     assert declared, "pyproject.toml pins nothing"
     for name, version in declared.items():
         assert tested.get(name) == version, f"{name}: pyproject {version}, requirements.txt {tested.get(name)}"
+
+
+def test_the_served_app_is_loopback_offline_and_unwatched():
+    """The shipped Streamlit settings: loopback only, no usage statistics, and no file watcher (a served
+    app does not reload on edits; watching every imported chiapp module kept three server threads busy
+    through the first page, about 2 s of its CPU before the first chart)."""
+    import tomllib
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
