@@ -27,7 +27,13 @@ Two estimates, side by side:
    δH (Van Krevelen & te Nijenhuis, *Properties of Polymers*, 4th ed., 2009, ch. 7), on both
    polymers.
 
-Neither captures what decides most miscible blends: specific interactions (hydrogen bonds,
+3. **Literature** (``assets/evidence/blend_miscibility.csv``, 152 pairs typed from the literature,
+   each cited; ``assets/evidence/BLENDS.md``): where the pair is there, its state decides the
+   verdict (above a reported LCST or below a reported UCST: immiscible; "partially miscible":
+   borderline), as measured χ decides a polymer–solvent answer, and the answer says so. The
+   estimates above stay beside it.
+
+Neither estimate captures what decides most miscible blends: specific interactions (hydrogen bonds,
 dipole–dipole, charge transfer) that make χ_AB negative (Coleman, Graf & Painter 1991;
 Utracki, *Polymer Blends Handbook*, 2nd ed., Springer 2014, ch. 2). With N in the hundreds, χ_c
 is of order 0.01, far below either estimate's uncertainty: read the verdict as a ranking.
@@ -45,6 +51,7 @@ both, for solution blending.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +60,7 @@ import numpy as np
 import pandas as pd
 from rdkit import Chem
 
-from chiapp.chemistry import parse_polymer
+from chiapp.chemistry import canonical_polymer, parse_polymer
 from chiapp.descriptors import polymer_descriptors, polymer_ring
 from chiapp.errors import ChiAppError, InputError
 from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
@@ -61,16 +68,19 @@ from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, HansenEstimate, estimate_hansen, hansen_chi
 from chiapp.library import Molecule, polymer_defaults, polymer_library, resolve_polymer, solvent_library
 from chiapp.model import T_REF_K, ChiModel
-from chiapp.units import check_temperatures_k
+from chiapp.resources import verified_asset
+from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
     "COMPATIBILITY_VERDICTS",
     "REFERENCE_VOLUME_CM3_PER_MOL",
+    "BlendLiterature",
     "SPECIFIC_INTERACTIONS_NOTE",
     "CompatibilityEstimate",
     "CompatibilizerIdeas",
     "PolymerCompatibility",
     "blend_critical_chi",
+    "blend_literature",
     "brainstorm_compatibilizers",
     "latent_chi_members",
     "polymer_compatibility",
@@ -129,11 +139,60 @@ class CompatibilityEstimate(FrozenResult):
 
 
 @dataclass(frozen=True, eq=False)
+class BlendLiterature(FrozenResult):
+    """A literature statement on a polymer pair (one row of ``blend_miscibility.csv``): its state
+    ('miscible', 'partially miscible' or 'immiscible') at ``temperature_c`` [°C], a reported LCST or
+    UCST [°C] (NaN: none given), the interaction the source names, the source and its note."""
+
+    state: str
+    temperature_c: float
+    lcst_c: float
+    ucst_c: float
+    interaction: str
+    source: str
+    note: str
+
+    def verdict_at(self, temperature_k: float) -> str:
+        """The verdict this statement gives at ``temperature_k`` [K]: immiscible above its LCST or
+        below its UCST, else its state ('partially miscible' reads as borderline)."""
+        t_c = temperature_k - ZERO_CELSIUS_K
+        if self.state == "immiscible" or t_c > self.lcst_c or t_c < self.ucst_c:
+            return "immiscible"
+        return "miscible" if self.state == "miscible" else "borderline"
+
+    def describe(self, temperature_k: float) -> str:
+        limits = "".join(f", {name} {value:g} °C" for name, value in (("LCST", self.lcst_c), ("UCST", self.ucst_c))
+                         if math.isfinite(value))
+        return (f"literature: {self.state} at {self.temperature_c:g} °C{limits} ({self.interaction}); so "
+                f"{self.verdict_at(temperature_k)} at {temperature_k - ZERO_CELSIUS_K:.0f} °C. Source: {self.source}")
+
+
+@lru_cache(maxsize=1)
+def _literature_table() -> dict[frozenset[str], BlendLiterature]:
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "blend_miscibility.csv")))
+    facts = {}
+    for row in table.itertuples(index=False):
+        key = frozenset((canonical_polymer(resolve_polymer(row.polymer_a).smiles),
+                         canonical_polymer(resolve_polymer(row.polymer_b).smiles)))
+        facts[key] = BlendLiterature(str(row.state), float(row.temperature_c), float(row.lcst_c), float(row.ucst_c),
+                                     str(row.interaction), str(row.source), "" if pd.isna(row.note) else str(row.note))
+    return facts
+
+
+def blend_literature(polymer_a: str, polymer_b: str) -> BlendLiterature | None:
+    """The literature statement on a pair (names or repeat units, either order), None when the table
+    has none."""
+    a, b = resolve_polymer(polymer_a), resolve_polymer(polymer_b)
+    return _literature_table().get(frozenset((canonical_polymer(a.smiles), canonical_polymer(b.smiles))))
+
+
+@dataclass(frozen=True, eq=False)
 class PolymerCompatibility(FrozenResult):
     """χ_AB of two polymers at one temperature, from the model's latent space (``chi``,
-    ``chi_std``, ``verdict``) and from Hansen group contributions (``hansen``), with the critical
-    χ of the given chain lengths (per V_ref) and ``notes``, always including the caveat on
-    specific interactions."""
+    ``chi_std``) and from Hansen group contributions (``hansen``), with the critical χ of the given
+    chain lengths (per V_ref), the pair's ``literature`` statement when the table has one, the one
+    ``verdict`` and what ``decided_by`` it (the literature where known, else the latent space), and
+    ``notes``, always including the caveat on specific interactions."""
 
     polymer_a: Molecule
     polymer_b: Molecule
@@ -150,16 +209,24 @@ class PolymerCompatibility(FrozenResult):
     hansen_a_mpa05: tuple[float, float, float]
     hansen_b_mpa05: tuple[float, float, float]
     notes: tuple[str, ...]
+    literature: BlendLiterature | None = None
+    decided_by: str = "latent space"
 
     @property
     def latent(self) -> CompatibilityEstimate:
-        return CompatibilityEstimate(self.method, self.chi, self.chi_std, self.verdict)
+        return CompatibilityEstimate(self.method, self.chi, self.chi_std,
+                                     _verdict(self.chi, self.chi_std, self.chi_critical))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per method: method, chi, chi_std, chi_critical, verdict."""
-        return pd.DataFrame([
-            {"method": e.method, "chi": e.chi, "chi_std": e.chi_std, "chi_critical": self.chi_critical,
-             "verdict": e.verdict} for e in (self.latent, self.hansen)])
+        """One row per method: method, chi, chi_std, chi_critical, verdict (the literature's row, when
+        the pair has one, first: it decides)."""
+        rows = [{"method": e.method, "chi": e.chi, "chi_std": e.chi_std, "chi_critical": self.chi_critical,
+                 "verdict": e.verdict} for e in (self.latent, self.hansen)]
+        if self.literature is not None:
+            rows.insert(0, {"method": f"literature: {self.literature.state} at {self.literature.temperature_c:g} °C "
+                                      "(the first note: conditions and source)", "chi": math.nan, "chi_std": math.nan,
+                            "chi_critical": self.chi_critical, "verdict": self.verdict})
+        return pd.DataFrame(rows)
 
 
 @lru_cache(maxsize=1)
@@ -258,12 +325,16 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
     def deltas(h: HansenEstimate | None) -> tuple[float, float, float]:
         return (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
 
+    literature = blend_literature(a.smiles, b.smiles)
+    if literature is not None:
+        notes.insert(0, literature.describe(t))
     return PolymerCompatibility(
         polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
         chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
-        verdict=_verdict(chi, chi_std, chi_c), method=method,
+        verdict=_verdict(chi, chi_std, chi_c) if literature is None else literature.verdict_at(t), method=method,
         hansen=CompatibilityEstimate(hansen_method, h_chi, h_std, _verdict(h_chi, h_std, chi_c)),
-        hansen_a_mpa05=deltas(ha), hansen_b_mpa05=deltas(hb), notes=tuple(notes))
+        hansen_a_mpa05=deltas(ha), hansen_b_mpa05=deltas(hb), notes=tuple(notes), literature=literature,
+        decided_by="latent space" if literature is None else "literature")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{name_a} / {name_b} at {args.temperature_c:g} °C, N_A = {r.chain_length_a:.0f}, "
           f"N_B = {r.chain_length_b:.0f} (per {r.reference_volume_cm3_per_mol:g} cm3/mol): "
           f"chi_c = {r.chi_critical:.4f}")
+    print(f"verdict: {r.verdict} (decided by the {r.decided_by})")
     print_table(r.to_frame(), {"method": "method", "chi": "chi_AB", "chi_std": "sigma", "verdict": "verdict"}, 0)
     for note in r.notes:
         print(f"note: {note}")

@@ -410,11 +410,15 @@ def _compatibility_box(word: str, text: str) -> None:
 def show_compatibility(result) -> None:
     """Both estimates of χ_AB side by side with the verdict for the chain lengths, and the notes."""
     a, b = display_name(result.polymer_a), display_name(result.polymer_b)
-    _compatibility_box(result.verdict,
-                       f"by the model's latent space: {md(a)} and {md(b)} at "
-                       f"{celsius(result.temperature_k):.0f} °C, χ_AB = {result.chi:.4f} ± {result.chi_std:.4f} "
-                       f"against the critical {result.chi_critical:.5f} (N_A = {result.chain_length_a:,.0f}, "
-                       f"N_B = {result.chain_length_b:,.0f} per {result.reference_volume_cm3_per_mol:.0f} cm³/mol).")
+    latent = (f"{md(a)} and {md(b)} at {celsius(result.temperature_k):.0f} °C, χ_AB = {result.chi:.4f} ± "
+              f"{result.chi_std:.4f} against the critical {result.chi_critical:.5f} "
+              f"(N_A = {result.chain_length_a:,.0f}, N_B = {result.chain_length_b:,.0f} "
+              f"per {result.reference_volume_cm3_per_mol:.0f} cm³/mol)")
+    if result.literature is None:
+        _compatibility_box(result.verdict, f"by the model's latent space: {latent}.")
+    else:  # the pair's literature statement decides; the model's estimate stays beside it
+        _compatibility_box(result.verdict, f"by the literature (the first note below); the model's latent space "
+                                           f"alone: {latent}, {result.latent.verdict}.")
     show_table(result.to_frame(), COMPATIBILITY_VIEW, key="compatibility_table")
     hansen = pd.DataFrame({"polymer": [a, b], "δD [MPa½]": [result.hansen_a_mpa05[0], result.hansen_b_mpa05[0]],
                            "δP [MPa½]": [result.hansen_a_mpa05[1], result.hansen_b_mpa05[1]],

@@ -44,6 +44,7 @@ def test_cli_compat_prints_both_estimates_and_ideas():
     done = _run("compat", "--polymer-a", "PE", "--polymer-b", "PA6", "--temperature-c", "240", "--top", "5")
     assert done.returncode == 0, done.stderr
     assert "latent space" in done.stdout and "Hansen" in done.stdout
+    assert "verdict: immiscible (decided by the literature)" in done.stdout  # a pair of the blend table
     assert "specific interactions" in done.stdout
     assert "poly(maleic anhydride)" in done.stdout
 

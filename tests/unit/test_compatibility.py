@@ -10,6 +10,7 @@ PET), and styrene–(ethylene-co-butylene) block copolymers (SEBS) or PS-b-PE fo
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -111,8 +112,9 @@ def test_compatibility_states_method_and_the_specific_interactions_caveat():
     r = polymer_compatibility("PE", "PA6", 513.15)
     assert "latent" in r.method and "Hansen" in r.hansen.method
     assert SPECIFIC_INTERACTIONS_NOTE in r.notes and "specific interactions" in SPECIFIC_INTERACTIONS_NOTE
-    frame = r.to_frame()
-    assert list(frame["method"]) == [r.method, r.hansen.method]
+    frame = r.to_frame()  # PE/PA6 is a literature pair: its statement first, then both estimates
+    assert list(frame["method"])[1:] == [r.method, r.hansen.method]
+    assert frame["method"].iloc[0].startswith("literature: immiscible")
 
 
 def test_compatibility_without_hansen_coverage_says_so():
@@ -210,3 +212,63 @@ def test_brainstorm_refuses_one_polymer_twice():
         brainstorm_compatibilizers("PS", "polystyrene", 450.0)
     with pytest.raises(ChiAppError):
         brainstorm_compatibilizers("PS", "water", 450.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The literature table as evidence
+
+def _literature_rows() -> pd.DataFrame:
+    from chiapp.resources import verified_asset
+
+    return pd.read_csv(io.BytesIO(verified_asset("evidence", "blend_miscibility.csv")))
+
+
+def test_every_literature_pair_is_found_in_either_order_with_its_own_row():
+    """Each of the table's pairs (names or repeat units) is found whichever polymer comes first, and
+    what is found is that row's statement (no two rows collapse onto one key)."""
+    from chiapp.compatibility import blend_literature
+
+    table = _literature_rows()
+    assert len(table) >= 150
+    for row in table.itertuples(index=False):
+        for a, b in ((row.polymer_a, row.polymer_b), (row.polymer_b, row.polymer_a)):
+            fact = blend_literature(a, b)
+            assert fact is not None, (a, b)
+            assert (fact.state, fact.temperature_c, fact.source) == (row.state, row.temperature_c, row.source)
+
+
+def test_a_literature_pair_is_decided_by_its_statement_and_its_lcst():
+    """PS/PVME: miscible at 25 °C with an LCST near 120 °C (Bank, Leffingwell & Thies 1971; Nishi, Wang
+    & Kwei 1975), so miscible at 25 °C and immiscible at 150 °C, whatever χ_AB says; the latent
+    estimate keeps its own verdict beside it, and the table's first row is the literature."""
+    row = _literature_rows().query("polymer_a == 'PS' and polymer_b == 'PVME'").iloc[0]
+    assert row.state == "miscible" and row.lcst_c == 120
+    cold = polymer_compatibility("PS", "PVME", float(kelvin(25.0)))
+    hot = polymer_compatibility("PVME", "PS", float(kelvin(150.0)))
+    assert (cold.verdict, hot.verdict) == ("miscible", "immiscible")
+    assert cold.decided_by == hot.decided_by == "literature"
+    assert "Bank, Leffingwell & Thies" in cold.notes[0] and "LCST 120 °C" in cold.notes[0]
+    assert hot.latent.verdict == polymer_compatibility("PS", "PVME", float(kelvin(150.0))).latent.verdict
+    frame = hot.to_frame()
+    assert frame["method"].iloc[0].startswith("literature") and frame["verdict"].iloc[0] == "immiscible"
+    assert len(frame) == 3
+
+
+def test_an_immiscible_and_a_partially_miscible_literature_pair():
+    """An immiscible pair stays immiscible at any temperature; 'partially miscible' reads as borderline."""
+    table = _literature_rows()
+    immiscible = table[table["state"] == "immiscible"].iloc[0]
+    partial = table[table["state"] == "partially miscible"].iloc[0]
+    r = polymer_compatibility(immiscible.polymer_a, immiscible.polymer_b, 400.0)
+    assert r.verdict == "immiscible" and r.decided_by == "literature"
+    r = polymer_compatibility(partial.polymer_a, partial.polymer_b, float(kelvin(partial.temperature_c)))
+    assert r.verdict == "borderline" and r.decided_by == "literature"
+
+
+def test_a_pair_outside_the_table_is_decided_by_the_latent_space():
+    from chiapp.compatibility import blend_literature
+
+    assert blend_literature("PS", "POM") is None
+    r = polymer_compatibility("PS", "POM", 480.0)
+    assert r.literature is None and r.decided_by == "latent space"
+    assert r.verdict == r.latent.verdict and len(r.to_frame()) == 2
