@@ -73,6 +73,7 @@ from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
 
 __all__ = [
     "COMPATIBILITY_VERDICTS",
+    "MECHANISM_RANKS",
     "REFERENCE_VOLUME_CM3_PER_MOL",
     "BlendLiterature",
     "SPECIFIC_INTERACTIONS_NOTE",
@@ -377,9 +378,13 @@ class CompatibilizerIdeas(FrozenResult):
 
     ``small_molecules`` and ``common_solvents``: name, chi_a, chi_a_std, chi_critical_a, chi_b, ...,
     ``score`` = max over A, B of χ + σ − χ_c (< 0: dissolves both at one σ), best first.
-    ``segments_a`` / ``segments_b``: library polymers compatible with A / B by latent χ_AB (per
-    V_ref), or reacting with its chain ends (``reacts``), best first. ``copolymers``: a segment of
-    each list as the two blocks/grafts of a copolymer, ranked by the worse of the two.
+    ``segments_a`` / ``segments_b``: library polymers ranked for A / B by the ``mechanism`` that
+    would bind them to it (``mechanism_rank``, :data:`MECHANISM_RANKS`): miscible with it in the
+    literature table (``precedent``: the statement and its source), reacting with its chain ends
+    (``reacts``), then latent χ_AB + σ (per V_ref; ``score``, 0 for a reacting segment); the
+    literature's immiscible pairs last. ``copolymers``: a segment of each list as the two
+    blocks/grafts of a copolymer, ranked by the worse side's mechanism, then the worse score (the
+    better side's mechanism breaks ties), with each side's mechanism and precedent.
     """
 
     compatibility: PolymerCompatibility
@@ -406,18 +411,37 @@ def _solvent_table(a: Molecule, b: Molecule, t: float) -> pd.DataFrame:
     return table.sort_values(["score", "name"], kind="mergesort").reset_index(drop=True)
 
 
-def _segments(partner: Molecule, members_row: np.ndarray, library: pd.DataFrame) -> pd.DataFrame:
-    """Library polymers ranked for one partner: χ + σ, or 0 when the segment reacts with its ends."""
+#: The mechanisms a segment can bind to a phase by, in the order the lists rank them (``mechanism_rank``):
+#: miscible with it in the literature, reacting with its chain ends, the model's χ + σ; a segment the
+#: literature calls immiscible with the phase last (proven miscibility or a reaction before an estimate).
+MECHANISM_RANKS = {"literature miscible": 0, "reactive": 1, "model": 2, "literature immiscible": 3}
+
+
+def _segments(partner: Molecule, members_row: np.ndarray, library: pd.DataFrame, temperature_k: float
+              ) -> pd.DataFrame:
+    """Library polymers ranked for one partner by the mechanism that would bind them to it
+    (``mechanism``; the literature statement as ``precedent``), then by χ + σ."""
     mean, std = members_row.mean(0), members_row.std(0)
     ends = _backbone_ends(partner)
     groups = [_reactive_group(s) for s in library["smiles"]]
     reacts = [bool(g and set(_REACTS_WITH[g]) & set(ends)) for g in groups]
+    facts = [None if s == partner.smiles else blend_literature(s, partner.smiles) for s in library["smiles"]]
+    verdicts = [None if f is None else f.verdict_at(temperature_k) for f in facts]
     table = pd.DataFrame({"name": library["name"], "abbreviation": library["abbreviation"],
                           "smiles": library["smiles"], "chi": mean, "chi_std": std,
                           "reactive_group": [g or "" for g in groups], "reacts": reacts})
     table["score"] = np.where(table["reacts"], 0.0, np.maximum(table["chi"] + table["chi_std"], 0.0))
+    table["mechanism_rank"] = [MECHANISM_RANKS["literature miscible" if v == "miscible" else "literature immiscible"
+                                               if v == "immiscible" else "reactive" if r else "model"]
+                               for v, r in zip(verdicts, reacts)]
+    table["mechanism"] = [f"miscible in the literature ({f.interaction})" if f is not None and v == "miscible"
+                          else "immiscible in the literature" if v == "immiscible"
+                          else f"reacts with its {'/'.join(ends)} ends ({g})" if r
+                          else "latent χ + σ of the model"
+                          for f, v, r, g in zip(facts, verdicts, reacts, groups)]
+    table["precedent"] = ["" if f is None else f"{f.state} at {f.temperature_c:g} °C: {f.source}" for f in facts]
     table["is_partner"] = [s == partner.smiles for s in library["smiles"]]
-    return table.sort_values(["score", "chi", "name"], kind="mergesort").reset_index(drop=True)
+    return table.sort_values(["mechanism_rank", "score", "chi", "name"], kind="mergesort").reset_index(drop=True)
 
 
 def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: float, *,
@@ -448,8 +472,8 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: fl
     library = library.iloc[rows].reset_index(drop=True)
     partners = np.stack([polymer_descriptors(a.smiles), polymer_descriptors(b.smiles)])
     members = latent_chi_members(model, partners, np.stack(xs), t)  # (M, 2, L)
-    seg_a = _segments(a, members[:, 0, :], library)
-    seg_b = _segments(b, members[:, 1, :], library)
+    seg_a = _segments(a, members[:, 0, :], library, t)
+    seg_b = _segments(b, members[:, 1, :], library, t)
     top_a, top_b = seg_a.head(n_segments), seg_b.head(n_segments)
     pairs = []
     for ra in top_a.itertuples(index=False):
@@ -459,16 +483,22 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: fl
             kind = ("reactive graft" if (ra.reacts or rb.reacts) else "block or graft copolymer")
             pairs.append({"segment_a": ra.name, "segment_b": rb.name, "chi_a": ra.chi, "chi_std_a": ra.chi_std,
                           "chi_b": rb.chi, "chi_std_b": rb.chi_std, "reacts_a": ra.reacts, "reacts_b": rb.reacts,
-                          "kind": kind, "score": max(ra.score, rb.score), "tie": ra.score + rb.score})
+                          "kind": kind, "mechanism_a": ra.mechanism, "mechanism_b": rb.mechanism,
+                          "precedent_a": ra.precedent, "precedent_b": rb.precedent,
+                          "mechanism_rank": max(ra.mechanism_rank, rb.mechanism_rank),
+                          "score": max(ra.score, rb.score), "tie": ra.mechanism_rank + rb.mechanism_rank,
+                          "tie_score": ra.score + rb.score})
     copolymers = pd.DataFrame(pairs)
     if not copolymers.empty:
-        copolymers = (copolymers.sort_values(["score", "tie", "segment_a", "segment_b"], kind="mergesort")
-                      .drop(columns="tie").reset_index(drop=True))
+        copolymers = (copolymers.sort_values(["mechanism_rank", "score", "tie", "tie_score", "segment_a", "segment_b"],
+                                             kind="mergesort")
+                      .drop(columns=["tie", "tie_score"]).reset_index(drop=True))
     solvents = _solvent_table(a, b, t)
     volatile = ~(solvents["boiling_point_c"] >= ADDITIVE_MIN_BOILING_POINT_C)
-    reactive_note = ("Segments that react with the partner's chain ends (anhydride with polyamide amine ends; epoxide "
-                     "with polyester carboxyl/hydroxyl ends) score 0: the graft copolymer forms in the melt (reactive "
-                     "compatibilization).")
+    reactive_note = ("Segments are ranked by mechanism: miscible with the phase in the literature first (the precedent "
+                     "is cited), then segments that react with its chain ends (anhydride with polyamide amine ends; "
+                     "epoxide with polyester carboxyl/hydroxyl ends: the graft copolymer forms in the melt, reactive "
+                     "compatibilization), then the model's χ + σ; pairs the literature calls immiscible last.")
     volatility_note = (f"Small molecules boiling at or above {ADDITIVE_MIN_BOILING_POINT_C:g} °C are listed as "
                        "additives, the others as common solvents for solution blending.")
     notes = (SPECIFIC_INTERACTIONS_NOTE, reactive_note, volatility_note)

@@ -51,7 +51,13 @@ def run(args: argparse.Namespace) -> int:
     print("\n(b) copolymer segments: one compatible with (or reacting with) each polymer")
     print_table(ideas.copolymers, {"segment_a": f"segment for {name_a}", "segment_b": f"segment for {name_b}",
                                    "chi_a": "chi_A", "chi_std_a": "sigma_A", "chi_b": "chi_B", "chi_std_b": "sigma_B",
-                                   "kind": "kind"}, args.top)
+                                   "kind": "kind", "mechanism_a": f"why with {name_a}",
+                                   "mechanism_b": f"why with {name_b}"}, args.top)
+    precedents = ideas.copolymers.head(args.top or len(ideas.copolymers))
+    for side, name in (("a", name_a), ("b", name_b)):
+        for segment, text in dict(zip(precedents[f"segment_{side}"], precedents[f"precedent_{side}"])).items():
+            if text:
+                print(f"precedent: {segment} with {name}: {text}")
     columns = {"name": "name", "chi_a": f"chi {name_a}", "chi_std_a": "sigma", "chi_b": f"chi {name_b}",
                "chi_std_b": "sigma", "score": "worst chi+sigma-chi_c", "boiling_point_c": "bp °C"}
     print("\n(a) non-volatile small molecules compatible with both (additives)")

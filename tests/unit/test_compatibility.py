@@ -193,8 +193,13 @@ def test_brainstorm_ps_pe_proposes_a_styrene_olefin_block_copolymer():
 
 def test_brainstorm_lists_are_ranked_and_split_by_volatility():
     ideas = brainstorm_compatibilizers("PS", "PMMA", 450.0)
-    for table in (ideas.small_molecules, ideas.common_solvents, ideas.copolymers, ideas.segments_a):
+    for table in (ideas.small_molecules, ideas.common_solvents):
         assert (np.diff(table["score"].to_numpy()) >= -1e-12).all()
+    # by mechanism first (the worse side's for a copolymer), then by score among the same mechanisms
+    for table in (ideas.segments_a, ideas.copolymers):
+        assert (np.diff(table["mechanism_rank"].to_numpy()) >= 0).all()
+        for _, group in table.groupby("mechanism_rank"):
+            assert (np.diff(group["score"].to_numpy()) >= -1e-12).all()
     assert (ideas.small_molecules["boiling_point_c"] >= ADDITIVE_MIN_BOILING_POINT_C).all()
     assert not (ideas.common_solvents["boiling_point_c"] >= ADDITIVE_MIN_BOILING_POINT_C).any()
     both = ideas.common_solvents
@@ -272,3 +277,26 @@ def test_a_pair_outside_the_table_is_decided_by_the_latent_space():
     r = polymer_compatibility("PS", "POM", 480.0)
     assert r.literature is None and r.decided_by == "latent space"
     assert r.verdict == r.latent.verdict and len(r.to_frame()) == 2
+
+
+def test_compatibilizer_segments_are_ranked_by_mechanism_with_their_precedent():
+    """For PVC in a PVC/PE blend, the segments the literature table calls miscible with PVC come first,
+    each citing that table row; segments that react with PVC's ends (none: it has no amine or acid
+    ends) would come next; those the table calls immiscible with PVC (PE among them) come last."""
+    from chiapp.compatibility import blend_literature
+
+    ideas = brainstorm_compatibilizers("PVC", "PE", 473.15)
+    seg = ideas.segments_a
+    table = _literature_rows()
+    miscible = seg["mechanism"].str.startswith("miscible in the literature")
+    n = int(miscible.sum())
+    assert n >= 5 and miscible.iloc[:n].all()  # a block of literature-backed segments at the top
+    for row in seg[miscible].itertuples(index=False):
+        fact = blend_literature(row.smiles, "PVC")
+        assert fact is not None and fact.source in row.precedent
+        assert fact.source in set(table["source"])
+    immiscible = seg["mechanism"] == "immiscible in the literature"
+    assert immiscible.any() and immiscible.iloc[-int(immiscible.sum()):].all()
+    assert "polyethylene" in set(seg.loc[immiscible, "name"])
+    backed = ideas.copolymers[ideas.copolymers["mechanism_a"].str.startswith("miscible in the literature")]
+    assert len(backed) and backed["precedent_a"].str.len().gt(0).all()
