@@ -106,7 +106,6 @@ def blend_table_rows() -> list[tuple[str, str, str, bool | None]]:
     y = (table["state"] == "miscible").to_numpy(int)
     f["log_hansen"] = np.log1p(f["hansen"].fillna(f["hansen"].median()).clip(lower=0))
     x = f[["latent", "log_hansen", "hbond", "weak", "two_donors"]].to_numpy(float)
-    x = (x - x.mean(0)) / x.std(0)
 
     def held_out(share_polymers: bool) -> float:
         score = np.empty(len(f))
@@ -114,10 +113,11 @@ def blend_table_rows() -> list[tuple[str, str, str, bool | None]]:
             keep = np.arange(len(f)) != i
             if not share_polymers:
                 keep &= ~(f["a"].isin([f["a"][i], f["b"][i]]) | f["b"].isin([f["a"][i], f["b"][i]])).to_numpy()
+            mean, std = x[keep].mean(0), x[keep].std(0) + 1e-12  # standardized on the fitted rows only
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fit = LogisticRegression(max_iter=1000).fit(x[keep], y[keep])
-            score[i] = fit.decision_function(x[i:i + 1])[0]
+                fit = LogisticRegression(max_iter=1000).fit((x[keep] - mean) / std, y[keep])
+            score[i] = fit.decision_function((x[i:i + 1] - mean) / std)[0]
         return roc_auc_score(y, score)
 
     known = f["hansen"].notna().to_numpy()

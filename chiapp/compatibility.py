@@ -87,6 +87,8 @@ __all__ = [
     "polymer_compatibility",
 ]
 
+#: How far in temperature a literature statement of miscibility without a reported LCST reaches [K].
+_STATEMENT_REACH_K = 10.0
 #: Reference volume of χ_AB [cm³/mol] (Coleman, Graf & Painter 1991).
 REFERENCE_VOLUME_CM3_PER_MOL = 100.0
 COMPATIBILITY_VERDICTS = ("miscible", "borderline", "immiscible")
@@ -153,19 +155,32 @@ class BlendLiterature(FrozenResult):
     source: str
     note: str
 
-    def verdict_at(self, temperature_k: float) -> str:
-        """The verdict this statement gives at ``temperature_k`` [K]: immiscible above its LCST or
-        below its UCST, else its state ('partially miscible' reads as borderline)."""
+    def verdict_at(self, temperature_k: float) -> str | None:
+        """The verdict this statement gives at ``temperature_k`` [K], None where it does not reach.
+
+        Immiscible above a reported LCST or below a reported UCST. An immiscible pair stays immiscible
+        at any temperature (long chains without a specific interaction). A miscible pair is miscible up
+        to its reported LCST, or without one up to the temperature of the statement (+ 10 K): blends
+        held together by specific interactions usually demix on heating (LCST behaviour; Utracki,
+        Polymer Blends Handbook, 2nd ed. 2014, ch. 2), so a statement at 25 °C says nothing of the melt.
+        'Partially miscible' reads as borderline within 10 K of its statement."""
         t_c = temperature_k - ZERO_CELSIUS_K
-        if self.state == "immiscible" or t_c > self.lcst_c or t_c < self.ucst_c:
+        if t_c > self.lcst_c or t_c < self.ucst_c or self.state == "immiscible":
             return "immiscible"
-        return "miscible" if self.state == "miscible" else "borderline"
+        reach = self.lcst_c if math.isfinite(self.lcst_c) else self.temperature_c + _STATEMENT_REACH_K
+        if self.state == "miscible":
+            return "miscible" if t_c <= reach else None
+        return "borderline" if abs(t_c - self.temperature_c) <= _STATEMENT_REACH_K else None
 
     def describe(self, temperature_k: float) -> str:
         limits = "".join(f", {name} {value:g} °C" for name, value in (("LCST", self.lcst_c), ("UCST", self.ucst_c))
                          if math.isfinite(value))
-        return (f"literature: {self.state} at {self.temperature_c:g} °C{limits} ({self.interaction}); so "
-                f"{self.verdict_at(temperature_k)} at {temperature_k - ZERO_CELSIUS_K:.0f} °C. Source: {self.source}")
+        verdict = self.verdict_at(temperature_k)
+        t_c = temperature_k - ZERO_CELSIUS_K
+        so = (f"so {verdict} at {t_c:.0f} °C" if verdict else
+              f"no statement at {t_c:.0f} °C (the latent space decides)")
+        return (f"literature: {self.state} at {self.temperature_c:g} °C{limits} ({self.interaction}); {so}. "
+                f"Source: {self.source}")
 
 
 @lru_cache(maxsize=1)
@@ -192,8 +207,9 @@ class PolymerCompatibility(FrozenResult):
     """χ_AB of two polymers at one temperature, from the model's latent space (``chi``,
     ``chi_std``) and from Hansen group contributions (``hansen``), with the critical χ of the given
     chain lengths (per V_ref), the pair's ``literature`` statement when the table has one, the one
-    ``verdict`` and what ``decided_by`` it (the literature where known, else the latent space), and
-    ``notes``, always including the caveat on specific interactions."""
+    ``verdict`` and what ``decided_by`` it (the literature where its statement reaches the temperature
+    and the chain lengths are the library's, else the latent space), and ``notes``, always including
+    the caveat on specific interactions."""
 
     polymer_a: Molecule
     polymer_b: Molecule
@@ -223,7 +239,7 @@ class PolymerCompatibility(FrozenResult):
         the pair has one, first: it decides)."""
         rows = [{"method": e.method, "chi": e.chi, "chi_std": e.chi_std, "chi_critical": self.chi_critical,
                  "verdict": e.verdict} for e in (self.latent, self.hansen)]
-        if self.literature is not None:
+        if self.decided_by == "literature" and self.literature is not None:
             rows.insert(0, {"method": f"literature: {self.literature.state} at {self.literature.temperature_c:g} °C "
                                       "(the first note: conditions and source)", "chi": math.nan, "chi_std": math.nan,
                             "chi_critical": self.chi_critical, "verdict": self.verdict})
@@ -327,15 +343,20 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
         return (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
 
     literature = blend_literature(a.smiles, b.smiles)
-    if literature is not None:
+    literature_verdict = None if literature is None else literature.verdict_at(t)
+    if literature is not None and (chain_length_a is not None or chain_length_b is not None):
+        literature_verdict = None  # the literature's samples are of typical, high molecular weight
+        notes.insert(0, f"{literature.describe(t)} (for typical molecular weights; with the chain lengths "
+                        "given, the latent space decides)")
+    elif literature is not None:
         notes.insert(0, literature.describe(t))
     return PolymerCompatibility(
         polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
         chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
-        verdict=_verdict(chi, chi_std, chi_c) if literature is None else literature.verdict_at(t), method=method,
+        verdict=literature_verdict or _verdict(chi, chi_std, chi_c), method=method,
         hansen=CompatibilityEstimate(hansen_method, h_chi, h_std, _verdict(h_chi, h_std, chi_c)),
         hansen_a_mpa05=deltas(ha), hansen_b_mpa05=deltas(hb), notes=tuple(notes), literature=literature,
-        decided_by="latent space" if literature is None else "literature")
+        decided_by="latent space" if literature_verdict is None else "literature")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,8 +433,9 @@ def _solvent_table(a: Molecule, b: Molecule, t: float) -> pd.DataFrame:
 
 
 #: The mechanisms a segment can bind to a phase by, in the order the lists rank them (``mechanism_rank``):
-#: miscible with it in the literature, reacting with its chain ends, the model's χ + σ; a segment the
-#: literature calls immiscible with the phase last (proven miscibility or a reaction before an estimate).
+#: the phase's own polymer or one miscible with it in the literature at that temperature, reacting with
+#: its chain ends, the model's χ + σ; a segment the literature calls immiscible with the phase last
+#: (proven miscibility or a reaction before an estimate).
 MECHANISM_RANKS = {"literature miscible": 0, "reactive": 1, "model": 2, "literature immiscible": 3}
 
 
@@ -431,16 +453,21 @@ def _segments(partner: Molecule, members_row: np.ndarray, library: pd.DataFrame,
                           "smiles": library["smiles"], "chi": mean, "chi_std": std,
                           "reactive_group": [g or "" for g in groups], "reacts": reacts})
     table["score"] = np.where(table["reacts"], 0.0, np.maximum(table["chi"] + table["chi_std"], 0.0))
-    table["mechanism_rank"] = [MECHANISM_RANKS["literature miscible" if v == "miscible" else "literature immiscible"
-                                               if v == "immiscible" else "reactive" if r else "model"]
-                               for v, r in zip(verdicts, reacts)]
-    table["mechanism"] = [f"miscible in the literature ({f.interaction})" if f is not None and v == "miscible"
+    table["is_partner"] = [s == partner.smiles for s in library["smiles"]]
+    table["mechanism_rank"] = [MECHANISM_RANKS["literature miscible" if own or v == "miscible" else
+                                               "literature immiscible" if v == "immiscible" else
+                                               "reactive" if r else "model"]
+                               for own, v, r in zip(table["is_partner"], verdicts, reacts)]
+    table["mechanism"] = ["the phase's own polymer (an A-b-B block)" if own
+                          else f"miscible in the literature ({f.interaction})" if f is not None and v == "miscible"
                           else "immiscible in the literature" if v == "immiscible"
                           else f"reacts with its {'/'.join(ends)} ends ({g})" if r
                           else "latent χ + σ of the model"
-                          for f, v, r, g in zip(facts, verdicts, reacts, groups)]
-    table["precedent"] = ["" if f is None else f"{f.state} at {f.temperature_c:g} °C: {f.source}" for f in facts]
-    table["is_partner"] = [s == partner.smiles for s in library["smiles"]]
+                          for own, f, v, r, g in zip(table["is_partner"], facts, verdicts, reacts, groups)]
+    table["precedent"] = ["" if f is None or v is None else f"{f.state} at {f.temperature_c:g} °C: {f.source}"
+                          for f, v in zip(facts, verdicts)]
+    first = ["name", "abbreviation", "smiles", "mechanism"]
+    table = table[first + [c for c in table.columns if c not in first]]
     return table.sort_values(["mechanism_rank", "score", "chi", "name"], kind="mergesort").reset_index(drop=True)
 
 
@@ -481,10 +508,10 @@ def brainstorm_compatibilizers(polymer_a: str, polymer_b: str, temperature_k: fl
             if ra.smiles == rb.smiles:
                 continue
             kind = ("reactive graft" if (ra.reacts or rb.reacts) else "block or graft copolymer")
-            pairs.append({"segment_a": ra.name, "segment_b": rb.name, "chi_a": ra.chi, "chi_std_a": ra.chi_std,
+            pairs.append({"segment_a": ra.name, "segment_b": rb.name, "mechanism_a": ra.mechanism,
+                          "mechanism_b": rb.mechanism, "chi_a": ra.chi, "chi_std_a": ra.chi_std,
                           "chi_b": rb.chi, "chi_std_b": rb.chi_std, "reacts_a": ra.reacts, "reacts_b": rb.reacts,
-                          "kind": kind, "mechanism_a": ra.mechanism, "mechanism_b": rb.mechanism,
-                          "precedent_a": ra.precedent, "precedent_b": rb.precedent,
+                          "kind": kind, "precedent_a": ra.precedent, "precedent_b": rb.precedent,
                           "mechanism_rank": max(ra.mechanism_rank, rb.mechanism_rank),
                           "score": max(ra.score, rb.score), "tie": ra.mechanism_rank + rb.mechanism_rank,
                           "tie_score": ra.score + rb.score})

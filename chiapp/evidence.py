@@ -114,13 +114,13 @@ def _check_values(measured: pd.DataFrame, labels: pd.DataFrame) -> None:
 def _row_keys(table: pd.DataFrame) -> list[tuple[str, str] | None]:
     """The :func:`pair_key` of every row. ``python -m training.evidence`` stores them (columns
     ``polymer_key``, ``solvent_key``), which spares the first answer of a process canonicalizing some
-    200 repeat units (about 0.35 s); they are used when the first rows recompute to them (the same
-    RDKit canonical SMILES), else every key is computed here."""
+    200 repeat units (about 0.35 s); they are used when eight rows spread over the table recompute to
+    them (the same RDKit canonical SMILES), else every key is computed here."""
     if {"polymer_key", "solvent_key"} <= set(table.columns):
         keys = [(p, s) if isinstance(p, str) and isinstance(s, str) else None
                 for p, s in zip(table["polymer_key"], table["solvent_key"])]
-        sample = zip(table["polymer"].head(3), table["solvent"].head(3), keys)
-        if all(pair_key(p, s) == key for p, s, key in sample):
+        rows = np.unique(np.linspace(0, len(keys) - 1, min(8, len(keys))).astype(int))  # spread over the table
+        if all(pair_key(table["polymer"].iloc[i], table["solvent"].iloc[i]) == keys[i] for i in rows):
             return keys
     return [pair_key(p, s) for p, s in zip(table["polymer"], table["solvent"])]
 

@@ -31,7 +31,9 @@ with ui.user_errors(), st.spinner("Estimating χ_AB..."):
 ui.show_compatibility(result)
 
 st.header("Compatibilizer ideas")
-st.markdown("Brainstorming, not a prediction of performance: each list is ranked by the model with its σ.")
+st.markdown("Brainstorming, not a prediction of performance. Copolymer segments are ranked by why they would bind "
+            "to each phase: miscible with it in the literature (cited), reacting with its chain ends, then the "
+            "model's χ with its σ; the other lists by the model's χ with its σ.")
 with ui.user_errors(), st.spinner("Screening the libraries against both polymers..."):
     ideas = ui.brainstorm_compatibilizers(polymer_a, polymer_b, temperature_c)
 st.subheader("Small molecules compatible with both (plasticizers, additives)")

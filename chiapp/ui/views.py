@@ -467,7 +467,8 @@ def show_idea_table(table: pd.DataFrame, key: str, n_rows: int = 15) -> None:
         st.caption("None found.")
         return
     shown = table.head(n_rows)
-    show_table(shown, {c: IDEA_VIEW.get(c) for c in shown.columns if c not in ("smiles", "is_partner")}, key=key)
+    hidden = ("smiles", "is_partner", "mechanism_rank")  # the rank is the order of the rows
+    show_table(shown, {c: IDEA_VIEW.get(c) for c in shown.columns if c not in hidden}, key=key)
 
 
 QC_VIEW = {

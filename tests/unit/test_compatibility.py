@@ -253,7 +253,6 @@ def test_a_literature_pair_is_decided_by_its_statement_and_its_lcst():
     assert (cold.verdict, hot.verdict) == ("miscible", "immiscible")
     assert cold.decided_by == hot.decided_by == "literature"
     assert "Bank, Leffingwell & Thies" in cold.notes[0] and "LCST 120 °C" in cold.notes[0]
-    assert hot.latent.verdict == polymer_compatibility("PS", "PVME", float(kelvin(150.0))).latent.verdict
     frame = hot.to_frame()
     assert frame["method"].iloc[0].startswith("literature") and frame["verdict"].iloc[0] == "immiscible"
     assert len(frame) == 3
@@ -268,6 +267,30 @@ def test_an_immiscible_and_a_partially_miscible_literature_pair():
     assert r.verdict == "immiscible" and r.decided_by == "literature"
     r = polymer_compatibility(partial.polymer_a, partial.polymer_b, float(kelvin(partial.temperature_c)))
     assert r.verdict == "borderline" and r.decided_by == "literature"
+
+
+def test_a_miscible_statement_reaches_only_its_own_temperature_without_an_lcst():
+    """PVC/PnBA: miscible at 25 °C (Walsh & McKeown 1980, whose note has demixing on heating at
+    100-160 °C, no LCST column): the literature decides at 30 °C, not at 200 °C, where the note says
+    there is no statement and the latent space decides."""
+    row = _literature_rows().query("polymer_a == 'PVC' and polymer_b == 'PnBA'").iloc[0]
+    assert row.state == "miscible" and row.temperature_c == 25 and math.isnan(row.lcst_c)
+    warm = polymer_compatibility("PVC", "PnBA", float(kelvin(30.0)))
+    hot = polymer_compatibility("PVC", "PnBA", float(kelvin(200.0)))
+    assert (warm.decided_by, warm.verdict) == ("literature", "miscible")
+    assert hot.decided_by == "latent space" and hot.verdict == hot.latent.verdict
+    assert "no statement at 200 °C" in hot.notes[0] and len(hot.to_frame()) == 2
+
+
+def test_chain_lengths_given_hand_the_verdict_to_the_latent_space():
+    """The literature's samples are of high molecular weight: with N_A = N_B = 1 (χc = 2, Scott 1949)
+    PS/PMMA is not 'immiscible by the literature'; the note keeps the statement for reference."""
+    r = polymer_compatibility("PS", "PMMA", 450.0, chain_length_a=1, chain_length_b=1)
+    assert r.chi_critical == pytest.approx(2.0)
+    assert r.decided_by == "latent space" and r.literature is not None
+    assert r.verdict == ("miscible" if r.chi + r.chi_std < 2.0 else "borderline" if r.chi - r.chi_std <= 2.0
+                         else "immiscible")
+    assert "with the chain lengths given, the latent space decides" in r.notes[0]
 
 
 def test_a_pair_outside_the_table_is_decided_by_the_latent_space():
@@ -285,12 +308,13 @@ def test_compatibilizer_segments_are_ranked_by_mechanism_with_their_precedent():
     ends) would come next; those the table calls immiscible with PVC (PE among them) come last."""
     from chiapp.compatibility import blend_literature
 
-    ideas = brainstorm_compatibilizers("PVC", "PE", 473.15)
+    ideas = brainstorm_compatibilizers("PVC", "PE", 373.15)  # the PVC/polyester statements are at 100 °C
     seg = ideas.segments_a
     table = _literature_rows()
+    assert seg["mechanism"].iloc[0].startswith("the phase's own polymer") and seg["name"].iloc[0] == "poly(vinyl chloride)"
     miscible = seg["mechanism"].str.startswith("miscible in the literature")
     n = int(miscible.sum())
-    assert n >= 5 and miscible.iloc[:n].all()  # a block of literature-backed segments at the top
+    assert n >= 5 and miscible.iloc[1:n + 1].all()  # a block of literature-backed segments after PVC itself
     for row in seg[miscible].itertuples(index=False):
         fact = blend_literature(row.smiles, "PVC")
         assert fact is not None and fact.source in row.precedent
@@ -300,3 +324,13 @@ def test_compatibilizer_segments_are_ranked_by_mechanism_with_their_precedent():
     assert "polyethylene" in set(seg.loc[immiscible, "name"])
     backed = ideas.copolymers[ideas.copolymers["mechanism_a"].str.startswith("miscible in the literature")]
     assert len(backed) and backed["precedent_a"].str.len().gt(0).all()
+    # at 200 °C PnBA's statement (miscible at 25 °C, demixing on heating) no longer backs it
+    hot = brainstorm_compatibilizers("PVC", "PE", 473.15).segments_a.set_index("name")
+    assert hot.loc["poly(n-butyl acrylate)", "mechanism"] == "latent χ + σ of the model"
+
+
+def test_the_blends_own_polymers_are_the_first_copolymer_idea():
+    """A-b-B, each block identical to one phase, is the textbook compatibilizer (Koning et al. 1998)."""
+    for a, b in (("PS", "PMMA"), ("PE", "PA6")):
+        top = brainstorm_compatibilizers(a, b, 480.0).copolymers.iloc[0]
+        assert (top["segment_a"], top["segment_b"]) == (resolve_polymer(a).name, resolve_polymer(b).name)
