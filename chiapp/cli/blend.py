@@ -19,7 +19,7 @@ import math
 from chiapp.blends import find_blends, predict_blend_chi
 from chiapp.cli.rank import print_table
 from chiapp.errors import InputError
-from chiapp.units import kelvin
+from chiapp.units import check_temperatures_c
 
 __all__ = ["add_parser", "run"]
 
@@ -55,7 +55,7 @@ def _given_blends(args) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    temperature_k = kelvin(args.temperature_c)
+    temperature_k = float(check_temperatures_c(args.temperature_c)[0])
     blends = _given_blends(args)
     if blends:
         for blend in blends:

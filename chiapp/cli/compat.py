@@ -15,7 +15,7 @@ import argparse
 
 from chiapp.cli.rank import print_table
 from chiapp.compatibility import brainstorm_compatibilizers, polymer_compatibility
-from chiapp.units import kelvin
+from chiapp.units import check_temperatures_c
 
 __all__ = ["add_parser", "run"]
 
@@ -34,7 +34,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    temperature_k = kelvin(args.temperature_c)
+    temperature_k = float(check_temperatures_c(args.temperature_c)[0])
     r = polymer_compatibility(args.polymer_a, args.polymer_b, temperature_k,
                               chain_length_a=args.chain_length_a, chain_length_b=args.chain_length_b)
     name_a, name_b = r.polymer_a.name or r.polymer_a.smiles, r.polymer_b.name or r.polymer_b.smiles

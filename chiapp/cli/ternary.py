@@ -16,7 +16,7 @@ import pandas as pd
 
 from chiapp.precipitation import AntisolventDose, antisolvent_dose
 from chiapp.tables import write_csv
-from chiapp.units import kelvin
+from chiapp.units import check_temperatures_c
 
 __all__ = ["add_parser", "diagram_frame", "run"]
 
@@ -55,7 +55,8 @@ def _percent(value: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    dose = antisolvent_dose(args.polymer, args.solvent, args.antisolvent, float(kelvin(args.temperature_c)),
+    temperature_k = float(check_temperatures_c(args.temperature_c)[0])
+    dose = antisolvent_dose(args.polymer, args.solvent, args.antisolvent, temperature_k,
                             polymer_mass_fraction=args.polymer_wt / 100, share=args.share, draws=args.draws,
                             molecular_weight_g_per_mol=args.molecular_weight)
     d, s = dose.diagram, dose.diagram.system

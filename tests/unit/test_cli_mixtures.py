@@ -3,6 +3,7 @@ subprocess route is smoke-tested in test_cli.py)."""
 
 
 import pandas as pd
+import pytest
 
 from tests.helpers import Done, run_cli
 
@@ -54,3 +55,15 @@ def test_cli_compat_polymer_name_with_commas():
                 "--no-ideas")
     assert done.returncode == 0, done.stderr
     assert "cis-1,4-polybutadiene / polystyrene" in done.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ("compat", "--polymer-a", "PS", "--polymer-b", "PMMA", "--no-ideas"),
+    ("blend", "--polymer", "PMMA"),
+    ("ternary", "--polymer", "PS", "--solvent", "toluene", "--antisolvent", "methanol"),
+    ("rank", "--polymer", "PS"),
+])
+def test_cli_impossible_temperature_is_refused_in_the_unit_typed(command):
+    """-300 °C is below absolute zero: every command says so in °C, as typed (not in kelvin)."""
+    done = _run(*command, "--temperature-c", "-300")
+    assert done.returncode == 2 and "got -300 °C" in done.stderr and "Traceback" not in done.stderr
