@@ -60,7 +60,7 @@ def evaluate() -> pd.DataFrame:
 
 
 def table_size() -> tuple[int, int]:
-    """(rows, distinct polymer–solvent systems by canonical structure) of the whole table, usable or not."""
+    """(rows, distinct polymer–solvent systems by resolved structure) of the whole table, usable or not."""
     import io
 
     from chiapp.library import resolve_polymer, resolve_solvent
