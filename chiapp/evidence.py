@@ -130,10 +130,11 @@ def _tables() -> tuple[dict, dict, str, str]:
     measured = pd.read_csv(io.BytesIO(verified_asset("evidence", "measured_chi.csv")))
     labels = pd.read_csv(io.BytesIO(verified_asset("evidence", "handbook_labels.csv")))
     _check_values(measured, labels)
-    chi_rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for key, t, chi in zip(_row_keys(measured), measured["temperature_k"], measured["chi"]):
+    references = measured["reference"].fillna("").astype(str) if "reference" in measured else [""] * len(measured)
+    chi_rows: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
+    for key, t, chi, reference in zip(_row_keys(measured), measured["temperature_k"], measured["chi"], references):
         if key is not None:
-            chi_rows.setdefault(key, []).append((float(t), float(chi)))
+            chi_rows.setdefault(key, []).append((float(t), float(chi), reference))
     label_rows: dict[tuple[str, str], list[int]] = {}
     for key, soluble in zip(_row_keys(labels), labels["soluble"]):
         if key is not None:
@@ -141,6 +142,22 @@ def _tables() -> tuple[dict, dict, str, str]:
     chi_source = str(measured["source"].iloc[0]) if len(measured) else ""
     label_source = str(labels["source"].iloc[0]) if len(labels) else ""
     return chi_rows, label_rows, chi_source, label_source
+
+
+@lru_cache(maxsize=1)
+def _citations() -> dict[str, str]:
+    """Reference number -> citation of Orwoll & Arnold's Table 14.1 (assets/evidence/chi_source_references.csv)."""
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "chi_source_references.csv")), dtype=str)
+    return dict(zip(table["ref"], table["citation"]))
+
+
+def _measured_source(base: str, reference: str) -> str:
+    """Where one measured χ comes from: the laboratory's papers, as Orwoll & Arnold's Table 14.1 cites
+    them (``reference``: its reference numbers, '7;8'), through the open data set (``base``)."""
+    if not reference:
+        return base
+    cited = " / ".join(_citations().get(number, f"ref. {number}") for number in reference.split(";"))
+    return f"{cited} (Orwoll & Arnold, Physical Properties of Polymers Handbook, Table 14.1; via {base})"
 
 
 def _phase_chi(kind: str, polymer: str, solvent: str, mw, phi) -> float | None:
@@ -291,10 +308,14 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
     """:func:`evidence_for` of a pair given by its canonical keys (``chiapp.chemistry.canonical_polymer``,
     ``canonical_solvent``), as :func:`evidence_pairs` lists them."""
     chi_rows, label_rows, chi_source, label_source = _tables()
-    measured = [(t, c, np.nan, "measured χ", chi_source) for t, c in chi_rows.get(key, ())] if key else []
-    points = sorted(measured + phase_points(key), key=lambda p: (p[0], p[1]))
+    rows = chi_rows.get(key, ()) if key else ()
+    measured = [(t, c, np.nan, "measured χ", _measured_source(chi_source, r)) for t, c, r in rows]
+    phase = phase_points(key)
+    points = sorted(measured + phase, key=lambda p: (p[0], p[1]))
     labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()
-    sources = sorted({p[4] for p in points})
+    laboratories = {r for _, _, r in rows if r}
+    sources = sorted({p[4] for p in phase}) + ([f"{chi_source}, {len(laboratories)} laboratories"
+                                                if len(laboratories) > 1 else chi_source] if rows else [])
     return Evidence(temperatures_k=np.array([p[0] for p in points], dtype=float),
                     chis=np.array([p[1] for p in points], dtype=float), labels=labels,
                     chi_source="; ".join(sources), label_source=label_source if labels else "",

@@ -1,7 +1,8 @@
 """Build the compact evidence tables the app conditions its answers on: ``python -m training.evidence``.
 
 Writes ``assets/evidence/measured_chi.csv`` (every experimental χ of data_Chi.csv: polymer
-repeat unit, solvent SMILES, temperature, χ) and ``handbook_labels.csv`` (the PolySol good /
+repeat unit, solvent SMILES, temperature, χ, and the reference numbers of the laboratory that
+measured it in Orwoll & Arnold's Table 14.1, ``training.sources``) and ``handbook_labels.csv`` (the PolySol good /
 non-solvent labels after the repeat-unit conversion of ``training.polysol``), each row with its
 lookup key (``chiapp.evidence.pair_key``). Both sources are MIT
 licensed; their notices are in ``assets/evidence/README.md``. The tables are derived
@@ -15,14 +16,16 @@ from pathlib import Path
 
 from chiapp.evidence import pair_key
 from training.data import DEFAULT_DATA_DIR, load_training_data
+from training.sources import sources
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "assets" / "evidence"
 
 
 def build(data_dir: Path = DEFAULT_DATA_DIR, out_dir: Path = OUT_DIR) -> tuple[int, int]:
     data = load_training_data(data_dir)
-    measured = (data.experimental[["polymer", "solvent", "temperature_k", "chi"]]
-                .sort_values(["polymer", "solvent", "temperature_k", "chi"]).reset_index(drop=True))
+    measured = data.experimental[["polymer", "solvent", "temperature_k", "chi"]].assign(
+        reference=sources(data.experimental))  # the laboratory: reference numbers of Orwoll & Arnold's table
+    measured = measured.sort_values(["polymer", "solvent", "temperature_k", "chi", "reference"]).reset_index(drop=True)
     measured["temperature_k"] = measured["temperature_k"].round(2)
     measured["source"] = "Aoki et al. 2023 (MTL_ChiParameter data_Chi.csv)"
     labels = (data.soluble[["polymer", "solvent", "soluble"]].drop_duplicates()
