@@ -148,3 +148,14 @@ def test_no_report_of_any_kind_shows_code_or_markdown(tmp_path):
             assert code not in text, (kind, code)
     assert "Calibration" in _visible(render_report(reports["calibration"]))
     assert "χ12" in _visible(render_report(reports["blend"]))
+
+
+def test_report_says_what_sigma_covers_for_another_laboratory(page):
+    """PS in toluene has measured χ: the report gives the held-out-laboratory coverage the manifest
+    stores (training.sources); a pair with none (PVDF in NMP) says only the held-out-polymer one."""
+    from chiapp import load_model
+
+    coverage = load_model().manifest["posterior"]["held_out"]["held_out_sources"]["coverage_shrunk_sigma"]
+    assert f"another laboratory&#x27;s χ fell within ± 2σ in {coverage:.0%}" in page
+    other = render_report(pair_report_for("PVDF", "NMP", (0.0, 150.0)))
+    assert "another laboratory" not in other and "held-out polymers&#x27; cases" in other
