@@ -269,14 +269,6 @@ def _coefficients(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBl
     return out
 
 
-def _calibrated(polymers: MoleculeBlock, p_idx: np.ndarray) -> np.ndarray | None:
-    """(n,) whether each pair's polymer is calibrated to the user's measurements (None: none is); a
-    calibration with no observation is the model's own polymer."""
-    if not polymers.any_latent:
-        return None
-    return np.array([len(getattr(latent, "observations", ())) > 0 for latent in polymers.latent], dtype=bool)[p_idx]
-
-
 @lru_cache(maxsize=1)
 def _solvation_node() -> int:
     from chiapp.quantum.chi import QC_NODES_K
@@ -390,7 +382,7 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
-                      n_terms=_n_terms(model), own_sample=_calibrated(polymers, p_idx))
+                      n_terms=_n_terms(model))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
@@ -722,8 +714,7 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
 def _take(state: PairPosterior, index: np.ndarray) -> PairPosterior:
     return PairPosterior(state.a[index], state.b_k[index], state.c_k2[index], state.ensemble.take(index),
                          state.prior_sigma[index], state.prior_code[index], state.sigma0[index],
-                         state.covariance[index], state.label_factor[index], state.spread_weight, state.sigma_scale,
-                         None if state.source_floor is None else state.source_floor[index])
+                         state.covariance[index], state.label_factor[index], state.spread_weight, state.sigma_scale)
 
 
 def answer_blends(polymer: PolymerFeatures, solvents: Sequence[SolventFeatures], first, second, fractions,

@@ -89,9 +89,6 @@ class PosteriorParameters:
     # β of the solvation shift of a crystalline polymer's melting χ (chiapp.crystallinity; manifest
     # entry "solvation", fitted by training.solvation; 0: Flory's limit unchanged)
     solvation_weight: float = 0.0
-    # σ between laboratories: the floor of σ where the pair's measured χ is evidence (what another
-    # source's measurement of the pair may differ by; training.sources; 0: none)
-    source_sigma: float = 0.0
 
     @property
     def has_qc_prior(self) -> bool:
@@ -106,11 +103,9 @@ class PosteriorParameters:
         values = entry["parameters"]
         optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
         solvation = manifest.get("solvation") or {}  # absent or null: no shift
-        defaulted = {"solvation_weight", "source_sigma"}
         try:
             params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
-                            if name not in defaulted and (name not in optional or name in values)},
-                         source_sigma=_number(values.get("source_sigma", 0.0)),
+                            if name != "solvation_weight" and (name not in optional or name in values)},
                          solvation_weight=_number(solvation.get("weight", 0.0)) if isinstance(solvation, dict)
                          else math.nan)
         except (KeyError, TypeError, ValueError) as err:
@@ -124,10 +119,9 @@ class PosteriorParameters:
             widths.append(params.prior_qc_sigma)
         all_finite = all(map(math.isfinite, required)) and all(abs(v) < 1e9 for v in required)
         qc_whole = all(map(math.isfinite, qc)) or all(map(math.isnan, qc))  # the QC prior all there, or absent
-        if not (all_finite and qc_whole and min(widths) > 0 and params.solvation_weight >= 0
-                and params.source_sigma >= 0):
+        if not (all_finite and qc_whole and min(widths) > 0 and params.solvation_weight >= 0):
             raise ModelArtifactError("the manifest's posterior parameters must be finite, below 1e9, with positive "
-                                     "widths and a solvation weight and source σ ≥ 0")
+                                     "widths and a solvation weight ≥ 0")
         return params
 
 
@@ -341,10 +335,7 @@ class PairPosterior:
 
     σ(T) = s·(1/(k²σ_e(T)²) + 1/σ_prior²)^-½ × (measurement shrink at T) × label factor, where the
     measurement shrink is √(v(T)ᵀ C v(T) / (σ_0² |v(T)|²)) ≤ 1 with v = (1, x, x²), x = T_ref/T − 1,
-    and C the covariance of the (δa, δb, δc) correction (δc ≡ 0 unless a phase point bends it). Where
-    measured χ are the evidence, σ does not fall below ``source_floor`` (the spread between
-    laboratories, combined in quadrature with the shrunk σ): the ensemble learnt the training pairs'
-    χ, so its own σ there says how well it fits them, not what another laboratory would measure.
+    and C the covariance of the (δa, δb, δc) correction (δc ≡ 0 unless a phase point bends it).
     """
 
     a: np.ndarray
@@ -358,7 +349,6 @@ class PairPosterior:
     label_factor: np.ndarray
     spread_weight: float
     sigma_scale: float
-    source_floor: np.ndarray | None = None   # (n,) σ between laboratories where measured χ are evidence
 
     def chi(self, temperatures_k, rows: bool = False) -> np.ndarray:
         """Posterior χ at a grid of temperatures (n, T), or at one temperature per pair (``rows``)."""
@@ -388,10 +378,7 @@ class PairPosterior:
             curved = column(np.nan_to_num(c[:, 2, 2]) > 0)
             with np.errstate(invalid="ignore", divide="ignore"):
                 shrink = quad / (column(self.sigma0) ** 2 * (1.0 + x2 + np.where(curved, x2 * x2, 0.0)))
-            shrunk = std * np.sqrt(np.minimum(shrink, 1.0))
-            if self.source_floor is not None:
-                shrunk = np.sqrt(shrunk * shrunk + column(self.source_floor) ** 2)
-            std = np.where(column(measured), shrunk, std)
+            std = np.where(column(measured), std * np.sqrt(np.minimum(shrink, 1.0)), std)
         return std * column(self.label_factor)
 
     def ensemble_mean(self, temperatures_k, rows: bool = False) -> np.ndarray:
@@ -492,8 +479,7 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
               measured_sigma: np.ndarray | None = None, measured_slope: np.ndarray | None = None,
-              labels: np.ndarray | None = None, n_terms: int = 2,
-              own_sample: np.ndarray | None = None) -> PairPosterior:
+              labels: np.ndarray | None = None, n_terms: int = 2) -> PairPosterior:
     """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
     ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
@@ -506,9 +492,7 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     ``measured_slope`` (n, K) the sign dχ/dT must have at a point (+1 at an LCST, −1 at a UCST, 0:
     none), imposed on the Gaussian correction by moment matching (:func:`_impose_slopes`);
     ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
-    ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²). ``own_sample`` (n,) marks pairs whose ensemble
-    was calibrated to the user's own measurements: they define that sample, so the between-source floor
-    (which lets other laboratories' evidence speak for the pair in general) is not applied there.
+    ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²).
     """
     n = len(ensemble.mean_a)
     codes = prior_codes(hansen_known, qc_nodes, params)
@@ -519,7 +503,6 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
                           np.ones(n), params.spread_weight, params.sigma_scale)
     sigma0 = state.std(np.array([_T_REF_K]))[:, 0]
     covariance = np.full((n, 3, 3), np.nan)
-    floor = np.zeros(n)
     sigma_ref = sigma0.copy()
     if measured_t_k is not None and measured_chi is not None and np.isfinite(measured_chi).any():
         t = np.asarray(measured_t_k, dtype=float)
@@ -550,15 +533,9 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         b_k[rows] += (delta[:, 1] - 2.0 * delta[:, 2]) * _T_REF_K
         c_k2[rows] += delta[:, 2] * _T_REF_K**2
         covariance[rows] = c
-        # measured χ (no own σ) of a pair without phase points: another laboratory may differ by the
-        # between-source σ; a phase point observes the boundary itself and keeps its precision
-        floored = (m & ~np.isfinite(own)).any(axis=1) & ~curved
-        if own_sample is not None:
-            floored &= ~np.asarray(own_sample, dtype=bool)[rows]
-        floor[rows] = np.where(floored, params.source_sigma, 0.0)
-        sigma_ref[rows] = np.sqrt(c[:, 0, 0] + floor[rows] ** 2)
+        sigma_ref[rows] = np.sqrt(c[:, 0, 0])
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, np.ones(n),
-                          params.spread_weight, params.sigma_scale, floor)
+                          params.spread_weight, params.sigma_scale)
     label_factor = np.ones(n)
     if labels is not None and np.any(np.asarray(labels) >= 0):
         labels = np.asarray(labels, dtype=int)
@@ -570,4 +547,4 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         with np.errstate(invalid="ignore", divide="ignore"):
             label_factor[rows] = np.where(sigma_ref[rows] > 0, sigma_new / sigma_ref[rows], 1.0)
     return PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, label_factor,
-                         params.spread_weight, params.sigma_scale, floor)
+                         params.spread_weight, params.sigma_scale)

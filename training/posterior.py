@@ -31,13 +31,6 @@ LABEL_SIGMA = 0.1
 _SPREAD_WEIGHTS = np.round(np.arange(0.5, 4.01, 0.1), 2)  # fixed before the study; 0.1-4 was worse (0.254)
 
 
-#: The between-laboratory floor of σ (training.sources) is measured and reported, not applied: on the pairs
-#: with measured χ alone it made them less certain than the unmeasured pairs of the same training
-#: polymers (whose ensemble σ is as small), so the selection preferred solvents without data (README,
-#: "Other laboratories"); applying it consistently needs the σ scale refitted with it.
-APPLY_SOURCE_FLOOR = False
-
-
 def with_hansen(chi: pd.DataFrame) -> pd.DataFrame:
     """Adds the three Hansen terms, whether δ is known for both molecules, and the COSMO-SAC χ of the
     row (``qc``, NaN where chiapp has no σ-profile of a molecule), as the app computes them."""
@@ -169,8 +162,8 @@ def posterior_entry(chi: pd.DataFrame, spread_scale: float) -> dict:
     chi = chi if "known" in chi else with_hansen(chi)
     held, metrics = study(chi, spread_scale)
     metrics["held_out_sources"] = held_out_sources(held, metrics["measurement_sigma"])
-    params = _with(fit_parameters(chi, spread_scale, measurement_sigma(chi)),
-                   source_sigma=metrics["held_out_sources"]["source_sigma"] if APPLY_SOURCE_FLOOR else 0.0)
+    # the between-laboratory floor is measured, not applied (README, "Other laboratories")
+    params = fit_parameters(chi, spread_scale, measurement_sigma(chi))
     return {"form": "precision-weighted ensemble and a prior from Hansen chi and COSMO-SAC chi (Hansen alone "
                     "without sigma-profiles); measured chi and handbook labels as observations; "
                     "P(dissolves) = Phi((chi_c - chi)/sigma)",

@@ -78,9 +78,8 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
         a, b_k = a + delta[0] - delta[1], b_k + delta[1] * 298.15
         xt = np.stack([np.ones(len(temperatures)), 298.15 / np.asarray(temperatures) - 1], axis=1)
         shrink = np.einsum("ij,jk,ik->i", xt, cov, xt) / (sigma_ref**2 * (xt**2).sum(1))
-        # another laboratory's χ differs by the between-source σ, whatever the points agree on
-        std = np.sqrt(std**2 * np.minimum(shrink, 1) + params.source_sigma**2)
-        sigma_ref = np.sqrt(cov[0, 0] + params.source_sigma**2)
+        std = std * np.sqrt(np.minimum(shrink, 1))
+        sigma_ref = np.sqrt(cov[0, 0])
     if len(labels):
         mu = a + b_k / 298.15
         new_mu, new_sigma = condition_on_labels(mu, sigma_ref, chi_c, list(labels), params.label_sigma)
@@ -88,18 +87,15 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
     return a, b_k, a + b_k / np.asarray(temperatures), std
 
 
-@pytest.mark.parametrize("source_sigma", [0.0, 0.15])
 @pytest.mark.parametrize("measured, labels", [((), ()), (([290.0, 310.0, 350.0], [0.5, 0.45, 0.4]), ()),
                                                ((), (1,)), (([300.0], [0.9]), (0,)), ((), (0, 1))])
-def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels, source_sigma):
+def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels):
     rng = np.random.default_rng(5)
     member_a, member_b_k = rng.normal(0.4, 0.2, 6), rng.normal(80.0, 40.0, 6)
     terms = np.array([0.1, 0.2, 0.3])
     t = np.linspace(280.0, 420.0, 8)
-    params = PosteriorParameters(**{**vars(PARAMS), "source_sigma": source_sigma})
-    state = _one(member_a, member_b_k, 1.3, terms, *(measured or ((), ())), labels=labels, params=params)
-    a, b_k, chi, std = _reference(member_a, member_b_k, 1.3, terms, t, *(measured or ((), ())), labels=labels,
-                                  params=params)
+    state = _one(member_a, member_b_k, 1.3, terms, *(measured or ((), ())), labels=labels)
+    a, b_k, chi, std = _reference(member_a, member_b_k, 1.3, terms, t, *(measured or ((), ())), labels=labels)
     assert state.a[0] == pytest.approx(a, abs=1e-10) and state.b_k[0] == pytest.approx(b_k, abs=1e-7)
     np.testing.assert_allclose(state.chi(t)[0], chi, atol=1e-10)
     np.testing.assert_allclose(state.std(t)[0], std, atol=1e-12)
@@ -114,28 +110,6 @@ def test_measurements_pull_the_curve_to_the_points_within_their_noise():
     # no measurement: the band is the combined one, unchanged by the (empty) evidence
     plain = _one(member_a, member_b_k, 3.0, [0.1, 0.2, 0.3])
     assert np.all(plain.std(t)[0] > state.std(t)[0])
-
-
-def test_the_between_source_floor_holds_for_measured_chi_and_not_for_a_phase_point():
-    """Forty measured χ narrow σ to about σ_meas/√40 = 0.016; a floor τ = 0.2 keeps σ at √(0.016² + 0.2²)
-    (another laboratory may differ by τ). A θ temperature (its own σ 0.005) observes the boundary
-    itself: no floor there."""
-    params = PosteriorParameters(**{**vars(PARAMS), "source_sigma": 0.2})
-    members = np.array([0.45, 0.55, 0.5]), np.zeros(3)
-    t = np.full(40, 298.15)
-    measured = _one(*members, 1.0, [0.1, 0.2, 0.3], t, np.full(40, 0.5), params=params)
-    unfloored = _one(*members, 1.0, [0.1, 0.2, 0.3], t, np.full(40, 0.5))
-    shrunk = unfloored.std([298.15])[0, 0]
-    assert shrunk < 0.02 and measured.std([298.15])[0, 0] == pytest.approx(math.hypot(shrunk, 0.2), rel=1e-9)
-    moments = EnsembleMoments.from_members(members[0][:, None], members[1][:, None], 1.0)
-    theta = posterior(moments, np.array([[0.1, 0.2, 0.3]]), np.array([True]), params, chi_critical=np.array([0.53]),
-                      measured_t_k=np.array([[307.0]]), measured_chi=np.array([[0.5]]),
-                      measured_sigma=np.array([[0.005]]))
-    assert theta.std([307.0])[0, 0] < 0.05
-    # a polymer calibrated to the user's own measurements: they define that sample, no floor
-    own = posterior(moments, np.array([[0.1, 0.2, 0.3]]), np.array([True]), params, chi_critical=np.array([0.53]),
-                    measured_t_k=t[None], measured_chi=np.full((1, 40), 0.5), own_sample=np.array([True]))
-    assert own.std([298.15])[0, 0] == pytest.approx(shrunk, rel=1e-12)
 
 
 def test_a_solvent_label_moves_chi_below_critical_as_the_truncated_gaussian_does():
