@@ -158,6 +158,7 @@ _POSTERIOR_WORDS = {
     "prior_qc_slope": "QC prior: slope γ on COSMO-SAC χ (clipped to [−3, 5])",
     "prior_qc_sigma": "QC prior: σ where δ and both σ-profiles are known",
     "solvation_weight": "crystalline limit: weight β of the solvation shift β·max(0, −χ_COSMO-SAC(300 K))",
+    "laboratory_sigma": "τ, spread between laboratories: another laboratory's χ of a measured pair ± √(σ² + τ²)",
 }
 
 

@@ -44,8 +44,8 @@ from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = ["PosteriorParameters", "VERDICTS", "DISSOLVES_AT", "DOES_NOT_AT", "PRIOR_NAMES", "LABEL_TEMPERATURE_K",
            "FIT_TEMPERATURES_K", "EnsembleMoments", "PairPosterior", "posterior", "prior_chi", "hansen_chi",
-           "combine", "measurement_update", "condition_on_labels", "dissolve_probability", "verdict_codes",
-           "verdict", "verdicts"]
+           "combine", "measurement_update", "condition_on_labels", "dissolve_probability", "laboratory_std",
+           "verdict_codes", "verdict", "verdicts"]
 
 #: The three answers, best first; a verdict code is an index into this.
 VERDICTS = ("dissolves", "borderline", "does not dissolve")
@@ -89,6 +89,9 @@ class PosteriorParameters:
     # β of the solvation shift of a crystalline polymer's melting χ (chiapp.crystallinity; manifest
     # entry "solvation", fitted by training.solvation; 0: Flory's limit unchanged)
     solvation_weight: float = 0.0
+    # τ, the spread of one laboratory's χ about another's for the same pair (training.sources: the
+    # smallest τ whose band √(σ² + τ²) covers 90 % of held-out laboratories' χ; 0: not measured)
+    laboratory_sigma: float = 0.0
 
     @property
     def has_qc_prior(self) -> bool:
@@ -105,7 +108,9 @@ class PosteriorParameters:
         solvation = manifest.get("solvation") or {}  # absent or null: no shift
         try:
             params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
-                            if name != "solvation_weight" and (name not in optional or name in values)},
+                            if name not in ("solvation_weight", "laboratory_sigma")
+                            and (name not in optional or name in values)},
+                         laboratory_sigma=_number(values.get("laboratory_sigma", 0.0)),
                          solvation_weight=_number(solvation.get("weight", 0.0)) if isinstance(solvation, dict)
                          else math.nan)
         except (KeyError, TypeError, ValueError) as err:
@@ -119,9 +124,10 @@ class PosteriorParameters:
             widths.append(params.prior_qc_sigma)
         all_finite = all(map(math.isfinite, required)) and all(abs(v) < 1e9 for v in required)
         qc_whole = all(map(math.isfinite, qc)) or all(map(math.isnan, qc))  # the QC prior all there, or absent
-        if not (all_finite and qc_whole and min(widths) > 0 and params.solvation_weight >= 0):
+        if not (all_finite and qc_whole and min(widths) > 0 and params.solvation_weight >= 0
+                and params.laboratory_sigma >= 0):
             raise ModelArtifactError("the manifest's posterior parameters must be finite, below 1e9, with positive "
-                                     "widths and a solvation weight ≥ 0")
+                                     "widths, a solvation weight ≥ 0 and a laboratory σ ≥ 0")
         return params
 
 
@@ -256,6 +262,20 @@ def condition_on_labels(mean, std, chi_critical, labels, label_sigma: float):
     if mu.ndim == 0:
         return float(mu), math.sqrt(float(var))
     return mu, np.sqrt(var)
+
+
+def laboratory_std(std, measured: bool, params: PosteriorParameters) -> np.ndarray:
+    """σ of the χ another laboratory would measure for the pair: √(σ² + τ²) where measured χ narrowed
+    σ (it is then the uncertainty of those laboratories' consensus, and laboratories disagree by τ),
+    else σ itself (calibrated on held-out polymers' measured χ, laboratories' spread included).
+
+    >>> p = PosteriorParameters(0, 0, 1, 0, 1, spread_weight=1, sigma_scale=1, measurement_sigma=.1,
+    ...                         label_sigma=.1, laboratory_sigma=0.4)
+    >>> float(laboratory_std(0.3, True, p)[()]), float(laboratory_std(0.3, False, p)[()])
+    (0.5, 0.3)
+    """
+    std = np.asarray(std, dtype=float)
+    return np.hypot(std, params.laboratory_sigma) if measured else std
 
 
 def dissolve_probability(mean, std, chi_limit):

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chiapp import domain
-from chiapp.answer import Answer, RowAnswer, answer_grid, answer_rows
+from chiapp.answer import Answer, RowAnswer, answer_grid, answer_rows, posterior_parameters
 from chiapp.chemistry import canonical_polymer
 from chiapp.crystallinity import CrystallineLimit
 from chiapp.errors import DataFileError, InputError
@@ -34,7 +34,7 @@ from chiapp.flory_huggins import ChiCoefficients
 from chiapp.frozen import FrozenResult
 from chiapp.library import Molecule, resolve_polymer, resolve_solvent
 from chiapp.model import ChiModel, load_model
-from chiapp.posterior import PRIOR_NAMES
+from chiapp.posterior import PRIOR_NAMES, laboratory_std
 from chiapp.solvent_blend import Blend
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
@@ -121,6 +121,9 @@ class ChiPrediction(FrozenResult):
     blend: Blend | None = None
     components: tuple[BlendComponent, ...] = ()
     calibrated: bool = False
+    #: σ of the χ another laboratory would measure at each temperature (``chiapp.posterior.laboratory_std``):
+    #: wider than ``chi_std`` where measured χ narrowed it, since laboratories disagree (None: not computed)
+    laboratory_std: np.ndarray | None = None
 
     @property
     def verdict(self) -> str:
@@ -142,6 +145,8 @@ class ChiPrediction(FrozenResult):
                               "temperature_c": self.temperatures_k - ZERO_CELSIUS_K,
                               "chi": self.chi, "chi_std": self.chi_std, "chi_limit": self.chi_limit,
                               "dissolve_probability": self.dissolve_probability, "verdict": list(self.verdicts),
+                              "laboratory_chi_std": self.chi_std if self.laboratory_std is None
+                              else self.laboratory_std,
                               "ensemble_chi": self.ensemble_chi, "ensemble_chi_std": self.ensemble_chi_std})
         for c in self.components:
             frame[f"chi {c.name}"] = c.chi
@@ -171,6 +176,7 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
         components = tuple(BlendComponent(c.label, c.smiles, f, own.chi[0, j], own.chi_std[0, j])
                            for j, (c, f) in enumerate(zip(solvent.components, solvent.blend.fractions)))
     check = _domain(model, polymer, solvent, t, answer.ensemble_chi_std[p, s])
+    evidence = answer.evidence_of(p, s)
     return ChiPrediction(
         polymer=polymer.smiles, solvent=solvent.smiles, polymer_name=polymer.name, solvent_name=solvent.name,
         temperatures_k=t, chi=answer.chi[p, s], chi_std=answer.chi_std[p, s], a=float(answer.a[p, s]),
@@ -179,12 +185,14 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
         chain_length=float(answer.chain_length[p, s]), chi_critical=float(answer.chi_critical[p, s]),
         chi_limit=answer.chi_limit[p, s], crystalline=answer.dissolution(p, s) if polymer.crystal is not None else None,
         ensemble_chi=answer.ensemble_chi[p, s], ensemble_chi_std=answer.ensemble_chi_std[p, s],
-        classifier_probability=float(answer.classifier_probability[p, s]), evidence=answer.evidence_of(p, s),
+        classifier_probability=float(answer.classifier_probability[p, s]), evidence=evidence,
         in_domain=check.in_domain, similarity=min(check.polymer_similarity, check.solvent_similarity),
         polymer_similarity=check.polymer_similarity, solvent_similarity=check.solvent_similarity,
         nearest_polymers=check.nearest_polymers, nearest_solvents=check.nearest_solvents, domain_notes=check.notes,
         prior=answer.prior(p, s), grade=polymer.molecule.grade, blend=solvent.blend, components=components,
-        calibrated=polymer.latent is not None)
+        calibrated=polymer.latent is not None,
+        laboratory_std=laboratory_std(answer.chi_std[p, s], "measured χ" in evidence.kinds,
+                                      posterior_parameters(model)))
 
 
 def predict_chi(polymer, solvent, temperature_k, *, chain_length: float | None = None,

@@ -123,10 +123,15 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
                    f"{sigma:.2f} over the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' "
                    "cases.")
     labs = manifest.get("posterior", {}).get("held_out", {}).get("held_out_sources")
-    if labs and "measured χ" in prediction.evidence.kinds:  # a band narrowed by measured χ: another laboratory
-        uncertainty += (f" Where measured χ narrow the band, another laboratory's χ fell within ± 2σ in "
-                        f"{labs['coverage_shrunk_sigma']:.0%} of held-out cases (laboratories disagree by more "
-                        "than one laboratory's points scatter; README, 'Other laboratories').")
+    measured = prediction.laboratory_std is not None and "measured χ" in prediction.evidence.kinds
+    if labs and measured:  # a band narrowed by measured χ: the laboratories' consensus, not one more laboratory
+        half_width = 2 * float(np.median(prediction.laboratory_std))
+        uncertainty += (f" Measured χ narrow it to the uncertainty of the laboratories' consensus. Another "
+                        f"laboratory's χ of this pair lies within ± {half_width:.2f} (2σ' with σ' = √(σ² + τ²), "
+                        f"τ = {labs['source_sigma']:.3f} the spread between laboratories):"
+                        f" that band covered {labs['coverage_with_floor']:.0%} of held-out laboratories' χ "
+                        f"({labs['coverage_with_floor_chosen_leave_polymer_out']:.0%} with τ chosen without the "
+                        f"polymer), ± 2σ alone {labs['coverage_shrunk_sigma']:.0%} (README, 'Other laboratories').")
     return Report(
         title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
         verdict=view.text, verdict_color=view.color, uncertainty=uncertainty,

@@ -41,6 +41,7 @@ with results, ui.user_errors():  # the result first: the 3D conformers can take 
                "and the measured evidence of the pair; dots: measured χ). Below the dashed line (χc) the pair "
                "mixes at every concentration. The camera button of the chart saves it (PNG or SVG: see the "
                "sidebar).")
+    ui.laboratory_note(prediction)
     ui.domain_notice(prediction)
     left_button, right_button = st.columns(2)
     left_button.download_button("Download the curve (CSV)", ui.csv_bytes(ui.curve_table(prediction)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -162,8 +163,9 @@ def posterior_entry(chi: pd.DataFrame, spread_scale: float) -> dict:
     chi = chi if "known" in chi else with_hansen(chi)
     held, metrics = study(chi, spread_scale)
     metrics["held_out_sources"] = held_out_sources(held, metrics["measurement_sigma"])
-    # the between-laboratory floor is measured, not applied (README, "Other laboratories")
-    params = fit_parameters(chi, spread_scale, measurement_sigma(chi))
+    # τ widens the band of another laboratory's χ, not the posterior's σ (README, "Other laboratories")
+    params = replace(fit_parameters(chi, spread_scale, measurement_sigma(chi)),
+                     laboratory_sigma=metrics["held_out_sources"]["source_sigma"])
     return {"form": "precision-weighted ensemble and a prior from Hansen chi and COSMO-SAC chi (Hansen alone "
                     "without sigma-profiles); measured chi and handbook labels as observations; "
                     "P(dissolves) = Phi((chi_c - chi)/sigma)",

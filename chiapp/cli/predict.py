@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+
 from chiapp.errors import InputError
 from chiapp.prediction import predict_batch, predict_chi
 from chiapp.tables import read_pairs_csv, write_csv
@@ -98,6 +100,10 @@ def run(args) -> int:
     evidence = prediction.evidence
     if len(evidence.chis):
         print(f"measured chi of this pair used: {len(evidence.chis)} points ({evidence.chi_source})")
+        if prediction.laboratory_std is not None and "measured χ" in evidence.kinds:
+            half_width = 2 * float(np.median(prediction.laboratory_std))
+            print(f"another laboratory's chi: within ± {half_width:.2f} at 2 sigma "
+                  "(laboratories disagree by more than chi_std, the uncertainty of their consensus)")
     if evidence.label_text:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
     if prediction.crystalline is not None and prediction.crystalline.data is not None:

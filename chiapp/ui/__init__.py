@@ -82,6 +82,7 @@ from chiapp.ui.views import (
                                domain_notice,
                                figure_title,
                                hansen_verdicts,
+                               laboratory_note,
                                md,
                                pair_title,
                                plotly_config,

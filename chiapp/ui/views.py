@@ -114,6 +114,21 @@ def coefficient_metrics(result) -> None:
         third.metric("c [K²]", f"{result.c_k2:.3g}")
 
 
+def laboratory_note(result) -> None:
+    """Where measured χ narrowed σ: how far another laboratory's χ of the pair would scatter."""
+    if result.laboratory_std is None or "measured χ" not in result.evidence.kinds:
+        return
+    middle = len(result.temperatures_k) // 2
+    labs = model_manifest().get("posterior", {}).get("held_out", {}).get("held_out_sources") or {}
+    held = (f"; on laboratories held out, ± 2σ' covered {labs['coverage_with_floor']:.0%} of their χ "
+            f"({labs['coverage_with_floor_chosen_leave_polymer_out']:.0%} with τ chosen without the polymer), "
+            f"± 2σ {labs['coverage_shrunk_sigma']:.0%}" if labs else "")
+    st.caption(f"Measured χ narrow σ to the uncertainty of the laboratories' consensus. Another laboratory's χ "
+               f"of this pair would scatter more: σ' = {result.laboratory_std[middle]:.2f} at "
+               f"{celsius(result.temperatures_k[middle]):.0f} °C (√(σ² + τ²), τ the spread between "
+               f"laboratories{held}).")
+
+
 def band_caption(band, chain_length: float) -> str:
     return (f"N = {chain_length:,.0f}, χc = {band.central.critical_chi:.3f}, φc = {band.central.critical_phi:.3f}. "
             f"Solid: binodal (two phases inside); dashed: spinodal. The thin curves are the binodals for "

@@ -76,6 +76,25 @@ def test_predict_default_pair_shows_curve_and_coefficients():
     assert not any("Rough guess" in w.value for w in at.warning)
 
 
+def test_predict_gives_another_laboratorys_scatter_where_measured_chi_narrow_sigma():
+    """PS in toluene (measured χ of six laboratories): σ' = √(σ² + τ²) with the manifest's τ, against
+    the σ metric shown; PMMA in acetonitrile (no measured χ) has no such note."""
+    import re
+
+    from chiapp import load_model
+
+    tau = load_model().manifest["posterior"]["parameters"]["laboratory_sigma"]
+    at = open_page()
+    (note,) = [c.value for c in at.caption if "laboratories' consensus" in c.value]
+    shown = float(re.search(r"σ' = ([0-9.]+)", note).group(1))
+    sigma = float(metric(at, "σ of χ"))
+    assert tau > 0 and abs(shown - (sigma**2 + tau**2) ** 0.5) <= 0.01, (shown, sigma, tau)
+    at.selectbox(key="polymer_name").set_value("poly(methyl methacrylate)").run()
+    at.selectbox(key="solvent_name").set_value("acetonitrile").run()
+    assert_clean(at)
+    assert not [c.value for c in at.caption if "laboratories' consensus" in c.value]
+
+
 def test_predict_headline_is_qualified_out_of_domain():
     """PDMS (one silicon per repeat unit, unlike any training polymer) in toluene: the headline
     itself says how little the model knows; no unqualified green verdict above a warning."""
