@@ -158,3 +158,17 @@ def test_rank_summary_counts_the_one_verdict():
     dissolve = int(summary.split("solvents: ")[1].split(" dissolve")[0])
     do_not = int(summary.split("borderline, ")[1].split(" do not")[0])
     assert dissolve >= 2 and do_not >= 2  # toluene, chloroform dissolve PS; methanol, water do not
+
+
+def test_cli_predict_gives_another_laboratorys_band_only_where_measured_chi_narrow_sigma():
+    import numpy as np
+
+    from chiapp import load_model, predict_chi
+
+    tau = load_model().manifest["posterior"]["parameters"]["laboratory_sigma"]
+    sigma = predict_chi("PS", "toluene", [298.15, 333.15]).chi_std
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "25", "60")
+    assert done.returncode == 0, done.stderr
+    assert f"another laboratory's chi: within ± {2 * np.median(np.hypot(sigma, tau)):.2f} at 2 sigma" in done.stdout
+    done = _run("--polymer", "PMMA", "--solvent", "acetonitrile", "--temperature-c", "25")
+    assert done.returncode == 0 and "another laboratory" not in done.stdout

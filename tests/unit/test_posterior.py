@@ -191,6 +191,20 @@ def test_model_card_states_the_shipped_posterior():
         manifest["posterior"]["parameters"]["spread_weight"])
 
 
+def test_the_laboratory_sigma_is_read_checked_and_optional():
+    from chiapp import load_model
+    from chiapp.errors import ModelArtifactError
+
+    manifest = load_model().manifest
+    values = dict(manifest["posterior"]["parameters"])
+    study = manifest["posterior"]["held_out"]["held_out_sources"]
+    assert PosteriorParameters.from_manifest(manifest).laboratory_sigma == study["source_sigma"] > 0
+    without = {k: v for k, v in values.items() if k != "laboratory_sigma"}
+    assert PosteriorParameters.from_manifest({"posterior": {"parameters": without}}).laboratory_sigma == 0.0
+    with pytest.raises(ModelArtifactError, match="laboratory"):
+        PosteriorParameters.from_manifest({"posterior": {"parameters": {**values, "laboratory_sigma": -0.1}}})
+
+
 def test_probability_of_a_subnormal_sigma_is_certain():
     with np.errstate(all="raise"):
         assert dissolve_probability(0.0, 2.2250738585e-313, 0.5) == 1.0  # found by Hypothesis
