@@ -42,6 +42,8 @@ __all__ = ["PHASE_SIGMAS", "Evidence", "EvidenceTable", "evidence_by_key", "evid
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
 PHASE_SIGMAS = {"theta": 0.005, "ucst": 0.01, "lcst": 0.01, "cloud_point": 0.02}
+#: The kind of a measured χ point (the phase-behaviour kinds: PHASE_KINDS' values).
+MEASURED_CHI = "measured χ"
 PHASE_KINDS = {"theta": "θ temperature", "ucst": "UCST", "lcst": "LCST", "cloud_point": "cloud point"}
 _KIND_SIGMAS = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()}
 _SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0}
@@ -65,6 +67,10 @@ class Evidence(FrozenResult):
     #: per point: what it is ('measured χ', 'θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
+
+    @property
+    def has_measured_chi(self) -> bool:
+        return MEASURED_CHI in self.kinds
 
     @property
     def point_slopes(self) -> np.ndarray:
@@ -309,7 +315,7 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
     ``canonical_solvent``), as :func:`evidence_pairs` lists them."""
     chi_rows, label_rows, chi_source, label_source = _tables()
     rows = chi_rows.get(key, ()) if key else ()
-    measured = [(t, c, np.nan, "measured χ", _measured_source(chi_source, r)) for t, c, r in rows]
+    measured = [(t, c, np.nan, MEASURED_CHI, _measured_source(chi_source, r)) for t, c, r in rows]
     phase = phase_points(key)
     points = sorted(measured + phase, key=lambda p: (p[0], p[1]))
     labels = tuple(sorted(set(label_rows.get(key, ())))) if key else ()

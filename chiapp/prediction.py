@@ -122,13 +122,18 @@ class ChiPrediction(FrozenResult):
     components: tuple[BlendComponent, ...] = ()
     calibrated: bool = False
     #: σ of the χ another laboratory would measure at each temperature (``chiapp.posterior.laboratory_std``):
-    #: wider than ``chi_std`` where measured χ narrowed it, since laboratories disagree (None: not computed)
-    laboratory_std: np.ndarray | None = None
+    #: wider than ``chi_std`` where measured χ narrowed it, since laboratories disagree (empty: not computed)
+    laboratory_std: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def verdict(self) -> str:
         """The verdict at the first temperature (one temperature asked: the verdict)."""
         return self.verdicts[0]
+
+    @property
+    def laboratory_band(self) -> bool:
+        """Measured χ narrowed σ: another laboratory's χ has its own, wider band (``laboratory_std``)."""
+        return len(self.laboratory_std) > 0 and self.evidence.has_measured_chi
 
     @property
     def polymer_label(self) -> str:
@@ -145,8 +150,7 @@ class ChiPrediction(FrozenResult):
                               "temperature_c": self.temperatures_k - ZERO_CELSIUS_K,
                               "chi": self.chi, "chi_std": self.chi_std, "chi_limit": self.chi_limit,
                               "dissolve_probability": self.dissolve_probability, "verdict": list(self.verdicts),
-                              "laboratory_chi_std": self.chi_std if self.laboratory_std is None
-                              else self.laboratory_std,
+                              "laboratory_chi_std": self.laboratory_std if len(self.laboratory_std) else self.chi_std,
                               "ensemble_chi": self.ensemble_chi, "ensemble_chi_std": self.ensemble_chi_std})
         for c in self.components:
             frame[f"chi {c.name}"] = c.chi
@@ -191,7 +195,7 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
         nearest_polymers=check.nearest_polymers, nearest_solvents=check.nearest_solvents, domain_notes=check.notes,
         prior=answer.prior(p, s), grade=polymer.molecule.grade, blend=solvent.blend, components=components,
         calibrated=polymer.latent is not None,
-        laboratory_std=laboratory_std(answer.chi_std[p, s], "measured χ" in evidence.kinds,
+        laboratory_std=laboratory_std(answer.chi_std[p, s], evidence.has_measured_chi,
                                       posterior_parameters(model)))
 
 

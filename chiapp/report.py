@@ -123,8 +123,7 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
                    f"{sigma:.2f} over the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' "
                    "cases.")
     labs = manifest.get("posterior", {}).get("held_out", {}).get("held_out_sources")
-    measured = prediction.laboratory_std is not None and "measured χ" in prediction.evidence.kinds
-    if labs and measured:  # a band narrowed by measured χ: the laboratories' consensus, not one more laboratory
+    if labs and prediction.laboratory_band:  # σ narrowed by measured χ: the consensus, not one more laboratory
         half_width = 2 * float(np.median(prediction.laboratory_std))
         uncertainty += (f" Measured χ narrow it to the uncertainty of the laboratories' consensus. Another "
                         f"laboratory's χ of this pair lies within ± {half_width:.2f} (2σ' with σ' = √(σ² + τ²), "

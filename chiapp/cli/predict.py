@@ -100,7 +100,7 @@ def run(args) -> int:
     evidence = prediction.evidence
     if len(evidence.chis):
         print(f"measured chi of this pair used: {len(evidence.chis)} points ({evidence.chi_source})")
-        if prediction.laboratory_std is not None and "measured χ" in evidence.kinds:
+        if prediction.laboratory_band:
             half_width = 2 * float(np.median(prediction.laboratory_std))
             print(f"another laboratory's chi: within ± {half_width:.2f} at 2 sigma "
                   "(laboratories disagree by more than chi_std, the uncertainty of their consensus)")

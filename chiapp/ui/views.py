@@ -116,7 +116,7 @@ def coefficient_metrics(result) -> None:
 
 def laboratory_note(result) -> None:
     """Where measured χ narrowed σ: how far another laboratory's χ of the pair would scatter."""
-    if result.laboratory_std is None or "measured χ" not in result.evidence.kinds:
+    if not result.laboratory_band:
         return
     middle = len(result.temperatures_k) // 2
     labs = model_manifest().get("posterior", {}).get("held_out", {}).get("held_out_sources") or {}
