@@ -122,20 +122,29 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     uncertainty = (f"σ is the posterior's (ensemble, {prediction.prior} prior and measured evidence; median "
                    f"{sigma:.2f} over the range); the true χ lies within ± 2σ in about 90 % of held-out polymers' "
                    "cases.")
-    labs = manifest.get("posterior", {}).get("held_out", {}).get("held_out_sources")
-    if labs and prediction.laboratory_band:  # σ narrowed by measured χ: the consensus, not one more laboratory
+    held_out = laboratory_coverage(manifest)
+    if held_out and prediction.laboratory_band:  # σ narrowed by measured χ: the consensus, not one more laboratory
         half_width = 2 * float(np.median(prediction.laboratory_std))
         uncertainty += (f" Measured χ narrow it to the uncertainty of the laboratories' consensus. Another "
                         f"laboratory's χ of this pair lies within ± {half_width:.2f} (2σ' with σ' = √(σ² + τ²), "
-                        f"τ = {labs['source_sigma']:.3f} the spread between laboratories):"
-                        f" that band covered {labs['coverage_with_floor']:.0%} of held-out laboratories' χ "
-                        f"({labs['coverage_with_floor_chosen_leave_polymer_out']:.0%} with τ chosen without the "
-                        f"polymer), ± 2σ alone {labs['coverage_shrunk_sigma']:.0%} (README, 'Other laboratories').")
+                        f"{held_out}; README, 'Other laboratories').")
     return Report(
         title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
         verdict=view.text, verdict_color=view.color, uncertainty=uncertainty,
         domain=_domain_lines(prediction), evidence=evidence_table(prediction.evidence), figures=tuple(figures),
         tables=tuple(tables), manifest=manifest)
+
+
+def laboratory_coverage(manifest: dict) -> str:
+    """τ and how often another laboratory's band held on laboratories held out (``training.sources``), as
+    a clause; '' when the manifest has no such study."""
+    labs = manifest.get("posterior", {}).get("held_out", {}).get("held_out_sources")
+    if not labs:
+        return ""
+    return (f"τ = {labs['source_sigma']:.3f} the spread between laboratories: ± 2σ' covered "
+            f"{labs['coverage_with_floor']:.0%} of held-out laboratories' χ "
+            f"({labs['coverage_with_floor_chosen_leave_polymer_out']:.0%} with τ chosen without the polymer), "
+            f"± 2σ alone {labs['coverage_shrunk_sigma']:.0%}")
 
 
 def _curve_table(prediction) -> pd.DataFrame:

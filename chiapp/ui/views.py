@@ -119,14 +119,10 @@ def laboratory_note(result) -> None:
     if not result.laboratory_band:
         return
     middle = len(result.temperatures_k) // 2
-    labs = model_manifest().get("posterior", {}).get("held_out", {}).get("held_out_sources") or {}
-    held = (f"; on laboratories held out, ± 2σ' covered {labs['coverage_with_floor']:.0%} of their χ "
-            f"({labs['coverage_with_floor_chosen_leave_polymer_out']:.0%} with τ chosen without the polymer), "
-            f"± 2σ {labs['coverage_shrunk_sigma']:.0%}" if labs else "")
     st.caption(f"Measured χ narrow σ to the uncertainty of the laboratories' consensus. Another laboratory's χ "
                f"of this pair would scatter more: σ' = {result.laboratory_std[middle]:.2f} at "
-               f"{celsius(result.temperatures_k[middle]):.0f} °C (√(σ² + τ²), τ the spread between "
-               f"laboratories{held}).")
+               f"{celsius(result.temperatures_k[middle]):.0f} °C (√(σ² + τ²), "
+               f"{report.laboratory_coverage(model_manifest()) or 'τ the spread between laboratories'}).")
 
 
 def band_caption(band, chain_length: float) -> str:
