@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.table import print_table
-from tests.browser.live_server import chromium, live_server
+from tests.browser.live_server import CHART, chromium, live_server
 
-CHART = "[data-testid='stPlotlyChart'] .main-svg"
 MIDDLE_METRIC = "[data-testid='stMetric']:has-text('χ at')"
 SOLVENTS = ("acetone", "cyclohexane", "chloroform", "ethyl acetate", "tetrahydrofuran", "p-xylene", "benzene")
 

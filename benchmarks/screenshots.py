@@ -13,9 +13,8 @@ import argparse
 from io import BytesIO
 from pathlib import Path
 
-from tests.browser.live_server import chromium, is_local, live_server
+from tests.browser.live_server import CHART, chromium, is_local, live_server
 
-CHART = "[data-testid='stPlotlyChart'] .main-svg"
 WIDTH_PX = 1400
 MAX_HEIGHT_PX = 8000
 BATCH_EXAMPLE = (b"polymer,solvent,temperature_c\npolystyrene,toluene,25\nPMMA,acetone,40\n"

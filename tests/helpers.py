@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+#: The key of the entry script's hidden chart (app.py: it only makes the browser load Plotly early).
+CHART_MODULE_KEY = "chart_module_preload"
+
+
+def plotly_charts(at) -> list:
+    """The Plotly charts a page shows, without the entry script's hidden one."""
+    return [chart for chart in at.get("plotly_chart") if not chart.proto.id.endswith(CHART_MODULE_KEY)]
 
 
 @dataclass

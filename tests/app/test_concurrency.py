@@ -12,6 +12,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from tests.app.test_pages import APP, TIMEOUT_S, assert_clean
+from tests.helpers import plotly_charts
 
 #: One of the heaviest accepted repeat units of benchmarks/molecules.py (eight 1,3-adamantanes:
 #: the largest accepted cage chain, seconds of 3D conformer embedding).
@@ -46,7 +47,7 @@ def test_other_session_answers_while_one_submits_the_heaviest_molecule():
         light.text_input(key="solvent_smiles").set_value(solvent).run()
         answered.append(time.perf_counter() - start)
         assert_clean(light)
-        assert len(light.get("plotly_chart")) == 1
+        assert len(plotly_charts(light)) == 1
     heavy_was_running = not done.is_set()
     worker.join(TIMEOUT_S)
     assert_clean(heavy)

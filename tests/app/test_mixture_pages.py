@@ -29,7 +29,7 @@ def metric(at: AppTest, label_start: str) -> str:
 
 
 def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return [json.loads(chart.proto.spec) for chart in helpers.plotly_charts(at)]
 
 
 #: A column that tells each table apart (AppTest does not expose a dataframe's key).
@@ -63,7 +63,7 @@ def test_blends_page_shows_blend_properties_and_finder():
     # 106.3 cm³/mol (CRC Handbook of Chemistry and Physics): V_b = 1 / (0.5/58.7 + 0.5/106.3) = 75.6.
     assert metric(at, "Boiling range") == "78 – 111"
     assert float(metric(at, "Blend molar volume")) == pytest.approx(1 / (0.5 / 58.7 + 0.5 / 106.3), abs=1.5)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(helpers.plotly_charts(at)) == 1
     blends = table(at, "blend_finder_table")
     assert len(blends) > 0
     assert (blends["margin"] > 0).all()

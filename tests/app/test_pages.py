@@ -52,7 +52,7 @@ def verdicts(at: AppTest) -> list[tuple[str, str]]:
 
 
 def chart_count(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
+    return len(helpers.plotly_charts(at))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -398,7 +398,7 @@ def test_a_grade_typed_in_the_search_travels_to_the_answer(page):
         hdpe = at.dataframe[0].value.set_index("name")["dissolution_temperature_c"]
         assert float(ldpe["toluene"]) < float(hdpe["toluene"])  # a lower melting point dissolves lower
     else:  # the phase diagram's title names the grade
-        assert "LDPE" in str(at.get("plotly_chart")[0].proto.spec)
+        assert "LDPE" in str(helpers.plotly_charts(at)[0].proto.spec)
 
 
 def test_antisolvent_page_doses_and_refuses_a_non_solvent():

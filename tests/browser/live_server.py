@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+#: A drawn Plotly chart on the page (visible: the entry script's hidden chart, which only makes the
+#: browser load the chart module early, never counts).
+CHART = "[data-testid='stPlotlyChart'] .main-svg >> visible=true"
 #: Schemes that never leave the machine.
 LOCAL_SCHEMES = {"data", "blob", "about", "javascript", "chrome-error"}
 

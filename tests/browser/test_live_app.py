@@ -18,14 +18,13 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from tests.browser.drawing import draw_polyethylene_with_r_ends
-from tests.browser.live_server import CHROMIUM, chromium, is_local, live_server
+from tests.browser.live_server import CHART, CHROMIUM, chromium, is_local, live_server
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
 ARTIFACTS = Path(os.environ.get("CHIAPP_ARTIFACTS", tempfile.gettempdir())) / "chiapp-browser"
-CHART = "[data-testid='stPlotlyChart'] .main-svg"
 PAGE_LINKS = ("Predict χ", "Phase diagram", "Rank solvents", "Separate plastics", "Antisolvent dose", "Solvent blends",
               "Polymer pairs", "Batch", "Calibrate with your data", "About the model")
 #: What a page or a report must never show: Python reprs and markdown that was not rendered.
@@ -56,6 +55,10 @@ def test_live_app_predicts_draws_ranks_and_stays_offline():
     with live_server() as server, chromium() as (page, requests):
         page.goto(server.url)
         page.wait_for_selector(CHART, timeout=60_000)
+        # app.py's chart that only loads Plotly early is on the page, takes no room, and shows nothing
+        hidden = page.locator("[data-testid=stLayoutWrapper]:has(> .st-key-chart_module)")
+        assert hidden.count() == 1 and hidden.bounding_box() is None
+        assert page.locator("[data-testid=stPlotlyChart]").count() == 2  # it and the χ chart
 
         search(page, "Search polymers", "plexiglas")     # a trade name (synonym)
         search(page, "Search solvents", "67-64-1")       # acetone's CAS number
