@@ -60,6 +60,7 @@ from chiapp.posterior import (
     PairPosterior,
     PosteriorParameters,
     dissolve_probability,
+    laboratory_std,
     posterior,
     verdict_codes,
 )
@@ -231,6 +232,7 @@ class _Pairs:
     error: np.ndarray                 # '' or why the pair has no answer
     evidence: dict                    # pair position -> Evidence, for the pairs with any
     solvation_shift: np.ndarray       # Δ of the melting χ (chiapp.crystallinity.solvation_shift); 0: none
+    has_measured_chi: np.ndarray      # measured χ narrowed σ (another laboratory's σ' is wider; see _evaluate)
 
     def limit(self, temperatures_k, rows: bool) -> np.ndarray:
         """χ_lim = min(χc, χ_m(T) + Δ) (``chiapp.crystallinity.dissolution_chi_limit``, vectorized over pairs)."""
@@ -298,9 +300,9 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
 
 
 def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray):
-    """Measured (T, χ, own σ, slope sign) (n, K) NaN/0-padded, labels (n, 2) −1-padded, and
-    {position: Evidence}, found through the canonical keys the tables hold (a loop over the tables'
-    pairs, not over the question's)."""
+    """Measured (T, χ, own σ, slope sign) (n, K) NaN/0-padded, labels (n, 2) −1-padded, whether
+    measured χ (not only phase rows) are among the points (n,), and {position: Evidence}, found through
+    the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
     pairs = evidence_pairs()
     p_present = np.flatnonzero((np.bincount(p_idx, minlength=polymers.size) > 0) & polymers.measured)
     s_present = np.flatnonzero((np.bincount(s_idx, minlength=solvents.size) > 0) & solvents.measured)
@@ -312,7 +314,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
-        return none, none, none, none, np.full((len(p_idx), 2), -1, dtype=int), {}
+        return none, none, none, none, np.full((len(p_idx), 2), -1, dtype=int), np.zeros(len(p_idx), bool), {}
     table = evidence_table()
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
@@ -342,8 +344,10 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     measured_sigma[positions] = table.sigmas[rows_at, :n_points]
     measured_slope[positions] = table.slopes[rows_at, :n_points]
     labels[positions] = table.labels[rows_at]
+    has_chi = np.zeros(len(p_idx), dtype=bool)
+    has_chi[positions] = table.has_measured_chi[rows_at]
     found = {position: evidence_by_key(table.keys[row]) for position, row in zip(positions.tolist(), rows_at.tolist())}
-    return measured_t, measured_chi, measured_sigma, measured_slope, labels, found
+    return measured_t, measured_chi, measured_sigma, measured_slope, labels, has_chi, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -370,10 +374,11 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
     chi_c = critical_chis(n)
     if evidence:
-        measured_t, measured_chi, measured_sigma, measured_slope, labels, found = _evidence(
+        measured_t, measured_chi, measured_sigma, measured_slope, labels, has_chi, found = _evidence(
             polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
         measured_t, measured_chi, measured_sigma, measured_slope, labels, found = None, None, None, None, None, {}
+        has_chi = np.zeros(len(p_idx), dtype=bool)
     k = polymers.k_numerator[p_idx] / volume_s
     crystalline = np.isfinite(k)
     shifted = crystalline if params.solvation_weight > 0 else np.zeros(len(k), dtype=bool)
@@ -391,7 +396,7 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
         shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
     inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
-                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift)
+                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift, has_chi)
 
 
 def _dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
@@ -433,7 +438,9 @@ def _evaluate(model: ChiModel, pairs: _Pairs, temperatures_k, rows: bool) -> dic
     e_var = state.ensemble_variance(temperatures_k, rows)
     std = state.std(temperatures_k, rows, e_var)
     limit = pairs.limit(temperatures_k, rows)
-    out = {"chi": chi, "chi_std": std, "chi_limit": limit,
+    measured = pairs.has_measured_chi if rows else pairs.has_measured_chi[:, None]
+    out = {"chi": chi, "chi_std": std, "laboratory_chi_std": laboratory_std(std, measured, posterior_parameters(model)),
+           "chi_limit": limit,
            "dissolve_probability": dissolve_probability(chi, std, limit),
            "ensemble_chi": state.ensemble_mean(temperatures_k, rows), "ensemble_chi_std": np.sqrt(e_var)}
     out["in_domain"] = domain.in_domain_many(model, out["ensemble_chi_std"], temperatures_k)
@@ -451,8 +458,8 @@ _PAIR_FIELDS = ("a", "b_k", "c_k2", "chain_length", "chi_critical", "classifier_
                 "dissolution_temperature_k", "dissolution_temperature_low_k", "dissolution_temperature_high_k",
                 "upper_temperature_k", "melting_temperature_k", "limited_by_chi_c", "chi_at_dissolution",
                 "chi_std_at_dissolution", "solvation_shift", "errors")
-_TEMPERATURE_FIELDS = ("chi", "chi_std", "chi_limit", "dissolve_probability", "ensemble_chi", "ensemble_chi_std",
-                       "in_domain")
+_TEMPERATURE_FIELDS = ("chi", "chi_std", "laboratory_chi_std", "chi_limit", "dissolve_probability", "ensemble_chi",
+                       "ensemble_chi_std", "in_domain")
 
 
 @dataclass(frozen=True, eq=False)
@@ -465,6 +472,7 @@ class _Answers(FrozenResult):
     temperatures_k: np.ndarray
     chi: np.ndarray
     chi_std: np.ndarray
+    laboratory_chi_std: np.ndarray  # σ' of another laboratory's χ (chiapp.posterior.laboratory_std)
     chi_limit: np.ndarray
     dissolve_probability: np.ndarray
     verdict_codes: np.ndarray
@@ -700,7 +708,7 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
         selected = _Pairs(_take(pairs.posterior, local), pairs.chain_length[local], pairs.chi_critical[local],
                           pairs.k_per_kelvin[local], pairs.inverse_melting_k[local],
                           pairs.classifier_probability[local], {}, pairs.error[local], {},
-                          pairs.solvation_shift[local])
+                          pairs.solvation_shift[local], pairs.has_measured_chi[local])
         values = {**_evaluate(model, selected, t[at], rows=True),
                   **{name: v[local] for name, v in _pair_fields(pairs).items()}}
         for name, v in values.items():

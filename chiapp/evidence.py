@@ -285,6 +285,7 @@ class EvidenceTable:
     slopes: np.ndarray
     labels: np.ndarray           # (K, 2)
     n_points: np.ndarray         # (K,)
+    has_measured_chi: np.ndarray  # (K,) bool: Evidence.has_measured_chi (points may be phase rows only)
 
 
 @lru_cache(maxsize=1)
@@ -301,7 +302,8 @@ def evidence_table() -> EvidenceTable:
         t[i, :m], chi[i, :m], sigma[i, :m], slope[i, :m] = e.temperatures_k, e.chis, e.point_sigmas, e.point_slopes
         labels[i, :len(e.labels)] = e.labels
     return EvidenceTable(keys, {key: i for i, key in enumerate(keys)}, t, chi, sigma, slope, labels,
-                         np.array([len(e.chis) for e in items], dtype=int))
+                         np.array([len(e.chis) for e in items], dtype=int),
+                         np.array([e.has_measured_chi for e in items], dtype=bool))
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:

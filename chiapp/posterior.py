@@ -264,10 +264,11 @@ def condition_on_labels(mean, std, chi_critical, labels, label_sigma: float):
     return mu, np.sqrt(var)
 
 
-def laboratory_std(std, measured: bool, params: PosteriorParameters) -> np.ndarray:
+def laboratory_std(std, measured, params: PosteriorParameters) -> np.ndarray:
     """σ of the χ another laboratory would measure for the pair: √(σ² + τ²) where measured χ narrowed
     σ (it is then the uncertainty of those laboratories' consensus, and laboratories disagree by τ),
     else σ itself (calibrated on held-out polymers' measured χ, laboratories' spread included).
+    ``measured`` is a bool or an array that broadcasts against ``std``.
 
     >>> p = PosteriorParameters(0, 0, 1, 0, 1, spread_weight=1, sigma_scale=1, measurement_sigma=.1,
     ...                         label_sigma=.1, laboratory_sigma=0.4)
@@ -275,7 +276,7 @@ def laboratory_std(std, measured: bool, params: PosteriorParameters) -> np.ndarr
     (0.5, 0.3)
     """
     std = np.asarray(std, dtype=float)
-    return np.hypot(std, params.laboratory_sigma) if measured else std
+    return np.where(measured, np.hypot(std, params.laboratory_sigma), std)
 
 
 def dissolve_probability(mean, std, chi_limit):

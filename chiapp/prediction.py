@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chiapp import domain
-from chiapp.answer import Answer, RowAnswer, answer_grid, answer_rows, posterior_parameters
+from chiapp.answer import Answer, RowAnswer, answer_grid, answer_rows
 from chiapp.chemistry import canonical_polymer
 from chiapp.crystallinity import CrystallineLimit
 from chiapp.errors import DataFileError, InputError
@@ -34,7 +34,7 @@ from chiapp.flory_huggins import ChiCoefficients
 from chiapp.frozen import FrozenResult
 from chiapp.library import Molecule, resolve_polymer, resolve_solvent
 from chiapp.model import ChiModel, load_model
-from chiapp.posterior import PRIOR_NAMES, laboratory_std
+from chiapp.posterior import PRIOR_NAMES
 from chiapp.solvent_blend import Blend
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
@@ -51,8 +51,8 @@ __all__ = [
 ]
 
 #: The answer columns predict_batch adds to a batch, in order.
-BATCH_COLUMNS = ("chi", "chi_std", "chi_limit", "dissolve_probability", "verdict", "in_domain", "prior",
-                 "ensemble_chi", "ensemble_chi_std", "classifier_probability", "error")
+BATCH_COLUMNS = ("chi", "chi_std", "laboratory_chi_std", "chi_limit", "dissolve_probability", "verdict", "in_domain",
+                 "prior", "ensemble_chi", "ensemble_chi_std", "classifier_probability", "error")
 
 
 def resolve_pair(polymer: str, solvent: str) -> tuple[Molecule, Molecule]:
@@ -195,8 +195,7 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
         nearest_polymers=check.nearest_polymers, nearest_solvents=check.nearest_solvents, domain_notes=check.notes,
         prior=answer.prior(p, s), grade=polymer.molecule.grade, blend=solvent.blend, components=components,
         calibrated=polymer.latent is not None,
-        laboratory_std=laboratory_std(answer.chi_std[p, s], evidence.has_measured_chi,
-                                      posterior_parameters(model)))
+        laboratory_std=answer.laboratory_chi_std[p, s])
 
 
 def predict_chi(polymer, solvent, temperature_k, *, chain_length: float | None = None,
@@ -317,8 +316,8 @@ def predict_batch(frame: pd.DataFrame, progress: Callable[[int, int], None] | No
         errors[i] = "; ".join(r for r in reasons if r)
     ok = np.flatnonzero(errors == "")
     out: dict[str, np.ndarray] = {name: np.full(n_rows, np.nan) for name in
-                                  ("chi", "chi_std", "chi_limit", "dissolve_probability", "ensemble_chi",
-                                   "ensemble_chi_std", "classifier_probability")}
+                                  ("chi", "chi_std", "laboratory_chi_std", "chi_limit", "dissolve_probability",
+                                   "ensemble_chi", "ensemble_chi_std", "classifier_probability")}
     verdict = np.full(n_rows, "", dtype=object)
     in_domain = np.full(n_rows, None, dtype=object)
     prior = np.full(n_rows, "", dtype=object)

@@ -37,10 +37,10 @@ __all__ = ["FAILURE_COLUMNS", "RANKING_COLUMNS", "VERDICTS", "Ranking", "rank_so
 _N_RANGE_POINTS = 21
 
 RANKING_COLUMNS = (
-    "name", "smiles", "chi", "chi_std", "chi_limit", "verdict", "dissolve_probability", "classifier_probability",
-    "in_domain", "prior", "chain_length", "chi_critical", "temperature_k", "boiling_point_c", "flash_point_c",
-    "chem21_class", "molar_volume_cm3_per_mol", "molar_volume_source", "dissolution_temperature_c",
-    "dissolution_temperature_low_c", "dissolution_temperature_high_c", "reason",
+    "name", "smiles", "chi", "chi_std", "laboratory_chi_std", "chi_limit", "verdict", "dissolve_probability",
+    "classifier_probability", "in_domain", "prior", "chain_length", "chi_critical", "temperature_k",
+    "boiling_point_c", "flash_point_c", "chem21_class", "molar_volume_cm3_per_mol", "molar_volume_source",
+    "dissolution_temperature_c", "dissolution_temperature_low_c", "dissolution_temperature_high_c", "reason",
 )
 
 
@@ -140,7 +140,8 @@ def rank_solvents(polymer, temperature_k, *, solvents: Sequence[str] | None = No
 
     crystalline = features.crystal is not None
     table = properties_frame(pool).assign(
-        chi=at_worst(answer.chi), chi_std=at_worst(answer.chi_std), chi_limit=at_worst(answer.chi_limit),
+        chi=at_worst(answer.chi), chi_std=at_worst(answer.chi_std),
+        laboratory_chi_std=at_worst(answer.laboratory_chi_std), chi_limit=at_worst(answer.chi_limit),
         verdict=at_worst(answer.verdicts), dissolve_probability=at_worst(answer.dissolve_probability),
         classifier_probability=answer.classifier_probability[0], in_domain=at_worst(answer.in_domain),
         prior=np.asarray(PRIOR_NAMES, dtype=object)[answer.prior_codes[0]], chain_length=answer.chain_length[0],

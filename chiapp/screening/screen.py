@@ -46,9 +46,9 @@ __all__ = ["ScreenResult", "screen", "read_molecule_list", "VERDICTS", "SCREEN_C
 POLYMER_BLOCK = 64
 SOLVENT_BLOCK = 1024
 SCREEN_COLUMNS = ("polymer_index", "polymer", "polymer_name", "solvent_index", "solvent", "solvent_name",
-                  "temperature_k", "chi", "chi_std", "chi_limit", "dissolve_probability", "verdict",
-                  "classifier_probability", "in_domain", "chem21_class", "rank")
-_FORMAT_VERSION = 2
+                  "temperature_k", "chi", "chi_std", "laboratory_chi_std", "chi_limit", "dissolve_probability",
+                  "verdict", "classifier_probability", "in_domain", "chem21_class", "rank")
+_FORMAT_VERSION = 3  # 3: laboratory_chi_std
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,7 @@ def grid_chunk(polymers: dict, solvents: dict, options: _Options) -> dict[str, n
         columns["t"].append(np.full(len(p_rows), t_index, dtype=np.int16))
         columns["chi"].append(chi[p_rows, s_cols])
         columns["chi_std"].append(chi_std[p_rows, s_cols])
+        columns["laboratory_chi_std"].append(answer.laboratory_chi_std[p_rows, s_cols, t_index])
         columns["chi_limit"].append(limit[p_rows, s_cols])
         columns["dissolve_probability"].append(answer.dissolve_probability[p_rows, s_cols, t_index])
         columns["verdict"].append(verdict[p_rows, s_cols])
@@ -242,13 +243,14 @@ def _score(chi: np.ndarray, chi_std: np.ndarray, limit: np.ndarray) -> np.ndarra
         return np.where(chi_std > 0, (chi - limit) / chi_std, np.sign(chi - limit) * np.inf)
 
 
-_PART_COLUMNS = ("p", "s", "t", "chi", "chi_std", "chi_limit", "dissolve_probability", "verdict",
-                 "classifier_probability", "in_domain", "rank")
+_PART_COLUMNS = ("p", "s", "t", "chi", "chi_std", "laboratory_chi_std", "chi_limit", "dissolve_probability",
+                 "verdict", "classifier_probability", "in_domain", "rank")
 
 
 def _empty_rows() -> dict[str, np.ndarray]:
     return {"polymer_index": np.empty(0, np.int64), "solvent_index": np.empty(0, np.int64),
-            "t": np.empty(0, np.int16), "chi": np.empty(0), "chi_std": np.empty(0), "chi_limit": np.empty(0),
+            "t": np.empty(0, np.int16), "chi": np.empty(0), "chi_std": np.empty(0),
+            "laboratory_chi_std": np.empty(0), "chi_limit": np.empty(0),
             "dissolve_probability": np.empty(0), "verdict": np.empty(0, np.int8),
             "classifier_probability": np.empty(0), "in_domain": np.empty(0, bool), "rank": np.empty(0, np.int32)}
 
@@ -490,7 +492,8 @@ def _assemble(run: PartsFolder, polymer_texts, solvent_texts, p_blocks, s_blocks
                         ("solvent_index", pa.int64()), ("solvent", pa.dictionary(pa.int32(), pa.string())),
                         ("solvent_name", pa.dictionary(pa.int32(), pa.string())),
                         ("temperature_k", pa.float64()), ("chi", pa.float64()), ("chi_std", pa.float64()),
-                        ("chi_limit", pa.float64()), ("dissolve_probability", pa.float64()),
+                        ("laboratory_chi_std", pa.float64()), ("chi_limit", pa.float64()),
+                        ("dissolve_probability", pa.float64()),
                         ("verdict", pa.dictionary(pa.int8(), pa.string())),
                         ("classifier_probability", pa.float64()), ("in_domain", pa.bool_()),
                         ("chem21_class", pa.dictionary(pa.int32(), pa.string())), ("rank", pa.int32())])
@@ -595,7 +598,7 @@ def _arrow_table(rows, p_meta, s_meta, temperatures, options: _Options, schema):
         pa.array(rows["polymer_index"]), strings(p_pos, p_meta["smiles"]), strings(p_pos, p_meta["name"]),
         pa.array(rows["solvent_index"]), strings(s_pos, s_meta["smiles"]), strings(s_pos, s_meta["name"]),
         pa.array(temperatures[rows["t"]]), pa.array(rows["chi"]), pa.array(rows["chi_std"]),
-        pa.array(rows["chi_limit"]), pa.array(rows["dissolve_probability"]),
+        pa.array(rows["laboratory_chi_std"]), pa.array(rows["chi_limit"]), pa.array(rows["dissolve_probability"]),
         pa.DictionaryArray.from_arrays(pa.array(rows["verdict"].astype(np.int8)), pa.array(list(VERDICTS))),
         pa.array(rows["classifier_probability"]), pa.array(rows["in_domain"].astype(bool)),
         strings(s_pos, s_meta["chem21_class"]),

@@ -145,6 +145,9 @@ RANKING_VIEW = {
     "verdict": st.column_config.TextColumn("verdict"),
     "chi": st.column_config.NumberColumn("χ", format="%.2f"),
     "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
+    "laboratory_chi_std": st.column_config.NumberColumn(
+        "σ' (another lab)", format="%.2f", help="Where measured χ narrowed σ: the σ of the χ another laboratory "
+                                                 "would measure, √(σ² + τ²); elsewhere σ itself"),
     "chi_limit": st.column_config.NumberColumn("χ limit", format="%.2f",
                                                help="χc, or a crystalline grade's melting limit where it is lower"),
     "dissolve_probability": st.column_config.ProgressColumn("P(dissolves)", min_value=0.0, max_value=1.0,
@@ -264,6 +267,9 @@ def report_button(build, file_name: str, key: str) -> None:
 BATCH_VIEW = {
     "chi": st.column_config.NumberColumn("χ", format="%.2f"),
     "chi_std": st.column_config.NumberColumn("σ", format="%.2f"),
+    "laboratory_chi_std": st.column_config.NumberColumn(
+        "σ' (another lab)", format="%.2f", help="Where measured χ narrowed σ: the σ of the χ another laboratory "
+                                                 "would measure, √(σ² + τ²); elsewhere σ itself"),
     "dissolve_probability": st.column_config.NumberColumn("P(dissolves)", format="%.2f"),
 }
 

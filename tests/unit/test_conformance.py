@@ -186,3 +186,29 @@ def test_screen_exclude_class_removes_that_class_and_names_the_rest(tmp_path):
     assert set(table["solvent_name"]) == set(solvents) - set(excluded)
     for row in table.itertuples():
         assert row.chem21_class == library.loc[row.solvent_name, "chem21_class"]
+
+
+@pytest.mark.parametrize("polymer, solvent, t_c, measured", [
+    ("polystyrene", "cyclohexane", 45.0, True),          # measured χ of several laboratories
+    ("poly(ethylene oxide)", "water", 25.0, False),      # an LCST row only: no measured χ
+    ("polystyrene", "anisole", 25.0, False),             # no evidence of χ at all
+])
+def test_another_laboratorys_sigma_is_one_rule_at_every_door(polymer, solvent, t_c, measured, tmp_path):
+    """σ' = √(σ² + τ²) where measured χ narrowed σ, else σ (``chiapp.posterior.laboratory_std``, τ the
+    manifest's laboratory_sigma), and the API, the batch, the ranking and the screen give the same σ'."""
+    from chiapp.answer import posterior_parameters
+    from chiapp.model import load_model
+
+    p = predict_chi(polymer, solvent, _kelvin(t_c))
+    assert p.evidence.has_measured_chi == measured and (measured or polymer == "polystyrene" or len(p.evidence.chis))
+    tau = posterior_parameters(load_model()).laboratory_sigma
+    assert tau > 0
+    sigma = float(p.chi_std[0])
+    expected = float(np.sqrt(sigma**2 + tau**2)) if measured else sigma
+    assert float(p.laboratory_std[0]) == pytest.approx(expected, rel=1e-12)
+    batch = predict_batch(pd.DataFrame({"polymer": [polymer], "solvent": [solvent], "temperature_k": [_kelvin(t_c)]}))
+    assert batch["laboratory_chi_std"].iat[0] == pytest.approx(expected, rel=1e-12)
+    row = rank_solvents(polymer, _kelvin(t_c), solvents=[solvent]).table.iloc[0]
+    assert row["laboratory_chi_std"] == pytest.approx(expected, rel=1e-12)
+    written = screen([polymer], [solvent], [_kelvin(t_c)], output=tmp_path / "s.parquet", top=None, progress=False)
+    assert pd.read_parquet(written.output)["laboratory_chi_std"].iat[0] == pytest.approx(expected, rel=1e-12)
