@@ -9,8 +9,9 @@ import numpy as np
 
 from benchmarks.table import median_seconds, print_table
 from chiapp.flory_huggins import binodal, critical_chi, phase_diagram
+from chiapp.units import kelvin
 
-TEMPERATURES_K = np.linspace(273.15, 473.15, 200)
+TEMPERATURES_K = kelvin(np.linspace(0.0, 200.0, 200))
 
 
 def main() -> None:

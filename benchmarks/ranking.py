@@ -22,10 +22,11 @@ from chiapp.errors import ChiAppError
 from chiapp.library import solvent_library
 from chiapp.ranking import rank_solvents
 from chiapp.selection import select_solvents
+from chiapp.units import kelvin
 
 N_RANK_SOLVENTS = 1000
 N_SELECT_SOLVENTS = 300
-TEMPERATURES_K = np.linspace(20.0, 160.0, 50) + 273.15
+TEMPERATURES_K = kelvin(np.linspace(20.0, 160.0, 50))
 
 
 def thousand_solvents(n: int = N_RANK_SOLVENTS) -> list[str]:

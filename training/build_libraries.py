@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 #: Temperature of the tabulated molar volume [K] (25 °C).
-_KELVIN = 273.15
 DEFAULT_DATA_DIR = REPO.parent / "shared" / "data"
 
 SOLVENT_COLUMNS = (

@@ -17,6 +17,7 @@ import pandas as pd
 
 from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.errors import ChiAppError
+from chiapp.units import kelvin
 
 DEFAULT_DATA_DIR = Path(os.environ.get("CHIAPP_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 CHI_FILE = Path("mtl_chiparameter/data_Chi.csv")
@@ -74,7 +75,7 @@ def load_training_data(data_dir: Path = DEFAULT_DATA_DIR) -> TrainingData:
     pairs = chi["ps_pair_nonCyclic"].map(_split_pair)
     experimental = _with_keys(pd.DataFrame({
         "polymer": [p for p, _ in pairs], "solvent": [s for _, s in pairs],
-        "temperature_k": chi["temp"].to_numpy(float) + 273.15, "chi": chi["chi"].to_numpy(float),
+        "temperature_k": kelvin(chi["temp"].to_numpy(float)), "chi": chi["chi"].to_numpy(float),
         "row_label": chi.index.to_numpy()}))
 
     cosmo_raw = pd.read_csv(data_dir / COSMO_FILE, index_col=0)
@@ -85,7 +86,7 @@ def load_training_data(data_dir: Path = DEFAULT_DATA_DIR) -> TrainingData:
     pairs = linear.dropna().map(_split_pair)
     cosmo = _with_keys(pd.DataFrame({
         "polymer": [p for p, _ in pairs], "solvent": [s for _, s in pairs],
-        "temperature_k": cosmo_raw["temp"].to_numpy(float) + 273.15, "chi": cosmo_raw["chi"].to_numpy(float)}))
+        "temperature_k": kelvin(cosmo_raw["temp"].to_numpy(float)), "chi": cosmo_raw["chi"].to_numpy(float)}))
 
     from training.polysol import load_polysol, polysol_report
 

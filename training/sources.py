@@ -40,7 +40,7 @@ import pandas as pd
 
 from chiapp.chemistry import canonical_solvent
 from chiapp.library import resolve_solvent
-from chiapp.units import REFERENCE_TEMPERATURE_K
+from chiapp.units import REFERENCE_TEMPERATURE_K, celsius
 from training.data import DEFAULT_DATA_DIR, load_training_data
 
 HERE = Path(__file__).resolve().parent
@@ -86,7 +86,7 @@ def join(experimental: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.DataFrame,
     entries = table.assign(solvent_key=table["solvent"].map(_solvent_key), temperatures=table["temperature_c"].map(_numbers),
                            chis=table["chi"].map(_numbers))
     rows = experimental.assign(solvent_key=[canonical_solvent(s) for s in experimental["solvent"]],
-                               temperature_c=(experimental["temperature_k"] - 273.15).round(2))
+                               temperature_c=celsius(experimental["temperature_k"].to_numpy(float)).round(2))
     rows["candidates"] = [_candidates(r, entries) for r in rows.itertuples(index=False)]
     names: dict[str, set[str]] = {}
     for polymer, group in rows.groupby("polymer_key"):
