@@ -33,7 +33,17 @@ Two estimates, side by side:
    borderline), as measured χ decides a polymer–solvent answer, and the answer says so. The
    estimates above stay beside it.
 
-Neither estimate captures what decides most miscible blends: specific interactions (hydrogen bonds,
+4. **The blend classifier** (``assets/evidence/blend_classifier.json``, fitted by
+   ``python -m training.blend_classifier``): P(miscible) by logistic regression on the two χ_AB
+   above, the specific-interaction groups of the two repeat units (a strong donor on one polymer and
+   an acceptor on the other, a weak C–H donor beside Cl or F and an acceptor, two donors) and the two
+   polymers' records in the literature table (the log-odds of "miscible" among their other
+   statements: PVPh, SAN and PVC mix with many polymers, polyolefins with few). A pair without a
+   statement at the temperature, at the library's chain lengths, gets its verdict from P by the one
+   rule (P ≥ 0.7 miscible, ≤ 0.3 immiscible, else borderline); with chain lengths given, the latent
+   space decides, since the literature's samples are of typical molecular weight.
+
+Neither χ estimate captures what decides most miscible blends: specific interactions (hydrogen bonds,
 dipole–dipole, charge transfer) that make χ_AB negative (Coleman, Graf & Painter 1991;
 Utracki, *Polymer Blends Handbook*, 2nd ed., Springer 2014, ch. 2). With N in the hundreds, χ_c
 is of order 0.01, far below either estimate's uncertainty: read the verdict as a ranking.
@@ -53,7 +63,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -68,6 +78,7 @@ from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, HansenEstimate, estimate_hansen, hansen_chi
 from chiapp.library import Molecule, polymer_defaults, polymer_library, resolve_polymer, solvent_library
 from chiapp.model import T_REF_K, ChiModel
+from chiapp.posterior import verdict_codes
 from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
 
@@ -75,13 +86,20 @@ __all__ = [
     "COMPATIBILITY_VERDICTS",
     "MECHANISM_RANKS",
     "REFERENCE_VOLUME_CM3_PER_MOL",
+    "BLEND_FEATURES",
+    "BlendClassifier",
     "BlendLiterature",
     "SPECIFIC_INTERACTIONS_NOTE",
     "CompatibilityEstimate",
     "CompatibilizerIdeas",
     "PolymerCompatibility",
+    "blend_classifier",
     "blend_critical_chi",
+    "blend_features",
     "blend_literature",
+    "chi_ab_estimates",
+    "interaction_groups",
+    "literature_record",
     "brainstorm_compatibilizers",
     "latent_chi_members",
     "polymer_compatibility",
@@ -98,6 +116,15 @@ SPECIFIC_INTERACTIONS_NOTE = (
     "the critical chi is tiny, so read these numbers as a ranking, not a phase diagram.")
 #: Group-contribution accuracy of δD, δP, δH [MPa^0.5] (Van Krevelen & te Nijenhuis 2009, ch. 7).
 _HANSEN_SIGMA_MPA05 = np.array([1.0, 2.5, 2.5])
+#: Specific-interaction groups of a repeat unit (per heavy atom): strong donors (OH, amide and urethane NH,
+#: COOH), weak donors (C-H beside Cl or F: PVC, PVDF) and acceptors (C=O, ether O, pyridine N, nitrile),
+#: the classes Coleman, Graf & Painter (1991) and Utracki (2014, ch. 2) give for miscible blends.
+_INTERACTION_GROUPS = {name: Chem.MolFromSmarts(smarts) for name, smarts in {
+    "donor": "[$([OX2H]),$([NX3;H1,H2][CX3]=O)]", "weak_donor": "[CX4;H1,H2][Cl,F]",
+    "acceptor": "[$([CX3]=O),$([OX2;H0]([#6])[#6]),$([nX2]),$(C#N)]"}.items()}
+#: The blend classifier's inputs, in order (see the module docstring, method 4).
+BLEND_FEATURES = ("latent_chi", "log_hansen_chi", "donor_acceptor", "weak_donor_acceptor", "two_donors",
+                  "literature_record")
 #: Boiling point separating additives that stay in the blend from solvents that are removed [°C].
 ADDITIVE_MIN_BOILING_POINT_C = 200.0
 _N_SEGMENTS = 12
@@ -177,8 +204,7 @@ class BlendLiterature(FrozenResult):
                          if math.isfinite(value))
         verdict = self.verdict_at(temperature_k)
         t_c = temperature_k - ZERO_CELSIUS_K
-        so = (f"so {verdict} at {t_c:.0f} °C" if verdict else
-              f"no statement at {t_c:.0f} °C (the latent space decides)")
+        so = f"so {verdict} at {t_c:.0f} °C" if verdict else f"no statement at {t_c:.0f} °C"
         return (f"literature: {self.state} at {self.temperature_c:g} °C{limits} ({self.interaction}); {so}. "
                 f"Source: {self.source}")
 
@@ -196,6 +222,79 @@ def _literature_table() -> dict[frozenset[str], BlendLiterature]:
         facts[key] = BlendLiterature(str(row.state), float(row.temperature_c), float(row.lcst_c), float(row.ucst_c),
                                      str(row.interaction), str(row.source), "" if pd.isna(row.note) else str(row.note))
     return facts
+
+
+def interaction_groups(smiles: str) -> dict[str, float]:
+    """Strong donors, weak donors and acceptors of a repeat unit per heavy atom (``_INTERACTION_GROUPS``)."""
+    mol = parse_polymer(smiles)
+    return {name: len(mol.GetSubstructMatches(p)) / mol.GetNumHeavyAtoms() for name, p in _INTERACTION_GROUPS.items()}
+
+
+def literature_record(polymer_key: str, exclude: frozenset = frozenset()) -> float:
+    """The log-odds of "miscible" among the literature table's statements on a polymer (its repeat
+    unit's canonical key), Laplace-smoothed, log((k + 1)/(n − k + 1)): 0 for a polymer the table does
+    not name. Statements on the pairs in ``exclude`` (frozensets of two keys) are left out.
+
+    >>> literature_record("not a polymer of the table")
+    0.0
+    """
+    n = k = 0
+    for key, fact in _literature_table().items():
+        if polymer_key in key and key not in exclude:
+            n += 1
+            k += fact.state == "miscible"
+    return math.log((k + 1) / (n - k + 1))
+
+
+def blend_features(smiles_a: str, smiles_b: str, latent_chi: float, hansen_chi: float,
+                   exclude: frozenset = frozenset()) -> np.ndarray:
+    """The classifier's inputs (``BLEND_FEATURES``) for a pair of repeat units; the literature record
+    leaves out the pair's own statement and those in ``exclude``. log(1 + Hansen χ_AB) is NaN where
+    the group tables do not cover a polymer (the classifier fills it with its training median)."""
+    ga, gb = interaction_groups(smiles_a), interaction_groups(smiles_b)
+    key_a, key_b = canonical_polymer(smiles_a), canonical_polymer(smiles_b)
+    leave_out = exclude | {frozenset((key_a, key_b))}
+    return np.array([
+        latent_chi, math.log1p(max(hansen_chi, 0.0)) if math.isfinite(hansen_chi) else math.nan,
+        float(ga["donor"] * gb["acceptor"] + gb["donor"] * ga["acceptor"] > 0),
+        float(ga["weak_donor"] * gb["acceptor"] + gb["weak_donor"] * ga["acceptor"] > 0),
+        float(ga["donor"] * gb["donor"] > 0),
+        literature_record(key_a, leave_out) + literature_record(key_b, leave_out)])
+
+
+@dataclass(frozen=True, eq=False)
+class BlendClassifier(FrozenResult):
+    """P(miscible) = σ(w·(x − mean)/std + w0) over ``BLEND_FEATURES`` (``training.blend_classifier``)."""
+
+    mean: np.ndarray
+    std: np.ndarray
+    weights: np.ndarray
+    intercept: float
+    hansen_fill: float       # log(1 + Hansen χ_AB) where a polymer has no Hansen estimate
+
+    def logit_terms(self, features: np.ndarray) -> np.ndarray:
+        """Each feature's share of the logit (the intercept apart)."""
+        x = np.where(np.isnan(features), self.hansen_fill, features)
+        return self.weights * (x - self.mean) / self.std
+
+    def probability(self, features: np.ndarray) -> float:
+        return float(1.0 / (1.0 + math.exp(-(self.intercept + self.logit_terms(features).sum()))))
+
+    @classmethod
+    def from_json(cls, document: dict) -> "BlendClassifier":
+        if tuple(document.get("features", ())) != BLEND_FEATURES:
+            raise ChiAppError("assets/evidence/blend_classifier.json was fitted on other features; "
+                              "run python -m training.blend_classifier")
+        mean, std, weights = (np.asarray(document[k], dtype=float) for k in ("mean", "std", "weights"))
+        return cls(mean, std, weights, float(document["intercept"]), float(document["hansen_fill"]))
+
+
+@lru_cache(maxsize=1)
+def blend_classifier() -> BlendClassifier:
+    """The shipped classifier (``assets/evidence/blend_classifier.json``)."""
+    import json
+
+    return BlendClassifier.from_json(json.loads(verified_asset("evidence", "blend_classifier.json")))
 
 
 def blend_literature(polymer_a: str, polymer_b: str) -> BlendLiterature | None:
@@ -231,6 +330,9 @@ class PolymerCompatibility(FrozenResult):
     notes: tuple[str, ...]
     literature: BlendLiterature | None = None
     decided_by: str = "latent space"
+    features: np.ndarray = field(default_factory=lambda: np.empty(0))  # BLEND_FEATURES of the pair
+    miscible_probability: float = math.nan   # the blend classifier's P(miscible)
+    deciding_term: str = ""                  # the feature with the largest share of the classifier's logit
 
     @property
     def latent(self) -> CompatibilityEstimate:
@@ -238,10 +340,16 @@ class PolymerCompatibility(FrozenResult):
                                      _verdict(self.chi, self.chi_std, self.chi_critical))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per method: method, chi, chi_std, chi_critical, verdict (the literature's row, when
-        the pair has one, first: it decides)."""
+        """One row per method: method, chi, chi_std, chi_critical, verdict (the blend classifier's row
+        first, and the literature's before it where it decides)."""
         rows = [{"method": e.method, "chi": e.chi, "chi_std": e.chi_std, "chi_critical": self.chi_critical,
                  "verdict": e.verdict} for e in (self.latent, self.hansen)]
+        if math.isfinite(self.miscible_probability):
+            rows.insert(0, {"method": f"blend classifier: P(miscible) = {self.miscible_probability:.2f} (groups, "
+                                      f"chi_AB, the polymers' literature records; largest term: "
+                                      f"{self.deciding_term.replace('_', ' ')})", "chi": math.nan, "chi_std": math.nan,
+                            "chi_critical": self.chi_critical,
+                            "verdict": COMPATIBILITY_VERDICTS[int(verdict_codes(self.miscible_probability))]})
         if self.decided_by == "literature" and self.literature is not None:
             rows.insert(0, {"method": f"literature: {self.literature.state} at {self.literature.temperature_c:g} °C "
                                       "(the first note: conditions and source)", "chi": math.nan, "chi_std": math.nan,
@@ -310,6 +418,18 @@ def _temperature(temperature_k) -> float:
     return float(t[0])
 
 
+def chi_ab_estimates(a: Molecule, b: Molecule, temperature_k: float, *,
+                     model: ChiModel | None = None) -> tuple[float, float, float, float]:
+    """(latent-space χ_AB, its σ, Hansen χ_AB, its σ) per V_ref of two resolved polymers at
+    ``temperature_k`` [K] (methods 1 and 2 of the module docstring)."""
+    from chiapp.prediction import load_model
+
+    members = latent_chi_members(model or load_model(), polymer_descriptors(a.smiles)[None],
+                                 polymer_descriptors(b.smiles)[None], temperature_k)
+    h_chi, h_std = _hansen_chi_with_std(_hansen(a), _hansen(b), temperature_k)
+    return float(members.mean()), float(members.std()), h_chi, h_std
+
+
 def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, *,
                           chain_length_a: float | None = None, chain_length_b: float | None = None,
                           model: ChiModel | None = None) -> PolymerCompatibility:
@@ -321,18 +441,14 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
     >>> r.chi_critical < 0.01, r.verdict in COMPATIBILITY_VERDICTS
     (True, True)
     """
-    from chiapp.prediction import load_model
 
     t = _temperature(temperature_k)
     a, b = resolve_polymer(polymer_a), resolve_polymer(polymer_b)
     n_a = _chain_length(a, chain_length_a, "chain_length_a")
     n_b = _chain_length(b, chain_length_b, "chain_length_b")
     chi_c = blend_critical_chi(n_a, n_b)
-    model = model or load_model()
-    members = latent_chi_members(model, polymer_descriptors(a.smiles)[None], polymer_descriptors(b.smiles)[None], t)
-    chi, chi_std = float(members.mean()), float(members.std())
     ha, hb = _hansen(a), _hansen(b)
-    h_chi, h_std = _hansen_chi_with_std(ha, hb, t)
+    chi, chi_std, h_chi, h_std = chi_ab_estimates(a, b, t, model=model)
     notes = [SPECIFIC_INTERACTIONS_NOTE]
     if ha is None or hb is None:
         which = " and ".join(m.name or m.smiles for m, h in ((a, ha), (b, hb)) if h is None)
@@ -345,6 +461,10 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
     def deltas(h: HansenEstimate | None) -> tuple[float, float, float]:
         return (math.nan,) * 3 if h is None else (h.delta_d_mpa05, h.delta_p_mpa05, h.delta_h_mpa05)
 
+    features = blend_features(a.smiles, b.smiles, chi, h_chi)
+    classifier = blend_classifier()
+    probability = classifier.probability(features)
+    deciding = BLEND_FEATURES[int(np.argmax(np.abs(classifier.logit_terms(features))))]
     literature = blend_literature(a.smiles, b.smiles)
     literature_verdict = None if literature is None else literature.verdict_at(t)
     if literature is not None and (chain_length_a is not None or chain_length_b is not None):
@@ -353,13 +473,20 @@ def polymer_compatibility(polymer_a: str, polymer_b: str, temperature_k: float, 
                         "given, the latent space decides)")
     elif literature is not None:
         notes.insert(0, literature.describe(t))
+    if literature_verdict is not None:
+        verdict, decided_by = literature_verdict, "literature"
+    elif chain_length_a is not None or chain_length_b is not None:
+        verdict, decided_by = _verdict(chi, chi_std, chi_c), "latent space"
+    else:
+        verdict = COMPATIBILITY_VERDICTS[int(verdict_codes(probability))]
+        decided_by = f"blend classifier (P(miscible) {probability:.2f}; largest term: {deciding.replace('_', ' ')})"
     return PolymerCompatibility(
         polymer_a=a, polymer_b=b, temperature_k=t, reference_volume_cm3_per_mol=REFERENCE_VOLUME_CM3_PER_MOL,
         chain_length_a=n_a, chain_length_b=n_b, chi_critical=chi_c, chi=chi, chi_std=chi_std,
-        verdict=literature_verdict or _verdict(chi, chi_std, chi_c), method=method,
+        verdict=verdict, method=method,
         hansen=CompatibilityEstimate(hansen_method, h_chi, h_std, _verdict(h_chi, h_std, chi_c)),
         hansen_a_mpa05=deltas(ha), hansen_b_mpa05=deltas(hb), notes=tuple(notes), literature=literature,
-        decided_by="latent space" if literature_verdict is None else "literature")
+        decided_by=decided_by, features=features, miscible_probability=probability, deciding_term=deciding)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ st.title("Polymer pairs: compatibility and compatibilizers")
 st.markdown("Two polymers mix when their interaction parameter χ_AB (per reference volume) lies below the "
             "critical value ½(1/√N_A + 1/√N_B)², tiny for long chains. χ_AB is estimated two ways: from the "
             "model's latent space, where polymers and solvents share one solubility space, and from Hansen "
-            "parameters by group contribution.")
+            "parameters by group contribution. A pair the literature table has no statement on is judged by "
+            "a classifier of both estimates, hydrogen-bond donors and acceptors, and the two polymers' "
+            "records in that table.")
 
 names = ui.polymer_names()
 left, right = st.columns(2)

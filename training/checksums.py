@@ -13,7 +13,7 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 #: The tables chiapp reads back (the model's files are listed in its own manifest).
-PATTERNS = ("*.csv", "evidence/*.csv", "quantum/*.csv")
+PATTERNS = ("*.csv", "evidence/*.csv", "evidence/*.json", "quantum/*.csv")
 
 
 def checksums(assets: Path = ASSETS) -> dict[str, str]:

@@ -431,11 +431,14 @@ def show_compatibility(result) -> None:
               f"{result.chi_std:.4f} against the critical {result.chi_critical:.5f} "
               f"(N_A = {result.chain_length_a:,.0f}, N_B = {result.chain_length_b:,.0f} "
               f"per {result.reference_volume_cm3_per_mol:.0f} cm³/mol)")
-    if result.literature is None:
+    if result.decided_by == "latent space":
         _compatibility_box(result.verdict, f"by the model's latent space: {latent}.")
-    else:  # the pair's literature statement decides; the model's estimate stays beside it
+    elif result.decided_by == "literature":  # the pair's statement decides; the model's estimate stays beside it
         _compatibility_box(result.verdict, f"by the literature (the first note below); the model's latent space "
                                            f"alone: {latent}, {result.latent.verdict}.")
+    else:
+        _compatibility_box(result.verdict, f"by the {md(result.decided_by)}; the model's latent space alone: "
+                                           f"{latent}, {result.latent.verdict}.")
     show_table(result.to_frame(), COMPATIBILITY_VIEW, key="compatibility_table")
     hansen = pd.DataFrame({"polymer": [a, b], "δD [MPa½]": [result.hansen_a_mpa05[0], result.hansen_b_mpa05[0]],
                            "δP [MPa½]": [result.hansen_a_mpa05[1], result.hansen_b_mpa05[1]],

@@ -98,15 +98,17 @@ def test_blends_page_bad_blend_is_a_clear_error_and_the_finder_stays(text, words
 def test_polymer_pairs_page_shows_both_estimates_and_the_three_lists():
     at = open_page("pages/8_Polymer_pairs.py")
     assert_clean(at)
-    # PS/PMMA (the default) is a pair of the blend table: its literature statement first, then both estimates
+    # PS/PMMA (the default) is a pair of the blend table: its literature statement first, then the blend
+    # classifier and both estimates
     estimates = table(at, "compatibility_table")
-    assert len(estimates) == 3 and estimates["method"].iloc[0].startswith("literature: immiscible")
+    assert len(estimates) == 4 and estimates["method"].iloc[0].startswith("literature: immiscible")
+    assert estimates["method"].iloc[1].startswith("blend classifier: P(miscible)")
     assert any(c.value.startswith("literature") and "immiscible at" in c.value and "Source" in c.value for c in at.caption)
     at.number_input(key="pair_chain_length_a").set_value(100.0).run()
     at.number_input(key="pair_chain_length_b").set_value(100.0).run()
     assert_clean(at)
     estimates = table(at, "compatibility_table")  # chain lengths given: the latent space decides
-    assert len(estimates) == 2
+    assert len(estimates) == 3 and not estimates["method"].str.startswith("literature").any()
     assert estimates["method"].str.contains("latent").any() and estimates["method"].str.contains("Hansen").any()
     assert any("with the chain lengths given" in c.value for c in at.caption)
     # blend critical value ½(1/√N_A + 1/√N_B)² (Scott 1949) = ½(2/10)² = 0.02

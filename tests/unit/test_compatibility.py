@@ -112,9 +112,10 @@ def test_compatibility_states_method_and_the_specific_interactions_caveat():
     r = polymer_compatibility("PE", "PA6", 513.15)
     assert "latent" in r.method and "Hansen" in r.hansen.method
     assert SPECIFIC_INTERACTIONS_NOTE in r.notes and "specific interactions" in SPECIFIC_INTERACTIONS_NOTE
-    frame = r.to_frame()  # PE/PA6 is a literature pair: its statement first, then both estimates
-    assert list(frame["method"])[1:] == [r.method, r.hansen.method]
+    frame = r.to_frame()  # PE/PA6 is a literature pair: its statement first, the classifier, both estimates
+    assert list(frame["method"])[2:] == [r.method, r.hansen.method]
     assert frame["method"].iloc[0].startswith("literature: immiscible")
+    assert frame["method"].iloc[1].startswith("blend classifier: P(miscible)")
 
 
 def test_compatibility_without_hansen_coverage_says_so():
@@ -255,7 +256,7 @@ def test_a_literature_pair_is_decided_by_its_statement_and_its_lcst():
     assert "Bank, Leffingwell & Thies" in cold.notes[0] and "LCST 120 °C" in cold.notes[0]
     frame = hot.to_frame()
     assert frame["method"].iloc[0].startswith("literature") and frame["verdict"].iloc[0] == "immiscible"
-    assert len(frame) == 3
+    assert len(frame) == 4  # the statement, the blend classifier, the latent space, Hansen
 
 
 def test_an_immiscible_and_a_partially_miscible_literature_pair():
@@ -272,14 +273,14 @@ def test_an_immiscible_and_a_partially_miscible_literature_pair():
 def test_a_miscible_statement_reaches_only_its_own_temperature_without_an_lcst():
     """PVC/PnBA: miscible at 25 °C (Walsh & McKeown 1980, whose note has demixing on heating at
     100-160 °C, no LCST column): the literature decides at 30 °C, not at 200 °C, where the note says
-    there is no statement and the latent space decides."""
+    there is no statement and the blend classifier decides."""
     row = _literature_rows().query("polymer_a == 'PVC' and polymer_b == 'PnBA'").iloc[0]
     assert row.state == "miscible" and row.temperature_c == 25 and math.isnan(row.lcst_c)
     warm = polymer_compatibility("PVC", "PnBA", float(kelvin(30.0)))
     hot = polymer_compatibility("PVC", "PnBA", float(kelvin(200.0)))
     assert (warm.decided_by, warm.verdict) == ("literature", "miscible")
-    assert hot.decided_by == "latent space" and hot.verdict == hot.latent.verdict
-    assert "no statement at 200 °C" in hot.notes[0] and len(hot.to_frame()) == 2
+    assert hot.decided_by.startswith("blend classifier") and hot.verdict == _one_rule(hot.miscible_probability)
+    assert "no statement at 200 °C" in hot.notes[0] and len(hot.to_frame()) == 3
 
 
 def test_chain_lengths_given_hand_the_verdict_to_the_latent_space():
@@ -293,13 +294,34 @@ def test_chain_lengths_given_hand_the_verdict_to_the_latent_space():
     assert "with the chain lengths given, the latent space decides" in r.notes[0]
 
 
-def test_a_pair_outside_the_table_is_decided_by_the_latent_space():
-    from chiapp.compatibility import blend_literature
+def _one_rule(probability: float) -> str:
+    return "miscible" if probability >= 0.7 else "immiscible" if probability <= 0.3 else "borderline"
+
+
+def test_a_pair_outside_the_table_is_decided_by_the_blend_classifier():
+    """PS/POM has no statement: P(miscible) is the logistic of the shipped weights over the pair's
+    features, each recomputed here by hand: PS's record from the table's rows (Laplace-smoothed
+    log-odds of its miscible partners), POM's 0 (never in the table), the donor/acceptor flags (POM's
+    ether O accepts, PS has no donor) and both χ_AB estimates."""
+    import json
+
+    from chiapp.compatibility import blend_literature, chi_ab_estimates
+    from chiapp.resources import verified_asset
 
     assert blend_literature("PS", "POM") is None
     r = polymer_compatibility("PS", "POM", 480.0)
-    assert r.literature is None and r.decided_by == "latent space"
-    assert r.verdict == r.latent.verdict and len(r.to_frame()) == 2
+    assert r.literature is None and r.decided_by.startswith("blend classifier")
+    table = _literature_rows()
+    ps = table[(table["polymer_a"] == "PS") | (table["polymer_b"] == "PS")]
+    assert not ((table["polymer_a"] == "POM") | (table["polymer_b"] == "POM")).any()
+    k, n = int((ps["state"] == "miscible").sum()), len(ps)
+    latent, _, hansen, _ = chi_ab_estimates(resolve_polymer("PS"), resolve_polymer("POM"), 480.0)
+    x = np.array([latent, math.log1p(hansen), 0.0, 0.0, 0.0, math.log((k + 1) / (n - k + 1))])
+    np.testing.assert_allclose(r.features, x, rtol=1e-12)
+    fit = json.loads(verified_asset("evidence", "blend_classifier.json"))
+    logit = fit["intercept"] + sum(w * (v - m) / s for w, v, m, s in zip(fit["weights"], x, fit["mean"], fit["std"]))
+    assert r.miscible_probability == pytest.approx(1 / (1 + math.exp(-logit)), rel=1e-12)
+    assert r.verdict == _one_rule(r.miscible_probability) and len(r.to_frame()) == 3
 
 
 def test_compatibilizer_segments_are_ranked_by_mechanism_with_their_precedent():

@@ -121,6 +121,7 @@ def test_every_shipped_table_is_listed_with_its_sha256():
 
     listed = json.loads(asset_path("checksums.json").read_text())
     tables = {p.relative_to(asset_path()).as_posix() for p in asset_path().rglob("*.csv")}
+    tables |= {p.relative_to(asset_path()).as_posix() for p in asset_path("evidence").glob("*.json")}
     assert set(listed) == tables
     for name, digest in listed.items():
         assert hashlib.sha256(asset_path(*name.split("/")).read_bytes()).hexdigest() == digest, name
