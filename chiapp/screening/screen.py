@@ -290,7 +290,9 @@ class PartsFolder:
         self.output = output
         self.parts = output.with_name(output.name + ".parts")
         self.failures = output.with_name(output.name + ".failures.csv")
-        self.key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+        # the format is in the key: parts written with other columns are another screen's, never resumed
+        self.key = hashlib.sha256(json.dumps({**fingerprint, "format": _FORMAT_VERSION},
+                                             sort_keys=True).encode()).hexdigest()
         plan = self.parts / "screen.json"
         if self.parts.exists():
             try:

@@ -275,3 +275,17 @@ def test_dask_screen_survives_a_killed_worker(local_screen, cluster, tmp_path):
     keys = ["polymer_index", "solvent_index", "temperature_k"]
     pd.testing.assert_frame_equal(pd.read_parquet(result.output).sort_values(keys).reset_index(drop=True),
                                   local_screen[1].sort_values(keys).reset_index(drop=True))
+
+
+def test_parts_of_another_format_are_another_screens(tmp_path, monkeypatch):
+    """Parts written before a column was added (format 2: no laboratory_chi_std) are never resumed:
+    the format is part of the folder's key."""
+    import importlib
+
+    module = importlib.import_module("chiapp.screening.screen")  # the package's ``screen`` is the function
+
+    blocks = {"polymer": [("*CC(*)c1ccccc1",)], "solvent": [("Cc1ccccc1",)]}
+    now = module.PartsFolder(tmp_path / "a.parquet", {"temperatures_k": [298.15]}, True, blocks).key
+    monkeypatch.setattr(module, "_FORMAT_VERSION", 2)
+    before = module.PartsFolder(tmp_path / "b.parquet", {"temperatures_k": [298.15]}, True, blocks).key
+    assert now != before
