@@ -383,8 +383,13 @@ def latent_chi_members(model: ChiModel, polymer_x_a: np.ndarray, polymer_x_b: np
 
 
 def _hansen(molecule: Molecule) -> HansenEstimate | None:
+    return _hansen_of(molecule.smiles)
+
+
+@lru_cache(maxsize=256)  # each answer asks twice: its δ table and chi_ab_estimates (frozen results)
+def _hansen_of(smiles: str) -> HansenEstimate | None:
     try:
-        estimate = estimate_hansen(parse_polymer(molecule.smiles))
+        estimate = estimate_hansen(parse_polymer(smiles))
     except ChiAppError:
         return None
     return estimate if estimate.is_complete else None
