@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from chiapp.units import kelvin
 from tests import helpers
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -214,3 +215,30 @@ def test_predict_runs_no_quantum_chemistry_unless_asked(monkeypatch, tmp_path):
     at = open_page()
     assert_clean(at)
     assert not math.isnan(float(metric(at, "a [-]")))
+
+
+@pytest.mark.parametrize("polymer_a, polymer_b, t_c, decided_by", [
+    ("poly(methyl methacrylate)", "polystyrene", 150.0, "literature"),          # a statement at 150 °C
+    ("poly(methyl methacrylate)", "poly(vinyl chloride)", 150.0, "blend classifier"),  # its statement: 120 °C
+])
+def test_polymer_pairs_agree_across_api_cli_and_page(polymer_a, polymer_b, t_c, decided_by):
+    """The same polymer pair gets the same verdict, P(miscible) and decider from the API, ``chiapp
+    compat`` and the Polymer pairs page."""
+    from chiapp.compatibility import polymer_compatibility
+
+    api = polymer_compatibility(polymer_a, polymer_b, float(kelvin(t_c)))
+    assert api.decided_by.startswith(decided_by)
+    done = helpers.run_cli("compat", "--polymer-a", polymer_a, "--polymer-b", polymer_b, "--temperature-c", str(t_c),
+                           "--no-ideas")
+    assert done.returncode == 0, done.stderr
+    assert f"verdict: {api.verdict} (decided by the {api.decided_by})" in done.stdout
+    assert f"P(miscible) = {api.miscible_probability:.2f}" in done.stdout
+    at = helpers.open_page("pages/8_Polymer_pairs.py")
+    at.selectbox(key="pair_polymer_a").set_value(polymer_a).run()
+    at.selectbox(key="pair_polymer_b").set_value(polymer_b).run()
+    at.slider(key="pair_temperature_c").set_value(t_c).run()
+    assert_clean(at)
+    box = next(m.value for m in at.markdown if f"**{api.verdict.capitalize()}**" in m.value)
+    assert f"by the {decided_by}" in box
+    estimates = table(at, "compatibility_table")
+    assert f"P(miscible) = {api.miscible_probability:.2f}" in " ".join(estimates["method"])
