@@ -46,6 +46,7 @@ from chiapp.crystallinity import (
     solvated_inverse_melting_k,
     solvation_shift,
 )
+from chiapp.descriptors import hydrogen_bond_donor
 from chiapp.errors import InputError
 from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs, evidence_table
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
@@ -59,6 +60,7 @@ from chiapp.posterior import (
     EnsembleMoments,
     PairPosterior,
     PosteriorParameters,
+    chemistry_classes,
     dissolve_probability,
     laboratory_std,
     posterior,
@@ -387,7 +389,9 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
-                      n_terms=_n_terms(model))
+                      n_terms=_n_terms(model),
+                      chemistry_class=chemistry_classes(hydrogen_bond_donor(polymers.x[p_idx], "polymer"),
+                                                        hydrogen_bond_donor(solvents.x[s_idx], "solvent")))
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
@@ -722,7 +726,8 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
 def _take(state: PairPosterior, index: np.ndarray) -> PairPosterior:
     return PairPosterior(state.a[index], state.b_k[index], state.c_k2[index], state.ensemble.take(index),
                          state.prior_sigma[index], state.prior_code[index], state.sigma0[index],
-                         state.covariance[index], state.label_factor[index], state.spread_weight, state.sigma_scale)
+                         state.covariance[index], state.label_factor[index], state.spread_weight,
+                         state.sigma_scale[index])
 
 
 def answer_blends(polymer: PolymerFeatures, solvents: Sequence[SolventFeatures], first, second, fractions,

@@ -30,6 +30,7 @@ from chiapp.chemistry import cyclic_oligomer, parse_polymer, parse_solvent
 __all__ = [
     "POLYMER_DESCRIPTOR_NAMES",
     "SOLVENT_DESCRIPTOR_NAMES",
+    "hydrogen_bond_donor",
     "polymer_descriptors",
     "polymer_ring",
     "solvent_descriptors",
@@ -149,6 +150,21 @@ def _qed(mol: Chem.Mol, shared: dict[str, float], elements: frozenset[int]) -> f
 
 POLYMER_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _POLYMER_ONLY
 SOLVENT_DESCRIPTOR_NAMES: tuple[str, ...] = _INTENSIVE_NAMES + _SOLVENT_ONLY + _RDKIT_NAMES
+# the column that says a molecule has an O–H or N–H: RDKit's Lipinski donor count (hbd_per_heavy) misses
+# water, so a solvent is read by its NH/OH count; a repeat unit has no such column, and no water to miss
+_DONOR_COLUMNS = {"polymer": POLYMER_DESCRIPTOR_NAMES.index("hbd_per_heavy"),
+                  "solvent": SOLVENT_DESCRIPTOR_NAMES.index("rdkit_NHOHCount")}
+
+
+def hydrogen_bond_donor(x: np.ndarray, role: str) -> np.ndarray:
+    """Whether each row of descriptors ``x`` (..., d) of ``role`` ('polymer' or 'solvent') donates a
+    hydrogen bond (an O–H or N–H; a blend when any component does).
+
+    >>> bool(hydrogen_bond_donor(solvent_descriptors("O"), "solvent")), bool(hydrogen_bond_donor(
+    ...     polymer_descriptors("*CC(*)c1ccccc1"), "polymer"))
+    (True, False)
+    """
+    return np.asarray(x, dtype=float)[..., _DONOR_COLUMNS[role]] > 0
 
 # Hansen group contributions missing for a molecule: fill with a typical organic value and flag it.
 _HANSEN_FILL = (17.0, 5.0, 5.0, 12.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from chiapp.errors import ModelArtifactError
-from chiapp.posterior import PosteriorParameters
+from chiapp.posterior import CHEMISTRY_CLASSES, PosteriorParameters
 from chiapp.units import celsius
 
 __all__ = ["architecture_table", "benchmark_table", "posterior_tables",
@@ -171,8 +171,9 @@ def posterior_tables(manifest: dict) -> tuple[pd.DataFrame, pd.DataFrame] | None
         values = vars(PosteriorParameters.from_manifest(manifest))
     except ModelArtifactError as err:
         return pd.DataFrame({"parameter": ["the manifest's posterior parameters"], "value": [str(err)]}), pd.DataFrame()
-    parameters = pd.DataFrame({"parameter": [_POSTERIOR_WORDS.get(k, k) for k in values],
-                               "value": [f"{float(v):.3g}" for v in values.values()]})
+    factors = values.pop("class_sigma_factors")
+    words = [_POSTERIOR_WORDS.get(k, k) for k in values] + [f"σ factor f_c, {name}" for name in CHEMISTRY_CLASSES]
+    parameters = pd.DataFrame({"parameter": words, "value": [f"{float(v):.3g}" for v in [*values.values(), *factors]]})
     held = entry.get("held_out") or {}
     rows = [{"answer": name, "MAE": f"{held[name]['mae']:.3f}", "R²": f"{held[name]['r2']:.3f}",
              "MAE, most uncertain fifth": f"{held[name]['mae_most_uncertain_fifth']:.3f}"}

@@ -12,9 +12,13 @@ and stored in the model manifest under "posterior"), computed here for many pair
 2. **Precision weighting** with the ensemble (mean χ_e, calibrated spread σ_e, inflated by the
    fitted factor k): χ = (χ_e/(kσ_e)² + χ_prior/σ_prior²) / (1/(kσ_e)² + 1/σ_prior²). Zero spread
    returns the ensemble, infinite spread the prior; the reported σ is s·(1/(kσ_e)² + 1/σ_prior²)^-½,
-   s fitted so that 2σ covers 90 % of held-out errors. The posterior mean is χ(T) = a + b_k/T (+ c_k2/T²
-   when the manifest asks for three terms) fitted by least squares through that curve on the fixed
-   grid FIT_TEMPERATURES_K, so a pair's coefficients never depend on the temperatures asked for.
+   s fitted so that 2σ covers 90 % of held-out errors, then per chemistry class (whether the polymer and
+   the solvent donate hydrogen bonds, :data:`CHEMISTRY_CLASSES`) a factor f_c fitted the same way on
+   that class's held-out rows, shrunk towards 1 by the class's size: a hydrogen-bonding polymer in a
+   solvent that cannot donate is where both towers and the Hansen prior miss most. The posterior mean
+   is χ(T) = a + b_k/T (+ c_k2/T² when the manifest asks for three terms) fitted by least squares
+   through that curve on the fixed grid FIT_TEMPERATURES_K, so a pair's coefficients never depend
+   on the temperatures asked for.
 3. **Measured χ of the pair** (the open data): Bayesian linear regression of the residuals on
    (1, T_ref/T − 1), i.e. a correction of a and b with the posterior σ at T_ref as the prior width and
    the measurement noise σ_meas; the curve passes near the points, the band narrows there.
@@ -45,7 +49,7 @@ from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 __all__ = ["PosteriorParameters", "VERDICTS", "DISSOLVES_AT", "DOES_NOT_AT", "PRIOR_NAMES", "LABEL_TEMPERATURE_K",
            "FIT_TEMPERATURES_K", "EnsembleMoments", "PairPosterior", "posterior", "prior_chi", "hansen_chi",
            "combine", "measurement_update", "condition_on_labels", "dissolve_probability", "laboratory_std",
-           "verdict_codes", "verdict", "verdicts"]
+           "verdict_codes", "verdict", "verdicts", "CHEMISTRY_CLASSES", "chemistry_classes"]
 
 #: The three answers, best first; a verdict code is an index into this.
 VERDICTS = ("dissolves", "borderline", "does not dissolve")
@@ -54,6 +58,9 @@ DISSOLVES_AT = 0.7
 DOES_NOT_AT = 0.3
 #: Which prior a pair's answer leaned on, by prior code (0, 1, 2).
 PRIOR_NAMES = ("constant", "Hansen", "Hansen and COSMO-SAC")
+#: The chemistry classes of a pair's σ factor, by class code 2·(polymer donates) + (solvent donates).
+CHEMISTRY_CLASSES = ("neither donates a hydrogen bond", "the solvent donates", "the polymer donates",
+                     "both donate")
 #: Handbook solvent lists are room-temperature observations.
 LABEL_TEMPERATURE_K = REFERENCE_TEMPERATURE_K
 #: Lindvig et al., Fluid Phase Equilib. 2002, 203, 247: χ = α·V_s/(RT)·[ΔδD² + ¼(ΔδP² + ΔδH²)], α = 0.6.
@@ -92,10 +99,16 @@ class PosteriorParameters:
     # τ, the spread of one laboratory's χ about another's for the same pair (training.sources: the
     # smallest τ whose band √(σ² + τ²) covers 90 % of held-out laboratories' χ; 0: not measured)
     laboratory_sigma: float = 0.0
+    # f_c, the σ factor of each chemistry class (CHEMISTRY_CLASSES; all 1: one σ scale for every pair)
+    class_sigma_factors: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)
 
     @property
     def has_qc_prior(self) -> bool:
         return math.isfinite(self.prior_qc_sigma)
+
+    def pair_sigma_scales(self, chemistry_class) -> np.ndarray:
+        """s·f_c [-] of each pair from its chemistry class code (:func:`chemistry_classes`)."""
+        return self.sigma_scale * np.asarray(self.class_sigma_factors, dtype=float)[np.asarray(chemistry_class)]
 
     @classmethod
     def from_manifest(cls, manifest: dict) -> "PosteriorParameters":
@@ -107,19 +120,24 @@ class PosteriorParameters:
         optional = {name for name in cls.__dataclass_fields__ if name.startswith("prior_qc_")}
         solvation = manifest.get("solvation") or {}  # absent or null: no shift
         try:
+            factors = values.get("class_sigma_factors", [1.0] * len(CHEMISTRY_CLASSES))
+            if not isinstance(factors, (list, tuple)) or len(factors) != len(CHEMISTRY_CLASSES):
+                raise ValueError(f"class_sigma_factors must list {len(CHEMISTRY_CLASSES)} numbers")
             params = cls(**{name: _number(values[name]) for name in cls.__dataclass_fields__
-                            if name not in ("solvation_weight", "laboratory_sigma")
+                            if name not in ("solvation_weight", "laboratory_sigma", "class_sigma_factors")
                             and (name not in optional or name in values)},
                          laboratory_sigma=_number(values.get("laboratory_sigma", 0.0)),
+                         class_sigma_factors=tuple(_number(f) for f in factors),
                          solvation_weight=_number(solvation.get("weight", 0.0)) if isinstance(solvation, dict)
                          else math.nan)
         except (KeyError, TypeError, ValueError) as err:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
                 from None
-        required = [v for name, v in vars(params).items() if name not in optional]  # solvation_weight among them
+        required = [v for name, v in vars(params).items() if name not in optional and name != "class_sigma_factors"]
+        required += list(params.class_sigma_factors)  # solvation_weight among them
         qc = [getattr(params, name) for name in optional]
         widths = [params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
-                  params.measurement_sigma, params.label_sigma]
+                  params.measurement_sigma, params.label_sigma, *params.class_sigma_factors]
         if params.has_qc_prior:
             widths.append(params.prior_qc_sigma)
         all_finite = all(map(math.isfinite, required)) and all(abs(v) < 1e9 for v in required)
@@ -150,6 +168,16 @@ def hansen_chi(hansen_terms: np.ndarray, temperatures_k) -> np.ndarray:
 def _lindvig_weighted(hansen_terms: np.ndarray) -> np.ndarray:
     """The V_s·Δδ² terms (δD, δP, δH) weighted as Lindvig's χ_H weighs them, 1 : ¼ : ¼; (..., 3) -> (...)."""
     return hansen_terms[..., 0] + 0.25 * (hansen_terms[..., 1] + hansen_terms[..., 2])
+
+
+def chemistry_classes(polymer_donor, solvent_donor) -> np.ndarray:
+    """Each pair's chemistry class code (an index into CHEMISTRY_CLASSES): 2·(polymer donates) + (solvent
+    donates), from ``chiapp.descriptors.hydrogen_bond_donor`` of each side.
+
+    >>> chemistry_classes([True, False], [False, True]).tolist()
+    [2, 1]
+    """
+    return (2 * np.asarray(polymer_donor, dtype=np.int8) + np.asarray(solvent_donor, dtype=np.int8)).astype(np.int8)
 
 
 def prior_codes(hansen_known, qc_nodes, params: PosteriorParameters) -> np.ndarray:
@@ -369,7 +397,7 @@ class PairPosterior:
     covariance: np.ndarray        # (n, 3, 3): C of the measurement correction (NaN: none measured)
     label_factor: np.ndarray
     spread_weight: float
-    sigma_scale: float
+    sigma_scale: np.ndarray       # (n,): s·f_c of the pair's chemistry class
 
     def chi(self, temperatures_k, rows: bool = False) -> np.ndarray:
         """Posterior χ at a grid of temperatures (n, T), or at one temperature per pair (``rows``)."""
@@ -388,7 +416,7 @@ class PairPosterior:
         p_var = column(self.prior_sigma * self.prior_sigma)
         with np.errstate(divide="ignore", over="ignore"):  # 1/(1/(k²σ_e²) + 1/σ_p²): ∞ spread gives σ_p², none 0
             var = p_var / (1.0 + p_var / (self.spread_weight**2 * e_var))
-        std = self.sigma_scale * np.sqrt(var)
+        std = column(self.sigma_scale) * np.sqrt(var)
         measured = np.isfinite(self.covariance[:, 0, 0])
         if measured.any():
             x1 = _T_REF_K / t - 1.0
@@ -500,7 +528,7 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
               measured_sigma: np.ndarray | None = None, measured_slope: np.ndarray | None = None,
-              labels: np.ndarray | None = None, n_terms: int = 2) -> PairPosterior:
+              labels: np.ndarray | None = None, n_terms: int = 2, chemistry_class=None) -> PairPosterior:
     """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
     ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
@@ -513,15 +541,17 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     ``measured_slope`` (n, K) the sign dχ/dT must have at a point (+1 at an LCST, −1 at a UCST, 0:
     none), imposed on the Gaussian correction by moment matching (:func:`_impose_slopes`);
     ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
-    ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²).
+    ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²); ``chemistry_class`` (n,) the codes of
+    :func:`chemistry_classes` (None: class 0, the σ scale s alone).
     """
     n = len(ensemble.mean_a)
+    scale = np.full(n, params.sigma_scale) if chemistry_class is None else params.pair_sigma_scales(chemistry_class)
     codes = prior_codes(hansen_known, qc_nodes, params)
     prior_sigma = prior_sigmas(codes, params)
     a, b_k, c_k2 = _fitted_curve(ensemble, np.asarray(hansen_terms, dtype=float), codes, prior_sigma, params,
                                  qc_nodes, n_terms)
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, np.zeros(n), np.full((n, 3, 3), np.nan),
-                          np.ones(n), params.spread_weight, params.sigma_scale)
+                          np.ones(n), params.spread_weight, scale)
     sigma0 = state.std(np.array([_T_REF_K]))[:, 0]
     covariance = np.full((n, 3, 3), np.nan)
     sigma_ref = sigma0.copy()
@@ -556,7 +586,7 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         covariance[rows] = c
         sigma_ref[rows] = np.sqrt(c[:, 0, 0])
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, np.ones(n),
-                          params.spread_weight, params.sigma_scale)
+                          params.spread_weight, scale)
     label_factor = np.ones(n)
     if labels is not None and np.any(np.asarray(labels) >= 0):
         labels = np.asarray(labels, dtype=int)
@@ -568,4 +598,4 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         with np.errstate(invalid="ignore", divide="ignore"):
             label_factor[rows] = np.where(sigma_ref[rows] > 0, sigma_new / sigma_ref[rows], 1.0)
     return PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, label_factor,
-                         params.spread_weight, params.sigma_scale)
+                         params.spread_weight, scale)

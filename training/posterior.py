@@ -19,9 +19,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from chiapp.descriptors import polymer_descriptors, solvent_descriptors
+from chiapp.descriptors import hydrogen_bond_donor, polymer_descriptors, solvent_descriptors
 from chiapp.model import MANIFEST_FILE, MODEL_DIR, hansen_terms
-from chiapp.posterior import QC_CLIP, PosteriorParameters, combine, prior_line, prior_sigmas
+from chiapp.posterior import (
+    CHEMISTRY_CLASSES,
+    QC_CLIP,
+    PosteriorParameters,
+    chemistry_classes,
+    combine,
+    prior_line,
+    prior_sigmas,
+)
 from chiapp.quantum.chi import interpolate_rows, known_qc_nodes
 
 TARGET_COVERAGE = 0.9
@@ -30,6 +38,10 @@ MOST_UNCERTAIN_SHARE = 0.2
 #: about the scatter of χ measured for one pair by different laboratories.
 LABEL_SIGMA = 0.1
 _SPREAD_WEIGHTS = np.round(np.arange(0.5, 4.01, 0.1), 2)  # fixed before the study; 0.1-4 was worse (0.254)
+#: A chemistry class's σ factor is exp(w·ln q_c), q_c its rows' 90 % quantile of |error|/(2σ), shrunk towards
+#: 1 by w = n_c/(n_c + CLASS_PSEUDO_ROWS): a class of 27 rows moves about halfway. Set before the study; 10
+#: and 100 were measured beside it (README, "Error bars by chemistry").
+CLASS_PSEUDO_ROWS = 30.0
 
 
 def with_hansen(chi: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +55,10 @@ def with_hansen(chi: pd.DataFrame) -> pd.DataFrame:
         solvents = chi["solvent"].to_numpy()[rows]
         nodes = known_qc_nodes(polymer, list(solvents))
         qc[rows] = interpolate_rows(nodes, chi["temperature_k"].to_numpy(float)[rows])
-    return chi.assign(h_d=terms[:, 0], h_p=terms[:, 1], h_h=terms[:, 2], known=terms.sum(axis=1) > 0, qc=qc)
+    classes = chemistry_classes(hydrogen_bond_donor(np.stack([px[p] for p in chi["polymer"]]), "polymer"),
+                                hydrogen_bond_donor(np.stack([sx[s] for s in chi["solvent"]]), "solvent"))
+    return chi.assign(h_d=terms[:, 0], h_p=terms[:, 1], h_h=terms[:, 2], known=terms.sum(axis=1) > 0, qc=qc,
+                      chemistry_class=classes)
 
 
 def _terms(frame: pd.DataFrame) -> np.ndarray:
@@ -87,7 +102,7 @@ def measurement_sigma(chi: pd.DataFrame) -> float:
 
 def fit_parameters(train: pd.DataFrame, spread_scale: float, meas_sigma: float) -> PosteriorParameters:
     """Prior by least squares on the rows with δ known (else a constant), k by the smallest MAE,
-    then s for 90 % coverage at 2σ."""
+    then s for 90 % coverage at 2σ, then each chemistry class's factor on s (:func:`class_factors`)."""
     known = train["known"].to_numpy()
     x, y = _hansen_x(train), train["chi"].to_numpy(float)
     slope, intercept = np.polyfit(x[known], y[known], 1)
@@ -112,7 +127,20 @@ def fit_parameters(train: pd.DataFrame, spread_scale: float, meas_sigma: float) 
     params = _with(params, spread_weight=float(best))
     mean, sigma = combine(e_mean, e_std, prior_mean, prior_sigma, params)
     scale = float(np.quantile(np.abs(y - mean) / (2 * sigma), TARGET_COVERAGE))
-    return _with(params, sigma_scale=scale)
+    return _with(params, sigma_scale=scale,
+                 class_sigma_factors=class_factors(np.abs(y - mean) / (2 * scale * sigma),
+                                                   train["chemistry_class"].to_numpy()))
+
+
+def class_factors(ratio: np.ndarray, classes: np.ndarray) -> tuple[float, ...]:
+    """f_c = exp(w_c·ln q_c) per chemistry class: q_c the TARGET_COVERAGE quantile of |error|/(2σ) over
+    the class's rows, w_c = n_c/(n_c + CLASS_PSEUDO_ROWS); 1 for a class without rows."""
+    factors = []
+    for code in range(len(CHEMISTRY_CLASSES)):
+        rows = ratio[classes == code]
+        weight = len(rows) / (len(rows) + CLASS_PSEUDO_ROWS)
+        factors.append(float(np.exp(weight * np.log(np.quantile(rows, TARGET_COVERAGE)))) if len(rows) else 1.0)
+    return tuple(factors)
 
 
 def _with(params: PosteriorParameters, **changes) -> PosteriorParameters:
@@ -128,9 +156,11 @@ def study(chi: pd.DataFrame, spread_scale: float) -> tuple[pd.DataFrame, dict]:
         prior_mean, prior_sigma = _prior(test, params)
         e_std = spread_scale * test["chi_std"].to_numpy(float)
         mean, sigma = combine(test["chi_pred"].to_numpy(float), e_std, prior_mean, prior_sigma, params)
+        one_scale = sigma
+        sigma = sigma * np.asarray(params.class_sigma_factors)[test["chemistry_class"].to_numpy()]
         constant = float(np.median(chi.loc[chi["fold"] != fold, "chi"]))
         parts.append(test.assign(ensemble_std=e_std, prior=prior_mean, prior_std=prior_sigma, posterior=mean,
-                                 posterior_std=sigma, constant=constant))
+                                 posterior_std=sigma, posterior_std_one_scale=one_scale, constant=constant))
     held = pd.concat(parts)
     y = held["chi"].to_numpy(float)
     uncertain = held["ensemble_std"] >= held["ensemble_std"].quantile(1 - MOST_UNCERTAIN_SHARE)
@@ -149,6 +179,12 @@ def study(chi: pd.DataFrame, spread_scale: float) -> tuple[pd.DataFrame, dict]:
     sub = y[uncertain.to_numpy()]
     metrics["best_constant_on_that_fifth_mae"] = float(np.mean(np.abs(sub - np.median(sub))))
     metrics["posterior_coverage_2sigma"] = float(np.mean(np.abs(held["posterior"] - y) <= 2 * held["posterior_std"]))
+    covered = np.abs(held["posterior"] - y) <= 2 * held["posterior_std"]
+    covered_one = np.abs(held["posterior"] - y) <= 2 * held["posterior_std_one_scale"]
+    metrics["by_chemistry_class"] = [
+        {"class": name, "rows": int(m.sum()), "mae": float(np.mean(np.abs(held["posterior"] - y)[m])),
+         "coverage_2sigma": float(np.mean(covered[m])), "coverage_2sigma_one_scale": float(np.mean(covered_one[m]))}
+        for code, name in enumerate(CHEMISTRY_CLASSES) if (m := held["chemistry_class"].to_numpy() == code).any()]
     metrics["ensemble_coverage_2sigma"] = float(np.mean(np.abs(held["chi_pred"] - y) <= 2 * held["ensemble_std"]))
     metrics["n_rows"] = int(len(held))
     metrics["n_rows_with_qc_prior"] = int((held["known"] & held["qc"].notna()).sum())
@@ -181,6 +217,10 @@ def print_study(metrics: dict) -> None:
         print(f"| {name} | {m['mae']:.3f} | {m['r2']:.3f} | {m['mae_most_uncertain_fifth']:.3f} | "
               f"{m.get('mae_per_polymer', float('nan')):.3f} |")
     print(f"| best constant on that fifth (its own median) | | | {metrics['best_constant_on_that_fifth_mae']:.3f} | |")
+    print("\n| chemistry class | rows | MAE | 2σ coverage: one σ scale → with the class's factor |\n|---|---|---|---|")
+    for c in metrics.get("by_chemistry_class", []):
+        print(f"| {c['class']} | {c['rows']} | {c['mae']:.3f} | {c['coverage_2sigma_one_scale']:.3f} → "
+              f"{c['coverage_2sigma']:.3f} |")
     print(f"2σ coverage: posterior {metrics['posterior_coverage_2sigma']:.3f}, "
           f"ensemble {metrics['ensemble_coverage_2sigma']:.3f}; measurement σ {metrics['measurement_sigma']:.3f}")
     s = metrics.get("held_out_sources")

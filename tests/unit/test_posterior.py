@@ -10,6 +10,7 @@ from scipy.stats import norm
 
 from chiapp.evidence import evidence_for
 from chiapp.posterior import (
+    CHEMISTRY_CLASSES,
     FIT_TEMPERATURES_K,
     EnsembleMoments,
     PosteriorParameters,
@@ -184,7 +185,11 @@ def test_model_card_states_the_shipped_posterior():
 
     manifest = load_model().manifest
     parameters, scores = posterior_tables(manifest)
-    assert len(parameters) == len(PosteriorParameters.__dataclass_fields__)
+    # one row per scalar parameter and one per chemistry class's σ factor
+    assert len(parameters) == len(PosteriorParameters.__dataclass_fields__) - 1 + len(CHEMISTRY_CLASSES)
+    factors = manifest["posterior"]["parameters"]["class_sigma_factors"]
+    shown = parameters.set_index("parameter")["value"]
+    assert [shown[f"σ factor f_c, {name}"] for name in CHEMISTRY_CLASSES] == [f"{f:.3g}" for f in factors]
     assert list(scores["answer"]) == ["ensemble", "prior", "posterior", "constant"]
     # the shipped parameters are the manifest's, read back through the same loader predict_chi uses
     assert PosteriorParameters.from_manifest(manifest).spread_weight == float(
@@ -203,6 +208,69 @@ def test_the_laboratory_sigma_is_read_checked_and_optional():
     assert PosteriorParameters.from_manifest({"posterior": {"parameters": without}}).laboratory_sigma == 0.0
     with pytest.raises(ModelArtifactError, match="laboratory"):
         PosteriorParameters.from_manifest({"posterior": {"parameters": {**values, "laboratory_sigma": -0.1}}})
+
+
+def test_the_class_sigma_factors_are_read_checked_and_optional():
+    from chiapp import load_model
+    from chiapp.errors import ModelArtifactError
+
+    manifest = load_model().manifest
+    values = dict(manifest["posterior"]["parameters"])
+    assert PosteriorParameters.from_manifest(manifest).class_sigma_factors == tuple(values["class_sigma_factors"])
+    without = {k: v for k, v in values.items() if k != "class_sigma_factors"}
+    assert PosteriorParameters.from_manifest({"posterior": {"parameters": without}}).class_sigma_factors == (1.0,) * 4
+    for bad in ([1.0, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0], [1.0, 1.0, "wide", 1.0], 1.5):
+        with pytest.raises(ModelArtifactError):
+            PosteriorParameters.from_manifest({"posterior": {"parameters": {**values, "class_sigma_factors": bad}}})
+
+
+def test_a_chemistry_class_multiplies_sigma_by_its_factor_and_leaves_chi():
+    """Without measurements or labels σ(T) = s·f_c·(1/(kσ_e)² + 1/σ_p²)^-½ (module docstring): the class
+    code picks f_c and nothing else, so the ratio to the one-scale σ is f_c at every temperature."""
+    from dataclasses import replace
+
+    from chiapp.posterior import chemistry_classes
+
+    params = replace(PARAMS, class_sigma_factors=(1.0, 0.8, 1.7, 1.2))
+    moments = EnsembleMoments.from_members(np.array([[0.4] * 4, [0.6] * 4]), np.array([[30.0] * 4, [50.0] * 4]), 1.0)
+    terms = np.tile([0.3, 0.2, 0.1], (4, 1))
+    codes = chemistry_classes([False, False, True, True], [False, True, False, True])
+    assert codes.tolist() == [0, 1, 2, 3]
+    t = np.array([280.0, 330.0, 400.0])
+    one = posterior(moments, terms, np.ones(4, dtype=bool), params)
+    classed = posterior(moments, terms, np.ones(4, dtype=bool), params, chemistry_class=codes)
+    np.testing.assert_allclose(classed.std(t) / one.std(t), np.array([[1.0], [0.8], [1.7], [1.2]]) * np.ones(3),
+                               rtol=1e-12)
+    np.testing.assert_array_equal(classed.chi(t), one.chi(t))
+
+
+def test_water_and_alcohols_donate_hydrogen_bonds_and_the_engine_uses_the_class(monkeypatch):
+    """RDKit's Lipinski donor count is 0 for water; the class rule reads the NH/OH count of a solvent.
+    PVA (an OH per repeat unit) in toluene is class 'the polymer donates': its σ is the one-scale σ
+    times that class's shipped factor, which the engine's answer must show."""
+    from dataclasses import replace
+
+    import chiapp.answer as engine
+    from chiapp import load_model
+    from chiapp.descriptors import hydrogen_bond_donor, polymer_descriptors, solvent_descriptors
+    from chiapp.features import polymer_features, solvent_features
+
+    donors = [bool(hydrogen_bond_donor(solvent_descriptors(s), "solvent")) for s in ("O", "CCO", "Cc1ccccc1")]
+    assert donors == [True, True, False]
+    assert [bool(hydrogen_bond_donor(polymer_descriptors(p), "polymer")) for p in ("*CC(*)O", "*CC(*)c1ccccc1")] \
+        == [True, False]
+    factor = engine.posterior_parameters(load_model()).class_sigma_factors[2]
+    assert factor != 1.0
+    t = np.array([298.15, 350.0])
+    pairs = lambda: ([polymer_features("PVA")], [solvent_features("toluene")])  # noqa: E731
+    shipped = engine.answer_grid(*pairs(), t, evidence=False)
+    shipped_one = engine.posterior_parameters
+    monkeypatch.setattr(engine, "posterior_parameters",
+                        lambda m: replace(shipped_one(m), class_sigma_factors=(1.0,) * 4))
+    engine.forget_blocks()
+    one = engine.answer_grid(*pairs(), t, evidence=False)
+    np.testing.assert_allclose(shipped.chi_std / one.chi_std, factor, rtol=1e-12)
+    np.testing.assert_array_equal(shipped.chi, one.chi)
 
 
 def test_probability_of_a_subnormal_sigma_is_certain():
