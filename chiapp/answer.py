@@ -235,6 +235,7 @@ class _Pairs:
     evidence: dict                    # pair position -> Evidence, for the pairs with any
     solvation_shift: np.ndarray       # Δ of the melting χ (chiapp.crystallinity.solvation_shift); 0: none
     has_measured_chi: np.ndarray      # measured χ narrowed σ (another laboratory's σ' is wider; see _evaluate)
+    chemistry_class: np.ndarray       # chiapp.posterior.chemistry_classes: which σ factor the pair has
 
     def limit(self, temperatures_k, rows: bool) -> np.ndarray:
         """χ_lim = min(χc, χ_m(T) + Δ) (``chiapp.crystallinity.dissolution_chi_limit``, vectorized over pairs)."""
@@ -383,15 +384,15 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
         has_chi = np.zeros(len(p_idx), dtype=bool)
     k = polymers.k_numerator[p_idx] / volume_s
     crystalline = np.isfinite(k)
+    classes = chemistry_classes(hydrogen_bond_donor(polymers.x[p_idx], "polymer"),
+                                hydrogen_bond_donor(solvents.x[s_idx], "solvent"))
     shifted = crystalline if params.solvation_weight > 0 else np.zeros(len(k), dtype=bool)
     wanted = np.full(len(k), params.has_qc_prior) | shifted
     qc = _qc_nodes(polymers, solvents, p_idx, s_idx, wanted) if wanted.any() else None
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
                       measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
-                      n_terms=_n_terms(model),
-                      chemistry_class=chemistry_classes(hydrogen_bond_donor(polymers.x[p_idx], "polymer"),
-                                                        hydrogen_bond_donor(solvents.x[s_idx], "solvent")))
+                      n_terms=_n_terms(model), chemistry_class=classes)
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
@@ -400,7 +401,7 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
         shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
     inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
-                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift, has_chi)
+                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift, has_chi, classes)
 
 
 def _dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
@@ -459,6 +460,7 @@ def _evaluate(model: ChiModel, pairs: _Pairs, temperatures_k, rows: bool) -> dic
 # Results
 
 _PAIR_FIELDS = ("a", "b_k", "c_k2", "chain_length", "chi_critical", "classifier_probability", "prior_codes",
+                "chemistry_classes",
                 "dissolution_temperature_k", "dissolution_temperature_low_k", "dissolution_temperature_high_k",
                 "upper_temperature_k", "melting_temperature_k", "limited_by_chi_c", "chi_at_dissolution",
                 "chi_std_at_dissolution", "solvation_shift", "errors")
@@ -490,6 +492,7 @@ class _Answers(FrozenResult):
     chi_critical: np.ndarray
     classifier_probability: np.ndarray
     prior_codes: np.ndarray
+    chemistry_classes: np.ndarray
     dissolution_temperature_k: np.ndarray
     dissolution_temperature_low_k: np.ndarray
     dissolution_temperature_high_k: np.ndarray
@@ -556,7 +559,8 @@ class Answer(_Answers):
     ``ensemble_chi``/``ensemble_chi_std`` (the raw ensemble, for comparison), ``in_domain``. Arrays of
     shape (P, S): the posterior χ(T) = a + b_k/T + c_k2/T², ``chain_length``, ``chi_critical``,
     ``classifier_probability`` (the network's own soluble head, shown for transparency, not the
-    verdict), ``prior_codes`` (indices into ``chiapp.posterior.PRIOR_NAMES``), the dissolution
+    verdict), ``prior_codes`` (indices into ``chiapp.posterior.PRIOR_NAMES``), ``chemistry_classes``
+    (indices into ``chiapp.posterior.CHEMISTRY_CLASSES``: which σ factor the pair has), the dissolution
     temperature and its band [K] of a crystalline polymer (NaN: never, or amorphous;
     ``chiapp.crystallinity.SEARCH_TEMPERATURES_K[0]``: no lower limit), ``errors`` ('' or why a pair has
     no answer). ``evidence`` maps (p, s) to the measured evidence of the pairs that have any;
@@ -606,7 +610,8 @@ def _pair_fields(pairs: _Pairs) -> dict[str, np.ndarray]:
     state = pairs.posterior
     return {"a": state.a, "b_k": state.b_k, "c_k2": state.c_k2, "chain_length": pairs.chain_length,
             "chi_critical": pairs.chi_critical, "classifier_probability": pairs.classifier_probability,
-            "prior_codes": state.prior_code, "dissolution_temperature_k": d["low_k"],
+            "prior_codes": state.prior_code, "chemistry_classes": pairs.chemistry_class,
+            "dissolution_temperature_k": d["low_k"],
             "dissolution_temperature_low_k": d["band_low_k"], "dissolution_temperature_high_k": d["band_high_k"],
             "upper_temperature_k": d["upper_k"], "melting_temperature_k": d["melt_k"],
             "limited_by_chi_c": d["by_chi_c"], "chi_at_dissolution": d["chi_at"],
@@ -712,7 +717,7 @@ def answer_rows(polymers: Sequence[PolymerFeatures], solvents: Sequence[SolventF
         selected = _Pairs(_take(pairs.posterior, local), pairs.chain_length[local], pairs.chi_critical[local],
                           pairs.k_per_kelvin[local], pairs.inverse_melting_k[local],
                           pairs.classifier_probability[local], {}, pairs.error[local], {},
-                          pairs.solvation_shift[local], pairs.has_measured_chi[local])
+                          pairs.solvation_shift[local], pairs.has_measured_chi[local], pairs.chemistry_class[local])
         values = {**_evaluate(model, selected, t[at], rows=True),
                   **{name: v[local] for name, v in _pair_fields(pairs).items()}}
         for name, v in values.items():

@@ -105,9 +105,10 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
         evidence.append(f"Polymer Handbook: {prediction.evidence.label_text}")
     if len(prediction.evidence.chis):
         evidence.append(f"{len(prediction.evidence.chis)} measured χ of this pair are used")
-    caveat = "" if prediction.in_domain else (
+    caveat = " ".join(c for c in ("" if prediction.in_domain else (
         f"Rough guess: outside what the model was trained on, the answer leans on "
-        f"{_PRIOR_WORDS.get(prediction.prior, prediction.prior)} and its band is wide.")
+        f"{_PRIOR_WORDS.get(prediction.prior, prediction.prior)} and its band is wide."),
+        prediction.chemistry_caveat) if c)
     return VerdictView(
         verdict=word, kind=VERDICT_KINDS.get(word, "gray"), color=VERDICT_COLORS.get(word, "#7f8c8d"),
         temperature_c=float(celsius(t_k)), headline=f"{word.capitalize()} {where}",

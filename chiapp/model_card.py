@@ -143,6 +143,27 @@ def citation(manifest: dict) -> str:
     return "\n".join(lines)
 
 
+#: A chemistry class earns a caveat on its answers when its held-out χ error is at least this many times
+#: the posterior's overall one (the manifest's grouped validation, ``training.posterior``).
+CAVEAT_ERROR_RATIO = 2.0
+
+
+def chemistry_caveat(manifest: dict, chemistry_class: int) -> str:
+    """A sentence for the answers of a chemistry class (``chiapp.posterior.CHEMISTRY_CLASSES``) whose
+    held-out error is CAVEAT_ERROR_RATIO times the overall one or more; '' otherwise or without figures."""
+    held = (manifest.get("posterior") or {}).get("held_out") or {}
+    overall = (held.get("posterior") or {}).get("mae")
+    name = CHEMISTRY_CLASSES[chemistry_class]
+    row = next((c for c in held.get("by_chemistry_class") or () if c.get("class") == name), None)
+    if row is None or not overall or row["mae"] < CAVEAT_ERROR_RATIO * overall:
+        return ""
+    factor = PosteriorParameters.from_manifest(manifest).class_sigma_factors[chemistry_class]
+    where = ("The polymer donates hydrogen bonds and the solvent cannot" if chemistry_class == 2
+             else f"Chemistry class '{name}'")
+    return (f"{where}: on held-out polymers of this kind the model's χ erred by {row['mae']:.2f} on average "
+            f"({overall:.2f} over all pairs), so σ is {'widened' if factor >= 1 else 'scaled'} ×{factor:.2f} here.")
+
+
 _POSTERIOR_WORDS = {
     "prior_intercept": "Hansen prior: intercept α of α + β·χ_Hansen (no σ-profiles)",
     "prior_slope": "Hansen prior: slope β on Lindvig's Hansen χ",

@@ -34,7 +34,8 @@ from chiapp.flory_huggins import ChiCoefficients
 from chiapp.frozen import FrozenResult
 from chiapp.library import Molecule, resolve_polymer, resolve_solvent
 from chiapp.model import ChiModel, load_model
-from chiapp.posterior import PRIOR_NAMES
+from chiapp.model_card import chemistry_caveat
+from chiapp.posterior import CHEMISTRY_CLASSES, PRIOR_NAMES
 from chiapp.solvent_blend import Blend
 from chiapp.units import MAX_TEMPERATURE_K, MIN_TEMPERATURE_K, ZERO_CELSIUS_K, check_temperatures_k
 
@@ -124,6 +125,10 @@ class ChiPrediction(FrozenResult):
     #: σ of the χ another laboratory would measure at each temperature (``chiapp.posterior.laboratory_std``):
     #: wider than ``chi_std`` where measured χ narrowed it, since laboratories disagree (empty: not computed)
     laboratory_std: np.ndarray = field(default_factory=lambda: np.empty(0))
+    #: the pair's chemistry class (``chiapp.posterior.CHEMISTRY_CLASSES``: which σ factor it has), and a
+    #: sentence when held-out polymers of that class were far less well predicted ('' otherwise)
+    chemistry_class: str = CHEMISTRY_CLASSES[0]
+    chemistry_caveat: str = ""
 
     @property
     def verdict(self) -> str:
@@ -195,7 +200,9 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
         nearest_polymers=check.nearest_polymers, nearest_solvents=check.nearest_solvents, domain_notes=check.notes,
         prior=answer.prior(p, s), grade=polymer.molecule.grade, blend=solvent.blend, components=components,
         calibrated=polymer.latent is not None,
-        laboratory_std=answer.laboratory_chi_std[p, s])
+        laboratory_std=answer.laboratory_chi_std[p, s],
+        chemistry_class=CHEMISTRY_CLASSES[int(answer.chemistry_classes[p, s])],
+        chemistry_caveat=chemistry_caveat(model.manifest, int(answer.chemistry_classes[p, s])))
 
 
 def predict_chi(polymer, solvent, temperature_k, *, chain_length: float | None = None,

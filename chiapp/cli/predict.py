@@ -115,6 +115,8 @@ def run(args) -> int:
     else:
         print(f"OUT OF DOMAIN, the answer leans on the prior ({prediction.prior}): "
               + "; ".join(prediction.domain_notes))
+    if prediction.chemistry_caveat:
+        print(prediction.chemistry_caveat)
     if args.output:
         write_csv(prediction.to_frame(), args.output)
     return 0

@@ -172,3 +172,16 @@ def test_cli_predict_gives_another_laboratorys_band_only_where_measured_chi_narr
     assert f"another laboratory's chi: within ± {2 * np.median(np.hypot(sigma, tau)):.2f} at 2 sigma" in done.stdout
     done = _run("--polymer", "PMMA", "--solvent", "acetonitrile", "--temperature-c", "25")
     assert done.returncode == 0 and "another laboratory" not in done.stdout
+
+
+def test_cli_predict_states_the_chemistry_caveat_where_the_model_errs_most():
+    """The caveat of chiapp.model_card.chemistry_caveat, printed as the API gives it: for cellulose
+    acetate in toluene (a donating polymer, a solvent without O–H), never for PS in toluene."""
+    from chiapp import predict_chi
+
+    caveat = predict_chi("cellulose acetate", "toluene", 298.15).chemistry_caveat
+    done = _run("--polymer", "cellulose acetate", "--solvent", "toluene", "--temperature-c", "25")
+    assert done.returncode == 0, done.stderr
+    assert caveat and caveat in done.stdout
+    done = _run("--polymer", "PS", "--solvent", "toluene", "--temperature-c", "25")
+    assert done.returncode == 0 and "hydrogen bonds" not in done.stdout

@@ -306,3 +306,34 @@ def test_measured_points_name_the_paper_they_were_measured_in():
     assert all("Table 14.1" in s or s == "Aoki et al. 2023 (MTL_ChiParameter data_Chi.csv)" for s in e.point_sources)
     assert sum("Table 14.1" in s for s in e.point_sources) > len(e.point_sources) / 2
     assert "laboratories" in e.chi_source
+
+
+def test_a_chemistry_class_far_worse_on_held_out_polymers_gets_a_caveat():
+    """The caveat's rule (chiapp.model_card.chemistry_caveat): a class whose held-out MAE is at least twice
+    the overall one is named with both figures and its σ factor; any other class, or a manifest without
+    the study, says nothing. The shipped answers carry it: cellulose acetate in toluene is such a pair
+    (the polymer's free OH, a solvent without O–H), PS in toluene and PVA in water are not."""
+    from chiapp import load_model, predict_chi
+    from chiapp.explanation import verdict_view
+    from chiapp.model_card import chemistry_caveat
+
+    manifest = load_model().manifest
+    parameters = dict(manifest["posterior"]["parameters"], class_sigma_factors=[1.0, 1.0, 1.5, 0.9])
+    def study(mae_2):
+        return {"posterior": {"parameters": parameters, "held_out": {"posterior": {"mae": 0.2}, "by_chemistry_class": [
+            {"class": CHEMISTRY_CLASSES[2], "mae": mae_2}, {"class": CHEMISTRY_CLASSES[3], "mae": 0.6}]}}}
+    text = chemistry_caveat(study(0.4), 2)
+    assert "0.40" in text and "0.20" in text and "×1.50" in text and "widened" in text
+    assert chemistry_caveat(study(0.39), 2) == ""
+    assert "scaled ×0.90" in chemistry_caveat(study(0.4), 3)
+    assert chemistry_caveat({"posterior": {"parameters": parameters}}, 2) == ""
+    caveats = {}
+    for polymer, solvent in (("cellulose acetate", "toluene"), ("PS", "toluene"), ("PVA", "water"), ("PS", "water")):
+        r = predict_chi(polymer, solvent, 298.15)
+        caveats[polymer, solvent] = (r.chemistry_class, r.chemistry_caveat)
+    assert caveats["cellulose acetate", "toluene"][0] == CHEMISTRY_CLASSES[2]
+    assert caveats["PS", "toluene"] == (CHEMISTRY_CLASSES[0], "")
+    assert caveats["PVA", "water"][0] == CHEMISTRY_CLASSES[3] and caveats["PS", "water"][0] == CHEMISTRY_CLASSES[1]
+    shipped = chemistry_caveat(manifest, 2)
+    assert shipped and caveats["cellulose acetate", "toluene"][1] == shipped
+    assert shipped in verdict_view(predict_chi("cellulose acetate", "toluene", 298.15)).caveat
