@@ -133,8 +133,8 @@ class PosteriorParameters:
         except (KeyError, TypeError, ValueError) as err:
             raise ModelArtifactError(f"the manifest's posterior parameters are incomplete or not numbers: {err}") \
                 from None
-        required = [v for name, v in vars(params).items() if name not in optional and name != "class_sigma_factors"]
-        required += list(params.class_sigma_factors)  # solvation_weight among them
+        required = [v for name, v in vars(params).items()  # solvation_weight among them
+                    if name not in optional and name != "class_sigma_factors"] + list(params.class_sigma_factors)
         qc = [getattr(params, name) for name in optional]
         widths = [params.prior_sigma, params.prior_sigma_unknown, params.spread_weight, params.sigma_scale,
                   params.measurement_sigma, params.label_sigma, *params.class_sigma_factors]
@@ -542,7 +542,7 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     none), imposed on the Gaussian correction by moment matching (:func:`_impose_slopes`);
     ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
     ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²); ``chemistry_class`` (n,) the codes of
-    :func:`chemistry_classes` (None: class 0, the σ scale s alone).
+    :func:`chemistry_classes` (None: no class factor, the σ scale s alone).
     """
     n = len(ensemble.mean_a)
     scale = np.full(n, params.sigma_scale) if chemistry_class is None else params.pair_sigma_scales(chemistry_class)
