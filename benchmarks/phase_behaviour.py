@@ -20,7 +20,7 @@ import pandas as pd
 
 from benchmarks.table import print_table
 from chiapp.answer import answer_grid
-from chiapp.evidence import phase_systems, without_phase_evidence
+from chiapp.evidence import PHASE_POINT_KINDS, phase_systems, without_phase_evidence
 from chiapp.features import polymer_features, solvent_features
 from chiapp.flory_huggins import ChiCoefficients
 from chiapp.units import ZERO_CELSIUS_K
@@ -44,7 +44,7 @@ def evaluate() -> pd.DataFrame:
     rows = []
     for key, (polymer_smiles, solvent_smiles, points) in phase_systems().items():
         polymer, solvent = polymer_features(polymer_smiles), solvent_features(solvent_smiles)
-        points = [p for p in points if p[3] in ("θ temperature", "UCST", "LCST")]
+        points = [p for p in points if p[3] in PHASE_POINT_KINDS - {"cloud point"}]
         if not points:
             continue
         temperatures_k, chis = [p[0] for p in points], np.array([p[1] for p in points])

@@ -8,7 +8,9 @@ spelling of a solvent find the same rows.
 The literature phase behaviour (``assets/evidence/phase_behaviour.csv``, typed from the sources each
 row cites) enters as χ points, each with its own σ, which the posterior weighs like a measured χ:
 
-- a θ temperature: χ = ½ there (infinite chain; σ PHASE_SIGMAS['theta']);
+- a θ temperature: χ = ½ there (infinite chain; σ PHASE_SIGMAS['theta']), and where the row says
+  which side it is on (``side``), the sign of dχ/dT there: an upper θ (UCST side) is where χ falls
+  through ½ on heating, a lower θ (LCST side) where it rises;
 - a critical point (UCST or LCST) of a sample of M_n: χ = χc(N) there, N = (M_n/ρ)/V_solvent (the
   library's M_n when the row gives none), and the sign of dχ/dT there (falling through χc on
   heating at a UCST, rising at an LCST), which the posterior imposes as an inequality;
@@ -36,7 +38,8 @@ from chiapp.frozen import FrozenResult
 from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["PHASE_SIGMAS", "Evidence", "EvidenceTable", "evidence_by_key", "evidence_table", "evidence_for",
+__all__ = ["PHASE_SIGMAS", "PHASE_POINT_KINDS", "THETA_SIDES", "Evidence", "EvidenceTable", "evidence_by_key",
+           "evidence_table", "evidence_for",
            "evidence_pairs", "pair_key", "phase_points", "phase_systems", "without_phase_evidence"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
@@ -45,8 +48,13 @@ PHASE_SIGMAS = {"theta": 0.005, "ucst": 0.01, "lcst": 0.01, "cloud_point": 0.02}
 #: The kind of a measured χ point (the phase-behaviour kinds: PHASE_KINDS' values).
 MEASURED_CHI = "measured χ"
 PHASE_KINDS = {"theta": "θ temperature", "ucst": "UCST", "lcst": "LCST", "cloud_point": "cloud point"}
-_KIND_SIGMAS = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()}
-_SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0}
+#: A θ row's ``side``: the kind its point gets (which carries the slope's sign, _SLOPE_SIGNS).
+THETA_SIDES = {"upper": "upper θ temperature", "lower": "lower θ temperature"}
+_KIND_SIGMAS = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()} | {k: PHASE_SIGMAS["theta"]
+                                                                       for k in THETA_SIDES.values()}
+_SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0, THETA_SIDES["lower"]: 1.0, THETA_SIDES["upper"]: -1.0}
+#: Every kind a phase-behaviour point can have.
+PHASE_POINT_KINDS = frozenset(PHASE_KINDS.values()) | frozenset(THETA_SIDES.values())
 #: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence)
 _EXCLUDED: set[tuple[str, str]] = set()
 
@@ -215,7 +223,8 @@ def _phase_table():
             continue  # an LCST under pressure, near the solvent's critical point (module docstring)
         chi = _phase_chi(kind, polymer, solvent, pd.to_numeric(row.molecular_weight_g_per_mol), pd.to_numeric(row.phi))
         if chi is not None:
-            rows.setdefault(key, []).append((temperature_k, chi, PHASE_SIGMAS[kind], PHASE_KINDS[kind],
+            side = THETA_SIDES.get(str(row.side)) if kind == "theta" else None
+            rows.setdefault(key, []).append((temperature_k, chi, PHASE_SIGMAS[kind], side or PHASE_KINDS[kind],
                                              str(row.source)))
             molecules[key] = (polymer, solvent)
     return rows, molecules

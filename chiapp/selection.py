@@ -15,7 +15,12 @@ Each polymer's distance from the outcome the selection wants is
     g_target = χ_lim,t − χ_t,    g_other = χ_o − χ_lim,o        (> 0 where the verdict goes the right way),
 
 and the confidence of T is the smallest g/σ over every polymer in the vessel (the one whose verdict
-is nearest to flipping); the margin is the g of that polymer and ``margin_std`` its σ. A window is a
+is nearest to flipping); the margin is the g of that polymer and ``margin_std`` its σ. Where a
+polymer's limit is χc (not a melting limit), σ here also holds the grade's unknown chain length,
+MOLAR_MASS_SIGMA_SHARE·(χc − ½) in quadrature: the library's M_n is a typical grade, and a grade three
+times longer or shorter moves χc by about that much (χc − ½ ≈ 1/√N). A θ solvent, which dissolves the
+library's grade a few kelvin below θ by a margin of a few hundredths, is then not ranked above a good
+solvent for being precisely known. The verdicts are the engine's, unchanged. A window is a
 run of selective temperatures; its operating temperature is the lowest one at which every polymer
 in the vessel is OPERATING_CONFIDENCE σ on the right side (a plant heats no more than it must), or
 else where the confidence (with ``rank_by="margin"``, the margin) is largest, so the operating point
@@ -42,13 +47,15 @@ from chiapp.liquid_range import liquid_mask
 from chiapp.model import ChiModel, load_model
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["ANTISOLVENT_COLUMNS", "OPERATING_CONFIDENCE", "RANK_BY", "SELECTION_COLUMNS", "Selection",
-           "antisolvent_table", "check_mixture", "mixture_key", "select_solvents", "selection_table",
+__all__ = ["ANTISOLVENT_COLUMNS", "MOLAR_MASS_SIGMA_SHARE", "OPERATING_CONFIDENCE", "RANK_BY", "SELECTION_COLUMNS",
+           "Selection", "antisolvent_table", "check_mixture", "mixture_key", "select_solvents", "selection_table",
            "selection_temperatures"]
 
 #: A window's operating point is its lowest temperature with every polymer this many σ on the right
 #: side of its limit (P ≥ 0.977 one-sided), where there is one.
 OPERATING_CONFIDENCE = 2.0
+#: σ of χc for a grade of unknown chain length, as a share of χc − ½ (module docstring).
+MOLAR_MASS_SIGMA_SHARE = 0.5
 #: Orders of a selection table: by margin, or by confidence (the smallest margin over its σ).
 RANK_BY = ("margin", "confidence")
 SELECTION_COLUMNS = (
@@ -210,8 +217,11 @@ def selection_table(answer: Answer, frame: pd.DataFrame, liquid: np.ndarray, kee
     pick = np.ix_(order, kept)
     sign = np.where(np.arange(len(order)) == 0, 1.0, -1.0)[:, None, None]
     # each polymer's gap, signed so that > 0 is what the selection wants, and in units of its σ
-    gaps = sign * (answer.chi_limit[pick] - answer.chi[pick])                                  # (P, S', T)
-    std = answer.chi_std[pick]
+    limit = answer.chi_limit[pick]
+    gaps = sign * (limit - answer.chi[pick])                                                    # (P, S', T)
+    critical = answer.chi_critical[pick][..., None]
+    grade = np.where(limit >= critical, MOLAR_MASS_SIGMA_SHARE * (critical - 0.5), 0.0)
+    std = np.hypot(answer.chi_std[pick], grade)
     z = gaps / std
     binding = np.argmin(z, axis=0)                                                              # (S', T)
     confidence = np.take_along_axis(z, binding[None], axis=0)[0]

@@ -44,7 +44,7 @@ def test_evidence_reads_as_a_table_of_sources_temperatures_and_labels():
     prediction = predict_chi("polystyrene", "cyclohexane", 298.15)
     table = evidence_table(prediction.evidence)
     assert list(table.columns) == ["kind", "source", "temperature_c", "measured_chi", "handbook_label"]
-    assert {"measured χ", "θ temperature"} <= set(table["kind"])
+    assert {"measured χ", "upper θ temperature"} <= set(table["kind"])
     measured = table.dropna(subset=["measured_chi"])
     assert len(measured) == len(prediction.evidence.chis) >= 10
     assert measured["temperature_c"].tolist() == pytest.approx([t - 273.15 for t in prediction.evidence.temperatures_k],

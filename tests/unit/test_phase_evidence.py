@@ -43,7 +43,7 @@ def test_without_its_entry_theta_is_the_models_own():
     key = next(k for k, (p, s, _) in phase_systems().items() if (p, s) == (polymer.smiles, solvent.smiles))
     with without_phase_evidence([key]):
         alone = answer_grid([polymer], [solvent], [293.55])
-        assert not any(k == "θ temperature" for k in evidence_for(polymer.smiles, solvent.smiles).kinds)
+        assert not any(k.endswith("θ temperature") for k in evidence_for(polymer.smiles, solvent.smiles).kinds)
     used = answer_grid([polymer], [solvent], [293.55])
     assert abs(used.chi[0, 0, 0] - 0.5) < 0.01 < abs(alone.chi[0, 0, 0] - 0.5)
     assert used.chi_std[0, 0, 0] < alone.chi_std[0, 0, 0]
@@ -51,12 +51,12 @@ def test_without_its_entry_theta_is_the_models_own():
 
 def test_phase_points_carry_their_kind_sigma_and_source():
     e = evidence_for("*CC(*)c1ccccc1", "C1CCCCC1")       # PS / cyclohexane
-    theta = [i for i, k in enumerate(e.kinds) if k == "θ temperature"]
+    theta = [i for i, k in enumerate(e.kinds) if k.endswith("θ temperature")]
     assert theta and all(e.chis[i] == 0.5 and e.point_sigmas[i] == PHASE_SIGMAS["theta"] for i in theta)
     assert all(e.temperatures_k[i] < 354.0 for i in range(len(e.kinds)) if e.kinds[i] != "measured χ"), \
         "no row above cyclohexane's boiling point (81 °C) is used"
     table = evidence_table(e)
-    assert "θ temperature" in " ".join(map(str, table.to_numpy().ravel()))
+    assert "upper θ temperature" in " ".join(map(str, table.to_numpy().ravel()))
 
 
 def test_a_slope_sign_is_imposed_as_a_truncated_gaussian():
@@ -87,6 +87,21 @@ def test_an_lcst_entry_makes_chi_rise_through_it(polymer):
     assert chi[1] > chi[0]
     if polymer == "PEO":
         assert answer.verdicts[0, 0, 0] == "dissolves"
+
+
+def test_a_theta_entry_with_its_side_sets_the_slope_sign():
+    """An upper θ (UCST side) is where χ falls through ½ on heating, a lower θ (LCST side) where it
+    rises (Flory, Principles of Polymer Chemistry, 1953, ch. XIII): PS in dioctyl phthalate (upper
+    θ 22 °C) and the lower θ of PNIPAM in water (30.6 °C, beside its LCST rows)."""
+    from chiapp.evidence import THETA_SIDES
+
+    e = evidence_for(polymer_features("PS").smiles, solvent_features("dioctyl phthalate").smiles)
+    assert THETA_SIDES["upper"] in e.kinds and e.point_slopes[e.kinds.index(THETA_SIDES["upper"])] == -1.0
+    e = evidence_for(polymer_features("PNIPAM").smiles, solvent_features("water").smiles)
+    assert e.point_slopes[e.kinds.index(THETA_SIDES["lower"])] == 1.0
+    answer = answer_grid([polymer_features("PS")], [solvent_features("dioctyl phthalate")], [285.15, 305.15])
+    chi = answer.chi[0, 0]
+    assert chi[0] > 0.5 > chi[1]
 
 
 def test_every_phase_row_names_molecules_the_libraries_resolve_without_the_databank():

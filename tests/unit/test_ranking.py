@@ -158,6 +158,19 @@ def test_select_solvents_windows_are_selective_and_ranked():
     assert (precipitation <= table.loc[precipitation.index, "window_low_c"]).all()
 
 
+def test_select_solvents_margin_std_holds_the_grades_chain_length():
+    """Where the binding polymer's limit is χc (PS, amorphous), margin_std = √(σ² + (s·(χc − ½))²), s =
+    MOLAR_MASS_SIGMA_SHARE, with σ and χc the engine's own (rank_solvents, an independent route)."""
+    from chiapp.selection import MOLAR_MASS_SIGMA_SHARE
+
+    table = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K).table
+    row = table[table["nearest"] == "polystyrene"].iloc[0]
+    answer = rank_solvents("PS", row["operating_temperature_c"] + 273.15, solvents=[row["name"]]).table.iloc[0]
+    grade = MOLAR_MASS_SIGMA_SHARE * (answer["chi_critical"] - 0.5)
+    assert row["margin_std"] == pytest.approx(np.hypot(answer["chi_std"], grade), rel=1e-9)
+    assert row["margin"] == pytest.approx(answer["chi_limit"] - answer["chi"], rel=1e-9)
+
+
 def test_select_solvents_selective_solvent_checks_out_with_rank_solvents():
     selection = select_solvents("PS", ["PE"], SELECT_TEMPERATURES_K)
     if selection.table.empty:
