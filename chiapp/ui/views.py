@@ -200,7 +200,8 @@ def selection_summary(result) -> str:
                      "temperature range. Try a wider range or fewer filters.")
     return plain(f"{len(result.table)} of {result.n_screened} solvents{filtered} dissolve "
                  f"{display_name(result.target)} and leave {others} undissolved somewhere in the range; "
-                 "largest margin first.")
+                 "surest first (the margin over its σ, at the polymer nearest to flipping; σ allows for the "
+                 "grade's chain length).")
 
 
 SELECTION_VIEW = {
@@ -209,6 +210,7 @@ SELECTION_VIEW = {
     "window_high_c": st.column_config.NumberColumn("to [°C]", format="%.0f"),
     "margin": st.column_config.NumberColumn("margin (χ units)", format="%.2f"),
     "margin_std": st.column_config.NumberColumn("± σ", format="%.2f"),
+    "confidence": st.column_config.NumberColumn("margin/σ", format="%.1f"),
     "precipitation_temperature_c": st.column_config.NumberColumn("target precipitates below [°C]", format="%.0f"),
     "chem21_class": st.column_config.TextColumn("CHEM21"),
     "boiling_point_c": st.column_config.NumberColumn("bp [°C]", format="%.0f"),

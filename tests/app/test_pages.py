@@ -249,9 +249,11 @@ def test_ranking_in_domain_only_and_temperature():
 def test_separation_lists_selective_solvents_and_plots_the_chosen_one():
     at = open_page("pages/4_Separate_plastics.py")
     assert_clean(at)
-    assert at.markdown[1].value  # the summary sentence
+    assert "surest first" in at.markdown[1].value  # the summary sentence says the table's order
     if at.dataframe:
         assert chart_count(at) == 1
+        shown_table = at.dataframe[0].value
+        assert shown_table["confidence"].is_monotonic_decreasing   # the order the sentence states
 
 
 def test_separation_with_the_target_among_the_others_is_an_error():
