@@ -165,12 +165,18 @@ RANKING_VIEW = {
 def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, dict]:
     """Numeric columns with missing values as text in the column's own format, a missing value an
     empty cell: st.dataframe writes 'None' in a number column's empty cell whatever the styling.
-    Such a column sorts as text; the others stay numbers."""
+    Such a column sorts as text; the others stay numbers, rounded here to their format's decimals so
+    the browser shows the digits the page's sentences print (it rounds 132.5 up, Python to even)."""
     table, columns = table.copy(), dict(columns)
     for name, config in list(columns.items()):
-        if name not in table.columns or not pd.api.types.is_float_dtype(table[name]) or not table[name].isna().any():
+        if name not in table.columns or not pd.api.types.is_float_dtype(table[name]):
             continue
         number_format = ((config or {}).get("type_config") or {}).get("format") or "%g"
+        if not table[name].isna().any():
+            decimals = re.fullmatch(r"%\.(\d+)f", number_format)
+            if decimals:
+                table[name] = table[name].round(int(decimals.group(1)))
+            continue
         table[name] = [("" if pd.isna(v) else number_format % v) for v in table[name]]
         columns[name] = st.column_config.TextColumn((config or {}).get("label") or name,
                                                     help=(config or {}).get("help"), alignment="right")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from chiapp.units import kelvin
@@ -147,6 +148,20 @@ def test_separate_sequence_of_two_plastics_without_pressure_stays_below_boiling(
     diagram = " ".join(a.get("text", "") for f in figures(at) for a in f["layout"].get("annotations", []))
     for row in steps.itertuples():
         assert row.solvent in diagram and f"{row.dissolves} dissolves" in diagram  # the diagram shows each step
+
+
+def test_a_table_shows_the_digits_the_sentences_print():
+    """The browser rounds 132.5 up to 133; Python's format, which writes the page's sentences ('run at
+    132 °C'), rounds half to even. A column with a '%.0f' format reaches the browser already rounded as
+    Python formats it (chiapp.ui.views._empty_missing)."""
+    from chiapp.ui.views import _empty_missing
+
+    frame = pd.DataFrame({"run_c": [132.5, 102.5, 20.0], "margin": [0.125, 0.135, 0.5]})
+    shown, _ = _empty_missing(frame, {"run_c": st.column_config.NumberColumn("run", format="%.0f"),
+                                      "margin": st.column_config.NumberColumn("m", format="%.2f")})
+    assert [f"{v:g}" for v in shown["run_c"]] == [f"{v:.0f}" for v in frame["run_c"]] == ["132", "102", "20"]
+    assert [f"{v:.2f}" for v in shown["margin"]] == [f"{v:.2f}" for v in frame["margin"]]
+    assert frame["run_c"].tolist() == [132.5, 102.5, 20.0]   # the caller's table (CSV downloads) untouched
 
 
 # ------------------------------------------------------------------------------- Rank solvents: Hansen
