@@ -87,7 +87,8 @@ def main() -> None:
     frame = evaluate()
     n_rows, n_systems = table_size()
     pd.set_option("display.width", 200)
-    print(frame.drop(columns=["source", "loso_sigma_z"]).filter(regex="^(?!.*covered)").round(1).to_string(index=False))
+    shown = ["polymer", "solvent", "kind", "literature_c", "with_c", "loso_c", "with_z", "loso_z", "with_ok", "loso_ok"]
+    print(frame[shown].round(1).to_string(index=False))
     systems = frame.groupby(["polymer", "solvent"]).ngroups
     by_system = frame.groupby(["polymer", "solvent"])["loso_covered"].all()
     print_table([

@@ -45,7 +45,7 @@ __all__ = ["PHASE_SIGMAS", "PHASE_POINT_KINDS", "THETA_SIDES", "Evidence", "Evid
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
 PHASE_SIGMAS = {"theta": 0.005, "ucst": 0.01, "lcst": 0.01, "cloud_point": 0.02}
-#: The kind of a measured χ point (the phase-behaviour kinds: PHASE_KINDS' values).
+#: The kind of a measured χ point (the phase-behaviour kinds: PHASE_POINT_KINDS).
 MEASURED_CHI = "measured χ"
 PHASE_KINDS = {"theta": "θ temperature", "ucst": "UCST", "lcst": "LCST", "cloud_point": "cloud point"}
 #: A θ row's ``side``: the kind its point gets (which carries the slope's sign, _SLOPE_SIGNS).
@@ -72,7 +72,7 @@ class Evidence(FrozenResult):
     labels: tuple[int, ...]
     chi_source: str
     label_source: str
-    #: per point: what it is ('measured χ', 'θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
+    #: per point: what it is ('measured χ', 'upper θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
 
@@ -82,8 +82,8 @@ class Evidence(FrozenResult):
 
     @property
     def point_slopes(self) -> np.ndarray:
-        """Each point's known sign of dχ/dT: +1 at an LCST (χ rises through χc on heating), −1 at a
-        UCST, 0 where a point says nothing of the slope."""
+        """Each point's known sign of dχ/dT: +1 at an LCST or a lower θ (χ rises through χc or ½ on
+        heating), −1 at a UCST or an upper θ, 0 where a point says nothing of the slope."""
         return np.array([_SLOPE_SIGNS.get(kind, 0.0) for kind in self.kinds], dtype=float)
 
     @property

@@ -113,7 +113,8 @@ def warm_up() -> None:
 class PolymerFeatures:
     """A polymer as the engine uses it. ``molar_volume_cm3_per_mol`` is M_n/ρ; ``chain_length`` a
     given N (None: from the volumes of each pair); ``crystal`` its crystalline data (None: amorphous);
-    ``latent`` a calibrated polymer's own description (None: the tower's)."""
+    ``latent`` a calibrated polymer's own description (None: the tower's); ``grade_given`` whether M_n
+    or N was given (False: the library's typical grade, ``chiapp.selection.grade_chi_std``)."""
 
     molecule: Molecule
     x: np.ndarray
@@ -125,6 +126,7 @@ class PolymerFeatures:
     chain_length: float | None
     crystal: CrystallineData | None
     latent: LatentPolymer | None = field(default=None, repr=False)
+    grade_given: bool = False
 
     @property
     def smiles(self) -> str:
@@ -179,7 +181,7 @@ def polymer_features(polymer, *, molecular_weight_g_per_mol: float | None = None
         qc_half=features.qc, molecular_weight_g_per_mol=mw,  # type: ignore[arg-type]
         density_g_per_cm3=density or DEFAULT_POLYMER_DENSITY_G_PER_CM3, chain_length=n,
         crystal=crystalline_data(molecule, overrides=crystalline_overrides, density_g_per_cm3=density),
-        latent=latent)
+        latent=latent, grade_given=weight is not None or n is not None)
 
 
 def featurize_polymers(texts: Sequence[str], *, model: ChiModel | None = None

@@ -235,7 +235,8 @@ def selection_report(result, range_c: tuple[float, float], manifest: dict, curve
         verdict="A solvent is selective where the verdict says the target dissolves (P ≥ 0.7) and every other "
                 "plastic does not (P ≤ 0.3), each against its own limit (χc, or a crystalline grade's melting limit).",
         uncertainty="The margin is the gap to its limit of the plastic nearest to flipping (χ units) and σ its "
-                    "uncertainty; their ratio is the confidence the table is sorted by.",
+                    "uncertainty (the answer's σ and, where the limit is χc and no M_n was given, the grade's "
+                    "unknown chain length); their ratio is the confidence the table is sorted by.",
         figures=figures, tables=tuple(tables), manifest=manifest)
 
 

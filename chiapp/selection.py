@@ -15,12 +15,14 @@ Each polymer's distance from the outcome the selection wants is
     g_target = χ_lim,t − χ_t,    g_other = χ_o − χ_lim,o        (> 0 where the verdict goes the right way),
 
 and the confidence of T is the smallest g/σ over every polymer in the vessel (the one whose verdict
-is nearest to flipping); the margin is the g of that polymer and ``margin_std`` its σ. Where a
-polymer's limit is χc (not a melting limit), σ here also holds the grade's unknown chain length,
-MOLAR_MASS_SIGMA_SHARE·(χc − ½) in quadrature: the library's M_n is a typical grade, and a grade three
-times longer or shorter moves χc by about that much (χc − ½ ≈ 1/√N). A θ solvent, which dissolves the
-library's grade a few kelvin below θ by a margin of a few hundredths, is then not ranked above a good
-solvent for being precisely known. The verdicts are the engine's, unchanged. A window is a
+is nearest to flipping); the margin is the g of that polymer and ``margin_std`` its σ
+(:func:`grade_chi_std`). Where a polymer's limit is χc (not a melting limit) and its M_n was not given,
+that σ also holds the grade's unknown chain length, GRADE_SIGMA_SHARE·(χc − ½) in quadrature: the
+library's M_n is a typical grade, and a grade three times longer or shorter moves χc by about that
+much (χc − ½ ≈ 1/√N). A θ solvent, which dissolves the library's grade a few kelvin below θ by a
+margin of a few hundredths, is then not ranked above a good solvent for being precisely known. The
+verdicts and P are the engine's, unchanged (P uses σ alone); the confidence steps where a
+crystalline polymer's limit passes from its melting limit to χc. A window is a
 run of selective temperatures; its operating temperature is the lowest one at which every polymer
 in the vessel is OPERATING_CONFIDENCE σ on the right side (a plant heats no more than it must), or
 else where the confidence (with ``rank_by="margin"``, the margin) is largest, so the operating point
@@ -47,15 +49,15 @@ from chiapp.liquid_range import liquid_mask
 from chiapp.model import ChiModel, load_model
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["ANTISOLVENT_COLUMNS", "MOLAR_MASS_SIGMA_SHARE", "OPERATING_CONFIDENCE", "RANK_BY", "SELECTION_COLUMNS",
-           "Selection", "antisolvent_table", "check_mixture", "mixture_key", "select_solvents", "selection_table",
-           "selection_temperatures"]
+__all__ = ["ANTISOLVENT_COLUMNS", "GRADE_SIGMA_SHARE", "OPERATING_CONFIDENCE", "RANK_BY", "SELECTION_COLUMNS",
+           "Selection", "antisolvent_table", "check_mixture", "grade_chi_std", "mixture_key", "select_solvents",
+           "selection_table", "selection_temperatures"]
 
-#: A window's operating point is its lowest temperature with every polymer this many σ on the right
-#: side of its limit (P ≥ 0.977 one-sided), where there is one.
+#: A window's operating point is its lowest temperature with every polymer this many σ (margin_std) on
+#: the right side of its limit, where there is one.
 OPERATING_CONFIDENCE = 2.0
 #: σ of χc for a grade of unknown chain length, as a share of χc − ½ (module docstring).
-MOLAR_MASS_SIGMA_SHARE = 0.5
+GRADE_SIGMA_SHARE = 0.5
 #: Orders of a selection table: by margin, or by confidence (the smallest margin over its σ).
 RANK_BY = ("margin", "confidence")
 SELECTION_COLUMNS = (
@@ -64,7 +66,8 @@ SELECTION_COLUMNS = (
     "chem21_class", "boiling_point_c", "flash_point_c", "melting_point_c", "target_dissolution_temperature_c",
     "needs_pressure", "reason",
 )
-ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_limit", "margin", "dissolve_probability", "in_domain",
+ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_limit", "margin", "margin_std", "dissolve_probability",
+                       "in_domain",
                        "chem21_class", "boiling_point_c", "flash_point_c")
 
 
@@ -217,11 +220,8 @@ def selection_table(answer: Answer, frame: pd.DataFrame, liquid: np.ndarray, kee
     pick = np.ix_(order, kept)
     sign = np.where(np.arange(len(order)) == 0, 1.0, -1.0)[:, None, None]
     # each polymer's gap, signed so that > 0 is what the selection wants, and in units of its σ
-    limit = answer.chi_limit[pick]
-    gaps = sign * (limit - answer.chi[pick])                                                    # (P, S', T)
-    critical = answer.chi_critical[pick][..., None]
-    grade = np.where(limit >= critical, MOLAR_MASS_SIGMA_SHARE * (critical - 0.5), 0.0)
-    std = np.hypot(answer.chi_std[pick], grade)
+    gaps = sign * (answer.chi_limit[pick] - answer.chi[pick])                                  # (P, S', T)
+    std = grade_chi_std(answer, order, kept)
     z = gaps / std
     binding = np.argmin(z, axis=0)                                                              # (S', T)
     confidence = np.take_along_axis(z, binding[None], axis=0)[0]
@@ -274,6 +274,17 @@ def selection_table(answer: Answer, frame: pd.DataFrame, liquid: np.ndarray, kee
     return table
 
 
+def grade_chi_std(answer: Answer, polymers, solvents) -> np.ndarray:
+    """σ of each polymer's distance from its limit as a selection weighs it, (P', S', T) for the given
+    polymer and solvent indices: the answer's σ, and where the limit is χc and the polymer's M_n was
+    not given, GRADE_SIGMA_SHARE·(χc − ½) in quadrature (module docstring)."""
+    pick = np.ix_(np.asarray(polymers), np.asarray(solvents))
+    critical = answer.chi_critical[pick][..., None]
+    unknown = np.array([not answer.polymers[p].grade_given for p in np.asarray(polymers)])[:, None, None]
+    grade = np.where(unknown & (answer.chi_limit[pick] >= critical), GRADE_SIGMA_SHARE * (critical - 0.5), 0.0)
+    return np.hypot(answer.chi_std[pick], grade)
+
+
 def _operating_index(score: np.ndarray, confidence: np.ndarray) -> int:
     """Where in a window to run: the lowest temperature at which every polymer in the vessel is
     OPERATING_CONFIDENCE σ on the right side of its limit (a plant heats no more than it must),
@@ -289,9 +300,10 @@ def antisolvent_table(answer: Answer, frame: pd.DataFrame, keep: np.ndarray, in_
     codes = answer.verdict_codes
     poor = keep & (codes[target, :, 0] == 2)
     chi, std, limit = answer.chi[target, :, 0], answer.chi_std[target, :, 0], answer.chi_limit[target, :, 0]
+    margin_std = grade_chi_std(answer, [target], np.arange(len(frame)))[0, :, 0]
     table = frame[["name", "smiles", "chem21_class", "boiling_point_c", "flash_point_c"]].assign(
-        chi=chi, chi_std=std, chi_limit=limit, margin=chi - limit,
+        chi=chi, chi_std=std, chi_limit=limit, margin=chi - limit, margin_std=margin_std,
         dissolve_probability=answer.dissolve_probability[target, :, 0], in_domain=in_domain,
-        _z=(chi - limit) / std)[poor]
+        _z=(chi - limit) / margin_std)[poor]
     table = table.sort_values(["_z", "name"], ascending=[False, True], kind="mergesort")
     return table.reset_index(drop=True)[list(ANTISOLVENT_COLUMNS)]

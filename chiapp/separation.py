@@ -138,14 +138,14 @@ _CLEARLY_POOR_Z = 2.0
 
 def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame) -> list[str]:
     """Antisolvents for the dissolved polymer: poor for it at the lowest temperature, and clearly so
-    ((χ - χ_c) / σ ≥ 2 where any is), boiling below the solvent (so that distillation takes them off
-    first), in the nearer half to the solvent in Hansen space (Ra² = 4 ΔδD² + ΔδP² + ΔδH²; Hansen,
-    Hansen Solubility Parameters, 2nd ed., CRC 2007: a proxy for mixing with it, not a check);
-    then safest CHEM21 class first, most clearly poor first."""
+    ((χ - χ_lim) / σ ≥ 2 where any is, σ the selection's ``margin_std``), boiling below the solvent
+    (so that distillation takes them off first), in the nearer half to the solvent in Hansen space
+    (Ra² = 4 ΔδD² + ΔδP² + ΔδH²; Hansen, Hansen Solubility Parameters, 2nd ed., CRC 2007: a proxy for
+    mixing with it, not a check); then safest CHEM21 class first, most clearly poor first."""
     if antisolvents.empty:
         return []
     table = antisolvents
-    clear = (table["margin"] / table["chi_std"].clip(lower=1e-9)).to_numpy() >= _CLEARLY_POOR_Z
+    clear = (table["margin"] / table["margin_std"].clip(lower=1e-9)).to_numpy() >= _CLEARLY_POOR_Z
     if clear.any():
         table = table[clear]
     boiling = table["boiling_point_c"].to_numpy(dtype=float)

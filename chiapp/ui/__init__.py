@@ -79,6 +79,7 @@ from chiapp.ui.views import (
                                batch_columns_table,
                                batch_summary,
                                coefficient_metrics,
+                               displayed_table,
                                domain_notice,
                                figure_title,
                                hansen_verdicts,

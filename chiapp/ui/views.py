@@ -162,20 +162,22 @@ RANKING_VIEW = {
 }
 
 
-def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, dict]:
-    """Numeric columns with missing values as text in the column's own format, a missing value an
-    empty cell: st.dataframe writes 'None' in a number column's empty cell whatever the styling.
-    Such a column sorts as text; the others stay numbers, rounded here to their format's decimals so
-    the browser shows the digits the page's sentences print (it rounds 132.5 up, Python to even)."""
+def displayed_table(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, dict]:
+    """The table and column settings as ``show_table`` hands them to the browser (a copy).
+
+    Numeric columns with missing values become text in the column's own format, a missing value an
+    empty cell: st.dataframe writes 'None' in a number column's empty cell whatever the styling. Such a
+    column sorts as text. The others stay numbers, each rounded to what Python's format prints ('%.0f'
+    of 132.5 is 132; the browser would show 133), so the table shows the digits the page's sentences
+    print; values that tie after rounding keep no order among them when a header is clicked."""
     table, columns = table.copy(), dict(columns)
     for name, config in list(columns.items()):
         if name not in table.columns or not pd.api.types.is_float_dtype(table[name]):
             continue
         number_format = ((config or {}).get("type_config") or {}).get("format") or "%g"
         if not table[name].isna().any():
-            decimals = re.fullmatch(r"%\.(\d+)f", number_format)
-            if decimals:
-                table[name] = table[name].round(int(decimals.group(1)))
+            if re.fullmatch(r"%\.\d+f", number_format):
+                table[name] = [float(number_format % v) for v in table[name]]
             continue
         table[name] = [("" if pd.isna(v) else number_format % v) for v in table[name]]
         columns[name] = st.column_config.TextColumn((config or {}).get("label") or name,
@@ -185,7 +187,7 @@ def _empty_missing(table: pd.DataFrame, columns: dict) -> tuple[pd.DataFrame, di
 
 def show_table(table: pd.DataFrame, columns: dict, key: str) -> None:
     """A sortable table of the given columns (click a header to sort); missing values are empty cells."""
-    shown, config = _empty_missing(table[[c for c in columns if c in table.columns]], columns)
+    shown, config = displayed_table(table[[c for c in columns if c in table.columns]], columns)
     st.dataframe(shown, column_config={k: v for k, v in config.items() if v is not None},  # None would hide it
                  hide_index=True, key=key)
 
@@ -215,7 +217,9 @@ SELECTION_VIEW = {
     "window_low_c": st.column_config.NumberColumn("from [°C]", format="%.0f"),
     "window_high_c": st.column_config.NumberColumn("to [°C]", format="%.0f"),
     "margin": st.column_config.NumberColumn("margin (χ units)", format="%.2f"),
-    "margin_std": st.column_config.NumberColumn("± σ", format="%.2f"),
+    "margin_std": st.column_config.NumberColumn(
+        "± σ", format="%.2f", help="σ of the margin: the answer's σ and, where the limit is χc and no M_n was "
+                                   "given, the grade's unknown chain length (the chart's dotted band is χ's σ alone)"),
     "confidence": st.column_config.NumberColumn("margin/σ", format="%.1f"),
     "precipitation_temperature_c": st.column_config.NumberColumn("target precipitates below [°C]", format="%.0f"),
     "chem21_class": st.column_config.TextColumn("CHEM21"),

@@ -153,14 +153,14 @@ def test_separate_sequence_of_two_plastics_without_pressure_stays_below_boiling(
 def test_a_table_shows_the_digits_the_sentences_print():
     """The browser rounds 132.5 up to 133; Python's format, which writes the page's sentences ('run at
     132 °C'), rounds half to even. A column with a '%.0f' format reaches the browser already rounded as
-    Python formats it (chiapp.ui.views._empty_missing)."""
-    from chiapp.ui.views import _empty_missing
+    Python formats it (chiapp.ui.displayed_table)."""
+    from chiapp.ui import displayed_table
 
-    frame = pd.DataFrame({"run_c": [132.5, 102.5, 20.0], "margin": [0.125, 0.135, 0.5]})
-    shown, _ = _empty_missing(frame, {"run_c": st.column_config.NumberColumn("run", format="%.0f"),
+    frame = pd.DataFrame({"run_c": [132.5, 102.5, 20.0], "margin": [0.125, 0.35, 0.015]})
+    shown, _ = displayed_table(frame, {"run_c": st.column_config.NumberColumn("run", format="%.0f"),
                                       "margin": st.column_config.NumberColumn("m", format="%.2f")})
     assert [f"{v:g}" for v in shown["run_c"]] == [f"{v:.0f}" for v in frame["run_c"]] == ["132", "102", "20"]
-    assert [f"{v:.2f}" for v in shown["margin"]] == [f"{v:.2f}" for v in frame["margin"]]
+    assert [f"{v:g}" for v in shown["margin"]] == [f"{v:.2f}".rstrip("0").rstrip(".") for v in frame["margin"]]
     assert frame["run_c"].tolist() == [132.5, 102.5, 20.0]   # the caller's table (CSV downloads) untouched
 
 
@@ -172,7 +172,7 @@ def test_rank_page_has_hansen_columns_and_3d_plot():
     ranking = table(at, "ranking_table")
     for column in ("solvent_delta_d_mpa05", "ra_mpa05", "red", "hansen_chi"):
         assert column in ranking.columns
-    # the table shows a column with empty cells as text in its format (chiapp.ui.views._empty_missing)
+    # the table shows a column with empty cells as text in its format (chiapp.ui.displayed_table)
     ra, red = (pd.to_numeric(ranking[c].replace("", None)) for c in ("ra_mpa05", "red"))
     known = ra.notna() & red.notna()
     assert known.sum() > 100

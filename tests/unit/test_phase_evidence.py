@@ -91,16 +91,14 @@ def test_an_lcst_entry_makes_chi_rise_through_it(polymer):
 
 def test_a_theta_entry_with_its_side_sets_the_slope_sign():
     """An upper θ (UCST side) is where χ falls through ½ on heating, a lower θ (LCST side) where it
-    rises (Flory, Principles of Polymer Chemistry, 1953, ch. XIII): PS in dioctyl phthalate (upper
-    θ 22 °C) and the lower θ of PNIPAM in water (30.6 °C, beside its LCST rows)."""
+    rises (Flory, Principles of Polymer Chemistry, 1953, ch. XIII). PDMS in methyl ethyl ketone has an
+    upper θ at 20 °C (Flory et al. 1952): the model alone has χ rising there, the row's side turns it."""
     from chiapp.evidence import THETA_SIDES
 
-    e = evidence_for(polymer_features("PS").smiles, solvent_features("dioctyl phthalate").smiles)
-    assert THETA_SIDES["upper"] in e.kinds and e.point_slopes[e.kinds.index(THETA_SIDES["upper"])] == -1.0
     e = evidence_for(polymer_features("PNIPAM").smiles, solvent_features("water").smiles)
     assert e.point_slopes[e.kinds.index(THETA_SIDES["lower"])] == 1.0
-    answer = answer_grid([polymer_features("PS")], [solvent_features("dioctyl phthalate")], [285.15, 305.15])
-    chi = answer.chi[0, 0]
+    chi = answer_grid([polymer_features("PDMS")], [solvent_features("methyl ethyl ketone")],
+                      [283.15, 303.15]).chi[0, 0]
     assert chi[0] > 0.5 > chi[1]
 
 
@@ -119,6 +117,24 @@ def test_every_phase_row_names_molecules_the_libraries_resolve_without_the_datab
     for polymer, solvent in table[["polymer", "solvent"]].itertuples(index=False):
         assert _polymer_index().find(polymer) is not None or looks_like_polymer(polymer), polymer
         assert _solvent_index().find(solvent) is not None or Chem.MolFromSmiles(solvent) is not None, solvent
+
+
+def test_a_theta_rows_side_is_upper_lower_or_unsaid_and_agrees_with_its_note():
+    """``side`` is 'upper' or 'lower' on θ rows only (empty where the source does not say), and a note
+    that names the side (the source's words) names the same one: a typo would drop the slope silently."""
+    import io
+
+    import pandas as pd
+
+    from chiapp.resources import verified_asset
+
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "phase_behaviour.csv")), keep_default_na=False)
+    assert set(table["side"]) <= {"upper", "lower", ""}
+    assert (table.loc[table["kind"] != "theta", "side"] == "").all()
+    for side, note in table.loc[table["kind"] == "theta", ["side", "note"]].itertuples(index=False):
+        other = {"upper": "lower", "lower": "upper"}.get(side)
+        assert other is None or f"{other} θ" not in note, note
+        assert side or ("upper θ" not in note and "lower θ" not in note), note
 
 
 def test_stored_evidence_keys_are_the_keys_chiapp_computes():

@@ -17,6 +17,7 @@ import pytest
 from chiapp.errors import InputError, MoleculeError, NameNotFoundError
 from chiapp.ranking import RANKING_COLUMNS, VERDICTS, rank_solvents
 from chiapp.selection import ANTISOLVENT_COLUMNS, SELECTION_COLUMNS, select_solvents
+from chiapp.units import ZERO_CELSIUS_K
 
 T25_K = 298.15
 SELECT_TEMPERATURES_K = np.linspace(20.0, 160.0, 50) + 273.15
@@ -159,16 +160,49 @@ def test_select_solvents_windows_are_selective_and_ranked():
 
 
 def test_select_solvents_margin_std_holds_the_grades_chain_length():
-    """Where the binding polymer's limit is χc (PS, amorphous), margin_std = √(σ² + (s·(χc − ½))²), s =
-    MOLAR_MASS_SIGMA_SHARE, with σ and χc the engine's own (rank_solvents, an independent route)."""
-    from chiapp.selection import MOLAR_MASS_SIGMA_SHARE
+    """Where the binding polymer's limit is χc (PS, amorphous) and its M_n was not given, margin_std =
+    √(σ² + (s·(χc − ½))²), s = GRADE_SIGMA_SHARE, with σ, χc and the margin from rank_solvents (an
+    independent route); with its M_n given, margin_std is σ itself."""
+    from chiapp.selection import GRADE_SIGMA_SHARE
 
-    table = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K).table
-    row = table[table["nearest"] == "polystyrene"].iloc[0]
-    answer = rank_solvents("PS", row["operating_temperature_c"] + 273.15, solvents=[row["name"]]).table.iloc[0]
-    grade = MOLAR_MASS_SIGMA_SHARE * (answer["chi_critical"] - 0.5)
-    assert row["margin_std"] == pytest.approx(np.hypot(answer["chi_std"], grade), rel=1e-9)
-    assert row["margin"] == pytest.approx(answer["chi_limit"] - answer["chi"], rel=1e-9)
+    def check(weights, with_grade: bool):
+        table = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K, solvents=["toluene"],
+                                molecular_weights_g_per_mol=weights).table
+        row = table.iloc[0]
+        assert row["nearest"] == "polystyrene"
+        ranked = rank_solvents("PS", row["operating_temperature_c"] + ZERO_CELSIUS_K, solvents=["toluene"],
+                               molecular_weight_g_per_mol=weights.get("PS")).table.iloc[0]
+        grade = GRADE_SIGMA_SHARE * (ranked["chi_critical"] - 0.5) if with_grade else 0.0
+        assert row["margin_std"] == pytest.approx(np.hypot(ranked["chi_std"], grade), rel=1e-9)
+        assert row["margin"] == pytest.approx(ranked["chi_limit"] - ranked["chi"], rel=1e-9)
+
+    check({}, with_grade=True)
+    check({"PS": 250_000.0}, with_grade=False)
+
+
+def test_select_solvents_margin_std_is_sigma_under_a_melting_limit():
+    """PE in toluene below its melting point: its limit is the melting limit, not χc, so the grade's
+    chain length adds nothing (margin_std = the engine's σ, read from rank_solvents)."""
+    temperatures = np.linspace(100.0, 125.0, 11) + ZERO_CELSIUS_K
+    table = select_solvents("PE", ["PET"], temperatures, solvents=["toluene"]).table
+    row = table.iloc[0]
+    ranked = rank_solvents("PE", row["operating_temperature_c"] + ZERO_CELSIUS_K, solvents=["toluene"]).table.iloc[0]
+    assert row["nearest"] == "polyethylene" and ranked["chi_limit"] < ranked["chi_critical"]  # the melting limit binds
+    assert row["margin_std"] == pytest.approx(ranked["chi_std"], rel=1e-9)
+
+
+def test_select_solvents_grade_allowance_moves_no_verdict(monkeypatch):
+    """The allowance changes σ, the order and the operating point, never which solvents are selective
+    nor their windows: with the share set to 0 the same windows come out."""
+    import chiapp.selection as selection
+
+    with_grade = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K).table
+    monkeypatch.setattr(selection, "GRADE_SIGMA_SHARE", 0.0)
+    without = select_solvents("PS", ["PE", "PP"], SELECT_TEMPERATURES_K).table
+    key = ["name", "window_low_c", "window_high_c", "windows"]
+    assert (with_grade[key].sort_values("name").reset_index(drop=True)
+            .equals(without[key].sort_values("name").reset_index(drop=True)))
+    assert (with_grade["margin_std"].sum() > without["margin_std"].sum())
 
 
 def test_select_solvents_selective_solvent_checks_out_with_rank_solvents():
@@ -226,7 +260,8 @@ def test_select_solvents_antisolvents_are_poor_for_the_target():
     assert list(anti.columns) == list(ANTISOLVENT_COLUMNS)
     from scipy.stats import norm
     assert (norm.cdf((anti["chi_limit"] - anti["chi"]) / anti["chi_std"]) <= 0.3).all()
-    assert (anti["margin"] / anti["chi_std"]).is_monotonic_decreasing
+    assert (anti["margin"] / anti["margin_std"]).is_monotonic_decreasing   # clearest first, as the selection weighs σ
+    assert (anti["margin_std"] >= anti["chi_std"]).all()
 
 
 def test_select_solvents_reports_bad_solvents():
