@@ -72,9 +72,13 @@ def main() -> None:
         print(results[["polymer", "solvent", "kind", "temperature_c", "predicted_td_c", "passes", "chi_only_passes",
                        "reason"]].to_string(index=False, float_format="{:.0f}".format))
     rate, baseline = results["passes"].mean(), results["chi_only_passes"].mean()
+    crystalline = results.loc[results["reason"] != "amorphous", "passes"]
     print_table([
         (f"pass rate, crystalline limit (±{TOLERANCE_K:.0f} K), {len(results)} checks", f"{rate:.2f}", "≥ 0.55",
          rate >= 0.55),
+        (f"the same on the {len(crystalline)} checks of crystalline polymers (issue 25: crystalline dissolution)",
+         f"{crystalline.mean():.2f} ({int(crystalline.sum())}/{len(crystalline)})", "≥ 0.85",
+         bool(crystalline.mean() >= 0.85)),
         ("pass rate, χ only (amorphous baseline)", f"{baseline:.2f}", "", None),
     ], title="Dissolution checks against the literature")
 
