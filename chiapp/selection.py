@@ -67,8 +67,7 @@ SELECTION_COLUMNS = (
     "needs_pressure", "reason",
 )
 ANTISOLVENT_COLUMNS = ("name", "smiles", "chi", "chi_std", "chi_limit", "margin", "margin_std", "dissolve_probability",
-                       "in_domain",
-                       "chem21_class", "boiling_point_c", "flash_point_c")
+                       "in_domain", "chem21_class", "boiling_point_c", "flash_point_c")
 
 
 @dataclass(frozen=True, eq=False)
