@@ -17,16 +17,23 @@ the groups. A polymer repeat unit is written with two ``*`` ends; a ``*`` counts
 backbone neighbour (in ``*CC*`` both carbons are -CH2-), and the estimate is per repeat unit.
 
 Where Table 7.10 gives no F_p or E_h for a group (-F, -Br, -S-, -NH2's F_p), 0 is used, as is
-usual when the method is applied. Groups the tables do not cover (iodine, Si, B, Se, S(=O),
-aromatic N as in pyridine, fused aromatic rings, =CH2, alkynes, water) are not invented: the
-atoms stay unassigned, ``coverage`` < 1 and all values are NaN.
+usual when the method is applied. Groups neither table covers (iodine, B, Se, S(=O), alkynes, other
+heteroaromatic rings, water) are not invented: the atoms stay unassigned, ``coverage`` < 1 and all
+values are NaN.
 
-Two documented extensions beyond the tables:
+Three documented extensions beyond the tables:
 
 - A benzene ring with k substituents: Table 7.10 gives phenyl (k = 1, F_d 1430) and phenylene
   (k = 2, F_d 1270); other k follow the same linear step, F_d = 1590 − 160 k, just as Fedors'
   volume increments for phenyl through hexasubstituted phenyl fall by 19.0 cm³/mol per
   substituent (V = 90.4 − 19.0 k; k = 0, benzene, is the one extrapolated volume).
+- Eight groups that common polymers need and neither table has (the sulfone of polysulfone, the
+  >Si< and the siloxane O of silicones, the anhydride of maleic anhydride copolymers, =CH2 of
+  1,2-polybutadiene, and naphthalene, pyridine and furan rings, the last three with the benzene
+  ring's step per substituent) are fitted, each of F_d, ΣF_p², E_h and V by bounded least squares, to the
+  measured Hansen parameters and molar volumes of the small molecules of the ``chemicals`` tables
+  that contain them and are otherwise covered: ``python -m training.hansen_groups`` writes
+  ``assets/hansen_fitted_groups.csv`` with the molecules used and the leave-one-molecule-out error.
 - Van Krevelen's symmetry rule (F_p × 0.5 / 0.25 / 0 for one / two / more planes of symmetry)
   needs a 3D structure; for a solvent whose polar groups are all topologically equivalent it is
   approximated by the number of those groups: 2 → 0.5, 3 → 0.25, ≥ 4 → 0 (CH2Cl2, CHCl3, CCl4).
@@ -44,18 +51,25 @@ large; ``estimate_density_g_per_cm3(..., glassy=True)`` applies Fedors' correcti
 from __future__ import annotations
 
 import bisect
+import io
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Descriptors
 
-from chiapp.errors import InputError, UnsupportedMoleculeError
+from chiapp.errors import DataFileError, InputError, UnsupportedMoleculeError
+from chiapp.resources import verified_asset
 
 __all__ = [
+    "FITTED_GROUPS",
+    "FITTED_GROUPS_FILE",
     "GAS_CONSTANT_J_PER_MOL_K",
     "HansenEstimate",
+    "fitted_group_terms",
     "estimate_density_g_per_cm3",
     "estimate_hansen",
     "hansen_chi",
@@ -99,6 +113,11 @@ class _Group:
     e_h: float           # HVK ΣE_h [J mol^-1]
     volume: float        # Fedors increment [cm³ mol^-1]; halogens and OH adjusted per atom
     n_own: int = 0       # how many leading pattern atoms are the group's; 0 = all
+    fitted: bool = False  # values from assets/hansen_fitted_groups.csv, not from the tables
+
+
+def _fitted(name: str, smarts: str, n_own: int = 0) -> _Group:
+    return _Group(name, smarts, 0.0, 0.0, 0.0, 0.0, n_own, fitted=True)
 
 
 # HVK (Table 7.10) values used, F_d / F_p / E_h:
@@ -111,6 +130,11 @@ class _Group:
 # Composites absent from Table 7.10 (amides, formates, nitrate, carbonate, CF2, CF3) are sums of
 # its groups; their volume is Fedors' own composite increment where he gives one.
 _GROUPS: tuple[_Group, ...] = (
+    _fitted("anhydride -CO-O-CO-", "[CX3](=O)[OX2][CX3]=O"),
+    _fitted("sulfone -SO2-", "[SX4](=O)(=O)([#6])[#6]", n_own=3),
+    _fitted(">Si<", "[SiX4]([#6,O])([#6,O])([#6,O])[#6,O]", n_own=1),
+    _fitted("siloxane -Si-O-Si-", "[OX2]([Si])[Si]", n_own=1),  # its O: a weaker acceptor than an ether's
+    _fitted("=CH2", "[CX3H2]=[#6]", n_own=1),
     _Group("nitrate -ONO2", "[OX2][N+](=O)[O-]", 100 + 500, 400**2 + 1070**2, 3000 + 1500, 33.5),
     _Group("nitro (aromatic)", "[N+;$(N[a])](=O)[O-]", 500, 1070**2, 1500, 32.0),
     _Group("nitro", "[N+](=O)[O-]", 500, 1070**2, 1500, 24.0),
@@ -152,6 +176,15 @@ assert all(p is not None for p in _PATTERNS), "a group SMARTS does not parse"
 _NEEDS = tuple(frozenset(a.GetAtomicNum() for a in list(p.GetAtoms())[: g.n_own or None])
                for g, p in zip(_GROUPS, _PATTERNS))
 
+# Aromatic rings claimed whole, with k substituents: Table 7.10's benzene step (module docstring)
+# applied to the fitted rings too, so one fitted ring serves every substitution pattern.
+_BENZENE = (1590.0, 110.0**2, 0.0, 90.4)
+_RING_STEP_F_D, _RING_STEP_VOLUME = -160.0, -19.0
+_RING_UNITS = ("naphthalene ring", "benzene ring", "pyridine ring", "furan ring")
+#: What :func:`training.hansen_groups` fits: F_d, ΣF_p², E_h, V of each, per instance.
+FITTED_GROUPS = (*(g.name for g in _GROUPS if g.fitted), *(u for u in _RING_UNITS if u != "benzene ring"))
+FITTED_GROUPS_FILE = "hansen_fitted_groups.csv"
+
 _RING_F_D = 190.0                          # HVK ring increment (each non-aromatic ring)
 _RING_VOLUME = {True: 16.0, False: 18.0}   # Fedors ring closure: ≥ 5 atoms / 3–4 atoms
 # Fedors per-atom halogen volume by how many of that halogen share the carbon (1, 2, ≥ 3) ...
@@ -159,7 +192,7 @@ _HALOGEN_VOLUME = {9: (18.0, 20.0, 22.0), 17: (24.0, 26.0, 27.3), 35: (30.0, 31.
 _HALOGEN_ON_SP2_VOLUME = 4.0               # ... plus this on a carbon with a double bond
 _OH_VICINAL_VOLUME = 13.0                  # Fedors: OH disubstituted or on adjacent C atoms
 _MAX_MATCHES = 1_000_000
-_STAR, _HYDROGEN, _AROMATIC, _AROMATIC_C = (Chem.MolFromSmarts(s) for s in ("[#0]", "[#1]", "a", "c"))
+_STAR, _HYDROGEN, _AROMATIC = (Chem.MolFromSmarts(s) for s in ("[#0]", "[#1]", "a"))
 
 
 @dataclass
@@ -170,15 +203,56 @@ class _Sums:
     polar: list = field(default_factory=list)  # (F_p², atom indices) per polar group
     n_heavy: int = 0
     n_claimed: int = 0
+    fitted: Counter = field(default_factory=Counter)  # instances of each FITTED_GROUPS member
 
 
-def _benzene_ring(k: int) -> tuple[float, float, float, float]:
-    """HVK (F_d, F_p², E_h) and Fedors volume of a benzene ring with k substituents."""
-    return 1590.0 - 160.0 * k, 110.0**2, 0.0, 90.4 - 19.0 * k
+_Values = dict[str, tuple[float, float, float, float]]  # F_d, ΣF_p², E_h, V of each fitted group
 
 
-def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]]) -> _Sums:
-    """Add up the groups of a molecule without dummy atoms.
+@cache
+def _fitted_values() -> _Values:
+    """The fitted groups' values, from the shipped table (``training.hansen_groups`` writes it)."""
+    import pandas as pd
+
+    table = pd.read_csv(io.BytesIO(verified_asset(FITTED_GROUPS_FILE)))
+    columns = ["f_d_j05_cm15_per_mol", "f_p_squared_j_cm3_per_mol2", "e_h_j_per_mol", "volume_cm3_per_mol"]
+    values = {str(row["group"]): tuple(float(row[c]) for c in columns) for _, row in table.iterrows()}
+    if set(values) != set(FITTED_GROUPS):
+        raise DataFileError(f"assets/{FITTED_GROUPS_FILE} lists {sorted(values)}, not {sorted(FITTED_GROUPS)}; "
+                            "rerun python -m training.hansen_groups")
+    return values  # type: ignore[return-value]
+
+
+def _aromatic_units(mol: Chem.Mol, rings: list[tuple[int, ...]]) -> list[tuple[str, frozenset[int]]]:
+    """The aromatic ring units of _RING_UNITS, in that order; a ring belongs to one unit at most.
+
+    A naphthalene is two all-carbon aromatic six-rings sharing a bond; a pyridine ring has one
+    uncharged ring N and five C, a furan ring one O and four C. Other aromatic rings (a third
+    fused ring's, pyrrole, thiophene, diazines) stay unclaimed.
+    """
+    symbols = [(len(r), all(mol.GetAtomWithIdx(i).GetIsAromatic() for i in r),
+                sorted(mol.GetAtomWithIdx(i).GetSymbol() + str(mol.GetAtomWithIdx(i).GetFormalCharge())
+                       for i in r)) for r in rings]
+    carbocycle = [n == 6 and aromatic and set(s) == {"C0"} for n, aromatic, s in symbols]
+    units: list[tuple[str, frozenset[int]]] = []
+    used: set[int] = set()
+    for i, j in ((i, j) for i in range(len(rings)) for j in range(i + 1, len(rings))):
+        if carbocycle[i] and carbocycle[j] and i not in used and j not in used \
+                and len(set(rings[i]) & set(rings[j])) == 2:
+            units.append(("naphthalene ring", frozenset(rings[i] + rings[j])))
+            used.update((i, j))
+    kinds = {(6, ("C0",) * 6): "benzene ring", (6, ("C0",) * 5 + ("N0",)): "pyridine ring",
+             (5, ("C0",) * 4 + ("O0",)): "furan ring"}
+    for name in _RING_UNITS[1:]:
+        for i, (n, aromatic, s) in enumerate(symbols):
+            if i not in used and aromatic and kinds.get((n, tuple(s))) == name:
+                units.append((name, frozenset(rings[i])))
+                used.add(i)
+    return units
+
+
+def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]], values: _Values) -> _Sums:
+    """Add up the groups of a molecule without dummy atoms, the fitted ones at ``values``.
 
     ``rings`` are the molecule's own rings: for a closed repeat unit, those of each copy of the
     unit, and not the ring that closing it made (that ring is the chain, not a ring increment).
@@ -188,18 +262,21 @@ def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]])
     claimed: set[int] = set()
 
     aromatic = {m[0] for m in mol.GetSubstructMatches(_AROMATIC, maxMatches=_MAX_MATCHES)}
-    aromatic_c = {m[0] for m in mol.GetSubstructMatches(_AROMATIC_C, maxMatches=_MAX_MATCHES)}
-    # Benzene rings first, each claimed whole or not at all (a fused second ring stays unclaimed).
-    for ring in rings:
-        if len(ring) != 6 or claimed.intersection(ring) or not aromatic_c.issuperset(ring):
+    # Aromatic rings first, each claimed whole or not at all.
+    for name, atoms in _aromatic_units(mol, rings):
+        if claimed.intersection(atoms):
             continue
-        k = sum(mol.GetAtomWithIdx(i).GetDegree() - 2 for i in ring)  # substituents
-        f_d, f_p2, e_h, volume = _benzene_ring(k)
-        sums.f_d += f_d
+        k = sum(1 for i in atoms for n in mol.GetAtomWithIdx(i).GetNeighbors() if n.GetIdx() not in atoms)
+        if name == "benzene ring":
+            f_d, f_p2, e_h, volume = _BENZENE
+        else:
+            f_d, f_p2, e_h, volume = values[name]
+            sums.fitted[name] += 1
+        sums.f_d += f_d + _RING_STEP_F_D * k
         sums.e_h += e_h
-        sums.volume += volume
-        sums.polar.append((f_p2, ring))
-        claimed.update(ring)
+        sums.volume += volume + _RING_STEP_VOLUME * k
+        sums.polar.append((f_p2, tuple(sorted(atoms))))
+        claimed.update(atoms)
 
     for group, pattern, needs in zip(_GROUPS, _PATTERNS, _NEEDS):
         if not needs <= elements:
@@ -211,11 +288,17 @@ def _group_sums(mol: Chem.Mol, elements: set[int], rings: list[tuple[int, ...]])
             if claimed.intersection(own):
                 continue
             claimed.update(own)
-            sums.f_d += group.f_d
-            sums.e_h += group.e_h
-            sums.volume += _volume(group, mol.GetAtomWithIdx(own[0]))
-            if group.f_p_squared > 0:
-                sums.polar.append((group.f_p_squared, own))
+            if group.fitted:
+                f_d, f_p2, e_h, volume = values[group.name]
+                sums.fitted[group.name] += 1
+            else:
+                f_d, f_p2, e_h = group.f_d, group.f_p_squared, group.e_h
+                volume = _volume(group, mol.GetAtomWithIdx(own[0]))
+            sums.f_d += f_d
+            sums.e_h += e_h
+            sums.volume += volume
+            if f_p2 > 0:
+                sums.polar.append((f_p2, own))
 
     for ring in rings:
         if not aromatic.issuperset(ring):
@@ -298,18 +381,30 @@ def _rings(mol: Chem.Mol) -> list[tuple[int, ...]]:
     return [tuple(ring) for ring in Chem.GetSymmSSSR(mol)]
 
 
-def _sums_per_unit(mol: Chem.Mol) -> tuple[_Sums, Chem.Mol, int, bool]:
+def _sums_per_unit(mol: Chem.Mol, values: _Values | None = None) -> tuple[_Sums, Chem.Mol, int, bool]:
     """Group sums of a solvent, or of one repeat unit of a polymer (two '*' ends)."""
     mol = _without_explicit_h(mol)
     stars = _stars(mol)
     elements = {mol.GetAtomWithIdx(i).GetAtomicNum() for i in range(mol.GetNumAtoms())}
+    values = _fitted_values() if values is None else values
     if len(stars) == 2:
         closed, n_units, rings = _close_repeat_unit(mol)
-        return _group_sums(closed, elements, rings), closed, n_units, True
+        return _group_sums(closed, elements, rings, values), closed, n_units, True
     if stars:
         raise UnsupportedMoleculeError(
             f"a repeat unit needs exactly two '*' ends, got {len(stars)}", Chem.MolToSmiles(mol))
-    return _group_sums(mol, elements, _rings(mol)), mol, 1, False
+    return _group_sums(mol, elements, _rings(mol), values), mol, 1, False
+
+
+def fitted_group_terms(mol: Chem.Mol) -> tuple[np.ndarray, dict[str, float]] | None:
+    """What a fit of the FITTED_GROUPS needs of a molecule (per repeat unit for a polymer):
+    the sums of its tabulated groups (F_d, ΣF_p², E_h, V; the symmetry rule not applied) and how
+    many of each fitted group it holds; None when some atom is in no group at all."""
+    sums, _, n_units, _ = _sums_per_unit(mol, dict.fromkeys(FITTED_GROUPS, (0.0, 0.0, 0.0, 0.0)))
+    if sums.n_claimed < sums.n_heavy:
+        return None
+    known = np.array([sums.f_d, sum(p2 for p2, _ in sums.polar), sums.e_h, sums.volume]) / n_units
+    return known, {name: count / n_units for name, count in sums.fitted.items() if count}
 
 
 def _without_explicit_h(mol: Chem.Mol) -> Chem.Mol:

@@ -119,7 +119,7 @@ def test_compatibility_states_method_and_the_specific_interactions_caveat():
 
 
 def test_compatibility_without_hansen_coverage_says_so():
-    r = polymer_compatibility("PS", "PDMS", 400.0)  # Si is not in the group tables
+    r = polymer_compatibility("PS", "poly(N-vinylcarbazole)", 400.0)  # no group covers carbazole
     assert math.isnan(r.hansen.chi) and r.hansen.verdict == "unknown"
     assert any("no Hansen estimate" in n for n in r.notes)
     assert math.isfinite(r.chi)

@@ -181,13 +181,16 @@ def test_select_solvents_margin_std_holds_the_grades_chain_length():
 
 
 def test_select_solvents_margin_std_is_sigma_under_a_melting_limit():
-    """PE in toluene below its melting point: its limit is the melting limit, not χc, so the grade's
-    chain length adds nothing (margin_std = the engine's σ, read from rank_solvents)."""
+    """PE from PET in toluene near 100 °C: both are below their melting points, so the limit of whichever
+    is nearest is a melting limit, not χc, and the grade's chain length adds nothing (margin_std = the
+    engine's σ of that polymer, read from rank_solvents)."""
     temperatures = np.linspace(100.0, 125.0, 11) + ZERO_CELSIUS_K
     table = select_solvents("PE", ["PET"], temperatures, solvents=["toluene"]).table
     row = table.iloc[0]
-    ranked = rank_solvents("PE", row["operating_temperature_c"] + ZERO_CELSIUS_K, solvents=["toluene"]).table.iloc[0]
-    assert row["nearest"] == "polyethylene" and ranked["chi_limit"] < ranked["chi_critical"]  # the melting limit binds
+    assert row["nearest"] in ("polyethylene", "poly(ethylene terephthalate)")
+    ranked = rank_solvents(row["nearest"], row["operating_temperature_c"] + ZERO_CELSIUS_K,
+                           solvents=["toluene"]).table.iloc[0]
+    assert ranked["chi_limit"] < ranked["chi_critical"]  # the melting limit binds
     assert row["margin_std"] == pytest.approx(ranked["chi_std"], rel=1e-9)
 
 
