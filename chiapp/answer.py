@@ -127,6 +127,9 @@ class MoleculeBlock:
     # blends made by :meth:`blended`: (first, second, φ of first) into the parent solvents, whose halves
     # qc_first/qc_second then hold (χ_QC is linear in them: the parents' χ_QC mixed, not their halves)
     qc_parents: tuple | None = None
+    # a blend's components, so that their pairs' evidence reaches it (_component_evidence): (block of the
+    # components, (n, k) their rows in it, -1 for none or a single liquid, (n, k) volume fractions)
+    components: tuple | None = None
 
     @property
     def size(self) -> int:
@@ -186,19 +189,20 @@ class MoleculeBlock:
         return cls(role, x, hansen_inputs(role, x), np.stack([f.vectors for f in items], axis=1),
                    np.stack([f.terms for f in items], axis=1),
                    np.array([f.molar_volume_cm3_per_mol for f in items], dtype=float), np.array(keys, dtype=str),
-                   known, first, second, mixed, given, numerator, inverse_tm, mixing, latent)
+                   known, first, second, mixed, given, numerator, inverse_tm, mixing, latent,
+                   components=_components_of(items) if role == "solvent" else None)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The block as named arrays (a calibrated polymer's own description is not among them)."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__
-                if name not in ("role", "latent", "qc_parents")}
+                if name not in ("role", "latent", "qc_parents", "components")}
 
     @classmethod
     def from_arrays(cls, role: str, arrays) -> "MoleculeBlock":
         n = len(arrays["volume"])
         arrays = {"mixing": np.zeros((n, 2)), "qc_mixed": np.zeros(n, dtype=bool), **arrays}
         given: dict = {name: np.asarray(arrays[name]) for name in cls.__dataclass_fields__
-                       if name not in ("role", "latent", "qc_parents")}
+                       if name not in ("role", "latent", "qc_parents", "components")}
         return cls(role, **given, latent=(None,) * n)
 
     def blended(self, first: np.ndarray, second: np.ndarray, fractions: np.ndarray, model: ChiModel
@@ -217,7 +221,22 @@ class MoleculeBlock:
         return MoleculeBlock("solvent", x, hansen_inputs("solvent", x), vectors, terms, volume,
                              np.full(n, "", dtype=str), np.zeros(n, dtype=bool), self.qc_first, self.qc_second,
                              self.qc_known[first] & self.qc_known[second], nan, nan, nan, mixing, (None,) * n,
-                             (first, second, phi[:, 0]))
+                             (first, second, phi[:, 0]), (self, pair, phi))
+
+
+def _components_of(items) -> tuple | None:
+    """:attr:`MoleculeBlock.components` of solvent features: the blends' components as one block."""
+    blends = [(i, f) for i, f in enumerate(items) if f.blend is not None and f.components]
+    if not blends:
+        return None
+    width = max(len(f.components) for _, f in blends)
+    index, phi = np.full((len(items), width), -1), np.zeros((len(items), width))
+    parts: list = []
+    for i, f in blends:
+        index[i, :len(f.components)] = np.arange(len(parts), len(parts) + len(f.components))
+        phi[i, :len(f.components)] = f.blend.fractions
+        parts.extend(f.components)
+    return MoleculeBlock.of(parts, "solvent"), index, phi
 
 
 @dataclass(frozen=True)
@@ -365,7 +384,10 @@ def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -
 
 
 def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
-            grid: tuple[np.ndarray, np.ndarray] | None = None, evidence: bool = True) -> _Pairs:
+            grid: tuple[np.ndarray, np.ndarray] | None = None, evidence: bool = True,
+            carried: np.ndarray | None = None) -> _Pairs:
+    """The answer of n pairs, all that does not depend on the temperatures asked. ``carried``: what the
+    blends' components' evidence moves (:func:`_component_evidence`; computed here when not given)."""
     params = posterior_parameters(model)
     members = _coefficients(model, polymers, solvents, p_idx, s_idx, grid)
     moments = EnsembleMoments.from_members(members[0], members[1], model.spread_scale)
@@ -396,12 +418,46 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
+    if evidence and carried is None and solvents.components is not None:
+        carried = _component_evidence(model, polymers, solvents.components, p_idx, s_idx)
+    if evidence and carried is not None and carried.any():
+            state = replace(state, a=state.a + carried[:, 0], b_k=state.b_k + carried[:, 1],
+                            c_k2=state.c_k2 + carried[:, 2])
     shift = np.zeros(len(p_idx))
     if shifted.any():
         shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
     inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
     return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
                   _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift, has_chi, classes)
+
+
+def _component_evidence(model: ChiModel, polymers: MoleculeBlock, components: tuple, p_idx: np.ndarray,
+                        s_idx: np.ndarray) -> np.ndarray:
+    """(n, 3) what the components' evidence adds to a blend's (a, b_k, c_k2): Σφ_j (posterior − posterior
+    without evidence) of each component's pair. The mixing rule is linear in the components' χ, so what
+    the measured χ, handbook labels and phase rows of polymer–component j move, they move in the blend
+    by φ_j; σ stays the blend's own (it is not narrowed). Each polymer–component pair is computed once."""
+    block, index, phi = components
+    rows, slots = np.nonzero(index[s_idx] >= 0)
+    carried = np.zeros((len(p_idx), 3))
+    if rows.size:
+        moved = _evidence_moves(model, polymers, block, p_idx[rows], index[s_idx[rows], slots])
+        np.add.at(carried, rows, phi[s_idx[rows], slots][:, None] * moved)
+    return carried
+
+
+def _evidence_moves(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray,
+                    s_idx: np.ndarray) -> np.ndarray:
+    """(n, 3) what each pair's evidence moves its (a, b_k, c_k2) by; 0 where the tables hold nothing."""
+    moved = np.zeros((len(p_idx), 3))
+    known = np.flatnonzero(polymers.measured[p_idx] & solvents.measured[s_idx])  # the tables' quick pre-check
+    if known.size:
+        pairs, inverse = np.unique(np.stack([p_idx[known], s_idx[known]]), axis=1, return_inverse=True)
+        with_it, without = (_kernel(model, polymers, solvents, pairs[0], pairs[1], evidence=flag).posterior
+                            for flag in (True, False))
+        moved[known] = np.stack([with_it.a - without.a, with_it.b_k - without.b_k,
+                                 with_it.c_k2 - without.c_k2], axis=1)[inverse.ravel()]
+    return moved
 
 
 def _dissolution(state: PairPosterior, chi_c: np.ndarray, k: np.ndarray, inverse_tm: np.ndarray) -> dict:
@@ -750,11 +806,15 @@ def answer_blends(polymer: PolymerFeatures, solvents: Sequence[SolventFeatures],
     model = model or load_model()
     p_stack, s_stack = MoleculeBlock.of([polymer], "polymer"), _block_of(solvents, "solvent")
     n = len(fractions)
+    # each parent's evidence once, not once per block of blends (_component_evidence's rule)
+    moves = _evidence_moves(model, p_stack, s_stack, np.zeros(s_stack.size, dtype=np.int64), np.arange(s_stack.size))
     out: dict[str, np.ndarray] = {}
     for start in range(0, n, block_pairs):
         at = np.arange(start, min(start + block_pairs, n))
         blends = s_stack.blended(first[at], second[at], fractions[at], model)
-        pairs = _kernel(model, p_stack, blends, np.zeros(len(at), dtype=np.int64), np.arange(len(at)))
+        carried = fractions[at, None] * moves[first[at]] + (1.0 - fractions[at, None]) * moves[second[at]]
+        pairs = _kernel(model, p_stack, blends, np.zeros(len(at), dtype=np.int64), np.arange(len(at)),
+                        carried=carried)
         values = {**{k: v[:, 0] for k, v in _evaluate(model, pairs, t, rows=False).items()}, **_pair_fields(pairs)}
         for name, v in values.items():
             if name not in out:
