@@ -231,11 +231,15 @@ def _components_of(items) -> tuple | None:
         return None
     width = max(len(f.components) for _, f in blends)
     index, phi = np.full((len(items), width), -1), np.zeros((len(items), width))
+    row: dict[str, int] = {}  # one row per distinct component
     parts: list = []
     for i, f in blends:
-        index[i, :len(f.components)] = np.arange(len(parts), len(parts) + len(f.components))
+        for j, c in enumerate(f.components):
+            if c.smiles not in row:
+                row[c.smiles] = len(parts)
+                parts.append(c)
+            index[i, j] = row[c.smiles]
         phi[i, :len(f.components)] = f.blend.fractions
-        parts.extend(f.components)
     return MoleculeBlock.of(parts, "solvent"), index, phi
 
 
@@ -421,8 +425,8 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     if evidence and carried is None and solvents.components is not None:
         carried = _component_evidence(model, polymers, solvents.components, p_idx, s_idx)
     if evidence and carried is not None and carried.any():
-            state = replace(state, a=state.a + carried[:, 0], b_k=state.b_k + carried[:, 1],
-                            c_k2=state.c_k2 + carried[:, 2])
+        state = replace(state, a=state.a + carried[:, 0], b_k=state.b_k + carried[:, 1],
+                        c_k2=state.c_k2 + carried[:, 2])
     shift = np.zeros(len(p_idx))
     if shifted.any():
         shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
@@ -436,7 +440,8 @@ def _component_evidence(model: ChiModel, polymers: MoleculeBlock, components: tu
     """(n, 3) what the components' evidence adds to a blend's (a, b_k, c_k2): Σφ_j (posterior − posterior
     without evidence) of each component's pair. The mixing rule is linear in the components' χ, so what
     the measured χ, handbook labels and phase rows of polymer–component j move, they move in the blend
-    by φ_j; σ stays the blend's own (it is not narrowed). Each polymer–component pair is computed once."""
+    by φ_j; σ stays the blend's own (it is not narrowed). Each distinct polymer–component pair of a block
+    of pairs is computed once (a solvent shared by several blends has one row: :func:`_components_of`)."""
     block, index, phi = components
     rows, slots = np.nonzero(index[s_idx] >= 0)
     carried = np.zeros((len(p_idx), 3))
@@ -712,7 +717,8 @@ def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
 
     The pairs are computed in blocks of at most ``block_pairs``, so the kernel's temporaries stay
     bounded whatever the grid; the result holds (P, S, T) and (P, S) arrays. ``evidence=False`` leaves
-    the measured χ and handbook labels of the pairs out (a validation on held-out data does).
+    the measured χ, handbook labels and phase rows of the pairs out, a blend's solvents' too (a
+    validation on held-out data does).
     """
     p_stack, polymers = _block(polymers, "polymer")
     s_stack, solvents = _block(solvents, "solvent")

@@ -29,7 +29,9 @@ approximation: it ignores preferential sorption, which the full ternary treatmen
 the solvent–solvent term is the model's, never fitted to solvent-pair data. The posterior then
 adds the blend's prior: Hansen (δ mixed by volume fraction) and, where every component has a
 σ-profile, COSMO-SAC (Σφ_j χ_QC,j, which also sets a crystalline polymer's solvation shift); a blend
-has no measured evidence. N = (M_n/ρ)/V_b with V_b = 1/Σ(φ_j/V_j), the mean volume per molecule.
+has no measured evidence of its own, but what its solvents' evidence moves in their pairs moves it by
+their fractions (``chiapp.answer._component_evidence``). N = (M_n/ρ)/V_b with V_b = 1/Σ(φ_j/V_j),
+the mean volume per molecule.
 """
 
 from __future__ import annotations

@@ -100,11 +100,12 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
             reason += (f" Crystalline {data.grade or data.polymer} melts into it wherever it is liquid (Td ~{_c(td)}, "
                        "below its melting point)." if crystalline.dissolves_wherever_liquid  # type: ignore[union-attr]
                        else f" Crystalline {data.grade or data.polymer} melts into it above ~{_c(td)}.")
-    evidence = []
-    if prediction.evidence.label_text:
-        evidence.append(f"Polymer Handbook: {prediction.evidence.label_text}")
-    if len(prediction.evidence.chis):
-        evidence.append(f"{len(prediction.evidence.chis)} measured χ of this pair are used")
+    evidence = _evidence_words(prediction.evidence, "this pair")
+    for c in prediction.components:  # a blend: its solvents' evidence counts by their fractions
+        words = _evidence_words(c.evidence, "that pair") if c.evidence is not None else []
+        if words:
+            evidence.append(f"{c.name} ({c.fraction:.0%} of the blend, its evidence counted by that share): "
+                            + ", ".join(words))
     caveat = " ".join(c for c in ("" if prediction.in_domain else (
         f"Rough guess: outside what the model was trained on, the answer leans on "
         f"{_PRIOR_WORDS.get(prediction.prior, prediction.prior)} and its band is wide."),
@@ -115,6 +116,15 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
         probability=f"P(dissolves) = {probability:.0%}", comparison=comparison, delta=chi - limit,
         delta_label=delta_label, reason=reason, evidence="; ".join(evidence) + ("." if evidence else ""),
         caveat=caveat)
+
+
+def _evidence_words(evidence, pair: str) -> list[str]:
+    words = []
+    if evidence.label_text:
+        words.append(f"Polymer Handbook: {evidence.label_text}")
+    if len(evidence.chis):
+        words.append(f"{len(evidence.chis)} measured χ of {pair} are used")
+    return words
 
 
 def evidence_table(evidence) -> pd.DataFrame:

@@ -34,6 +34,7 @@ Three documented extensions beyond the tables:
   measured Hansen parameters and molar volumes of the small molecules of the ``chemicals`` tables
   that contain them and are otherwise covered: ``python -m training.hansen_groups`` writes
   ``assets/hansen_fitted_groups.csv`` with the molecules used and the leave-one-molecule-out error.
+  =CH2 and >Si< are held non-polar (NONPOLAR_FITTED), as the tables hold their hydrocarbon groups.
 - Van Krevelen's symmetry rule (F_p × 0.5 / 0.25 / 0 for one / two / more planes of symmetry)
   needs a 3D structure; for a solvent whose polar groups are all topologically equivalent it is
   approximated by the number of those groups: 2 → 0.5, 3 → 0.25, ≥ 4 → 0 (CH2Cl2, CHCl3, CCl4).
@@ -68,6 +69,7 @@ __all__ = [
     "FITTED_GROUPS",
     "FITTED_GROUPS_FILE",
     "GAS_CONSTANT_J_PER_MOL_K",
+    "NONPOLAR_FITTED",
     "HansenEstimate",
     "fitted_group_terms",
     "estimate_density_g_per_cm3",
@@ -184,6 +186,9 @@ _RING_UNITS = ("naphthalene ring", "benzene ring", "pyridine ring", "furan ring"
 #: What :func:`training.hansen_groups` fits: F_d, ΣF_p², E_h, V of each, per instance.
 FITTED_GROUPS = (*(g.name for g in _GROUPS if g.fitted), *(u for u in _RING_UNITS if u != "benzene ring"))
 FITTED_GROUPS_FILE = "hansen_fitted_groups.csv"
+#: Fitted groups held non-polar (ΣF_p² = E_h = 0), as Table 7.10 holds -CH3, =CH- and >C<: fitted
+#: freely, =CH2 took the polarity of the acrylates and vinyl ethers it mostly occurs in.
+NONPOLAR_FITTED = ("=CH2", ">Si<")
 
 _RING_F_D = 190.0                          # HVK ring increment (each non-aromatic ring)
 _RING_VOLUME = {True: 16.0, False: 18.0}   # Fedors ring closure: ≥ 5 atoms / 3–4 atoms
@@ -396,15 +401,21 @@ def _sums_per_unit(mol: Chem.Mol, values: _Values | None = None) -> tuple[_Sums,
     return _group_sums(mol, elements, _rings(mol), values), mol, 1, False
 
 
-def fitted_group_terms(mol: Chem.Mol) -> tuple[np.ndarray, dict[str, float]] | None:
-    """What a fit of the FITTED_GROUPS needs of a molecule (per repeat unit for a polymer):
-    the sums of its tabulated groups (F_d, ΣF_p², E_h, V; the symmetry rule not applied) and how
-    many of each fitted group it holds; None when some atom is in no group at all."""
-    sums, _, n_units, _ = _sums_per_unit(mol, dict.fromkeys(FITTED_GROUPS, (0.0, 0.0, 0.0, 0.0)))
+def fitted_group_terms(mol: Chem.Mol) -> tuple[np.ndarray, dict[str, float], float] | None:
+    """What a fit of the FITTED_GROUPS needs of a molecule (per repeat unit for a polymer): the sums
+    of its tabulated groups (F_d, ΣF_p², E_h, V), how many of each fitted group it holds, and the
+    factor² by which the symmetry rule scales its ΣF_p² (1 for a polymer); None when some atom is in
+    no group at all."""
+    # a placeholder F_p² of 1 marks which groups are polar, so the symmetry proxy sees them
+    marks = {g: (0.0, 0.0 if g in NONPOLAR_FITTED else 1.0, 0.0, 0.0) for g in FITTED_GROUPS}
+    sums, closed, n_units, is_polymer = _sums_per_unit(mol, marks)
     if sums.n_claimed < sums.n_heavy:
         return None
-    known = np.array([sums.f_d, sum(p2 for p2, _ in sums.polar), sums.e_h, sums.volume]) / n_units
-    return known, {name: count / n_units for name, count in sums.fitted.items() if count}
+    total = sum(p2 for p2, _ in sums.polar)
+    marked = sum(n for g, n in sums.fitted.items() if g not in NONPOLAR_FITTED)
+    factor2 = 1.0 if is_polymer or total == 0 else _polar_sum(closed, sums.polar, symmetric=True) / total
+    known = np.array([sums.f_d, total - marked, sums.e_h, sums.volume]) / n_units
+    return known, {name: count / n_units for name, count in sums.fitted.items() if count}, factor2
 
 
 def _without_explicit_h(mol: Chem.Mol) -> Chem.Mol:
@@ -414,9 +425,10 @@ def _without_explicit_h(mol: Chem.Mol) -> Chem.Mol:
 def estimate_hansen(mol: Chem.Mol) -> HansenEstimate:
     """Hansen parameters [MPa^0.5] and molar volume [cm³/mol] of a solvent or a repeat unit.
 
-    δD = ΣF_d/V, δP = sqrt(ΣF_p²)/V, δH = sqrt(ΣE_h/V) with Hoftyzer–Van Krevelen groups and V
-    from Fedors' increments (module docstring). A repeat unit (two '*' ends) gives values per
-    repeat unit. NaN values and ``coverage`` < 1 when some heavy atom is in no tabulated group.
+    δD = ΣF_d/V, δP = sqrt(ΣF_p²)/V, δH = sqrt(ΣE_h/V) with Hoftyzer–Van Krevelen groups, V from
+    Fedors' increments, and the fitted groups of ``assets/hansen_fitted_groups.csv`` (module
+    docstring). A repeat unit (two '*' ends) gives values per repeat unit. NaN values and
+    ``coverage`` < 1 when some heavy atom is in no group.
 
     Toluene: F_d = 1430 + 420 = 1850 over V = 71.4 + 33.5 = 104.9 cm³/mol gives δD = 17.6
     (Hansen, *Hansen Solubility Parameters: A User's Handbook*, 2nd ed. 2007: 18.0).

@@ -63,13 +63,15 @@ def resolve_pair(polymer: str, solvent: str) -> tuple[Molecule, Molecule]:
 
 @dataclass(frozen=True, eq=False)
 class BlendComponent(FrozenResult):
-    """One solvent of a blend: its volume fraction and the polymer's own posterior χ ± σ in it at each T."""
+    """One solvent of a blend: its volume fraction, the polymer's own posterior χ ± σ in it at each T, and
+    the evidence of that pair (which reaches the blend by ``fraction``: ``chiapp.answer._component_evidence``)."""
 
     name: str
     smiles: str
     fraction: float
     chi: np.ndarray
     chi_std: np.ndarray
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,7 +184,7 @@ def prediction_of(answer: Answer, p: int, s: int, model: ChiModel) -> ChiPredict
     components: tuple[BlendComponent, ...] = ()
     if solvent.blend is not None:
         own = answer_grid([polymer], solvent.components, t, model=model)
-        components = tuple(BlendComponent(c.label, c.smiles, f, own.chi[0, j], own.chi_std[0, j])
+        components = tuple(BlendComponent(c.label, c.smiles, f, own.chi[0, j], own.chi_std[0, j], own.evidence_of(0, j))
                            for j, (c, f) in enumerate(zip(solvent.components, solvent.blend.fractions)))
     check = _domain(model, polymer, solvent, t, answer.ensemble_chi_std[p, s])
     evidence = answer.evidence_of(p, s)

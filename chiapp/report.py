@@ -131,7 +131,7 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
     return Report(
         title=f"χ of {subject}", inputs=tuple(inputs), answer=answer,
         verdict=view.text, verdict_color=view.color, uncertainty=uncertainty,
-        domain=_domain_lines(prediction), evidence=evidence_table(prediction.evidence), figures=tuple(figures),
+        domain=_domain_lines(prediction), evidence=_evidence_of(prediction), figures=tuple(figures),
         tables=tuple(tables), manifest=manifest)
 
 
@@ -396,6 +396,17 @@ def _cell(value) -> str:
     return html.escape(str(value))
 
 
+def _evidence_of(prediction) -> pd.DataFrame:
+    """The pair's evidence table; for a blend, its solvents' too, each row named with the solvent and its
+    share (their evidence moves the blend by that share: ``chiapp.answer._component_evidence``)."""
+    frames = [evidence_table(prediction.evidence)]
+    for c in prediction.components:
+        if c.evidence is not None:
+            own = evidence_table(c.evidence)
+            frames.append(own.assign(kind=f"{c.name} ({c.fraction:.0%}): " + own["kind"]))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
 def render_report(report: Report) -> str:
     """The report as one HTML page: plotly.js inline (from the installed plotly), no external URL."""
     import plotly.io as pio
@@ -419,8 +430,8 @@ def render_report(report: Report) -> str:
     if report.evidence is not None:
         parts.append("<h2>Evidence used</h2>")
         parts.append(_table_html(report.evidence.rename(columns=_EVIDENCE_COLUMNS)) if len(report.evidence)
-                     else "<p>No measured value for this pair was used: the answer is the model's prediction "
-                          "with its physical prior.</p>")
+                     else "<p>No measured value for this pair (for a blend: for any of its solvents with this "
+                          "polymer) was used: the answer is the model's prediction with its physical prior.</p>")
     if report.figures:
         parts.append("<h2>Figures</h2>")
         for i, figure in enumerate(report.figures):

@@ -86,18 +86,20 @@ def test_blend_endpoints_approach_the_pure_solvents():
 
 
 def test_blend_carries_its_components_evidence_by_their_fractions(model):
-    """What the evidence of polymer–component j moves (a, b of the component's pair with and without it,
-    from the engine's public door) moves the blend by φ_j: PVDF in NMP and DMF, both measured."""
-    names, phi = ["N-methyl-2-pyrrolidone", "N,N-dimethylformamide"], np.array([0.7, 0.3])
-    polymer = [polymer_features("PVDF", model=model)]
+    """What the evidence of polymer–component j moves (a, b, c of the component's pair with and without
+    it, from the engine's public door) moves the blend by φ_j: PS in cyclohexane (measured χ and θ/UCST
+    rows, which bend χ(T): c ≠ 0) and toluene (measured χ)."""
+    names, phi = ["cyclohexane", "toluene"], np.array([0.7, 0.3])
+    polymer = [polymer_features("polystyrene", model=model)]
     blend = [solvent_features(dict(zip(names, phi)), model=model)]
     pure = [solvent_features(n, model=model) for n in names]
     with_it, without = (answer_grid(polymer, blend, [T25_K], model=model, evidence=e) for e in (True, False))
     parts = [answer_grid(polymer, pure, [T25_K], model=model, evidence=e) for e in (True, False)]
     assert np.abs(parts[0].a[0] - parts[1].a[0]).min() > 1e-3  # the components' evidence does move them
+    assert abs(parts[0].c_k2[0, 0] - parts[1].c_k2[0, 0]) > 1.0  # cyclohexane's phase rows bend it [K²]
     for field in ("a", "b_k", "c_k2"):
         moved = getattr(parts[0], field)[0] - getattr(parts[1], field)[0]
-        assert getattr(with_it, field)[0, 0] - getattr(without, field)[0, 0] == pytest.approx(phi @ moved, abs=1e-12)
+        assert getattr(with_it, field)[0, 0] - getattr(without, field)[0, 0] == pytest.approx(phi @ moved, rel=1e-12, abs=1e-12)
     assert with_it.chi_std[0, 0, 0] == pytest.approx(without.chi_std[0, 0, 0], rel=1e-12)  # σ: the blend's own
 
 
@@ -314,3 +316,23 @@ def test_blend_of_two_pvdf_solvents_dissolves_pvdf(model):
     """NMP and DMF each dissolve PVDF at 25 °C (Arkema, Kynar PVDF solvent guide); so does NMP with 5 % DMF."""
     answer = predict_chi("PVDF", {"N-methyl-2-pyrrolidone": 0.95, "N,N-dimethylformamide": 0.05}, T25_K, model=model)
     assert answer.verdict == "dissolves"
+
+
+def test_blend_finder_rows_carry_the_same_component_evidence(model):
+    """answer_blends (the finder's door: each parent's evidence computed once, then mixed) gives the χ
+    and σ that answer_grid gives the same blend's own features, where both solvents are measured."""
+    from chiapp.answer import answer_blends
+
+    polymer = polymer_features("PVDF", model=model)
+    names = ["N-methyl-2-pyrrolidone", "N,N-dimethylformamide", "acetone"]
+    parents = [solvent_features(n, model=model) for n in names]
+    first, second, phi = np.array([0, 0, 2]), np.array([1, 2, 1]), np.array([0.95, 0.4, 0.25])
+    rows = answer_blends(polymer, parents, first, second, phi, T25_K, model=model)
+    for r in range(3):
+        blend = solvent_features({names[first[r]]: phi[r], names[second[r]]: 1 - phi[r]}, model=model)
+        own = answer_grid([polymer], [blend], [T25_K], model=model)
+        assert rows.chi[r] == pytest.approx(own.chi[0, 0, 0], rel=1e-12, abs=1e-12)
+        assert rows.chi_std[r] == pytest.approx(own.chi_std[0, 0, 0], rel=1e-12)
+    blend = solvent_features({names[0]: phi[0], names[1]: 1 - phi[0]}, model=model)
+    bare = answer_grid([polymer], [blend], [T25_K], model=model, evidence=False)
+    assert abs(rows.chi[0] - bare.chi[0, 0, 0]) > 0.05  # the finder's row did take the parents' evidence

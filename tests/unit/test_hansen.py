@@ -299,3 +299,29 @@ def test_library_polymers_all_covered_but_carbazole():
     uncovered = {row["name"] for _, row in library.iterrows()
                  if not estimate_hansen(parse_polymer(row["smiles"])).is_complete}
     assert uncovered == {"poly(N-vinylcarbazole)"}
+
+
+def test_fitted_anhydride_claims_the_whole_group_not_an_ester_and_a_ketone():
+    f_d, f_p2, e_h, v = _fitted_row("anhydride -CO-O-CO-")
+    _assert_deltas(hansen("CC(=O)OC(C)=O"), 2 * 420 + f_d, f_p2, e_h, 2 * 33.5 + v)  # acetic anhydride
+
+
+def test_fitted_vinylidene_beside_the_tabulated_vinylene():
+    f_d, f_p2, e_h, v = _fitted_row("=CH2")
+    assert f_p2 == 0 and e_h == 0  # held non-polar, as Table 7.10's hydrocarbon groups
+    # 1-butene: =CH2, =CH- (HVK 200, Fedors 13.5), -CH2-, -CH3
+    _assert_deltas(hansen("C=CCC"), f_d + 200 + 270 + 420, 0.0, 0.0, v + 13.5 + 16.1 + 33.5)
+
+
+def test_fitted_pyridine_ring_with_a_substituent():
+    f_d, f_p2, e_h, v = _fitted_row("pyridine ring")
+    _assert_deltas(hansen("Cc1ccncc1"), f_d - 160 + 420, f_p2, e_h, v - 19.0 + 33.5)  # 4-methylpyridine
+
+
+def test_fitted_naphthalene_in_a_closed_repeat_unit():
+    f_d, f_p2, e_h, v = _fitted_row("naphthalene ring")
+    # PEN per repeat unit: two esters (HVK 390 / 490 / 7000, Fedors 18.0), two -CH2-, and the
+    # naphthalene-2,6-diyl ring with k = 2; a repeat unit adds F_p² without the symmetry rule
+    est = estimate_hansen(Chem.MolFromSmiles("*OCCOC(=O)c1ccc2cc(C(*)=O)ccc2c1"))
+    _assert_deltas(est, 2 * 390 + 2 * 270 + f_d - 2 * 160, 2 * 490**2 + f_p2, 2 * 7000 + e_h,
+                   2 * 18.0 + 2 * 16.1 + v - 2 * 19.0)

@@ -171,3 +171,13 @@ def test_report_gives_the_band_of_another_laboratory_where_measured_chi_narrow_s
     assert f"covered {labs['coverage_with_floor']:.0%} of held-out laboratories" in page
     other = render_report(pair_report_for("PVDF", "NMP", (0.0, 150.0)))
     assert "another laboratory" not in other.lower() and "held-out polymers&#x27; cases" in other
+
+
+def test_blend_report_lists_its_solvents_evidence_with_their_shares():
+    """A blend's answer uses its solvents' evidence by their fractions; the report says which."""
+    report = pair_report_for("PVDF", "N-methyl-2-pyrrolidone:0.95+N,N-dimethylformamide:0.05", (20.0, 40.0))
+    kinds = list(report.evidence["kind"])
+    assert "N-methyl-2-pyrrolidone (95%): handbook label" in kinds
+    assert "N,N-dimethylformamide (5%): handbook label" in kinds
+    page = render_report(report)
+    assert "No measured value for this pair" not in page and "counted by that share" in page

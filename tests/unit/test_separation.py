@@ -117,9 +117,9 @@ def test_nauman_lynch_xylene_series_as_written(xylene_plan):
         assert _distance_k(by_polymer.loc[polymer], literature_c) <= 15.0, polymer
 
 
-@pytest.mark.xfail(strict=True, reason="chiapp's PS/p-xylene χ is borderline at 20-60 °C (0.45 ± 0.22 against "
-                   "χc 0.54): PS is taken out near 70 °C, not at room temperature as in the patent")
 def test_nauman_lynch_ps_at_room_temperature(xylene_plan):
+    # at the edge since the 2026-12-07 retrain: PS dissolves in p-xylene from 40 °C (χ at 25 °C borderline,
+    # 0.47 ± 0.17 against χc 0.54); before it, near 70 °C (this was a strict xfail)
     assert _distance_k(xylene_plan.steps.set_index("dissolves").loc["PS"], 25.0) <= 15.0
 
 
