@@ -52,6 +52,7 @@ large; ``estimate_density_g_per_cm3(..., glassy=True)`` applies Fedors' correcti
 from __future__ import annotations
 
 import bisect
+import csv
 import io
 import math
 from collections import Counter
@@ -217,15 +218,13 @@ _Values = dict[str, tuple[float, float, float, float]]  # F_d, ΣF_p², E_h, V o
 @cache
 def _fitted_values() -> _Values:
     """The fitted groups' values, from the shipped table (``training.hansen_groups`` writes it)."""
-    import pandas as pd
-
-    table = pd.read_csv(io.BytesIO(verified_asset(FITTED_GROUPS_FILE)))
-    columns = ["f_d_j05_cm15_per_mol", "f_p_squared_j_cm3_per_mol2", "e_h_j_per_mol", "volume_cm3_per_mol"]
-    values = {str(row["group"]): tuple(float(row[c]) for c in columns) for _, row in table.iterrows()}
+    rows = csv.DictReader(io.StringIO(verified_asset(FITTED_GROUPS_FILE).decode("utf-8")))
+    columns = ("f_d_j05_cm15_per_mol", "f_p_squared_j_cm3_per_mol2", "e_h_j_per_mol", "volume_cm3_per_mol")
+    values: _Values = {row["group"]: tuple(float(row[c]) for c in columns) for row in rows}  # type: ignore[misc]
     if set(values) != set(FITTED_GROUPS):
         raise DataFileError(f"assets/{FITTED_GROUPS_FILE} lists {sorted(values)}, not {sorted(FITTED_GROUPS)}; "
                             "rerun python -m training.hansen_groups")
-    return values  # type: ignore[return-value]
+    return values
 
 
 def _aromatic_units(mol: Chem.Mol, rings: list[tuple[int, ...]]) -> list[tuple[str, frozenset[int]]]:
