@@ -8,8 +8,9 @@
    with the largest ensemble spread, next to the best constant on that fifth; 2σ coverage.
 2. The literature check set ``tests/data/solubility_facts.csv`` (each fact with its source):
    pass rate per kind before (raw ensemble: 'good' when χ + σ < χc, 'poor' when χ − σ > χc;
-   and the classifier head at 0.5) and after (the posterior verdict); whether the verdict and
-   the probability shown agree on every row.
+   and the classifier head at 0.5) and after (the posterior verdict), and after with each pair's
+   cited dissolution facts (``assets/evidence/dissolution_temperatures.csv``) left out, where it has
+   some; whether the verdict and the probability shown agree on every row.
 3. The issue's named cases: PVDF ranked at 25 °C, PDMS in toluene at 25 °C.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from chiapp import load_model, predict_chi, rank_solvents
+from chiapp.evidence import pair_key, without_dissolution_facts
 from chiapp.units import kelvin
 
 FACTS = Path(__file__).resolve().parents[1] / "tests" / "data" / "solubility_facts.csv"
@@ -67,12 +69,17 @@ def literature(facts: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
     for fact in facts.itertuples(index=False):
         t_k = kelvin(float(fact.temperature_c))
         p = predict_chi(fact.polymer, fact.solvent, t_k, model=model)
+        held_out = p.verdict
+        if p.evidence.dissolves_at_k:
+            with without_dissolution_facts([pair_key(p.polymer, p.solvent)]):
+                held_out = predict_chi(fact.polymer, fact.solvent, t_k, model=model).verdict
         ens_chi, ens_std = float(p.ensemble_chi[0]), float(p.ensemble_chi_std[0])
         before = ("dissolves" if ens_chi + ens_std < p.chi_critical else
                   "does not dissolve" if ens_chi - ens_std > p.chi_critical else "borderline")
         record = {"kind": fact.kind, "polymer": fact.polymer, "solvent": fact.solvent,
                   "temperature_c": fact.temperature_c,
                   "before": before, "classifier": float(p.classifier_probability), "after": p.verdict,
+                  "facts_used": bool(p.evidence.dissolves_at_k), "after_held_out": held_out,
                   "probability": float(p.dissolve_probability[0]), "chi": float(p.chi[0]),
                   "chi_std": float(p.chi_std[0]), "ensemble_chi": ens_chi, "chi_critical": p.chi_critical}
         if fact.kind == "dissolves":
@@ -103,6 +110,10 @@ def literature(facts: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
             if kind in ("dissolves", "does_not_dissolve") else None
         if wrong is not None:
             rows.append(_row(f"  '{kind}': verdict the opposite of the literature (after)", f"{wrong.mean():.0%}"))
+            expected = "dissolves" if kind == "dissolves" else "does not dissolve"
+            rows.append(_row(f"  '{kind}': pass rate with each pair's cited dissolution facts left out "
+                             f"({int(group['facts_used'].sum())} facts have some)",
+                             f"{group['after_held_out'].eq(expected).mean():.0%}"))
     rows.append(_row("verdict and probability agree on every fact", f"{table['agrees'].mean():.0%}", "100 %",
                      bool(table["agrees"].all())))
     return table, rows

@@ -55,6 +55,7 @@ from chiapp.frozen import FrozenResult
 from chiapp.mixing import binary_mixing_shifts
 from chiapp.model import ChiModel, Coefficients, LatentFactors, hansen_inputs, hansen_terms_of, load_model
 from chiapp.posterior import (
+    LABEL_TEMPERATURE_K,
     PRIOR_NAMES,
     VERDICTS,
     EnsembleMoments,
@@ -326,7 +327,8 @@ def _qc_nodes(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
 
 
 def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray):
-    """Measured (T, χ, own σ, slope sign) (n, K) NaN/0-padded, labels (n, 2) −1-padded, whether
+    """Measured (T, χ, own σ, slope sign) (n, K) NaN/0-padded, labels and their temperatures (n, L)
+    −1-padded (:class:`chiapp.evidence.EvidenceTable`), whether
     measured χ (not only phase rows) are among the points (n,), and {position: Evidence}, found through
     the canonical keys the tables hold (a loop over the tables' pairs, not over the question's)."""
     pairs = evidence_pairs()
@@ -340,7 +342,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
-        return none, none, none, none, np.full((len(p_idx), 2), -1, dtype=int), np.zeros(len(p_idx), bool), {}
+        return none, none, none, none, (np.full((len(p_idx), 2), -1, dtype=int), None), np.zeros(len(p_idx), bool), {}
     table = evidence_table()
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
@@ -364,16 +366,18 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     measured_chi = np.full((len(p_idx), n_points), np.nan)
     measured_sigma = np.full((len(p_idx), n_points), np.nan)
     measured_slope = np.zeros((len(p_idx), n_points))
-    labels = np.full((len(p_idx), 2), -1, dtype=int)
+    labels = np.full((len(p_idx), table.labels.shape[1]), -1, dtype=int)
+    label_t = np.full(labels.shape, LABEL_TEMPERATURE_K)
     measured_t[positions] = table.temperatures_k[rows_at, :n_points]
     measured_chi[positions] = table.chis[rows_at, :n_points]
     measured_sigma[positions] = table.sigmas[rows_at, :n_points]
     measured_slope[positions] = table.slopes[rows_at, :n_points]
     labels[positions] = table.labels[rows_at]
+    label_t[positions] = table.label_temperatures_k[rows_at]
     has_chi = np.zeros(len(p_idx), dtype=bool)
     has_chi[positions] = table.has_measured_chi[rows_at]
     found = {position: evidence_by_key(table.keys[row]) for position, row in zip(positions.tolist(), rows_at.tolist())}
-    return measured_t, measured_chi, measured_sigma, measured_slope, labels, has_chi, found
+    return measured_t, measured_chi, measured_sigma, measured_slope, (labels, label_t), has_chi, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -406,7 +410,8 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
         measured_t, measured_chi, measured_sigma, measured_slope, labels, has_chi, found = _evidence(
             polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t, measured_chi, measured_sigma, measured_slope, labels, found = None, None, None, None, None, {}
+        measured_t = measured_chi = measured_sigma = measured_slope = None
+        labels, found = (None, None), {}
         has_chi = np.zeros(len(p_idx), dtype=bool)
     k = polymers.k_numerator[p_idx] / volume_s
     crystalline = np.isfinite(k)
@@ -417,7 +422,8 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     qc = _qc_nodes(polymers, solvents, p_idx, s_idx, wanted) if wanted.any() else None
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
+                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels[0],
+                      label_temperatures_k=labels[1],
                       n_terms=_n_terms(model), chemistry_class=classes)
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():

@@ -17,6 +17,12 @@ row cites) enters as χ points, each with its own σ, which the posterior weighs
 - a cloud point at polymer volume fraction φ: χ on the binodal of that N through φ
   (``chiapp.flory_huggins.binodal_chi``).
 
+The cited dissolution facts (``assets/evidence/dissolution_temperatures.csv``, typed from the sources
+each row cites) that say a polymer *dissolves* in a solvent at T enter as a solvent label at T: χ(T)
+below χc, the handbook label's probit at the fact's own temperature. An "insoluble" fact is not
+evidence on χ: for the crystalline polymers the table holds, the crystals that do not melt may be
+what keeps the polymer out (``chiapp.crystallinity``).
+
 Rows above the solvent's normal boiling point are kept in the table but not used: those LCSTs
 (PS in toluene near 277 °C, in cyclohexane near 210 °C) come from the liquid's expansion near its
 critical point (equation-of-state effects), which χ = a + b/T + c/T² does not describe; forcing it
@@ -35,12 +41,13 @@ import pandas as pd
 from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.errors import DataFileError
 from chiapp.frozen import FrozenResult
+from chiapp.posterior import LABEL_TEMPERATURE_K
 from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K
 
 __all__ = ["PHASE_SIGMAS", "PHASE_POINT_KINDS", "THETA_SIDES", "Evidence", "EvidenceTable", "evidence_by_key",
-           "evidence_table", "evidence_for",
-           "evidence_pairs", "pair_key", "phase_points", "phase_systems", "without_phase_evidence"]
+           "evidence_table", "evidence_for", "dissolution_facts", "evidence_pairs", "pair_key", "phase_points",
+           "phase_systems", "without_phase_evidence", "without_dissolution_facts"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
@@ -57,6 +64,8 @@ _SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0, THETA_SIDES["lower"]: 1.0, THETA_SIDE
 PHASE_POINT_KINDS = frozenset(PHASE_KINDS.values()) | frozenset(THETA_SIDES.values())
 #: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence)
 _EXCLUDED: set[tuple[str, str]] = set()
+#: Pairs whose dissolution facts are left out (see without_dissolution_facts)
+_EXCLUDED_FACTS: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +84,9 @@ class Evidence(FrozenResult):
     #: per point: what it is ('measured χ', 'upper θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
+    #: cited "dissolves at T" facts: each T [K] and its source (a solvent label at T)
+    dissolves_at_k: tuple[float, ...] = ()
+    dissolves_sources: tuple[str, ...] = ()
 
     @property
     def has_measured_chi(self) -> bool:
@@ -93,7 +105,7 @@ class Evidence(FrozenResult):
 
     @property
     def is_empty(self) -> bool:
-        return not len(self.chis) and not self.labels
+        return not len(self.chis) and not self.labels and not self.dissolves_at_k
 
     @property
     def label_text(self) -> str | None:
@@ -257,28 +269,59 @@ def phase_points(key: tuple[str, str] | None) -> list[tuple[float, float, float,
     return list(_phase_rows().get(key, ()))
 
 
+@lru_cache(maxsize=1)
+def _dissolution_table() -> dict[tuple[str, str], list[tuple[float, str]]]:
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "dissolution_temperatures.csv")))
+    rows: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for row in table.itertuples(index=False):
+        resolved = _resolved(str(row.polymer), str(row.solvent)) if row.kind == "dissolves" else None
+        temperature_k = float(row.temperature_c) + ZERO_CELSIUS_K
+        if resolved is not None and 150.0 <= temperature_k <= 800.0:
+            rows.setdefault(resolved[0], []).append((temperature_k, str(row.source)))
+    return rows
+
+
+def dissolution_facts(key: tuple[str, str] | None) -> list[tuple[float, str]]:
+    """(T [K], source) of the cited "dissolves at T" facts of a pair (none while excluded)."""
+    if key is None or key in _EXCLUDED_FACTS:
+        return []
+    return sorted(set(_dissolution_table().get(key, ())))
+
+
 class without_phase_evidence:
     """Within this block the phase rows of ``keys`` are not evidence (a leave-one-system-out check)."""
+
+    _excluded = _EXCLUDED
 
     def __init__(self, keys):
         self.keys = set(keys)
 
     def __enter__(self):
-        _EXCLUDED.update(self.keys)
+        self._excluded.update(self.keys)
         evidence_by_key.cache_clear()
         evidence_table.cache_clear()
 
     def __exit__(self, *exc):
-        _EXCLUDED.difference_update(self.keys)
+        self._excluded.difference_update(self.keys)
         evidence_by_key.cache_clear()
         evidence_table.cache_clear()
+
+
+class without_dissolution_facts(without_phase_evidence):
+    """Within this block the dissolution facts of ``keys`` (every pair's when None) are not evidence: a
+    leave-pair-out check, and ``training.solvation``, which fits the melting shift on those facts."""
+
+    _excluded = _EXCLUDED_FACTS
+
+    def __init__(self, keys=None):
+        super().__init__(_dissolution_table() if keys is None else keys)
 
 
 @lru_cache(maxsize=1)
 def evidence_pairs() -> frozenset[tuple[str, str]]:
     """The canonical (polymer, solvent) keys of every pair the tables hold anything for."""
     chi_rows, label_rows, _, _ = _tables()
-    return frozenset(chi_rows) | frozenset(label_rows) | frozenset(_phase_rows())
+    return frozenset(chi_rows) | frozenset(label_rows) | frozenset(_phase_rows()) | frozenset(_dissolution_table())
 
 
 @dataclass(frozen=True)
@@ -292,7 +335,8 @@ class EvidenceTable:
     chis: np.ndarray
     sigmas: np.ndarray
     slopes: np.ndarray
-    labels: np.ndarray           # (K, 2)
+    labels: np.ndarray           # (K, L): two handbook labels, then the dissolution facts
+    label_temperatures_k: np.ndarray  # (K, L): where each label speaks
     n_points: np.ndarray         # (K,)
     has_measured_chi: np.ndarray  # (K,) bool: Evidence.has_measured_chi (points may be phase rows only)
 
@@ -305,18 +349,23 @@ def evidence_table() -> EvidenceTable:
     width = max((len(e.chis) for e in items), default=0)
     shape = (len(keys), width)
     t, chi, sigma, slope = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
-    labels = np.full((len(keys), 2), -1, dtype=int)
+    n_facts = max((len(e.dissolves_at_k) for e in items), default=0)
+    labels = np.full((len(keys), 2 + n_facts), -1, dtype=int)
+    label_t = np.full(labels.shape, LABEL_TEMPERATURE_K)
     for i, e in enumerate(items):
         m = len(e.chis)
         t[i, :m], chi[i, :m], sigma[i, :m], slope[i, :m] = e.temperatures_k, e.chis, e.point_sigmas, e.point_slopes
         labels[i, :len(e.labels)] = e.labels
-    return EvidenceTable(keys, {key: i for i, key in enumerate(keys)}, t, chi, sigma, slope, labels,
+        f = len(e.dissolves_at_k)
+        labels[i, 2:2 + f], label_t[i, 2:2 + f] = 1, e.dissolves_at_k
+    return EvidenceTable(keys, {key: i for i, key in enumerate(keys)}, t, chi, sigma, slope, labels, label_t,
                          np.array([len(e.chis) for e in items], dtype=int),
                          np.array([e.has_measured_chi for e in items], dtype=bool))
 
 
 def evidence_for(polymer: str, solvent: str) -> Evidence:
-    """Measured χ, phase behaviour and handbook labels for a polymer (repeat unit SMILES) in a solvent."""
+    """Measured χ, phase behaviour, handbook labels and cited dissolution facts for a polymer (repeat unit
+    SMILES) in a solvent."""
     return evidence_by_key(pair_key(polymer, solvent))
 
 
@@ -333,7 +382,9 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
     laboratories = {r for _, _, r in rows if r}
     sources = sorted({p[4] for p in phase}) + ([f"{chi_source}, {len(laboratories)} laboratories"
                                                 if len(laboratories) > 1 else chi_source] if rows else [])
+    facts = dissolution_facts(key)
     return Evidence(temperatures_k=np.array([p[0] for p in points], dtype=float),
                     chis=np.array([p[1] for p in points], dtype=float), labels=labels,
                     chi_source="; ".join(sources), label_source=label_source if labels else "",
-                    kinds=tuple(p[3] for p in points), point_sources=tuple(p[4] for p in points))
+                    kinds=tuple(p[3] for p in points), point_sources=tuple(p[4] for p in points),
+                    dissolves_at_k=tuple(f[0] for f in facts), dissolves_sources=tuple(f[1] for f in facts))

@@ -25,7 +25,8 @@ and stored in the model manifest under "posterior"), computed here for many pair
 4. **Handbook labels** (solvent / non-solvent): a probit observation on χ(25 °C) − χc with width τ
    (against χc, not a crystalline polymer's melting limit: the lists often mean a hot solvent for
    those), folded in by moment matching (the Gaussian with the same mean and variance as
-   the exact posterior; Rasmussen & Williams 2006, §3.6): a 'solvent' label pulls χ below χc.
+   the exact posterior; Rasmussen & Williams 2006, §3.6): a 'solvent' label pulls χ below χc. A cited
+   "dissolves at T" fact is the same observation at its own T; each label shifts a and scales σ.
 5. **One verdict**: P(dissolves) = Φ((χ_lim − χ)/σ) from the final χ and σ, so the χ shown and the
    probability shown cannot contradict each other; :func:`verdict_codes` is the one home of the rule
    ('dissolves' when P ≥ 0.7, 'does not dissolve' when P ≤ 0.3, 'borderline' between).
@@ -528,7 +529,8 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
               params: PosteriorParameters, *, qc_nodes: np.ndarray | None = None, chi_critical=None,
               measured_t_k: np.ndarray | None = None, measured_chi: np.ndarray | None = None,
               measured_sigma: np.ndarray | None = None, measured_slope: np.ndarray | None = None,
-              labels: np.ndarray | None = None, n_terms: int = 2, chemistry_class=None) -> PairPosterior:
+              labels: np.ndarray | None = None, label_temperatures_k: np.ndarray | None = None, n_terms: int = 2,
+              chemistry_class=None) -> PairPosterior:
     """The posterior of n pairs (steps 1–4 of the module docstring): the one implementation.
 
     ``ensemble`` holds each pair's ensemble moments; ``hansen_terms`` (n, 3) and ``hansen_known`` (n,)
@@ -540,7 +542,9 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
     bend: δa + δb·x + δc·x², x = T_ref/T − 1, so that a UCST and an LCST can both be met);
     ``measured_slope`` (n, K) the sign dχ/dT must have at a point (+1 at an LCST, −1 at a UCST, 0:
     none), imposed on the Gaussian correction by moment matching (:func:`_impose_slopes`);
-    ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding).
+    ``labels`` (n, L) the handbook labels (1 solvent, 0 non-solvent, −1 padding), each at its temperature
+    ``label_temperatures_k`` (n, L) (None: LABEL_TEMPERATURE_K): a literature "dissolves at T" fact is a
+    solvent label at T.
     ``n_terms`` is 2 (a + b/T) or 3 (a + b/T + c/T²); ``chemistry_class`` (n,) the codes of
     :func:`chemistry_classes` (None: no class factor, the σ scale s alone).
     """
@@ -554,7 +558,6 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
                           np.ones(n), params.spread_weight, scale)
     sigma0 = state.std(np.array([_T_REF_K]))[:, 0]
     covariance = np.full((n, 3, 3), np.nan)
-    sigma_ref = sigma0.copy()
     if measured_t_k is not None and measured_chi is not None and np.isfinite(measured_chi).any():
         t = np.asarray(measured_t_k, dtype=float)
         have = np.isfinite(t) & np.isfinite(measured_chi)
@@ -584,18 +587,25 @@ def posterior(ensemble: EnsembleMoments, hansen_terms: np.ndarray, hansen_known:
         b_k[rows] += (delta[:, 1] - 2.0 * delta[:, 2]) * _T_REF_K
         c_k2[rows] += delta[:, 2] * _T_REF_K**2
         covariance[rows] = c
-        sigma_ref[rows] = np.sqrt(c[:, 0, 0])
     state = PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, np.ones(n),
                           params.spread_weight, scale)
     label_factor = np.ones(n)
     if labels is not None and np.any(np.asarray(labels) >= 0):
         labels = np.asarray(labels, dtype=int)
-        rows = np.flatnonzero((labels >= 0).any(axis=1))
-        mu_ref = state.chi(np.array([LABEL_TEMPERATURE_K]))[rows, 0]
-        limit = np.asarray(chi_critical, dtype=float)[rows]
-        mu_new, sigma_new = condition_on_labels(mu_ref, sigma_ref[rows], limit, labels[rows], params.label_sigma)
-        a[rows] += mu_new - mu_ref
-        with np.errstate(invalid="ignore", divide="ignore"):
-            label_factor[rows] = np.where(sigma_ref[rows] > 0, sigma_new / sigma_ref[rows], 1.0)
+        label_t = (np.full(labels.shape, LABEL_TEMPERATURE_K) if label_temperatures_k is None
+                   else np.asarray(label_temperatures_k, dtype=float))
+        for j in range(labels.shape[1]):  # one label after the other, each at its own temperature
+            rows = np.flatnonzero(labels[:, j] >= 0)
+            if not rows.size:
+                continue
+            t = np.full(n, _T_REF_K)
+            t[rows] = label_t[rows, j]
+            mu = state.chi(t, rows=True)[rows]
+            sigma = state.std(t, rows=True)[rows] * label_factor[rows]
+            limit = np.asarray(chi_critical, dtype=float)[rows]
+            mu_new, sigma_new = condition_on_labels(mu, sigma, limit, labels[rows, j], params.label_sigma)
+            a[rows] += mu_new - mu
+            with np.errstate(invalid="ignore", divide="ignore"):
+                label_factor[rows] *= np.where(sigma > 0, sigma_new / sigma, 1.0)
     return PairPosterior(a, b_k, c_k2, ensemble, prior_sigma, codes, sigma0, covariance, label_factor,
                          params.spread_weight, scale)

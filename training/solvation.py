@@ -3,7 +3,8 @@
     python -m training.solvation [--write-manifest]
 
 Each cited fact of ``assets/evidence/dissolution_temperatures.csv`` ("dissolves at T", "insoluble at
-T") is asked of the shipped model's answer: the posterior χ ± σ at T (with the pair's own evidence),
+T") is asked of the shipped model's answer: the posterior χ ± σ at T (with the pair's own evidence, the
+dissolution facts themselves left out),
 χc, Flory's melting χ_m(T) and COSMO-SAC's χ_QC(300 K). With the shift the polymer dissolves with
 P = Φ((min(χc, χ_m + β·max(0, −χ_QC)) − χ)/σ), and a verdict is right when P ≥ 0.7 for a fact
 "dissolves" and P ≤ 0.3 for "insoluble" (``chiapp.posterior.verdict_codes``).
@@ -69,6 +70,7 @@ class Facts:
 def load_facts(model: ChiModel, path: Path = FACTS_FILE) -> Facts:
     """The facts with the model's answer at each (rows of amorphous grades are left out: no melting χ)."""
     from chiapp.answer import MoleculeBlock, answer_grid
+    from chiapp.evidence import without_dissolution_facts
     from chiapp.features import polymer_features, solvent_features
     from chiapp.quantum.chi import QC_NODES_K, qc_nodes
 
@@ -81,7 +83,8 @@ def load_facts(model: ChiModel, path: Path = FACTS_FILE) -> Facts:
         solvent = solvent_features(fact.solvent, model=model)
         if polymer.crystal is None:
             continue
-        answer = answer_grid([polymer], [solvent], [t_k], model=model)
+        with without_dissolution_facts():  # the facts fit β; as evidence they would answer themselves
+            answer = answer_grid([polymer], [solvent], [t_k], model=model)
         p_block, s_block = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of([solvent], "solvent")
         chi_qc = (float(qc_nodes(p_block.qc_first[0], s_block.qc_first, s_block.qc_second)[0, node])
                   if p_block.qc_known[0] and s_block.qc_known[0] else np.nan)

@@ -20,7 +20,7 @@ import numpy as np
 from chiapp.errors import InputError
 from chiapp.prediction import predict_batch, predict_chi
 from chiapp.tables import read_pairs_csv, write_csv
-from chiapp.units import check_temperatures_c
+from chiapp.units import celsius, check_temperatures_c
 
 __all__ = ["add_parser", "run"]
 
@@ -106,6 +106,8 @@ def run(args) -> int:
                   "(laboratories disagree by more than chi_std, the uncertainty of their consensus)")
     if evidence.label_text:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
+    for t, source in zip(evidence.dissolves_at_k, evidence.dissolves_sources):
+        print(f"literature: dissolves at {celsius(t):.0f} °C ({source})")
     if prediction.crystalline is not None and prediction.crystalline.data is not None:
         data = prediction.crystalline.data
         print(f"crystalline ({data.grade or data.polymer}, melts at {data.melting_point_c:.0f} °C): "

@@ -26,7 +26,8 @@ from tests.helpers import run_cli
 
 #: (case, polymer, solvent, temperature [°C]): a known amorphous pair, a crystalline grade below and
 #: above its dissolution temperature, the other grade of the same repeat unit, an out-of-domain pair,
-#: a polymer the model has never seen, a pair with measured evidence and labels.
+#: a polymer the model has never seen, a pair with measured evidence and labels, a pair with a cited
+#: "dissolves at T" fact.
 CASES = [
     ("amorphous, known", "polystyrene", "toluene", 25.0),
     ("crystalline, cold", "HDPE", "toluene", 25.0),
@@ -35,6 +36,7 @@ CASES = [
     ("out of domain", "*O[Si](C)(C)*", "toluene", 25.0),
     ("new polymer", "*CC(*)c1ccc(CCCCCCCC)cc1", "toluene", 40.0),
     ("measured evidence", "polystyrene", "cyclohexane", 45.0),
+    ("cited dissolution fact", "HDPE", "1,2,4-trichlorobenzene", 150.0),
 ]
 BLEND = ("polystyrene", "toluene:0.5+p-xylene:0.5", 25.0)
 IDS = [c[0] for c in CASES]

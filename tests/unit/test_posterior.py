@@ -40,7 +40,7 @@ def test_equal_spreads_average_and_shrink_by_root_two():
 
 
 def _one(member_a, member_b_k, spread_scale, terms, measured_t=(), measured_chi=(), labels=(), chi_c=0.53,
-         params=PARAMS):
+         params=PARAMS, label_t=298.15):
     """The posterior of one pair by the engine (``chiapp.posterior.posterior`` over n = 1)."""
     moments = EnsembleMoments.from_members(np.asarray(member_a, float)[:, None], np.asarray(member_b_k, float)[:, None],
                                            spread_scale)
@@ -49,11 +49,12 @@ def _one(member_a, member_b_k, spread_scale, terms, measured_t=(), measured_chi=
     return posterior(moments, terms, terms.sum(axis=1) > 0, params, chi_critical=np.array([chi_c]),
                      measured_t_k=np.asarray(measured_t, float).reshape(1, k),
                      measured_chi=np.asarray(measured_chi, float).reshape(1, k),
-                     labels=np.array([list(labels) + [-1] * (2 - len(labels))]))
+                     labels=np.array([list(labels) + [-1] * (2 - len(labels))]),
+                     label_temperatures_k=np.full((1, 2), label_t))
 
 
 def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured_t=(), measured_chi=(), labels=(),
-               chi_c=0.53, params=PARAMS):
+               chi_c=0.53, params=PARAMS, label_t=298.15):
     """The same posterior written out for one pair, member by member and step by step (module docstring
     of chiapp.posterior): an independent route, with numpy's polyfit and a dense linear solve."""
     members = lambda t: np.asarray(member_a)[:, None] + np.asarray(member_b_k)[:, None] / np.asarray(t)  # noqa: E731
@@ -68,6 +69,7 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
         return mean, params.sigma_scale * np.sqrt(1 / (1 / e_var + 1 / p_var))
 
     b_k, a = np.polyfit(1 / FIT_TEMPERATURES_K, band(FIT_TEMPERATURES_K)[0], 1)
+    temperatures = np.append(temperatures, label_t)  # the last: where the labels speak
     std = band(temperatures)[1]
     sigma_ref = band([298.15])[1][0]
     if len(measured_t):
@@ -82,21 +84,24 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
         std = std * np.sqrt(np.minimum(shrink, 1))
         sigma_ref = np.sqrt(cov[0, 0])
     if len(labels):
-        mu = a + b_k / 298.15
-        new_mu, new_sigma = condition_on_labels(mu, sigma_ref, chi_c, list(labels), params.label_sigma)
-        a, std = a + new_mu - mu, std * new_sigma / sigma_ref
-    return a, b_k, a + b_k / np.asarray(temperatures), std
+        mu = a + b_k / label_t
+        new_mu, new_sigma = condition_on_labels(mu, std[-1], chi_c, list(labels), params.label_sigma)
+        a, std = a + new_mu - mu, std * new_sigma / std[-1]
+    return a, b_k, a + b_k / temperatures[:-1], std[:-1]
 
 
-@pytest.mark.parametrize("measured, labels", [((), ()), (([290.0, 310.0, 350.0], [0.5, 0.45, 0.4]), ()),
-                                               ((), (1,)), (([300.0], [0.9]), (0,)), ((), (0, 1))])
-def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels):
+@pytest.mark.parametrize("measured, labels, label_t", [
+    ((), (), 298.15), (([290.0, 310.0, 350.0], [0.5, 0.45, 0.4]), (), 298.15), ((), (1,), 298.15),
+    (([300.0], [0.9]), (0,), 298.15), ((), (0, 1), 298.15),
+    ((), (1,), 423.15), (([290.0, 310.0, 350.0], [0.7, 0.65, 0.6]), (1,), 400.0)])  # "dissolves at T" facts
+def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels, label_t):
     rng = np.random.default_rng(5)
     member_a, member_b_k = rng.normal(0.4, 0.2, 6), rng.normal(80.0, 40.0, 6)
     terms = np.array([0.1, 0.2, 0.3])
     t = np.linspace(280.0, 420.0, 8)
-    state = _one(member_a, member_b_k, 1.3, terms, *(measured or ((), ())), labels=labels)
-    a, b_k, chi, std = _reference(member_a, member_b_k, 1.3, terms, t, *(measured or ((), ())), labels=labels)
+    state = _one(member_a, member_b_k, 1.3, terms, *(measured or ((), ())), labels=labels, label_t=label_t)
+    a, b_k, chi, std = _reference(member_a, member_b_k, 1.3, terms, t, *(measured or ((), ())), labels=labels,
+                                  label_t=label_t)
     assert state.a[0] == pytest.approx(a, abs=1e-10) and state.b_k[0] == pytest.approx(b_k, abs=1e-7)
     np.testing.assert_allclose(state.chi(t)[0], chi, atol=1e-10)
     np.testing.assert_allclose(state.std(t)[0], std, atol=1e-12)
