@@ -48,14 +48,13 @@ from chiapp.crystallinity import (
 )
 from chiapp.descriptors import hydrogen_bond_donor
 from chiapp.errors import InputError
-from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs, evidence_table
+from chiapp.evidence import HANDBOOK_LABEL_COLUMNS, Evidence, evidence_by_key, evidence_pairs, evidence_table
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
 from chiapp.flory_huggins import chain_lengths, critical_chis
 from chiapp.frozen import FrozenResult
 from chiapp.mixing import binary_mixing_shifts
 from chiapp.model import ChiModel, Coefficients, LatentFactors, hansen_inputs, hansen_terms_of, load_model
 from chiapp.posterior import (
-    LABEL_TEMPERATURE_K,
     PRIOR_NAMES,
     VERDICTS,
     EnsembleMoments,
@@ -342,7 +341,8 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
-        return none, none, none, none, (np.full((len(p_idx), 2), -1, dtype=int), None), np.zeros(len(p_idx), bool), {}
+        no_labels = np.full((len(p_idx), HANDBOOK_LABEL_COLUMNS), -1, dtype=int)
+        return none, none, none, none, no_labels, None, np.zeros(len(p_idx), bool), {}
     table = evidence_table()
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
@@ -367,7 +367,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     measured_sigma = np.full((len(p_idx), n_points), np.nan)
     measured_slope = np.zeros((len(p_idx), n_points))
     labels = np.full((len(p_idx), table.labels.shape[1]), -1, dtype=int)
-    label_t = np.full(labels.shape, LABEL_TEMPERATURE_K)
+    label_t = np.full(labels.shape, REFERENCE_TEMPERATURE_K)
     measured_t[positions] = table.temperatures_k[rows_at, :n_points]
     measured_chi[positions] = table.chis[rows_at, :n_points]
     measured_sigma[positions] = table.sigmas[rows_at, :n_points]
@@ -377,7 +377,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
     has_chi = np.zeros(len(p_idx), dtype=bool)
     has_chi[positions] = table.has_measured_chi[rows_at]
     found = {position: evidence_by_key(table.keys[row]) for position, row in zip(positions.tolist(), rows_at.tolist())}
-    return measured_t, measured_chi, measured_sigma, measured_slope, (labels, label_t), has_chi, found
+    return measured_t, measured_chi, measured_sigma, measured_slope, labels, label_t, has_chi, found
 
 
 def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -407,11 +407,11 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
     chi_c = critical_chis(n)
     if evidence:
-        measured_t, measured_chi, measured_sigma, measured_slope, labels, has_chi, found = _evidence(
+        measured_t, measured_chi, measured_sigma, measured_slope, labels, label_t, has_chi, found = _evidence(
             polymers, solvents, p_idx, s_idx)
     else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t = measured_chi = measured_sigma = measured_slope = None
-        labels, found = (None, None), {}
+        measured_t = measured_chi = measured_sigma = measured_slope = labels = label_t = None
+        found = {}
         has_chi = np.zeros(len(p_idx), dtype=bool)
     k = polymers.k_numerator[p_idx] / volume_s
     crystalline = np.isfinite(k)
@@ -422,8 +422,8 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     qc = _qc_nodes(polymers, solvents, p_idx, s_idx, wanted) if wanted.any() else None
     state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
                       chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels[0],
-                      label_temperatures_k=labels[1],
+                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
+                      label_temperatures_k=label_t,
                       n_terms=_n_terms(model), chemistry_class=classes)
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
@@ -445,9 +445,10 @@ def _component_evidence(model: ChiModel, polymers: MoleculeBlock, components: tu
                         s_idx: np.ndarray) -> np.ndarray:
     """(n, 3) what the components' evidence adds to a blend's (a, b_k, c_k2): Σφ_j (posterior − posterior
     without evidence) of each component's pair. The mixing rule is linear in the components' χ, so what
-    the measured χ, handbook labels and phase rows of polymer–component j move, they move in the blend
-    by φ_j; σ stays the blend's own (it is not narrowed). Each distinct polymer–component pair of a block
-    of pairs is computed once (a solvent shared by several blends has one row: :func:`_components_of`)."""
+    the measured χ, handbook labels, phase rows and cited dissolution facts of polymer–component j move,
+    they move in the blend by φ_j; σ stays the blend's own (it is not narrowed). Each distinct
+    polymer–component pair of a block of pairs is computed once (a solvent shared by several blends has one
+    row: :func:`_components_of`)."""
     block, index, phi = components
     rows, slots = np.nonzero(index[s_idx] >= 0)
     carried = np.zeros((len(p_idx), 3))

@@ -32,6 +32,7 @@ through them bends χ at room temperature.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,13 +42,12 @@ import pandas as pd
 from chiapp.chemistry import canonical_polymer, canonical_solvent
 from chiapp.errors import DataFileError
 from chiapp.frozen import FrozenResult
-from chiapp.posterior import LABEL_TEMPERATURE_K
 from chiapp.resources import verified_asset
-from chiapp.units import ZERO_CELSIUS_K
+from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = ["PHASE_SIGMAS", "PHASE_POINT_KINDS", "THETA_SIDES", "Evidence", "EvidenceTable", "evidence_by_key",
            "evidence_table", "evidence_for", "dissolution_facts", "evidence_pairs", "pair_key", "phase_points",
-           "phase_systems", "without_phase_evidence", "without_dissolution_facts"]
+           "phase_systems", "without_phase_evidence", "without_dissolution_facts", "HANDBOOK_LABEL_COLUMNS"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
@@ -62,10 +62,13 @@ _KIND_SIGMAS = {PHASE_KINDS[k]: v for k, v in PHASE_SIGMAS.items()} | {k: PHASE_
 _SLOPE_SIGNS = {"LCST": 1.0, "UCST": -1.0, THETA_SIDES["lower"]: 1.0, THETA_SIDES["upper"]: -1.0}
 #: Every kind a phase-behaviour point can have.
 PHASE_POINT_KINDS = frozenset(PHASE_KINDS.values()) | frozenset(THETA_SIDES.values())
-#: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence)
-_EXCLUDED: set[tuple[str, str]] = set()
-#: Pairs whose dissolution facts are left out (see without_dissolution_facts)
-_EXCLUDED_FACTS: set[tuple[str, str]] = set()
+#: Systems whose phase rows are left out (a leave-one-system-out check; see without_phase_evidence), and
+#: pairs whose dissolution facts are (without_dissolution_facts): how many open blocks leave each out
+_EXCLUDED: Counter[tuple[str, str]] = Counter()
+_EXCLUDED_FACTS: Counter[tuple[str, str]] = Counter()
+#: The handbook labels' columns of EvidenceTable.labels (a pair has at most a 'solvent' and a
+#: 'non-solvent' label); the dissolution facts follow them
+HANDBOOK_LABEL_COLUMNS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,8 +87,10 @@ class Evidence(FrozenResult):
     #: per point: what it is ('measured χ', 'upper θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
-    #: cited "dissolves at T" facts: each T [K] and its source (a solvent label at T)
+    #: cited "dissolves at T" facts: each T [K], the grades the source names, and its source (a
+    #: solvent label at T; the fact of one grade is evidence on the repeat unit's χ)
     dissolves_at_k: tuple[float, ...] = ()
+    dissolves_grades: tuple[str, ...] = ()
     dissolves_sources: tuple[str, ...] = ()
 
     @property
@@ -264,34 +269,38 @@ def _resolved(polymer: str, solvent: str) -> tuple[tuple[str, str], str, str] | 
 
 def phase_points(key: tuple[str, str] | None) -> list[tuple[float, float, float, str, str]]:
     """(T [K], χ, σ, kind, source) of the phase-behaviour rows of a pair (none while excluded)."""
-    if key is None or key in _EXCLUDED:
+    if key is None or _EXCLUDED[key]:
         return []
     return list(_phase_rows().get(key, ()))
 
 
 @lru_cache(maxsize=1)
-def _dissolution_table() -> dict[tuple[str, str], list[tuple[float, str]]]:
+def _dissolution_table() -> dict[tuple[str, str], list[tuple[float, str, str]]]:
+    """Canonical key -> (T [K], source, grades) of every usable "dissolves" row; the grades of one
+    repeat unit that one source gives at one temperature are one fact (LDPE and LLDPE in decalin)."""
     table = pd.read_csv(io.BytesIO(verified_asset("evidence", "dissolution_temperatures.csv")))
-    rows: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    grades: dict[tuple[str, str], dict[tuple[float, str], list[str]]] = {}
     for row in table.itertuples(index=False):
         resolved = _resolved(str(row.polymer), str(row.solvent)) if row.kind == "dissolves" else None
         temperature_k = float(row.temperature_c) + ZERO_CELSIUS_K
         if resolved is not None and 150.0 <= temperature_k <= 800.0:
-            rows.setdefault(resolved[0], []).append((temperature_k, str(row.source)))
-    return rows
+            grades.setdefault(resolved[0], {}).setdefault((temperature_k, str(row.source)), []).append(str(row.polymer))
+    return {key: sorted((t, source, ", ".join(names)) for (t, source), names in facts.items())
+            for key, facts in grades.items()}
 
 
-def dissolution_facts(key: tuple[str, str] | None) -> list[tuple[float, str]]:
-    """(T [K], source) of the cited "dissolves at T" facts of a pair (none while excluded)."""
-    if key is None or key in _EXCLUDED_FACTS:
+def dissolution_facts(key: tuple[str, str] | None) -> list[tuple[float, str, str]]:
+    """(T [K], source, grades) of the cited "dissolves at T" facts of a pair (none while excluded)."""
+    if key is None or _EXCLUDED_FACTS[key]:
         return []
-    return sorted(set(_dissolution_table().get(key, ())))
+    return list(_dissolution_table().get(key, ()))
 
 
-class without_phase_evidence:
-    """Within this block the phase rows of ``keys`` are not evidence (a leave-one-system-out check)."""
+class _Exclusion:
+    """Within this block the evidence of ``keys`` in ``_excluded`` is not used; blocks nest (a count
+    per key), and the caches that hold evidence are emptied on entry and exit."""
 
-    _excluded = _EXCLUDED
+    _excluded: Counter
 
     def __init__(self, keys):
         self.keys = set(keys)
@@ -302,12 +311,18 @@ class without_phase_evidence:
         evidence_table.cache_clear()
 
     def __exit__(self, *exc):
-        self._excluded.difference_update(self.keys)
+        self._excluded.subtract(self.keys)
         evidence_by_key.cache_clear()
         evidence_table.cache_clear()
 
 
-class without_dissolution_facts(without_phase_evidence):
+class without_phase_evidence(_Exclusion):
+    """Within this block the phase rows of ``keys`` are not evidence (a leave-one-system-out check)."""
+
+    _excluded = _EXCLUDED
+
+
+class without_dissolution_facts(_Exclusion):
     """Within this block the dissolution facts of ``keys`` (every pair's when None) are not evidence: a
     leave-pair-out check, and ``training.solvation``, which fits the melting shift on those facts."""
 
@@ -350,14 +365,14 @@ def evidence_table() -> EvidenceTable:
     shape = (len(keys), width)
     t, chi, sigma, slope = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape)
     n_facts = max((len(e.dissolves_at_k) for e in items), default=0)
-    labels = np.full((len(keys), 2 + n_facts), -1, dtype=int)
-    label_t = np.full(labels.shape, LABEL_TEMPERATURE_K)
+    labels = np.full((len(keys), HANDBOOK_LABEL_COLUMNS + n_facts), -1, dtype=int)
+    label_t = np.full(labels.shape, REFERENCE_TEMPERATURE_K)  # the handbook's: room temperature
     for i, e in enumerate(items):
         m = len(e.chis)
         t[i, :m], chi[i, :m], sigma[i, :m], slope[i, :m] = e.temperatures_k, e.chis, e.point_sigmas, e.point_slopes
         labels[i, :len(e.labels)] = e.labels
-        f = len(e.dissolves_at_k)
-        labels[i, 2:2 + f], label_t[i, 2:2 + f] = 1, e.dissolves_at_k
+        first, f = HANDBOOK_LABEL_COLUMNS, len(e.dissolves_at_k)
+        labels[i, first:first + f], label_t[i, first:first + f] = 1, e.dissolves_at_k
     return EvidenceTable(keys, {key: i for i, key in enumerate(keys)}, t, chi, sigma, slope, labels, label_t,
                          np.array([len(e.chis) for e in items], dtype=int),
                          np.array([e.has_measured_chi for e in items], dtype=bool))
@@ -387,4 +402,5 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
                     chis=np.array([p[1] for p in points], dtype=float), labels=labels,
                     chi_source="; ".join(sources), label_source=label_source if labels else "",
                     kinds=tuple(p[3] for p in points), point_sources=tuple(p[4] for p in points),
-                    dissolves_at_k=tuple(f[0] for f in facts), dissolves_sources=tuple(f[1] for f in facts))
+                    dissolves_at_k=tuple(f[0] for f in facts), dissolves_sources=tuple(f[1] for f in facts),
+                    dissolves_grades=tuple(f[2] for f in facts))

@@ -124,8 +124,8 @@ def _evidence_words(evidence, pair: str) -> list[str]:
         words.append(f"Polymer Handbook: {evidence.label_text}")
     if len(evidence.chis):
         words.append(f"{len(evidence.chis)} measured χ of {pair} are used")
-    if evidence.dissolves_at_k:
-        words.append("literature: dissolves at " + ", ".join(_c(t) for t in evidence.dissolves_at_k))
+    words += [f"literature: {grades} dissolves at {_c(t)}"
+              for t, grades in zip(evidence.dissolves_at_k, evidence.dissolves_grades)]
     return words
 
 
@@ -141,7 +141,8 @@ def evidence_table(evidence) -> pd.DataFrame:
     for label in evidence.labels:
         rows.append({"kind": "handbook label", "source": evidence.label_source, "temperature_c": 25.0,
                      "measured_chi": math.nan, "handbook_label": "solvent" if int(label) == 1 else "non-solvent"})
-    for t, source in zip(evidence.dissolves_at_k, evidence.dissolves_sources):
-        rows.append({"kind": "dissolves (cited fact)", "source": source, "temperature_c": round(float(celsius(t)), 1),
+    for t, grades, source in zip(evidence.dissolves_at_k, evidence.dissolves_grades, evidence.dissolves_sources):
+        rows.append({"kind": f"{grades} dissolves (cited fact)", "source": source,
+                     "temperature_c": round(float(celsius(t)), 1),
                      "measured_chi": math.nan, "handbook_label": "solvent"})
     return pd.DataFrame(rows, columns=["kind", "source", "temperature_c", "measured_chi", "handbook_label"])

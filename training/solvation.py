@@ -69,32 +69,41 @@ class Facts:
 
 def load_facts(model: ChiModel, path: Path = FACTS_FILE) -> Facts:
     """The facts with the model's answer at each (rows of amorphous grades are left out: no melting χ)."""
-    from chiapp.answer import MoleculeBlock, answer_grid
     from chiapp.evidence import without_dissolution_facts
-    from chiapp.features import polymer_features, solvent_features
-    from chiapp.quantum.chi import QC_NODES_K, qc_nodes
+    from chiapp.quantum.chi import QC_NODES_K
 
     node = int(np.flatnonzero(QC_NODES_K == SOLVATION_NODE_K)[0])
     table = pd.read_csv(path, keep_default_na=False)
     rows, keep = [], []
-    for i, fact in enumerate(table.itertuples(index=False)):
-        t_k = float(fact.temperature_c) + zero_Celsius
-        polymer = polymer_features(fact.polymer, model=model)
-        solvent = solvent_features(fact.solvent, model=model)
-        if polymer.crystal is None:
-            continue
-        with without_dissolution_facts():  # the facts fit β; as evidence they would answer themselves
-            answer = answer_grid([polymer], [solvent], [t_k], model=model)
-        p_block, s_block = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of([solvent], "solvent")
-        chi_qc = (float(qc_nodes(p_block.qc_first[0], s_block.qc_first, s_block.qc_second)[0, node])
-                  if p_block.qc_known[0] and s_block.qc_known[0] else np.nan)
-        rows.append((polymer.smiles, fact.kind == "dissolves", float(answer.chi[0, 0, 0]),
-                     float(answer.chi_std[0, 0, 0]), float(answer.chi_critical[0, 0]),
-                     float(melting_chi(t_k, polymer.crystal, solvent.molar_volume_cm3_per_mol)[0]), chi_qc))
-        keep.append(i)
+    with without_dissolution_facts():  # the facts fit β; as evidence they would answer themselves
+        for i, fact in enumerate(table.itertuples(index=False)):
+            row = _fact_row(model, fact, node)
+            if row is not None:
+                rows.append(row)
+                keep.append(i)
     columns = [np.array(c) for c in zip(*rows)]
     return Facts(*columns, table=table.iloc[keep][["polymer", "solvent", "kind", "temperature_c"]]
                  .reset_index(drop=True))
+
+
+def _fact_row(model: ChiModel, fact, node: int) -> tuple | None:
+    """What the fit needs of one fact, a row of Facts (None for an amorphous grade)."""
+    from chiapp.answer import MoleculeBlock, answer_grid
+    from chiapp.features import polymer_features, solvent_features
+    from chiapp.quantum.chi import qc_nodes
+
+    t_k = float(fact.temperature_c) + zero_Celsius
+    polymer = polymer_features(fact.polymer, model=model)
+    solvent = solvent_features(fact.solvent, model=model)
+    if polymer.crystal is None:
+        return None
+    answer = answer_grid([polymer], [solvent], [t_k], model=model)
+    p_block, s_block = MoleculeBlock.of([polymer], "polymer"), MoleculeBlock.of([solvent], "solvent")
+    chi_qc = (float(qc_nodes(p_block.qc_first[0], s_block.qc_first, s_block.qc_second)[0, node])
+              if p_block.qc_known[0] and s_block.qc_known[0] else np.nan)
+    return (polymer.smiles, fact.kind == "dissolves", float(answer.chi[0, 0, 0]), float(answer.chi_std[0, 0, 0]),
+            float(answer.chi_critical[0, 0]),
+            float(melting_chi(t_k, polymer.crystal, solvent.molar_volume_cm3_per_mol)[0]), chi_qc)
 
 
 def fit_weight(facts: Facts) -> float:

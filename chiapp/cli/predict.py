@@ -106,8 +106,8 @@ def run(args) -> int:
                   "(laboratories disagree by more than chi_std, the uncertainty of their consensus)")
     if evidence.label_text:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
-    for t, source in zip(evidence.dissolves_at_k, evidence.dissolves_sources):
-        print(f"literature: dissolves at {celsius(t):.0f} °C ({source})")
+    for t, grades, source in zip(evidence.dissolves_at_k, evidence.dissolves_grades, evidence.dissolves_sources):
+        print(f"literature: {grades} dissolves at {celsius(t):.0f} °C ({source})")
     if prediction.crystalline is not None and prediction.crystalline.data is not None:
         data = prediction.crystalline.data
         print(f"crystalline ({data.grade or data.polymer}, melts at {data.melting_point_c:.0f} °C): "

@@ -50,7 +50,7 @@ def _one(member_a, member_b_k, spread_scale, terms, measured_t=(), measured_chi=
                      measured_t_k=np.asarray(measured_t, float).reshape(1, k),
                      measured_chi=np.asarray(measured_chi, float).reshape(1, k),
                      labels=np.array([list(labels) + [-1] * (2 - len(labels))]),
-                     label_temperatures_k=np.full((1, 2), label_t))
+                     label_temperatures_k=np.broadcast_to(np.asarray(label_t, float), (2,))[None].copy())
 
 
 def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured_t=(), measured_chi=(), labels=(),
@@ -69,7 +69,8 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
         return mean, params.sigma_scale * np.sqrt(1 / (1 / e_var + 1 / p_var))
 
     b_k, a = np.polyfit(1 / FIT_TEMPERATURES_K, band(FIT_TEMPERATURES_K)[0], 1)
-    temperatures = np.append(temperatures, label_t)  # the last: where the labels speak
+    label_ts = np.broadcast_to(np.asarray(label_t, float), (max(len(labels), 1),))
+    temperatures = np.append(temperatures, label_ts)  # the last: where the labels speak
     std = band(temperatures)[1]
     sigma_ref = band([298.15])[1][0]
     if len(measured_t):
@@ -83,17 +84,19 @@ def _reference(member_a, member_b_k, spread_scale, terms, temperatures, measured
         shrink = np.einsum("ij,jk,ik->i", xt, cov, xt) / (sigma_ref**2 * (xt**2).sum(1))
         std = std * np.sqrt(np.minimum(shrink, 1))
         sigma_ref = np.sqrt(cov[0, 0])
-    if len(labels):
-        mu = a + b_k / label_t
-        new_mu, new_sigma = condition_on_labels(mu, std[-1], chi_c, list(labels), params.label_sigma)
-        a, std = a + new_mu - mu, std * new_sigma / std[-1]
-    return a, b_k, a + b_k / temperatures[:-1], std[:-1]
+    for j, label in enumerate(labels):  # one after the other, each at its temperature
+        at = len(temperatures) - len(label_ts) + j
+        mu = a + b_k / temperatures[at]
+        new_mu, new_sigma = condition_on_labels(mu, std[at], chi_c, [label], params.label_sigma)
+        a, std = a + new_mu - mu, std * new_sigma / std[at]
+    return a, b_k, a + b_k / temperatures[:-len(label_ts)], std[:-len(label_ts)]
 
 
 @pytest.mark.parametrize("measured, labels, label_t", [
     ((), (), 298.15), (([290.0, 310.0, 350.0], [0.5, 0.45, 0.4]), (), 298.15), ((), (1,), 298.15),
     (([300.0], [0.9]), (0,), 298.15), ((), (0, 1), 298.15),
-    ((), (1,), 423.15), (([290.0, 310.0, 350.0], [0.7, 0.65, 0.6]), (1,), 400.0)])  # "dissolves at T" facts
+    ((), (1,), 423.15), (([290.0, 310.0, 350.0], [0.7, 0.65, 0.6]), (1,), 400.0),  # "dissolves at T" facts
+    ((), (0, 1), (298.15, 423.15)), (([300.0], [0.9]), (1, 1), (423.15, 350.0))])  # labels at two temperatures
 def test_posterior_of_a_pair_equals_its_written_out_steps(measured, labels, label_t):
     rng = np.random.default_rng(5)
     member_a, member_b_k = rng.normal(0.4, 0.2, 6), rng.normal(80.0, 40.0, 6)
