@@ -95,6 +95,18 @@ def test_predict_gives_another_laboratorys_scatter_where_measured_chi_narrow_sig
     assert not [c.value for c in at.caption if "laboratories' consensus" in c.value]
 
 
+def test_predict_names_a_cited_dissolution_fact_and_its_grades():
+    """HDPE in 1,2,4-trichlorobenzene: ASTM D6474 dissolves LDPE and LLDPE there at 150 °C, a fact on
+    polyethylene's χ that the verdict must name (chiapp.evidence: cited dissolution facts)."""
+    at = open_page()
+    at.selectbox(key="polymer_name").set_value("HDPE").run()
+    at.selectbox(key="solvent_name").set_value("1,2,4-trichlorobenzene").run()
+    at.slider(key="temperature_range_c").set_value((100.0, 150.0)).run()
+    assert_clean(at)
+    (colour, text), = verdicts(at)
+    assert colour == "green" and "LDPE, LLDPE dissolves at 150 °C" in text.replace("\\", "")
+
+
 def test_predict_headline_is_qualified_out_of_domain():
     """PDMS (one silicon per repeat unit, unlike any training polymer) in toluene: the headline
     itself says how little the model knows; no unqualified green verdict above a warning."""
