@@ -17,7 +17,7 @@ import pandas as pd
 
 from chiapp.units import celsius
 
-__all__ = ["VERDICT_COLORS", "VERDICT_KINDS", "VerdictView", "evidence_table", "verdict_view"]
+__all__ = ["VERDICT_COLORS", "VERDICT_KINDS", "VerdictView", "component_evidence", "evidence_table", "verdict_view"]
 
 #: One colour per verdict, on every page, chart and report.
 VERDICT_COLORS = {"dissolves": "#27ae60", "borderline": "#e67e22", "does not dissolve": "#c0392b"}
@@ -100,12 +100,7 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
             reason += (f" Crystalline {data.grade or data.polymer} melts into it wherever it is liquid (Td ~{_c(td)}, "
                        "below its melting point)." if crystalline.dissolves_wherever_liquid  # type: ignore[union-attr]
                        else f" Crystalline {data.grade or data.polymer} melts into it above ~{_c(td)}.")
-    evidence = _evidence_words(prediction.evidence, "this pair")
-    for c in prediction.components:  # a blend: its solvents' evidence counts by their fractions
-        words = _evidence_words(c.evidence, "that pair") if c.evidence is not None else []
-        if words:
-            evidence.append(f"{c.name} ({c.fraction:.0%} of the blend, its evidence counted by that share): "
-                            + ", ".join(words))
+    evidence = _evidence_words(prediction.evidence, "this pair") + component_evidence(prediction)
     caveat = " ".join(c for c in ("" if prediction.in_domain else (
         f"Rough guess: outside what the model was trained on, the answer leans on "
         f"{_PRIOR_WORDS.get(prediction.prior, prediction.prior)} and its band is wide."),
@@ -116,6 +111,17 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
         probability=f"P(dissolves) = {probability:.0%}", comparison=comparison, delta=chi - limit,
         delta_label=delta_label, reason=reason, evidence="; ".join(evidence) + ("." if evidence else ""),
         caveat=caveat)
+
+
+def component_evidence(prediction) -> list[str]:
+    """One sentence per solvent of a blend that has evidence with the polymer: it counts by its fraction."""
+    out = []
+    for c in prediction.components:
+        words = _evidence_words(c.evidence, "that pair") if c.evidence is not None else []
+        if words:
+            out.append(f"{c.name} ({c.fraction:.0%} of the blend, its evidence counted by that share): "
+                       + ", ".join(words))
+    return out
 
 
 def _evidence_words(evidence, pair: str) -> list[str]:

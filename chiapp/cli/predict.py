@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from chiapp.errors import InputError
+from chiapp.explanation import component_evidence
 from chiapp.prediction import predict_batch, predict_chi
 from chiapp.tables import read_pairs_csv, write_csv
 from chiapp.units import celsius, check_temperatures_c
@@ -108,6 +109,8 @@ def run(args) -> int:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
     for t, grades, source in zip(evidence.dissolves_at_k, evidence.dissolves_grades, evidence.dissolves_sources):
         print(f"literature: {grades} dissolves at {celsius(t):.0f} °C ({source})")
+    for line in component_evidence(prediction):
+        print(line)
     if prediction.crystalline is not None and prediction.crystalline.data is not None:
         data = prediction.crystalline.data
         print(f"crystalline ({data.grade or data.polymer}, melts at {data.melting_point_c:.0f} °C): "

@@ -67,3 +67,15 @@ def test_cli_impossible_temperature_is_refused_in_the_unit_typed(command):
     """-300 °C is below absolute zero: every command says so in °C, as typed (not in kelvin)."""
     done = _run(*command, "--temperature-c", "-300")
     assert done.returncode == 2 and "got -300 °C" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_predict_of_a_blend_names_each_solvents_evidence_and_its_share():
+    """HDPE in TCB:0.5 + o-DCB:0.5 at 150 °C: each solvent has a cited dissolution fact (ASTM D6474; Pasch &
+    Malik 2014), which reaches the blend by its fraction (chiapp.answer._component_evidence)."""
+    done = _run("predict", "--polymer", "HDPE", "--solvent", "1,2,4-trichlorobenzene:0.5+o-dichlorobenzene:0.5",
+                "--temperature-c", "150")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if "of the blend, its evidence counted by that share" in line]
+    assert len(lines) == 2 and all("(50% of the blend" in line for line in lines)
+    assert any(line.startswith("1,2,4-trichlorobenzene") and "LDPE, LLDPE dissolves at 150 °C" in line
+               for line in lines)
