@@ -48,7 +48,7 @@ from chiapp.crystallinity import (
 )
 from chiapp.descriptors import hydrogen_bond_donor
 from chiapp.errors import InputError
-from chiapp.evidence import HANDBOOK_LABEL_COLUMNS, Evidence, evidence_by_key, evidence_pairs, evidence_table
+from chiapp.evidence import Evidence, evidence_by_key, evidence_pairs, evidence_table
 from chiapp.features import PolymerFeatures, SolventFeatures, mix_factors
 from chiapp.flory_huggins import chain_lengths, critical_chis
 from chiapp.frozen import FrozenResult
@@ -341,8 +341,7 @@ def _evidence(polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarra
         s_of.setdefault(solvents.keys[i], []).append(i)
     if not p_of or not s_of:  # nothing measured for any pair here (a catalogue screen): skip the search
         none = np.empty((len(p_idx), 0))
-        no_labels = np.full((len(p_idx), HANDBOOK_LABEL_COLUMNS), -1, dtype=int)
-        return none, none, none, none, no_labels, None, np.zeros(len(p_idx), bool), {}
+        return none, none, none, none, None, None, np.zeros(len(p_idx), bool), {}
     table = evidence_table()
     width = max(len(solvents.keys), 1)
     codes = p_idx * width + s_idx
@@ -724,8 +723,8 @@ def answer_grid(polymers: Sequence[PolymerFeatures] | MoleculeBlock,
 
     The pairs are computed in blocks of at most ``block_pairs``, so the kernel's temporaries stay
     bounded whatever the grid; the result holds (P, S, T) and (P, S) arrays. ``evidence=False`` leaves
-    the measured χ, handbook labels and phase rows of the pairs out, a blend's solvents' too (a
-    validation on held-out data does).
+    the measured χ, handbook labels, phase rows and cited dissolution facts of the pairs out, a blend's
+    solvents' too (a validation on held-out data does).
     """
     p_stack, polymers = _block(polymers, "polymer")
     s_stack, solvents = _block(solvents, "solvent")

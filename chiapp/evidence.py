@@ -47,7 +47,8 @@ from chiapp.units import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
 
 __all__ = ["PHASE_SIGMAS", "PHASE_POINT_KINDS", "THETA_SIDES", "Evidence", "EvidenceTable", "evidence_by_key",
            "evidence_table", "evidence_for", "dissolution_facts", "evidence_pairs", "pair_key", "phase_points",
-           "phase_systems", "without_phase_evidence", "without_dissolution_facts", "HANDBOOK_LABEL_COLUMNS"]
+           "phase_systems", "without_phase_evidence", "without_dissolution_facts", "HANDBOOK_LABEL_COLUMNS",
+           "DissolutionFact"]
 
 #: σ of the χ a phase-behaviour row fixes: a θ temperature is tabulated to a kelvin or two (χ = ½
 #: by definition), a critical point also carries the sample's M_n, a cloud point its polydispersity.
@@ -69,6 +70,21 @@ _EXCLUDED_FACTS: Counter[tuple[str, str]] = Counter()
 #: The handbook labels' columns of EvidenceTable.labels (a pair has at most a 'solvent' and a
 #: 'non-solvent' label); the dissolution facts follow them
 HANDBOOK_LABEL_COLUMNS = 2
+#: Temperatures [K] an evidence row can have: a liquid's (rows outside are not evidence)
+_LIQUID_RANGE_K = (150.0, 800.0)
+
+
+@dataclass(frozen=True)
+class DissolutionFact:
+    """A cited "dissolves at T" fact: where [K], which grades of the repeat unit the source names, the source."""
+
+    temperature_k: float
+    grades: str
+    source: str
+
+    def sentence(self) -> str:
+        """How the answer names it: 'LDPE, LLDPE dissolves at 150 °C'."""
+        return f"{self.grades} dissolves at {self.temperature_k - ZERO_CELSIUS_K:.0f} °C"
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,11 +103,14 @@ class Evidence(FrozenResult):
     #: per point: what it is ('measured χ', 'upper θ temperature', 'UCST', ...; its σ: point_sigmas) and its source
     kinds: tuple[str, ...] = ()
     point_sources: tuple[str, ...] = ()
-    #: cited "dissolves at T" facts: each T [K], the grades the source names, and its source (a
-    #: solvent label at T; the fact of one grade is evidence on the repeat unit's χ)
-    dissolves_at_k: tuple[float, ...] = ()
-    dissolves_grades: tuple[str, ...] = ()
-    dissolves_sources: tuple[str, ...] = ()
+    #: cited "dissolves at T" facts (a solvent label at T; the fact of one grade is evidence on the
+    #: repeat unit's χ)
+    dissolution_facts: tuple[DissolutionFact, ...] = ()
+
+    @property
+    def dissolves_at_k(self) -> tuple[float, ...]:
+        """The temperatures [K] of the cited dissolution facts."""
+        return tuple(f.temperature_k for f in self.dissolution_facts)
 
     @property
     def has_measured_chi(self) -> bool:
@@ -135,8 +154,8 @@ def _check_values(measured: pd.DataFrame, labels: pd.DataFrame) -> None:
     t = pd.to_numeric(measured.get("temperature_k"), errors="coerce")
     chi = pd.to_numeric(measured.get("chi"), errors="coerce")
     soluble = pd.to_numeric(labels.get("soluble"), errors="coerce")
-    if t is None or chi is None or soluble is None or not (t.between(150.0, 800.0).all() and chi.between(-20, 20).all()
-                                                            and soluble.isin([0, 1]).all()):
+    if t is None or chi is None or soluble is None or not (
+            t.between(*_LIQUID_RANGE_K).all() and chi.between(-20, 20).all() and soluble.isin([0, 1]).all()):
         raise DataFileError("the evidence tables hold values no measurement can have (temperatures outside 150-800 K, "
                             "χ outside ±20, labels other than 0 and 1); reinstall chiapp or rebuild them with "
                             "python -m training.evidence")
@@ -233,7 +252,7 @@ def _phase_table():
             continue
         resolved = _resolved(str(row.polymer), str(row.solvent))
         temperature_k = float(row.temperature_c) + ZERO_CELSIUS_K
-        if resolved is None or not 150.0 <= temperature_k <= 800.0:
+        if resolved is None or not _LIQUID_RANGE_K[0] <= temperature_k <= _LIQUID_RANGE_K[1]:
             continue
         key, polymer, solvent = resolved
         if temperature_k > _boiling_point_k(solvent):
@@ -275,22 +294,22 @@ def phase_points(key: tuple[str, str] | None) -> list[tuple[float, float, float,
 
 
 @lru_cache(maxsize=1)
-def _dissolution_table() -> dict[tuple[str, str], list[tuple[float, str, str]]]:
-    """Canonical key -> (T [K], source, grades) of every usable "dissolves" row; the grades of one
-    repeat unit that one source gives at one temperature are one fact (LDPE and LLDPE in decalin)."""
+def _dissolution_table() -> dict[tuple[str, str], list[DissolutionFact]]:
+    """Canonical key -> the facts of every usable "dissolves" row; the grades of one repeat unit that one
+    source gives at one temperature are one fact (LDPE and LLDPE in decalin)."""
     table = pd.read_csv(io.BytesIO(verified_asset("evidence", "dissolution_temperatures.csv")))
     grades: dict[tuple[str, str], dict[tuple[float, str], list[str]]] = {}
     for row in table.itertuples(index=False):
         resolved = _resolved(str(row.polymer), str(row.solvent)) if row.kind == "dissolves" else None
         temperature_k = float(row.temperature_c) + ZERO_CELSIUS_K
-        if resolved is not None and 150.0 <= temperature_k <= 800.0:
+        if resolved is not None and _LIQUID_RANGE_K[0] <= temperature_k <= _LIQUID_RANGE_K[1]:
             grades.setdefault(resolved[0], {}).setdefault((temperature_k, str(row.source)), []).append(str(row.polymer))
-    return {key: sorted((t, source, ", ".join(names)) for (t, source), names in facts.items())
+    return {key: [DissolutionFact(t, ", ".join(names), source) for (t, source), names in sorted(facts.items())]
             for key, facts in grades.items()}
 
 
-def dissolution_facts(key: tuple[str, str] | None) -> list[tuple[float, str, str]]:
-    """(T [K], source, grades) of the cited "dissolves at T" facts of a pair (none while excluded)."""
+def dissolution_facts(key: tuple[str, str] | None) -> list[DissolutionFact]:
+    """The cited "dissolves at T" facts of a pair (none while excluded)."""
     if key is None or _EXCLUDED_FACTS[key]:
         return []
     return list(_dissolution_table().get(key, ()))
@@ -402,5 +421,4 @@ def evidence_by_key(key: tuple[str, str] | None) -> Evidence:
                     chis=np.array([p[1] for p in points], dtype=float), labels=labels,
                     chi_source="; ".join(sources), label_source=label_source if labels else "",
                     kinds=tuple(p[3] for p in points), point_sources=tuple(p[4] for p in points),
-                    dissolves_at_k=tuple(f[0] for f in facts), dissolves_sources=tuple(f[1] for f in facts),
-                    dissolves_grades=tuple(f[2] for f in facts))
+                    dissolution_facts=tuple(facts))

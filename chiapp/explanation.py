@@ -117,7 +117,7 @@ def component_evidence(prediction) -> list[str]:
     """One sentence per solvent of a blend that has evidence with the polymer: it counts by its fraction."""
     out = []
     for c in prediction.components:
-        words = _evidence_words(c.evidence, "that pair") if c.evidence is not None else []
+        words = _evidence_words(c.evidence, "that pair")
         if words:
             out.append(f"{c.name} ({c.fraction:.0%} of the blend, its evidence counted by that share): "
                        + ", ".join(words))
@@ -130,8 +130,7 @@ def _evidence_words(evidence, pair: str) -> list[str]:
         words.append(f"Polymer Handbook: {evidence.label_text}")
     if len(evidence.chis):
         words.append(f"{len(evidence.chis)} measured χ of {pair} are used")
-    words += [f"literature: {grades} dissolves at {_c(t)}"
-              for t, grades in zip(evidence.dissolves_at_k, evidence.dissolves_grades)]
+    words += [f"literature: {fact.sentence()}" for fact in evidence.dissolution_facts]
     return words
 
 
@@ -147,8 +146,8 @@ def evidence_table(evidence) -> pd.DataFrame:
     for label in evidence.labels:
         rows.append({"kind": "handbook label", "source": evidence.label_source, "temperature_c": 25.0,
                      "measured_chi": math.nan, "handbook_label": "solvent" if int(label) == 1 else "non-solvent"})
-    for t, grades, source in zip(evidence.dissolves_at_k, evidence.dissolves_grades, evidence.dissolves_sources):
-        rows.append({"kind": f"{grades} dissolves (cited fact)", "source": source,
-                     "temperature_c": round(float(celsius(t)), 1),
+    for fact in evidence.dissolution_facts:
+        rows.append({"kind": f"{fact.grades} dissolves (cited fact)", "source": fact.source,
+                     "temperature_c": round(float(celsius(fact.temperature_k)), 1),
                      "measured_chi": math.nan, "handbook_label": "solvent"})
     return pd.DataFrame(rows, columns=["kind", "source", "temperature_c", "measured_chi", "handbook_label"])

@@ -71,7 +71,7 @@ class BlendComponent(FrozenResult):
     fraction: float
     chi: np.ndarray
     chi_std: np.ndarray
-    evidence: Evidence | None = None
+    evidence: Evidence
 
 
 @dataclass(frozen=True, eq=False)

@@ -401,9 +401,8 @@ def _evidence_of(prediction) -> pd.DataFrame:
     share (their evidence moves the blend by that share: ``chiapp.answer._component_evidence``)."""
     frames = [evidence_table(prediction.evidence)]
     for c in prediction.components:
-        if c.evidence is not None:
-            own = evidence_table(c.evidence)
-            frames.append(own.assign(kind=f"{c.name} ({c.fraction:.0%}): " + own["kind"]))
+        own = evidence_table(c.evidence)
+        frames.append(own.assign(kind=f"{c.name} ({c.fraction:.0%}): " + own["kind"]))
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 

@@ -21,7 +21,7 @@ from chiapp.errors import InputError
 from chiapp.explanation import component_evidence
 from chiapp.prediction import predict_batch, predict_chi
 from chiapp.tables import read_pairs_csv, write_csv
-from chiapp.units import celsius, check_temperatures_c
+from chiapp.units import check_temperatures_c
 
 __all__ = ["add_parser", "run"]
 
@@ -107,8 +107,8 @@ def run(args) -> int:
                   "(laboratories disagree by more than chi_std, the uncertainty of their consensus)")
     if evidence.label_text:
         print(f"Polymer Handbook: {evidence.label_text} ({evidence.label_source})")
-    for t, grades, source in zip(evidence.dissolves_at_k, evidence.dissolves_grades, evidence.dissolves_sources):
-        print(f"literature: {grades} dissolves at {celsius(t):.0f} °C ({source})")
+    for fact in evidence.dissolution_facts:
+        print(f"literature: {fact.sentence()} ({fact.source})")
     for line in component_evidence(prediction):
         print(line)
     if prediction.crystalline is not None and prediction.crystalline.data is not None:

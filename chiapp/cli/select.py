@@ -5,8 +5,8 @@
         --exclude-class "highly hazardous" --output selective.csv
 
 For each selective solvent: the temperature window(s), the margin (smallest distance to a phase
-boundary inside the best window) with its σ (the answer's, and the grade's unknown chain length;
-``chiapp.selection.grade_chi_std``), the precipitation temperature on
+boundary inside the best window) with its σ (the answer's, and, where the limit is χc and no M_n was
+given, the grade's unknown chain length: ``chiapp.selection.grade_chi_std``), the precipitation temperature on
 cooling, and the safety class; then the antisolvents for the target. --output writes the full
 selective-solvent table as CSV.
 """

@@ -388,9 +388,9 @@ def show_blend(result, key: str = "blend") -> None:
                     config=plotly_config("blend_chi"), key=f"{key}_plot")
     st.caption("Solid: χ of the blend with ± σ (its components' latent points mixed by volume fraction, minus "
                "φ1φ2χ12 with the solvents' χ12 from COSMO-SAC's excess Gibbs energy: two liquids that dislike each "
-               "other can make a better solvent together; what the measured χ and handbook labels of each solvent "
-               "with this polymer move, they move in the blend by its fraction); dotted: the polymer's χ in each "
-               "solvent alone; dashed: the blend's χc.")
+               "other can make a better solvent together; what the measured χ, handbook labels, phase rows and "
+               "cited dissolution facts of each solvent with this polymer move, they move in the blend by its "
+               "fraction); dotted: the polymer's χ in each solvent alone; dashed: the blend's χc.")
     st.download_button("Download the blend curve (CSV)", csv_bytes(result.to_frame()), file_name="blend_chi.csv",
                        mime="text/csv", key=f"download_{key}")
     report_button(lambda: report.pair_report(result, result.chain_length, model_manifest()), "blend_chi_report.html",
