@@ -390,40 +390,63 @@ def _chain_errors(volume_p: np.ndarray, volume_s: np.ndarray, bad: np.ndarray) -
     return error
 
 
-def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
-            grid: tuple[np.ndarray, np.ndarray] | None = None, evidence: bool = True,
-            carried: np.ndarray | None = None) -> _Pairs:
-    """The answer of n pairs, all that does not depend on the temperatures asked. ``carried``: what the
-    blends' components' evidence moves (:func:`_component_evidence`; computed here when not given)."""
+@dataclass(frozen=True)
+class _Inputs:
+    """What the posterior of n pairs is computed from, besides their evidence (each (n,) or (n, ...))."""
+
+    params: PosteriorParameters
+    moments: EnsembleMoments
+    classifier: np.ndarray
+    terms: np.ndarray
+    chain_length: np.ndarray
+    chi_critical: np.ndarray
+    k_per_kelvin: np.ndarray
+    classes: np.ndarray
+    shifted: np.ndarray
+    qc: np.ndarray | None
+    n_terms: int
+
+    def posterior(self, evidence: tuple = (None,) * 6) -> PairPosterior:
+        """The pairs' posterior given their evidence (measured T, χ, σ, slope, labels, label T; None: none)."""
+        t, chi, sigma, slope, labels, label_t = evidence
+        p = self.params
+        return posterior(self.moments, self.terms, self.terms.sum(axis=1) > 0, p,
+                         qc_nodes=self.qc if p.has_qc_prior else None,
+                         chi_critical=np.nan_to_num(self.chi_critical, nan=0.5), measured_t_k=t, measured_chi=chi,
+                         measured_sigma=sigma, measured_slope=slope, labels=labels, label_temperatures_k=label_t,
+                         n_terms=self.n_terms, chemistry_class=self.classes)
+
+
+def _inputs(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray,
+            s_idx: np.ndarray, grid: tuple[np.ndarray, np.ndarray] | None = None) -> _Inputs:
     params = posterior_parameters(model)
     members = _coefficients(model, polymers, solvents, p_idx, s_idx, grid)
     moments = EnsembleMoments.from_members(members[0], members[1], model.spread_scale)
     with np.errstate(over="ignore"):
         classifier = (1.0 / (1.0 + np.exp(-members[2]))).mean(axis=0)
     terms = hansen_terms_of(polymers.hansen[p_idx], solvents.hansen[s_idx])
-    volume_p, volume_s = polymers.volume[p_idx], solvents.volume[s_idx]
     given_n = polymers.given_n[p_idx]
-    n = np.where(np.isnan(given_n), chain_lengths(volume_p, volume_s), given_n)
-    chi_c = critical_chis(n)
-    if evidence:
-        measured_t, measured_chi, measured_sigma, measured_slope, labels, label_t, has_chi, found = _evidence(
-            polymers, solvents, p_idx, s_idx)
-    else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
-        measured_t = measured_chi = measured_sigma = measured_slope = labels = label_t = None
-        found = {}
-        has_chi = np.zeros(len(p_idx), dtype=bool)
-    k = polymers.k_numerator[p_idx] / volume_s
-    crystalline = np.isfinite(k)
+    n = np.where(np.isnan(given_n), chain_lengths(polymers.volume[p_idx], solvents.volume[s_idx]), given_n)
+    k = polymers.k_numerator[p_idx] / solvents.volume[s_idx]
     classes = chemistry_classes(hydrogen_bond_donor(polymers.x[p_idx], "polymer"),
                                 hydrogen_bond_donor(solvents.x[s_idx], "solvent"))
-    shifted = crystalline if params.solvation_weight > 0 else np.zeros(len(k), dtype=bool)
+    shifted = np.isfinite(k) if params.solvation_weight > 0 else np.zeros(len(k), dtype=bool)
     wanted = np.full(len(k), params.has_qc_prior) | shifted
     qc = _qc_nodes(polymers, solvents, p_idx, s_idx, wanted) if wanted.any() else None
-    state = posterior(moments, terms, terms.sum(axis=1) > 0, params, qc_nodes=qc if params.has_qc_prior else None,
-                      chi_critical=np.nan_to_num(chi_c, nan=0.5), measured_t_k=measured_t, measured_chi=measured_chi,
-                      measured_sigma=measured_sigma, measured_slope=measured_slope, labels=labels,
-                      label_temperatures_k=label_t,
-                      n_terms=_n_terms(model), chemistry_class=classes)
+    return _Inputs(params, moments, classifier, terms, n, critical_chis(n), k, classes, shifted, qc, _n_terms(model))
+
+
+def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p_idx: np.ndarray, s_idx: np.ndarray,
+            grid: tuple[np.ndarray, np.ndarray] | None = None, evidence: bool = True,
+            carried: np.ndarray | None = None) -> _Pairs:
+    """The answer of n pairs, all that does not depend on the temperatures asked. ``carried``: what the
+    blends' components' evidence moves (:func:`_component_evidence`; computed here when not given)."""
+    inputs = _inputs(model, polymers, solvents, p_idx, s_idx, grid)
+    if evidence:
+        *arrays, has_chi, found = _evidence(polymers, solvents, p_idx, s_idx)
+        state = inputs.posterior(tuple(arrays))
+    else:  # a validation that holds the open data out: the answer without the pairs' measured evidence
+        state, found, has_chi = inputs.posterior(), {}, np.zeros(len(p_idx), dtype=bool)
     mixing = np.nan_to_num(solvents.mixing[s_idx])  # a blend's −Σφiφjχij, which neither tower nor prior holds
     if mixing.any():
         state = replace(state, a=state.a + mixing[:, 0], b_k=state.b_k + mixing[:, 1])
@@ -432,12 +455,16 @@ def _kernel(model: ChiModel, polymers: MoleculeBlock, solvents: MoleculeBlock, p
     if evidence and carried is not None and carried.any():
         state = replace(state, a=state.a + carried[:, 0], b_k=state.b_k + carried[:, 1],
                         c_k2=state.c_k2 + carried[:, 2])
+    k, shifted, qc = inputs.k_per_kelvin, inputs.shifted, inputs.qc
     shift = np.zeros(len(p_idx))
     if shifted.any():
-        shift[shifted] = solvation_shift(qc[shifted, _solvation_node()], params.solvation_weight)  # type: ignore[index]
+        shift[shifted] = solvation_shift(qc[shifted, _solvation_node()],  # type: ignore[index]
+                                         inputs.params.solvation_weight)
     inverse_tm = solvated_inverse_melting_k(polymers.inverse_melting_k[p_idx], k, shift)
-    return _Pairs(state, n, chi_c, k, inverse_tm, classifier, _dissolution(state, chi_c, k, inverse_tm),
-                  _chain_errors(volume_p, volume_s, np.isnan(n)), found, shift, has_chi, classes)
+    n, chi_c = inputs.chain_length, inputs.chi_critical
+    return _Pairs(state, n, chi_c, k, inverse_tm, inputs.classifier, _dissolution(state, chi_c, k, inverse_tm),
+                  _chain_errors(polymers.volume[p_idx], solvents.volume[s_idx], np.isnan(n)), found, shift, has_chi,
+                  inputs.classes)
 
 
 def _component_evidence(model: ChiModel, polymers: MoleculeBlock, components: tuple, p_idx: np.ndarray,
@@ -464,8 +491,9 @@ def _evidence_moves(model: ChiModel, polymers: MoleculeBlock, solvents: Molecule
     known = np.flatnonzero(polymers.measured[p_idx] & solvents.measured[s_idx])  # the tables' quick pre-check
     if known.size:
         pairs, inverse = np.unique(np.stack([p_idx[known], s_idx[known]]), axis=1, return_inverse=True)
-        with_it, without = (_kernel(model, polymers, solvents, pairs[0], pairs[1], evidence=flag).posterior
-                            for flag in (True, False))
+        inputs = _inputs(model, polymers, solvents, pairs[0], pairs[1])  # once, for both posteriors
+        *arrays, _, _ = _evidence(polymers, solvents, pairs[0], pairs[1])
+        with_it, without = inputs.posterior(tuple(arrays)), inputs.posterior()
         moved[known] = np.stack([with_it.a - without.a, with_it.b_k - without.b_k,
                                  with_it.c_k2 - without.c_k2], axis=1)[inverse.ravel()]
     return moved
