@@ -6,7 +6,8 @@ Speed is the warm time (features cached, as in the app). The scores use the lite
 tests/data: ROC AUC of χ_AB for 'immiscible' over polymer_blends.csv (latent space and Hansen); over
 the 152 pairs of assets/evidence/blend_miscibility.csv each single estimate and their combination held
 out (``blend_table_rows``); and the cosolvency cases of cosolvency.csv the blend verdict reproduces (a composition with
-χ < χ_c while both pure liquids have χ ≥ χ_c; compositions 0.05-0.95 of solvent 1).
+χ < χ_c while both pure liquids have χ ≥ χ_c; compositions 0.05-0.95 of solvent 1); the published
+polymer/solvent/non-solvent facts of ternary_facts.csv against chiapp's ternary diagram (``ternary_rows``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from sklearn.metrics import roc_auc_score
 from benchmarks.table import median_seconds, print_table
 from chiapp.blends import find_blends, predict_blend_chi
 from chiapp.compatibility import brainstorm_compatibilizers, polymer_compatibility
+from chiapp.errors import ChiAppError
 from chiapp.flory_huggins import critical_chi
 from chiapp.hansen_table import hansen_side_by_side
 from chiapp.library import polymer_defaults, resolve_polymer, resolve_solvent, solvent_row
+from chiapp.precipitation import antisolvent_dose, ternary_phase_diagram
 from chiapp.prediction import predict_chi
 from chiapp.units import kelvin
 
@@ -40,6 +43,8 @@ def speed_rows() -> list[tuple[str, str, str, bool | None]]:
         ("polymer_compatibility PE/PA6", lambda: polymer_compatibility("PE", "PA6", 513.15), 0.1, 20),
         ("brainstorm_compatibilizers PE/PA6", lambda: brainstorm_compatibilizers("PE", "PA6", 513.15), 5.0, 3),
         ("hansen_side_by_side PMMA, whole library", lambda: hansen_side_by_side("PMMA"), 5.0, 3),
+        ("antisolvent_dose PS/toluene/methanol, 10 wt%, 16 posterior draws",
+         lambda: antisolvent_dose("PS", "toluene", "methanol", T_K), 5.0, 3),
     ]
     for name, func, target, repeats in cases:
         seconds = median_seconds(func, repeats=repeats, warmup=1)
@@ -106,9 +111,62 @@ def cosolvency_rows() -> list[tuple[str, str, str, bool | None]]:
     return [(f"cosolvency cases reproduced ({len(cases)} cases)", f"{hits}/{len(cases)}", "≥ 1", hits >= 1)]
 
 
+#: a published critical composition is "reproduced" within this many wt% of polymer
+CRITICAL_WT_TOLERANCE = 4.0
+#: a cloud point that moves by less than this share of itself counts as flat, not as a growing gap
+FLAT = 0.05
+
+
+def _critical_polymer_wt(fact) -> tuple[str, bool]:
+    d = ternary_phase_diagram(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(fact.temperature_c)))
+    if d.critical_point is None:
+        return (f"none (χps {d.system.chi_ps:.2f} ± {d.chi_ps_std:.2f}, χpa {d.system.chi_pa:.2f}, "
+                f"χsa {d.system.chi_sa:.2f})", False)
+    mass = d.critical_point * [d.polymer_density_g_per_cm3, d.solvent_density_g_per_cm3,
+                               d.antisolvent_density_g_per_cm3]
+    wt = 100 * mass[0] / mass.sum()
+    return f"{wt:.1f}", abs(wt - fact.value) <= CRITICAL_WT_TOLERANCE
+
+
+def _cloud_point(fact, temperature_c: float) -> float | None:
+    """The antisolvent volume fraction at the cloud point of a 10 wt% solution (None: no solution)."""
+    try:
+        return antisolvent_dose(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(temperature_c)),
+                                draws=0).cloud_point_fraction
+    except ChiAppError:
+        return None
+
+
+def ternary_rows() -> list[tuple[str, str, str, bool | None]]:
+    """ternary_facts.csv: a published critical composition (within CRITICAL_WT_TOLERANCE), and the
+    direction of the miscibility gap with temperature (it grows when the cloud point of a 10 wt%
+    solution needs at least FLAT less antisolvent, relatively, at the higher temperature)."""
+    facts = pd.read_csv(DATA / "ternary_facts.csv")
+    rows = []
+    for fact in facts[facts["kind"] == "critical_polymer_wt"].itertuples(index=False):
+        value, met = _critical_polymer_wt(fact)
+        rows.append((f"{fact.polymer}/{fact.solvent}/{fact.antisolvent} at {fact.temperature_c:g} °C: critical "
+                     f"point, polymer wt% (literature ≈ {fact.value:g})", value,
+                     f"± {CRITICAL_WT_TOLERANCE:g}", met))
+    right, said = 0, []
+    grows = facts[facts["kind"] == "gap_grows_with_temperature"]
+    for fact in grows.itertuples(index=False):
+        low, high = _cloud_point(fact, fact.temperature_c), _cloud_point(fact, fact.temperature_high_c)
+        if low is None or high is None:
+            said.append(f"{fact.polymer}/{fact.solvent}: no solution")
+            continue
+        right += high < (1 - FLAT) * low
+        said.append(f"{fact.polymer}/{fact.solvent} {100 * low:.1f} → {100 * high:.1f} %")
+    rows.append((f"the miscibility gap grows from {grows['temperature_c'].min():g} to "
+                 f"{grows['temperature_high_c'].max():g} °C (cloud point of a 10 wt% solution, antisolvent "
+                 f"vol%: {'; '.join(said)})", f"{right}/{len(grows)}", "reported", None))
+    return rows
+
+
 def main() -> None:
     print_table(speed_rows(), "Mixtures: speed (warm, one process)")
-    print_table(blend_auc_rows() + blend_table_rows() + cosolvency_rows(), "Mixtures: literature scores")
+    print_table(blend_auc_rows() + blend_table_rows() + cosolvency_rows() + ternary_rows(),
+                "Mixtures: literature scores")
 
 
 if __name__ == "__main__":

@@ -44,3 +44,13 @@ def test_solubility_facts_set():
         resolve_solvent(row.solvent)
     theta = table[table["kind"] == "theta_c"]
     assert (theta["value"] == theta["temperature_c"]).all()
+
+
+def test_ternary_facts_set():
+    table = _table("ternary_facts.csv")
+    assert set(table["kind"]) <= {"critical_polymer_wt", "gap_grows_with_temperature"}
+    grows = table[table["kind"] == "gap_grows_with_temperature"]
+    assert (grows["temperature_high_c"] > grows["temperature_c"]).all()
+    for row in table.itertuples(index=False):
+        resolve_polymer(row.polymer)
+        assert resolve_solvent(row.solvent).smiles != resolve_solvent(row.antisolvent).smiles
