@@ -136,11 +136,15 @@ def ternary_phase_diagram(polymer, solvent, antisolvent, temperature_k: float, *
                           _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3)
 
 
-def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLines | None = None
-          ) -> tuple[float | None, float | None]:
+#: α resolution [-] of the dose (0.001 vol-%) and of a posterior draw's dose (0.01 vol-%; shown to 0.1)
+DOSE_TOLERANCE, DRAW_TOLERANCE = 1e-5, 1e-4
+
+
+def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLines | None = None, *,
+          cloud: bool = True, tolerance: float = DOSE_TOLERANCE) -> tuple[float | None, float | None]:
     """(cloud-point α, α at which ``share`` has precipitated) along the line from ``start`` to the
     antisolvent vertex, None where it does not happen up to α = 0.95 (``lines``: the system's tie
-    lines when already traced)."""
+    lines when already traced; ``cloud=False`` skips the cloud point, returned as None)."""
     lines = tie_lines(system) if lines is None else lines
     corner = np.array([0.0, 0.0, 1.0])
 
@@ -151,12 +155,12 @@ def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLine
         lo, hi = 0.0, 0.95
         if share_at(hi) < target:
             return None
-        while hi - lo > 1e-5:  # α to 0.001 vol-%
+        while hi - lo > tolerance:
             mid = 0.5 * (lo + hi)
             lo, hi = (mid, hi) if share_at(mid) < target else (lo, mid)
         return hi
 
-    return bisect(1e-9), bisect(share)
+    return bisect(1e-9) if cloud else None, bisect(share)
 
 
 def antisolvent_dose(polymer, solvent, antisolvent, temperature_k: float, *, polymer_mass_fraction: float = 0.10,
@@ -197,7 +201,7 @@ def antisolvent_dose(polymer, solvent, antisolvent, temperature_k: float, *, pol
         system = TernarySystem(base.chain_length, base.antisolvent_size,
                                base.chi_ps + diagram.chi_ps_std * rng.standard_normal(),
                                base.chi_pa + diagram.chi_pa_std * rng.standard_normal(), base.chi_sa)
-        drawn.append(_dose(system, start, share)[1])
+        drawn.append(_dose(system, start, share, cloud=False, tolerance=DRAW_TOLERANCE)[1])
     ordered = np.sort([np.inf if d is None else d for d in drawn])  # no precipitation: beyond every dose
     low, high = (_finite_or_none(float(ordered[int(q * (len(ordered) - 1))]) if len(ordered) else math.nan)
                  for q in (0.16, 0.84))
