@@ -175,8 +175,8 @@ def antisolvent_dose(polymer, solvent, antisolvent, temperature_k: float, *, pol
     True
     """
     if not 0.0 < polymer_mass_fraction < 0.6:
-        raise InputError(f"the polymer's mass fraction in the solution must be between 0 and 0.6, "
-                         f"got {polymer_mass_fraction}")
+        raise InputError(f"the polymer's mass fraction in the solution must be between 0 and 0.6 (0-60 wt-%), "
+                         f"got {polymer_mass_fraction:g} ({100 * polymer_mass_fraction:g} wt-%)")
     if not 0.5 <= share < 1.0:
         raise InputError(f"the share to precipitate must be between 0.5 and 1 (e.g. 0.99), got {share}")
     if not 0 <= int(draws) <= 200:

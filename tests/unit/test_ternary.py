@@ -127,6 +127,8 @@ def test_dose_refuses_bad_input():
         antisolvent_dose("PS", "toluene", "methanol", 298.15, share=1.5, draws=0)
     with pytest.raises(InputError, match="does not dissolve"):
         antisolvent_dose("PS", "methanol", "water", 298.15, draws=0)
+    with pytest.raises(InputError, match=r"0-60 wt-%\), got 0.9 \(90 wt-%\)"):  # the CLI's unit named too
+        antisolvent_dose("PS", "toluene", "methanol", 298.15, polymer_mass_fraction=0.9, draws=0)
 
 
 def test_cli_ternary_prints_the_dose_and_writes_the_curves(tmp_path, capsys):
