@@ -77,7 +77,7 @@ from chiapp.flory_huggins import DEFAULT_POLYMER_DENSITY_G_PER_CM3
 from chiapp.frozen import FrozenResult
 from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, HansenEstimate, estimate_hansen, hansen_chi
 from chiapp.library import Molecule, polymer_defaults, polymer_library, resolve_polymer, solvent_library
-from chiapp.model import T_REF_K, ChiModel
+from chiapp.model import T_REF_K, ChiModel, hansen_inputs, hansen_terms_of
 from chiapp.posterior import verdict_codes
 from chiapp.resources import verified_asset
 from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
@@ -369,15 +369,23 @@ def latent_chi_members(model: ChiModel, polymer_x_a: np.ndarray, polymer_x_b: np
                        temperature_k: float) -> np.ndarray:
     """Per-member χ_AB per V_ref [-], shape (n_members, P, Q), of every row of ``polymer_x_a``
     (P, d) with every row of ``polymer_x_b`` (Q, d) at one temperature [K]; calibrated spread
-    (the members' deviations from their mean scaled by ``model.spread_scale``)."""
-    if model.hansen_z:
-        raise NotImplementedError("latent χ_AB assumes a model without Hansen z terms")
-    u_a, _ = model.latent("polymer", np.atleast_2d(polymer_x_a))
-    u_b, _ = model.latent("polymer", np.atleast_2d(polymer_x_b))
+    (the members' deviations from their mean scaled by ``model.spread_scale``). A model with Hansen
+    terms in z (``ChiModel.hansen_z``) adds them as for a solvent of one site's volume, polymer B's δ
+    in the solvent's place."""
+    x_a, x_b = np.atleast_2d(polymer_x_a), np.atleast_2d(polymer_x_b)
+    u_a, _ = model.latent("polymer", x_a)
+    u_b, _ = model.latent("polymer", x_b)
     w = model._w["head.experimental.w"]
-    weights = w[:, :, 0] + w[:, :, 1] * T_REF_K / temperature_k  # (M, L): a + b·T_ref/T
-    members = np.einsum("mpql,ml->mpq", (u_a[:, :, None, :] - u_b[:, None, :, :]) ** 2, weights)
-    members *= REFERENCE_VOLUME_CM3_PER_MOL / _site_volume_cm3_per_mol()
+    weights = w[:, :, 0] + w[:, :, 1] * T_REF_K / temperature_k  # (M, L [+ 3]): a + b·T_ref/T
+    latent = u_a.shape[-1]
+    members = np.einsum("mpql,ml->mpq", (u_a[:, :, None, :] - u_b[:, None, :, :]) ** 2, weights[:, :latent])
+    site = _site_volume_cm3_per_mol()
+    if model.hansen_z:
+        b = hansen_inputs("polymer", x_b)
+        b[:, 3] *= site / (GAS_CONSTANT_J_PER_MOL_K * T_REF_K)  # B as a solvent of one site's volume
+        terms = hansen_terms_of(hansen_inputs("polymer", x_a)[:, None, :], b[None, :, :]) / model._w["hansen.scale"]
+        members += np.einsum("pqh,mh->mpq", terms, weights[:, latent:])
+    members *= REFERENCE_VOLUME_CM3_PER_MOL / site
     mean = members.mean(0)
     return mean + model.spread_scale * (members - mean)
 

@@ -63,3 +63,37 @@ def test_shipped_config_is_the_recorded_choice():
     assert record["selected"] in CANDIDATES
     assert Config() == candidate_config(record["selected"])
     assert record["config"] == Config().__dict__
+
+
+def test_latent_chi_ab_of_a_hansen_z_model_adds_the_hansen_terms(synthetic):
+    """χ_AB of two polymers (chiapp.compatibility) under a model with Hansen terms in z: per member, the
+    latent part plus Σ_h w_h(T)·V_site·Δδ_h²/(R·T_ref)/scale_h, all moved to V_ref (its docstring's
+    closed form, δ from the Hansen estimator); zero for a polymer with itself, symmetric."""
+    from chiapp.chemistry import parse_polymer
+    from chiapp.compatibility import REFERENCE_VOLUME_CM3_PER_MOL, _site_volume_cm3_per_mol, latent_chi_members
+    from chiapp.hansen import GAS_CONSTANT_J_PER_MOL_K, estimate_hansen
+    from chiapp.library import resolve_polymer
+    from chiapp.model import T_REF_K
+
+    model = fit(Tables(synthetic), replace(TINY, hansen_z=True))
+    names = ("PS", "PMMA", "PVC")
+    smiles = [resolve_polymer(n).smiles for n in names]
+    x = np.stack([polymer_descriptors(s) for s in smiles])
+    t = 450.0
+    members = latent_chi_members(model, x, x, t)
+    assert np.all(members[:, [0, 1, 2], [0, 1, 2]] == 0.0)
+    np.testing.assert_allclose(members, members.transpose(0, 2, 1), atol=1e-12)
+
+    u, _ = model.latent("polymer", x[:2])
+    w = model._w["head.experimental.w"]
+    weights = w[:, :, 0] + w[:, :, 1] * T_REF_K / t
+    latent = u.shape[-1]
+    a, b = (estimate_hansen(parse_polymer(s)) for s in smiles[:2])
+    delta2 = np.array([(a.delta_d_mpa05 - b.delta_d_mpa05) ** 2, (a.delta_p_mpa05 - b.delta_p_mpa05) ** 2,
+                       (a.delta_h_mpa05 - b.delta_h_mpa05) ** 2])
+    site = _site_volume_cm3_per_mol()
+    hansen = weights[:, latent:] @ (site * delta2 / (GAS_CONSTANT_J_PER_MOL_K * T_REF_K) / model._w["hansen.scale"])
+    expected = (((u[:, 0] - u[:, 1]) ** 2 * weights[:, :latent]).sum(1) + hansen) * REFERENCE_VOLUME_CM3_PER_MOL / site
+    expected = expected.mean() + model.spread_scale * (expected - expected.mean())
+    np.testing.assert_allclose(members[:, 0, 1], expected, rtol=1e-6)
+    assert np.abs(hansen).max() > 1e-3 * np.abs(expected).max()  # the Hansen part is not nothing
