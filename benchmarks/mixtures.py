@@ -118,7 +118,10 @@ FLAT = 0.05
 
 
 def _critical_polymer_wt(fact) -> tuple[str, bool]:
-    d = ternary_phase_diagram(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(fact.temperature_c)))
+    try:
+        d = ternary_phase_diagram(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(fact.temperature_c)))
+    except ChiAppError as error:
+        return f"no diagram: {error}", False
     if d.critical_point is None:
         return (f"none (χps {d.system.chi_ps:.2f} ± {d.chi_ps_std:.2f}, χpa {d.system.chi_pa:.2f}, "
                 f"χsa {d.system.chi_sa:.2f})", False)
@@ -128,13 +131,14 @@ def _critical_polymer_wt(fact) -> tuple[str, bool]:
     return f"{wt:.1f}", abs(wt - fact.value) <= CRITICAL_WT_TOLERANCE
 
 
-def _cloud_point(fact, temperature_c: float) -> float | None:
-    """The antisolvent volume fraction at the cloud point of a 10 wt% solution (None: no solution)."""
+def _cloud_point(fact, temperature_c: float) -> float | str:
+    """The antisolvent volume fraction at the cloud point of a 10 wt% solution, or why there is none."""
     try:
-        return antisolvent_dose(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(temperature_c)),
-                                draws=0).cloud_point_fraction
-    except ChiAppError:
-        return None
+        cloud = antisolvent_dose(fact.polymer, fact.solvent, fact.antisolvent, float(kelvin(temperature_c)),
+                                 draws=0).cloud_point_fraction
+    except ChiAppError:  # the answer says the polymer does not dissolve in the solvent (or cannot be asked)
+        return "no solution"
+    return "no cloud point up to 95 vol-%" if cloud is None else cloud
 
 
 def ternary_rows() -> list[tuple[str, str, str, bool | None]]:
@@ -152,8 +156,8 @@ def ternary_rows() -> list[tuple[str, str, str, bool | None]]:
     grows = facts[facts["kind"] == "gap_grows_with_temperature"]
     for fact in grows.itertuples(index=False):
         low, high = _cloud_point(fact, fact.temperature_c), _cloud_point(fact, fact.temperature_high_c)
-        if low is None or high is None:
-            said.append(f"{fact.polymer}/{fact.solvent}: no solution")
+        if isinstance(low, str) or isinstance(high, str):
+            said.append(f"{fact.polymer}/{fact.solvent}: {low if isinstance(low, str) else high}")
             continue
         right += high < (1 - FLAT) * low
         said.append(f"{fact.polymer}/{fact.solvent} {100 * low:.1f} → {100 * high:.1f} %")

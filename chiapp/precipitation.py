@@ -6,8 +6,8 @@ from the pair's excess Gibbs energy (``chiapp.mixing``, COSMO-SAC). All are move
 solvent's molar volume (χ per volume being what adds), and ``chiapp.ternary`` does the
 thermodynamics. The dose is the antisolvent volume fraction α of the final liquid at which a given
 share of the polymer sits in the polymer-rich phase (lever rule on the tie line through the
-mixture), found by bisection; its interval repeats the whole calculation for draws of χps and χpa
-from their posterior (χsa has no σ: it is COSMO-SAC's).
+mixture), found by bisection; its interval traces the tie lines again and finds the dose (not the
+cloud point) for draws of χps and χpa from their posterior (χsa has no σ: it is COSMO-SAC's).
 
 What it leaves out: the polymer's molecular-weight distribution (a real polymer precipitates over a
 range of doses, its short chains last), crystallization of a semicrystalline polymer (a liquid–solid

@@ -30,6 +30,7 @@ from scipy.optimize import brentq, root
 
 from chiapp.errors import InputError
 from chiapp.flory_huggins import binodal_log
+from chiapp.frozen import read_only
 
 __all__ = ["TernarySystem", "TieLines", "critical_point_ternary", "precipitated_share", "spinodal_points",
            "tie_lines"]
@@ -57,15 +58,15 @@ class TernarySystem:
         if max(abs(self.chi_ps), abs(self.chi_pa), abs(self.chi_sa)) > 50:
             raise InputError("a χ beyond ±50 is not a Flory–Huggins parameter")
 
-    @cached_property  # the tie-line solver asks for these some 10⁵ times per diagram
+    @cached_property  # the tie-line solver asks for these some 10⁵ times per diagram; read-only, shared
     def sizes(self) -> np.ndarray:
-        return np.array([self.chain_length, 1.0, self.antisolvent_size])
+        return read_only(np.array([self.chain_length, 1.0, self.antisolvent_size]))
 
     @cached_property
     def chi_matrix(self) -> np.ndarray:
-        return np.array([[0.0, self.chi_ps, self.chi_pa],
-                         [self.chi_ps, 0.0, self.chi_sa],
-                         [self.chi_pa, self.chi_sa, 0.0]])
+        return read_only(np.array([[0.0, self.chi_ps, self.chi_pa],
+                                    [self.chi_ps, 0.0, self.chi_sa],
+                                    [self.chi_pa, self.chi_sa, 0.0]]))
 
     def free_energy(self, phi) -> np.ndarray:
         """f [kT per site] at compositions (..., 3)."""
