@@ -201,9 +201,10 @@ def _edge_start(system: TernarySystem, t: float) -> np.ndarray | None:
     return np.array([math.log(rich[_P]) - math.log(rich[_A]), ln_rich_s - math.log(rich[_A]), ln_lean_p])
 
 
-#: A tie line from a warm start converges in about 16 evaluations (the median); a solve that has not
-#: after 100 is counted a failure at once, and the tracer quarters its step, rather than running to
-#: MINPACK's default of 800 (such failures, near the critical point, took three fifths of the time).
+#: The tracer's solves: a tie line from a warm start converges in about 16 evaluations (the median); a
+#: solve that has not after 100 is counted a failure at once, and the tracer quarters its step, rather
+#: than running to MINPACK's default of 800 (such failures, near the critical point, took three fifths
+#: of the time).
 _SOLVER = {"xtol": 1e-12, "maxfev": 100}
 
 
@@ -243,7 +244,8 @@ def tie_lines(system: TernarySystem, max_lines: int = 400) -> TieLines:
 
 
 def _tie_line_at(system: TernarySystem, t: float, y0: np.ndarray):
-    found = root(lambda v: _residual(system, v, t)[0], y0, method="hybr", options=_SOLVER)
+    # no cap here: the caller reads this solve's result without a retry, as before the tracer's cap
+    found = root(lambda v: _residual(system, v, t)[0], y0, method="hybr", options={"xtol": 1e-12})
     _, ln_rich, ln_lean = _residual(system, found.x, t)
     return np.exp(ln_rich), np.exp(ln_lean), found.x
 
