@@ -44,6 +44,7 @@ def test_factored_grid_equals_direct_latent_distance(model):
     xp, xs = _x(["PS", "PMMA", "PE", "PVC"], "polymer"), _x(["toluene", "water", "acetone", "DMF", "THF"], "solvent")
     (u_p, r_p), (u_s, r_s) = model.latent("polymer", xp), model.latent("solvent", xs)
     z = (u_p[:, :, None] - u_s[:, None]) ** 2 - r_p[:, :, None] ** 2 - r_s[:, None] ** 2
+    z = model.with_hansen(z, xp[:, None, :], xs[None, :, :])  # the Hansen terms, if the model has them
     w, bias = model.heads()
     direct = np.einsum("mpsk,mkh->hmps", z, w) + bias.T[:, :, None, None]
     grid = model.grid_coefficients(xp, xs)
