@@ -387,6 +387,8 @@ def ternary_figure(dose, title: str | None = None) -> go.Figure:
     """The polymer / solvent / antisolvent diagram of an antisolvent dose (``chiapp.precipitation``):
     binodal (the tie lines' ends), a few tie lines, spinodal, critical point, the dilution path from
     the solution towards the antisolvent and the dose; volume fractions."""
+    from chiapp.precipitation import MAX_DOSE_FRACTION
+
     d = dose.diagram
     figure = go.Figure()
 
@@ -411,7 +413,7 @@ def ternary_figure(dose, title: str | None = None) -> go.Figure:
                                                                             "symbol": "diamond"})
     start = dose.start_composition
     corner = np.array([0.0, 0.0, 1.0])
-    path = [start + a * (corner - start) for a in np.linspace(0.0, 0.95, 40)]
+    path = [start + a * (corner - start) for a in np.linspace(0.0, MAX_DOSE_FRACTION, 40)]
     trace(path, "adding antisolvent", mode="lines", line={"color": _PALETTE[2], "width": 2, "dash": "dash"})
     if dose.fraction is not None:
         trace(start + dose.fraction * (corner - start), f"{dose.share:.0%} precipitated", mode="markers",

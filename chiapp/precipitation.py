@@ -40,7 +40,18 @@ from chiapp.ternary import (
 )
 from chiapp.units import ZERO_CELSIUS_K, check_temperatures_k
 
-__all__ = ["AntisolventDose", "TernaryDiagram", "antisolvent_dose", "ternary_phase_diagram"]
+__all__ = ["MAX_DOSE_FRACTION", "AntisolventDose", "TernaryDiagram", "antisolvent_dose", "dose_percent",
+           "ternary_phase_diagram"]
+
+#: The largest antisolvent volume fraction of the final liquid searched: beyond it the "solution" is
+#: mostly antisolvent, no process doses that much.
+MAX_DOSE_FRACTION = 0.95
+_NONE = f"none up to {100 * MAX_DOSE_FRACTION:.0f} vol-%"
+
+
+def dose_percent(fraction: float | None, none: str = _NONE) -> str:
+    """An antisolvent volume fraction as every route prints it; ``none`` where there is no dose."""
+    return none if fraction is None else f"{100 * fraction:.1f} vol-%"
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +79,7 @@ class AntisolventDose(FrozenResult):
     """How much antisolvent precipitates ``share`` of the polymer from a solution of
     ``polymer_mass_fraction`` in the solvent: α is the antisolvent's volume fraction of the final
     liquid (median and 16–84 % interval over the posterior draws); per kg of solution in kg and per
-    litre of solution in litres. None where the antisolvent does not precipitate it (up to α = 0.95)."""
+    litre of solution in litres. None where the antisolvent does not precipitate it (up to α = MAX_DOSE_FRACTION)."""
 
     diagram: TernaryDiagram
     polymer_mass_fraction: float
@@ -143,7 +154,7 @@ DOSE_TOLERANCE, DRAW_TOLERANCE = 1e-5, 1e-4
 def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLines | None = None, *,
           cloud: bool = True, tolerance: float = DOSE_TOLERANCE) -> tuple[float | None, float | None]:
     """(cloud-point α, α at which ``share`` has precipitated) along the line from ``start`` to the
-    antisolvent vertex, None where it does not happen up to α = 0.95 (``lines``: the system's tie
+    antisolvent vertex, None where it does not happen up to α = MAX_DOSE_FRACTION (``lines``: the system's tie
     lines when already traced; ``cloud=False`` skips the cloud point, returned as None)."""
     lines = tie_lines(system) if lines is None else lines
     corner = np.array([0.0, 0.0, 1.0])
@@ -152,7 +163,7 @@ def _dose(system: TernarySystem, start: np.ndarray, share: float, lines: TieLine
         return precipitated_share(system, (1 - alpha) * start + alpha * corner, lines)
 
     def bisect(target: float) -> float | None:
-        lo, hi = 0.0, 0.95
+        lo, hi = 0.0, MAX_DOSE_FRACTION
         if share_at(hi) < target:
             return None
         while hi - lo > tolerance:

@@ -253,7 +253,7 @@ def plan_amounts(plan, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION
     polymer's mass share (default: equal shares)."""
     from chiapp.errors import ChiAppError
     from chiapp.features import solvent_features
-    from chiapp.precipitation import antisolvent_dose
+    from chiapp.precipitation import antisolvent_dose, dose_percent
     from chiapp.units import kelvin
 
     shares = dict(feed or {p: 1.0 / len(plan.polymers) for p in plan.polymers})
@@ -271,7 +271,7 @@ def plan_amounts(plan, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION
                 if dose.kg_per_kg_solution is not None:
                     row["antisolvent_kg_per_kg_feed"] = dose.kg_per_kg_solution * solution
                 else:
-                    row["note"] = f"{step.antisolvent} does not precipitate 99 % up to 95 vol-%"
+                    row["note"] = f"{step.antisolvent} does not precipitate 99 %: {dose_percent(None)}"
             except ChiAppError as error:
                 row["note"] = f"no dose: {error}"
         rows.append(row)
@@ -325,22 +325,21 @@ def plan_report(plan, manifest: dict, polymer_mass_fraction: float = PLAN_POLYME
 def ternary_report(dose, manifest: dict) -> Report:
     """An antisolvent dose (``chiapp.precipitation.AntisolventDose``): the diagram, the three χ's, the
     cloud point and the dose with its interval."""
+    from chiapp.precipitation import MAX_DOSE_FRACTION, dose_percent
+
     d, system = dose.diagram, dose.diagram.system
-
-    def percent(value) -> str:
-        return "none up to 95 vol-%" if value is None else f"{100 * value:.1f} vol-%"
-
     inputs = (("Polymer", d.polymer), ("Solvent", d.solvent), ("Antisolvent", d.antisolvent),
               ("Temperature", f"{d.temperature_k - ZERO_CELSIUS_K:.0f} °C"),
               ("Polymer in the solution", f"{dose.polymer_mass_fraction:.0%} by mass"),
               ("Share to precipitate", f"{dose.share:.0%}"))
     if dose.fraction is None:
-        answer = f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer up to 95 vol-%."
+        answer = (f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer "
+                  f"up to {100 * MAX_DOSE_FRACTION:.0f} vol-%.")
     else:
-        answer = (f"Add {d.antisolvent} to {percent(dose.fraction)} of the final liquid "
+        answer = (f"Add {d.antisolvent} to {dose_percent(dose.fraction)} of the final liquid "
                   f"({dose.kg_per_kg_solution:.3f} kg per kg of solution, {dose.litres_per_litre_solution:.3f} L per "
                   f"L) to precipitate {dose.share:.0%} of the polymer; the solution clouds at "
-                  f"{percent(dose.cloud_point_fraction)}.")
+                  f"{dose_percent(dose.cloud_point_fraction)}.")
     chis = pd.DataFrame({"pair": [f"{d.polymer} / {d.solvent}", f"{d.polymer} / {d.antisolvent}",
                                   f"{d.solvent} / {d.antisolvent}"],
                          "χ per solvent site": np.round([system.chi_ps, system.chi_pa, system.chi_sa], 3),
@@ -351,8 +350,9 @@ def ternary_report(dose, manifest: dict) -> Report:
         f"{d.polymer} / {d.solvent} / {d.antisolvent}", system.chain_length, plots.model_version(manifest)))
     return Report(
         title=f"Precipitating {d.polymer} from {d.solvent} with {d.antisolvent}", inputs=inputs, answer=answer,
-        uncertainty=(f"16-84 % of the posterior draws of the two polymer χ's: {percent(dose.fraction_low)} to "
-                     f"{percent(dose.fraction_high)}. One chain length (N = {system.chain_length:.0f} solvent sites, "
+        uncertainty=(f"16-84 % of the posterior draws of the two polymer χ's: {dose_percent(dose.fraction_low)} "
+                     f"to {dose_percent(dose.fraction_high)}. One chain length (N = {system.chain_length:.0f} "
+                     "solvent sites, "
                      "no molecular-weight distribution: a real polymer precipitates over a range, its short chains "
                      "last); liquid-liquid demixing only (no crystallization)."),
         figures=(figure,), tables=(("The three χ's", chis),), manifest=manifest)

@@ -14,7 +14,7 @@ import argparse
 
 import pandas as pd
 
-from chiapp.precipitation import AntisolventDose, antisolvent_dose
+from chiapp.precipitation import MAX_DOSE_FRACTION, AntisolventDose, antisolvent_dose, dose_percent
 from chiapp.tables import write_csv
 from chiapp.units import check_temperatures_c
 
@@ -50,10 +50,6 @@ def diagram_frame(dose: AntisolventDose) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _percent(value: float | None) -> str:
-    return "none up to 95 vol-%" if value is None else f"{100 * value:.1f} vol-%"
-
-
 def run(args: argparse.Namespace) -> int:
     temperature_k = float(check_temperatures_c(args.temperature_c)[0])
     dose = antisolvent_dose(args.polymer, args.solvent, args.antisolvent, temperature_k,
@@ -67,12 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if d.critical_point is not None:
         c = d.critical_point
         print(f"critical point: polymer {c[0]:.4f}, solvent {c[1]:.4f}, antisolvent {c[2]:.4f} (volume fractions)")
-    print(f"cloud point: {_percent(dose.cloud_point_fraction)} {d.antisolvent} in the final liquid")
+    print(f"cloud point: {dose_percent(dose.cloud_point_fraction)} {d.antisolvent} in the final liquid")
     if dose.fraction is None:
-        print(f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer up to 95 vol-%")
+        print(f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer "
+              f"up to {100 * MAX_DOSE_FRACTION:.0f} vol-%")
     else:
-        interval = f"{_percent(dose.fraction_low)} to {_percent(dose.fraction_high)}"
-        print(f"to precipitate {dose.share:.0%}: {_percent(dose.fraction)} (16-84 % of draws: {interval}); "
+        interval = f"{dose_percent(dose.fraction_low)} to {dose_percent(dose.fraction_high)}"
+        print(f"to precipitate {dose.share:.0%}: {dose_percent(dose.fraction)} (16-84 % of draws: {interval}); "
               f"{dose.kg_per_kg_solution:.3f} kg per kg and {dose.litres_per_litre_solution:.3f} L per L of solution")
     print("note: one chain length (no molecular-weight distribution), liquid-liquid only (no crystallization)")
     if args.output:

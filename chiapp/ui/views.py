@@ -543,23 +543,22 @@ def show_qc(polymer, solvent, prediction, temperatures_c: tuple[float, ...]) -> 
                "disagreement says where to measure.")
 
 
-def _percent(value: float | None, none: str = "none up to 95 vol-%") -> str:
-    return none if value is None else f"{100 * value:.1f} vol-%"
-
-
 def show_antisolvent_dose(dose) -> None:
     """An antisolvent dose (``chiapp.precipitation``): cloud point, dose, amount, the interval and the
     three χ's in words, the ternary diagram and its report."""
+    from chiapp.precipitation import MAX_DOSE_FRACTION, dose_percent
+
     d = dose.diagram
     first, second, third = st.columns(3)
-    first.metric("Cloud point", _percent(dose.cloud_point_fraction),
+    first.metric("Cloud point", dose_percent(dose.cloud_point_fraction),
                  help="Antisolvent volume fraction of the final liquid at which the solution turns cloudy.")
-    second.metric(f"{dose.share:.0%} precipitated at", _percent(dose.fraction),
+    second.metric(f"{dose.share:.0%} precipitated at", dose_percent(dose.fraction),
                   help="Antisolvent volume fraction of the final liquid (the interval below is over posterior draws).")
     third.metric("Antisolvent per kg of solution", "—" if dose.kg_per_kg_solution is None
                  else f"{dose.kg_per_kg_solution:.3f} kg")
+    beyond = f"beyond {100 * MAX_DOSE_FRACTION:.0f} vol-%"
     st.caption(f"16–84 % of the posterior draws of χ(polymer, solvent) and χ(polymer, antisolvent): "
-               f"{_percent(dose.fraction_low, '—')} to {_percent(dose.fraction_high, 'beyond 95 vol-%')}. "
+               f"{dose_percent(dose.fraction_low, '—')} to {dose_percent(dose.fraction_high, beyond)}. "
                f"χ per {d.solvent} site: polymer–solvent {d.system.chi_ps:.3f} ± {d.chi_ps_std:.3f}, "
                f"polymer–antisolvent {d.system.chi_pa:.3f} ± {d.chi_pa_std:.3f}, solvent–antisolvent "
                f"{d.system.chi_sa:.3f} (COSMO-SAC). One chain length (no molecular-weight distribution), "

@@ -12,7 +12,7 @@ from scipy.optimize import brentq
 from chiapp.cli import main
 from chiapp.errors import InputError
 from chiapp.features import solvent_features
-from chiapp.precipitation import antisolvent_dose
+from chiapp.precipitation import antisolvent_dose, dose_percent
 from chiapp.prediction import predict_chi
 from chiapp.ternary import TernarySystem, critical_point_ternary, precipitated_share, spinodal_points, tie_lines
 
@@ -137,4 +137,7 @@ def test_cli_ternary_prints_the_dose_and_writes_the_curves(tmp_path, capsys):
                  "--draws", "2", "--output", str(out)]) == 0
     text = capsys.readouterr().out
     assert "to precipitate 99%" in text and out.exists()
+    api = antisolvent_dose("PS", "toluene", "methanol", 298.15, draws=2)   # the CLI's defaults: 10 wt-%, 25 °C
+    assert f"to precipitate 99%: {dose_percent(api.fraction)} (16-84 % of draws: " in text
+    assert dose_percent(0.0234) == "2.3 vol-%" and "95 vol-%" in dose_percent(None)
     assert main(["ternary", "--polymer", "PS", "--solvent", "toluene", "--antisolvent", "C1CC1("]) == 2
