@@ -142,9 +142,11 @@ def _cloud_point(fact, temperature_c: float) -> float | str:
 
 
 def ternary_rows() -> list[tuple[str, str, str, bool | None]]:
-    """ternary_facts.csv: a published critical composition (within CRITICAL_WT_TOLERANCE), and the
+    """ternary_facts.csv: a published critical composition (within CRITICAL_WT_TOLERANCE), the
     direction of the miscibility gap with temperature (it grows when the cloud point of a 10 wt%
-    solution needs at least FLAT less antisolvent, relatively, at the higher temperature)."""
+    solution needs at least FLAT less antisolvent, relatively, at the higher temperature), a polymer–
+    antisolvent χ fitted to cloud points (within 2σ' of the answer: another laboratory's χ), and a
+    cloud point whose concentration the source does not give (reported)."""
     facts = pd.read_csv(DATA / "ternary_facts.csv")
     rows = []
     for fact in facts[facts["kind"] == "critical_polymer_wt"].itertuples(index=False):
@@ -164,6 +166,16 @@ def ternary_rows() -> list[tuple[str, str, str, bool | None]]:
     rows.append((f"the miscibility gap grows from {grows['temperature_c'].min():g} to "
                  f"{grows['temperature_high_c'].max():g} °C (cloud point of a 10 wt% solution, antisolvent "
                  f"vol%: {'; '.join(said)})", f"{right}/{len(grows)}", "reported", None))
+    for fact in facts[facts["kind"] == "chi_polymer_antisolvent"].itertuples(index=False):
+        answer = predict_chi(fact.polymer, fact.antisolvent, float(kelvin(fact.temperature_c)))
+        chi, band = float(answer.chi[0]), float(answer.laboratory_std[0])
+        rows.append((f"χ of {fact.polymer} in {fact.antisolvent} at {fact.temperature_c:g} °C (fitted to cloud points: "
+                     f"{fact.value:g})", f"{chi:.2f} ± {band:.2f}", "within 2σ'", abs(chi - fact.value) <= 2 * band))
+    for fact in facts[facts["kind"] == "cloud_point_antisolvent_vol"].itertuples(index=False):
+        cloud = _cloud_point(fact, fact.temperature_c)
+        rows.append((f"{fact.polymer}/{fact.solvent}/{fact.antisolvent}: cloud point, antisolvent vol% (literature "
+                     f"{fact.value:g}; concentration not given, here 10 wt% at {fact.temperature_c:g} °C)",
+                     cloud if isinstance(cloud, str) else f"{100 * cloud:.1f}", "reported", None))
     return rows
 
 
