@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chiapp.flory_huggins import critical_chis
 from chiapp.quantum.cosmosac import (
     COSMO_SAC_2010,
     exchange_energy_over_rt,
@@ -30,8 +31,8 @@ from chiapp.quantum.cosmosac import (
 )
 from chiapp.quantum.sigma import SigmaProfile, known_profile
 
-__all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "mixing_shift",
-           "pair_interaction", "clear_cache"]
+__all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "liquids_mix",
+           "mixing_shift", "pair_interaction", "clear_cache"]
 
 #: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
 MIXING_TEMPERATURES_K = (298.15, 373.15)
@@ -124,6 +125,23 @@ def pair_interaction(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_
     pair = _pair(first_key, second_key, float(v1_cm3_per_mol), float(v2_cm3_per_mol))
     _solve([pair])
     return _KNOWN[pair]
+
+
+def liquids_mix(first_key: str, second_keys, v1_cm3_per_mol: float, v2_cm3_per_mol, temperature_k: float
+                ) -> list[bool | None]:
+    """Whether a liquid mixes at every ratio with each of others at ``temperature_k`` by COSMO-SAC: χ12 per
+    site of the first at or below the critical χ of two liquids of 1 and V2/V1 sites
+    (``chiapp.flory_huggins.critical_chis``); None where a σ-profile is missing. The pairs not yet
+    known are solved together."""
+    v1 = float(v1_cm3_per_mol)
+    pairs = [_pair(first_key, k, v1, float(v2)) for k, v2 in zip(second_keys, v2_cm3_per_mol)]
+    _solve(pairs)
+    out: list[bool | None] = []
+    for pair, v2 in zip(pairs, v2_cm3_per_mol):
+        found = _KNOWN[pair]
+        chi = None if found is None else v1 * (found[0] + found[1] / temperature_k)
+        out.append(None if chi is None else bool(chi <= critical_chis(float(v2) / v1)))
+    return out
 
 
 def mixing_shift(keys, fractions, molar_volumes_cm3_per_mol) -> tuple[float, float] | None:

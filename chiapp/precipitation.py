@@ -93,6 +93,18 @@ class AntisolventDose(FrozenResult):
     litres_per_litre_solution: float | None
     draws_precipitating: float
 
+    @property
+    def note(self) -> str:
+        """Why there is no dose when the two liquids themselves do not mix (COSMO-SAC's χsa above their
+        critical χ): the antisolvent forms its own layer and the polymer stays dissolved. '' otherwise."""
+        d, system = self.diagram, self.diagram.system
+        if self.fraction is not None or system.chi_sa <= system.liquids_critical_chi:
+            return ""
+        return (f"{d.solvent} and {d.antisolvent} do not mix at {d.temperature_k - ZERO_CELSIUS_K:.0f} °C by "
+                f"COSMO-SAC (χ {system.chi_sa:.1f} per {d.solvent} site, above the {system.liquids_critical_chi:.1f} "
+                f"at which two such liquids separate): {d.antisolvent} forms its own layer and the polymer stays in "
+                f"the {d.solvent}. Choose an antisolvent that mixes with {d.solvent}.")
+
 
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None

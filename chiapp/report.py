@@ -334,7 +334,7 @@ def ternary_report(dose, manifest: dict) -> Report:
               ("Share to precipitate", f"{dose.share:.0%}"))
     if dose.fraction is None:
         answer = (f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer "
-                  f"up to {100 * MAX_DOSE_FRACTION:.0f} vol-%.")
+                  f"up to {100 * MAX_DOSE_FRACTION:.0f} vol-%." + (f" {dose.note}" if dose.note else ""))
     else:
         answer = (f"Add {d.antisolvent} to {dose_percent(dose.fraction)} of the final liquid "
                   f"({dose.kg_per_kg_solution:.3f} kg per kg of solution, {dose.litres_per_litre_solution:.3f} L per "

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import brentq, root
 
 from chiapp.errors import InputError
-from chiapp.flory_huggins import binodal_log
+from chiapp.flory_huggins import binodal_log, critical_chis
 from chiapp.frozen import read_only
 
 __all__ = ["TernarySystem", "TieLines", "critical_point_ternary", "precipitated_share", "spinodal_points",
@@ -57,6 +57,12 @@ class TernarySystem:
                              f"got N = {self.chain_length:g}, m = {self.antisolvent_size:g}")
         if max(abs(self.chi_ps), abs(self.chi_pa), abs(self.chi_sa)) > 50:
             raise InputError("a χ beyond ±50 is not a Flory–Huggins parameter")
+
+    @property
+    def liquids_critical_chi(self) -> float:
+        """χsa above which the solvent and the antisolvent alone separate into two layers: the critical
+        χ of two liquids of 1 and m sites, per solvent site (m may be below 1: water after toluene)."""
+        return float(critical_chis(self.antisolvent_size))
 
     @cached_property  # the tie-line solver asks for these some 10⁵ times per diagram; read-only, shared
     def sizes(self) -> np.ndarray:

@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     if dose.fraction is None:
         print(f"{d.antisolvent} does not precipitate {dose.share:.0%} of the polymer "
               f"up to {100 * MAX_DOSE_FRACTION:.0f} vol-%")
+        if dose.note:
+            print(f"why: {dose.note}")
     else:
         interval = f"{dose_percent(dose.fraction_low)} to {dose_percent(dose.fraction_high)}"
         print(f"to precipitate {dose.share:.0%}: {dose_percent(dose.fraction)} (16-84 % of draws: {interval}); "

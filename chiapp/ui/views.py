@@ -556,6 +556,8 @@ def show_antisolvent_dose(dose) -> None:
                   help="Antisolvent volume fraction of the final liquid (the interval below is over posterior draws).")
     third.metric("Antisolvent per kg of solution", "—" if dose.kg_per_kg_solution is None
                  else f"{dose.kg_per_kg_solution:.3f} kg")
+    if dose.note:
+        st.warning(dose.note)
     beyond = f"beyond {100 * MAX_DOSE_FRACTION:.0f} vol-%"
     st.caption(f"16–84 % of the posterior draws of χ(polymer, solvent) and χ(polymer, antisolvent): "
                f"{dose_percent(dose.fraction_low, '—')} to {dose_percent(dose.fraction_high, beyond)}. "

@@ -422,3 +422,6 @@ def test_antisolvent_page_doses_and_refuses_a_non_solvent():
     at.selectbox(key="antisolvent_solvent").set_value("water").run(timeout=TIMEOUT_S)
     assert any("does not dissolve" in e.value for e in at.error)
     assert not at.exception
+    at.selectbox(key="antisolvent_solvent").set_value("toluene")
+    at.selectbox(key="antisolvent_added").set_value("water").run(timeout=TIMEOUT_S)  # two liquids that do not mix
+    assert any("do not mix" in w.value for w in at.warning) and not at.exception

@@ -68,3 +68,21 @@ def test_cosolvency_ethanol_water_is_better_than_ethanol_for_pmma():
     Aust. J. Chem. 63, 1173 (2010)): with χ12 > 0 the blend's χ must fall below ethanol's."""
     blend = predict_chi("PMMA", "ethanol:0.8+water:0.2", 298.15).chi[0]
     assert blend < predict_chi("PMMA", "ethanol", 298.15).chi[0]
+
+
+@pytest.mark.parametrize("first, second, mix", [
+    ("ethanol", "water", True),     # miscible in all proportions
+    ("toluene", "water", False),    # water dissolves about 0.05 wt % of toluene at 25 °C
+    ("chloroform", "water", False),  # about 0.8 wt % at 25 °C
+    ("acetone", "water", True),     # miscible in all proportions
+])
+def test_two_liquids_mix_or_not_as_the_handbook_says(first, second, mix):
+    """Miscibility at 25 °C (CRC Handbook of Chemistry and Physics, aqueous solubility of organic
+    compounds); the rule is χ12 against the critical χ of two liquids of 1 and V2/V1 sites, which for
+    equal sizes is 2 (closed form ½(1 + 1)²)."""
+    from chiapp.flory_huggins import critical_chis
+    from chiapp.mixing import liquids_mix
+
+    assert float(critical_chis(1.0)) == pytest.approx(2.0)
+    a, b = solvent_features(first), solvent_features(second)
+    assert liquids_mix(a.key, [b.key], a.molar_volume_cm3_per_mol, [b.molar_volume_cm3_per_mol], 298.15) == [mix]

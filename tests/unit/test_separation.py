@@ -168,3 +168,13 @@ def test_plan_report_amounts_per_kg_feed(five_grades_plan):
     body = page[page.index("<body>"):]
     assert "antisolvent [kg/kg feed]" in body and "one-solvent series" in body
     assert "array(" not in body and "SeparationPlan(" not in body
+
+
+def test_an_antisolvent_recovery_names_only_liquids_that_mix_with_the_solvent():
+    """PS from toluene: methanol and water are both non-solvents that boil below toluene, but water does
+    not mix with toluene (CRC Handbook: about 0.05 wt % at 25 °C) and methanol does (miscible in all
+    proportions), so the recovery names methanol and says the mixing was checked."""
+    plan = plan_separation(["PS", "HDPE"], (293.15, 413.15), solvents=["toluene", "methanol", "water"])
+    recovery = plan.steps.set_index("dissolves").loc["PS", "recovery"]
+    assert "methanol" in recovery and "water" not in recovery, recovery
+    assert "mixes with toluene" in recovery and "not checked" not in recovery

@@ -12,8 +12,10 @@ from scipy.optimize import brentq
 from chiapp.cli import main
 from chiapp.errors import InputError
 from chiapp.features import solvent_features
+from chiapp.model import load_model
 from chiapp.precipitation import antisolvent_dose, dose_percent
 from chiapp.prediction import predict_chi
+from chiapp.report import ternary_report
 from chiapp.ternary import TernarySystem, critical_point_ternary, precipitated_share, spinodal_points, tie_lines
 
 
@@ -118,6 +120,18 @@ def test_dose_is_where_the_polymer_leaves_the_solution(ps_dose):
     at = (lambda a: precipitated_share(d.system, (1 - a) * start + a * corner, d.tie_lines))
     assert at(alpha) >= ps_dose.share > at(ps_dose.cloud_point_fraction - 1e-3)
     assert ps_dose.litres_per_litre_solution == pytest.approx(alpha / (1 - alpha))
+
+
+def test_two_liquids_that_do_not_mix_are_named_as_why_there_is_no_dose():
+    """Toluene and water are nearly immiscible (water dissolves about 0.05 wt % of toluene at 25 °C,
+    CRC Handbook of Chemistry and Physics, aqueous solubility of organic compounds): the water forms a
+    layer of its own instead of precipitating PS. Methanol mixes with toluene: no such note."""
+    assert TernarySystem(100, 1.0, 0.4, 2.0, 1.99).liquids_critical_chi == pytest.approx(2.0)  # ½(1 + 1/√1)²
+    water = antisolvent_dose("PS", "toluene", "water", 298.15, draws=0)
+    assert water.fraction is None and "do not mix" in water.note and "water forms its own layer" in water.note
+    assert water.diagram.system.chi_sa > water.diagram.system.liquids_critical_chi
+    assert water.note in ternary_report(water, load_model().manifest).answer   # the report says it too
+    assert antisolvent_dose("PS", "toluene", "methanol", 298.15, draws=0).note == ""
 
 
 def test_dose_refuses_bad_input():
