@@ -108,7 +108,17 @@ def cosolvency_rows() -> list[tuple[str, str, str, bool | None]]:
         blend = [predict_blend_chi(case.polymer, {case.solvent_1: f, case.solvent_2: 1 - f}, t).chi[0]
                  < critical_chi(mw / density * (f / v[0] + (1 - f) / v[1])) for f in phis]
         hits += all(pure) and any(blend)
-    return [(f"cosolvency cases reproduced ({len(cases)} cases)", f"{hits}/{len(cases)}", "≥ 1", hits >= 1)]
+    verdicts = _composition_verdicts(cases)
+    return [(f"cosolvency cases reproduced ({len(cases)} cases)", f"{hits}/{len(cases)}", "≥ 1", hits >= 1),
+            (f"the literature's mixture at its own composition: dissolves / borderline ({len(cases)} cases; the "
+             "verdict of the one answer engine, mass fractions taken as volume fractions)",
+             f"{sum(verdicts == 'dissolves')} / {sum(verdicts == 'borderline')}", "reported", None)]
+
+
+def _composition_verdicts(cases: pd.DataFrame) -> np.ndarray:
+    return np.array([predict_blend_chi(c.polymer, {c.solvent_1: c.fraction_1, c.solvent_2: 1 - c.fraction_1},
+                                       float(kelvin(c.temperature_c))).verdicts[0]
+                     for c in cases.itertuples(index=False)])
 
 
 #: a published critical composition is "reproduced" within this many wt% of polymer
