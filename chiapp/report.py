@@ -249,11 +249,13 @@ def plan_amounts(plan, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION
                  draws: int = 8) -> pd.DataFrame:
     """Per step of a separation plan: the solvent per kg of feed to hold the dissolved polymer at
     ``polymer_mass_fraction``, and for an antisolvent recovery the dose that precipitates 99 % of it
-    at the window's lowest temperature (``chiapp.precipitation``), per kg of feed. ``feed`` gives each
-    polymer's mass share (default: equal shares)."""
+    at the window's lowest temperature (``chiapp.precipitation``), per kg of feed, of the first
+    antisolvent the recovery names that does (the note says which were passed over). ``feed`` gives
+    each polymer's mass share (default: equal shares)."""
     from chiapp.errors import ChiAppError
     from chiapp.features import solvent_features
     from chiapp.precipitation import antisolvent_dose, dose_percent
+    from chiapp.separation import ANTISOLVENT_SEPARATOR
     from chiapp.units import kelvin
 
     shares = dict(feed or {p: 1.0 / len(plan.polymers) for p in plan.polymers})
@@ -263,17 +265,21 @@ def plan_amounts(plan, polymer_mass_fraction: float = PLAN_POLYMER_MASS_FRACTION
         solution = share / polymer_mass_fraction                     # kg of solution per kg of feed
         row = {"step": step.step, "solvent_kg_per_kg_feed": solution - share, "antisolvent": step.antisolvent,
                "antisolvent_kg_per_kg_feed": np.nan, "antisolvent_boiling_point_c": np.nan, "note": ""}
-        if step.antisolvent:
-            row["antisolvent_boiling_point_c"] = solvent_features(step.antisolvent).boiling_point_c
+        passed = []
+        for name in (step.antisolvents.split(ANTISOLVENT_SEPARATOR) if step.antisolvents else []):
             try:
-                dose = antisolvent_dose(step.dissolves, step.solvent, step.antisolvent, float(kelvin(
-                    step.window_low_c)), polymer_mass_fraction=polymer_mass_fraction, draws=draws)
-                if dose.kg_per_kg_solution is not None:
-                    row["antisolvent_kg_per_kg_feed"] = dose.kg_per_kg_solution * solution
-                else:
-                    row["note"] = f"{step.antisolvent} does not precipitate 99 %: {dose_percent(None)}"
+                dose = antisolvent_dose(step.dissolves, step.solvent, name, float(kelvin(step.window_low_c)),
+                                        polymer_mass_fraction=polymer_mass_fraction, draws=draws)
             except ChiAppError as error:
-                row["note"] = f"no dose: {error}"
+                passed.append(f"{name}: no dose ({error})")
+                continue
+            if dose.kg_per_kg_solution is None:
+                passed.append(f"{name} does not precipitate 99 %: {dose_percent(None)}")
+                continue
+            row.update(antisolvent=name, antisolvent_kg_per_kg_feed=dose.kg_per_kg_solution * solution,
+                       antisolvent_boiling_point_c=solvent_features(name).boiling_point_c)
+            break
+        row["note"] = "; ".join(passed)
         rows.append(row)
     return pd.DataFrame(rows, columns=["step", "solvent_kg_per_kg_feed", "antisolvent", "antisolvent_kg_per_kg_feed",
                                        "antisolvent_boiling_point_c", "note"])

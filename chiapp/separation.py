@@ -59,7 +59,8 @@ from chiapp.selection import (
 )
 from chiapp.units import ZERO_CELSIUS_K
 
-__all__ = ["ALTERNATIVE_COLUMNS", "SERIES_COLUMNS", "STEP_COLUMNS", "SeparationPlan", "plan_separation"]
+__all__ = ["ALTERNATIVE_COLUMNS", "ANTISOLVENT_SEPARATOR", "SERIES_COLUMNS", "STEP_COLUMNS", "SeparationPlan",
+           "plan_separation"]
 
 #: Grid step when ``temperatures_k`` is given as a (low, high) range [K].
 RANGE_STEP_K = 2.5
@@ -68,8 +69,10 @@ MIN_POLYMERS, MAX_POLYMERS = 2, 6
 STEP_COLUMNS = (
     "step", "dissolves", "solvent", "window_low_c", "window_high_c", "operating_temperature_c", "margin",
     "margin_std", "confidence", "margin_k", "nearest", "chem21_class", "boiling_point_c", "needs_pressure", "recovery",
-    "precipitation_temperature_c", "antisolvent", "undissolved", "molten", "reason",
+    "precipitation_temperature_c", "antisolvent", "antisolvents", "undissolved", "molten", "reason",
 )
+#: ``antisolvents`` of a step: the antisolvents its recovery names, preferred first, joined by this.
+ANTISOLVENT_SEPARATOR = " or "
 SERIES_COLUMNS = ("series", "step", "dissolves", "solvent", "window_low_c", "window_high_c", "operating_temperature_c",
                   "margin_k", "confidence", "chem21_class", "boiling_point_c")
 ALTERNATIVE_COLUMNS = ("step", "dissolves", "rank", "solvent", "windows", "operating_temperature_c", "margin",
@@ -203,16 +206,18 @@ def _hansen_distance(a, b) -> float:
     return math.sqrt(4 * (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2)
 
 
-def _recovery(row: pd.Series, antisolvents: pd.DataFrame, low_c: float) -> tuple[str, str]:
+def _recovery(row: pd.Series, antisolvents: pd.DataFrame, low_c: float) -> tuple[str, list[str]]:
+    """How the dissolved polymer comes back, and the antisolvents named (preferred first; none for cooling
+    or evaporating)."""
     precipitation = row["precipitation_temperature_c"]
     if pd.notna(precipitation) and precipitation >= low_c:
-        return f"cooling below ~{precipitation:.0f} °C (precipitation temperature)", ""
+        return f"cooling below ~{precipitation:.0f} °C (precipitation temperature)", []
     names, checked = _antisolvents(row, antisolvents, low_c + ZERO_CELSIUS_K)
     if names:
         mixing = (f"each mixes with {row['name']} at {low_c:.0f} °C by COSMO-SAC" if checked
                   else f"miscibility with {row['name']} not checked")
-        return f"adding an antisolvent ({' or '.join(names)}; {mixing})", names[0]
-    return "evaporating the solvent", ""
+        return f"adding an antisolvent ({' or '.join(names)}; {mixing})", names
+    return "evaporating the solvent", []
 
 
 def _molten(polymers, labels: Sequence[str], others: Sequence[int], high_c: float) -> str:
@@ -333,7 +338,7 @@ def _step_row(context: _Context, number: int, target: int, members: list[int], r
     labels = context.labels
     others = [labels[m] for m in members if m != target]
     antisolvents = antisolvent_table(context.answer, context.frame, context.keep, context.in_domain, target)
-    recovery, antisolvent = _recovery(row, antisolvents, low_c)
+    recovery, names = _recovery(row, antisolvents, low_c)
     return {
         "step": number, "dissolves": labels[target], "solvent": row["name"], "window_low_c": row["window_low_c"],
         "window_high_c": row["window_high_c"], "operating_temperature_c": row["operating_temperature_c"],
@@ -341,7 +346,8 @@ def _step_row(context: _Context, number: int, target: int, members: list[int], r
         "margin_k": row["margin_k"], "nearest": row["nearest"], "chem21_class": row["chem21_class"],
         "boiling_point_c": row["boiling_point_c"], "needs_pressure": bool(row["needs_pressure"]),
         "recovery": recovery, "precipitation_temperature_c": row["precipitation_temperature_c"],
-        "antisolvent": antisolvent, "undissolved": ", ".join(others),
+        "antisolvent": names[0] if names else "", "antisolvents": ANTISOLVENT_SEPARATOR.join(names),
+        "undissolved": ", ".join(others),
         "molten": _molten(context.answer.polymers, labels, [m for m in members if m != target],
                           float(row["window_high_c"])),
         "reason": row["reason"]}

@@ -178,3 +178,30 @@ def test_an_antisolvent_recovery_names_only_liquids_that_mix_with_the_solvent():
     recovery = plan.steps.set_index("dissolves").loc["PS", "recovery"]
     assert "methanol" in recovery and "water" not in recovery, recovery
     assert "mixes with toluene" in recovery and "not checked" not in recovery
+
+
+def test_plan_amounts_dose_the_first_named_antisolvent_that_precipitates():
+    """PA6 from formic acid (the CHEM21-only plan of the README): the amounts take the first antisolvent
+    of the recovery's list that precipitates 99 % by chiapp.precipitation asked directly, and the note
+    names each one passed over."""
+    from chiapp.precipitation import antisolvent_dose
+    from chiapp.report import plan_amounts
+    from chiapp.separation import ANTISOLVENT_SEPARATOR
+
+    plan = plan_separation(["PS", "PE", "PP", "PET", "PA6"], (293.15, 473.15), chem21_only=True)
+    amounts = plan_amounts(plan, draws=0).set_index("step")
+    for step in plan.steps[plan.steps["antisolvents"] != ""].itertuples(index=False):
+        names = step.antisolvents.split(ANTISOLVENT_SEPARATOR)
+        assert names[0] == step.antisolvent and names[0] in step.recovery
+        doses = [antisolvent_dose(step.dissolves, step.solvent, n, step.window_low_c + 273.15, draws=0).fraction
+                 for n in names]
+        first = next((n for n, d in zip(names, doses) if d is not None), None)
+        row = amounts.loc[step.step]
+        if first is None:
+            assert np.isnan(row.antisolvent_kg_per_kg_feed)
+        else:
+            assert row.antisolvent == first and row.antisolvent_kg_per_kg_feed > 0
+        for n, d in zip(names, doses):
+            if n == first:
+                break
+            assert n in row.note
