@@ -21,7 +21,11 @@ run), the term is unknown and left out, and the answer says so.
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
+
 import numpy as np
+import pandas as pd
 
 from chiapp.flory_huggins import critical_chis
 from chiapp.quantum.cosmosac import (
@@ -30,9 +34,10 @@ from chiapp.quantum.cosmosac import (
     segment_ln_gamma_many,
 )
 from chiapp.quantum.sigma import SigmaProfile, known_profile
+from chiapp.resources import verified_asset
 
 __all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "liquids_mix",
-           "mixing_shift", "pair_interaction", "clear_cache"]
+           "MEASURED_SOURCE", "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
 
 #: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
 MIXING_TEMPERATURES_K = (298.15, 373.15)
@@ -127,20 +132,65 @@ def pair_interaction(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_
     return _KNOWN[pair]
 
 
+#: The gas constant in the units of the DECHEMA NRTL parameters [cal/(mol K)].
+_R_CAL_PER_MOL_K = 1.987204258640832
+MEASURED_SOURCE = "DECHEMA VLE data (NRTL)"
+
+
+@lru_cache(maxsize=1)
+def _measured_pairs() -> dict[tuple[str, str], tuple[float, float, float]]:
+    """(key 1, key 2) -> (A12, A21 [cal/mol], α) of every pair of ``assets/evidence/activity_nrtl.csv``,
+    in both orders."""
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "activity_nrtl.csv")), keep_default_na=False)
+    pairs: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for row in table.itertuples(index=False):
+        pairs[(row.key_1, row.key_2)] = (row.a12_cal_per_mol, row.a21_cal_per_mol, row.alpha12)
+        pairs[(row.key_2, row.key_1)] = (row.a21_cal_per_mol, row.a12_cal_per_mol, row.alpha12)
+    return pairs
+
+
+def measured_ln_gammas(first_key: str, second_key: str, x1, temperature_k: float) -> np.ndarray | None:
+    """(ln γ1, ln γ2) along the last axis at mole fractions ``x1`` of the first liquid, by NRTL with the
+    measured (DECHEMA) parameters of the pair (Renon & Prausnitz, AIChE J. 14, 135 (1968)); None when
+    the pair is not tabulated."""
+    found = _measured_pairs().get((first_key, second_key))
+    if found is None:
+        return None
+    a12, a21, alpha = found
+    tau12, tau21 = a12 / (_R_CAL_PER_MOL_K * temperature_k), a21 / (_R_CAL_PER_MOL_K * temperature_k)
+    g12, g21 = np.exp(-alpha * tau12), np.exp(-alpha * tau21)
+    x1 = np.asarray(x1, dtype=float)
+    x2 = 1.0 - x1
+    ln1 = x2 ** 2 * (tau21 * (g21 / (x1 + x2 * g21)) ** 2 + tau12 * g12 / (x2 + x1 * g12) ** 2)
+    ln2 = x1 ** 2 * (tau12 * (g12 / (x2 + x1 * g12)) ** 2 + tau21 * g21 / (x1 + x2 * g21) ** 2)
+    return np.stack([ln1, ln2], axis=-1)
+
+
 def liquids_mix(first_key: str, second_keys, v1_cm3_per_mol: float, v2_cm3_per_mol, temperature_k: float
-                ) -> list[bool | None]:
-    """Whether a liquid mixes at every ratio with each of others at ``temperature_k`` by COSMO-SAC: χ12 per
-    site of the first at or below the critical χ of two liquids of 1 and V2/V1 sites
-    (``chiapp.flory_huggins.critical_chis``); None where a σ-profile is missing. The pairs not yet
-    known are solved together."""
+                ) -> list[tuple[bool | None, str]]:
+    """Whether a liquid mixes at every ratio with each of others at ``temperature_k``, and by what:
+    where the pair's measured activities are tabulated (MEASURED_SOURCE), ΔG_mix/RT = Σ x ln(xγ) convex
+    over the whole composition range; else COSMO-SAC's χ12 per site of the first at or below the
+    critical χ of two liquids of 1 and V2/V1 sites (``chiapp.flory_huggins.critical_chis``), the
+    ternary's own criterion; (None, '') where a σ-profile is missing."""
     v1 = float(v1_cm3_per_mol)
-    pairs = [_pair(first_key, k, v1, float(v2)) for k, v2 in zip(second_keys, v2_cm3_per_mol)]
-    _solve(pairs)
-    out: list[bool | None] = []
-    for pair, v2 in zip(pairs, v2_cm3_per_mol):
+    x = np.linspace(1e-4, 1.0 - 1e-4, 999)
+    out: list[tuple[bool | None, str]] = []
+    todo = []
+    for key, v2 in zip(second_keys, v2_cm3_per_mol):
+        ln_gamma = measured_ln_gammas(first_key, key, x, temperature_k)
+        if ln_gamma is not None:
+            mixing = x * (np.log(x) + ln_gamma[:, 0]) + (1 - x) * (np.log(1 - x) + ln_gamma[:, 1])
+            out.append((bool(np.all(np.diff(mixing, 2) > 0)), MEASURED_SOURCE))
+            continue
+        todo.append((len(out), _pair(first_key, key, v1, float(v2)), float(v2)))
+        out.append((None, ""))
+    _solve([pair for _, pair, _ in todo])
+    for at, pair, v2 in todo:
         found = _KNOWN[pair]
-        chi = None if found is None else v1 * (found[0] + found[1] / temperature_k)
-        out.append(None if chi is None else bool(chi <= critical_chis(float(v2) / v1)))
+        if found is not None:
+            chi = v1 * (found[0] + found[1] / temperature_k)
+            out[at] = (bool(chi <= critical_chis(v2 / v1)), "COSMO-SAC")
     return out
 
 

@@ -27,10 +27,10 @@ the vessel is OPERATING_CONFIDENCE σ on the right side of its limit), with the 
 nearest polymer in χ, in σ and in kelvin. What is left when one polymer remains is recovered as
 the undissolved solid; if no polymer can be dissolved alone, the plan says which stay together.
 
-An antisolvent named for a recovery mixes with the solvent by COSMO-SAC (``chiapp.mixing``; the
-recovery says when no candidate could be checked), and ``chiapp.precipitation`` doses it; a cooling
-recovery needs some undercooling below the precipitation temperature in practice (crystallization is
-slower than melting).
+An antisolvent named for a recovery mixes with the solvent by measured activities where tabulated, else
+by COSMO-SAC (``chiapp.mixing.liquids_mix``; the recovery says by which, or that none could be
+checked), and ``chiapp.precipitation`` doses it; a cooling recovery needs some undercooling below the
+precipitation temperature in practice (crystallization is slower than melting).
 """
 
 from __future__ import annotations
@@ -140,16 +140,17 @@ _N_ANTISOLVENTS = 3
 _CLEARLY_POOR_Z = 2.0
 
 
-def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame, temperature_k: float) -> tuple[list[str], bool]:
-    """Antisolvents for the dissolved polymer, and whether their mixing with the solvent was checked:
+def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame, temperature_k: float) -> tuple[list[str], str]:
+    """Antisolvents for the dissolved polymer, and by what their mixing with the solvent was checked ('':
+    not checked):
     poor for it at the lowest temperature, and clearly so ((χ - χ_lim) / σ ≥ 2 where any is, σ the
     selection's ``margin_std``), boiling below the solvent (so that distillation takes them off first),
-    mixing with the solvent at every ratio by COSMO-SAC (``chiapp.mixing.liquids_mix``; where no
-    candidate has a σ-profile, the nearer half to the solvent in Hansen space instead, Ra² = 4 ΔδD² +
+    mixing with the solvent at every ratio by measured activities or COSMO-SAC (``chiapp.mixing.liquids_mix``;
+    where no candidate can be checked, the nearer half to the solvent in Hansen space instead, Ra² = 4 ΔδD² +
     ΔδP² + ΔδH², Hansen, Hansen Solubility Parameters, 2nd ed., CRC 2007: a proxy, not a check); then
     safest CHEM21 class first, most clearly poor first."""
     if antisolvents.empty:
-        return [], False
+        return [], ""
     table = antisolvents
     clear = (table["margin"] / table["margin_std"].clip(lower=1e-9)).to_numpy() >= _CLEARLY_POOR_Z
     if clear.any():
@@ -161,10 +162,11 @@ def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame, temperature_k: flo
             table = table[lower]
     safety = table["chem21_class"].map({c: i for i, c in enumerate(CHEM21_CLASSES)}).fillna(len(CHEM21_CLASSES))
     mixes = _mix_with(str(row["smiles"]), table["smiles"], temperature_k)
-    checked = any(m is not None for m in mixes)
+    checked = any(m is not None for m, _ in mixes)
     if checked:
-        keep = np.array([m is True for m in mixes])
+        keep = np.array([m is True for m, _ in mixes])
         table, safety = table[keep], safety[keep]
+        table = table.assign(_source=[source for (m, source) in mixes if m is True])
     else:
         hansen = _hansen_table()
         solvent = hansen.get(row["smiles"])
@@ -177,17 +179,22 @@ def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame, temperature_k: flo
     z = table["margin"] / table["chi_std"].clip(lower=1e-9)
     table = table.assign(_safety=safety, _z=z).sort_values(["_safety", "_z"], ascending=[True, False],
                                                            kind="mergesort")
-    return [str(n) for n in table["name"].head(_N_ANTISOLVENTS)], checked
+    from chiapp.mixing import MEASURED_SOURCE
+
+    named = table.head(_N_ANTISOLVENTS)
+    by = set(named["_source"]) if checked else set()
+    how = f"{MEASURED_SOURCE} or, where not tabulated, COSMO-SAC" if len(by) > 1 else next(iter(by), "")
+    return [str(n) for n in named["name"]], how
 
 
-def _mix_with(solvent: str, candidates, temperature_k: float) -> list[bool | None]:
-    """``chiapp.mixing.liquids_mix`` of the solvent with each candidate (SMILES), None where unknown."""
+def _mix_with(solvent: str, candidates, temperature_k: float) -> list[tuple[bool | None, str]]:
+    """``chiapp.mixing.liquids_mix`` of the solvent with each candidate (SMILES): (mixes, by what)."""
     from chiapp.features import solvent_features
     from chiapp.mixing import liquids_mix
 
     first, others = solvent_features(solvent), [solvent_features(s) for s in candidates]
     if first.key is None or any(o.key is None for o in others):
-        return [None] * len(others)
+        return [(None, "")] * len(others)
     return liquids_mix(first.key, [o.key for o in others], first.molar_volume_cm3_per_mol,
                        [o.molar_volume_cm3_per_mol for o in others], temperature_k)
 
@@ -214,7 +221,7 @@ def _recovery(row: pd.Series, antisolvents: pd.DataFrame, low_c: float) -> tuple
         return f"cooling below ~{precipitation:.0f} °C (precipitation temperature)", []
     names, checked = _antisolvents(row, antisolvents, low_c + ZERO_CELSIUS_K)
     if names:
-        mixing = (f"each mixes with {row['name']} at {low_c:.0f} °C by COSMO-SAC" if checked
+        mixing = (f"each mixes with {row['name']} at {low_c:.0f} °C by {checked}" if checked
                   else f"miscibility with {row['name']} not checked")
         return f"adding an antisolvent ({' or '.join(names)}; {mixing})", names
     return "evaporating the solvent", []

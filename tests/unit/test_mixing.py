@@ -70,19 +70,44 @@ def test_cosolvency_ethanol_water_is_better_than_ethanol_for_pmma():
     assert blend < predict_chi("PMMA", "ethanol", 298.15).chi[0]
 
 
-@pytest.mark.parametrize("first, second, mix", [
-    ("ethanol", "water", True),     # miscible in all proportions
-    ("toluene", "water", False),    # water dissolves about 0.05 wt % of toluene at 25 °C
-    ("chloroform", "water", False),  # about 0.8 wt % at 25 °C
-    ("acetone", "water", True),     # miscible in all proportions
+@pytest.mark.parametrize("first, second, mix, source", [
+    ("ethanol", "water", True, "DECHEMA"),      # miscible in all proportions
+    ("acetone", "water", True, "DECHEMA"),      # miscible in all proportions
+    ("ethyl acetate", "water", False, "DECHEMA"),   # about 8 wt % of ethyl acetate dissolves in water at 20 °C
+    ("methyl ethyl ketone", "water", False, "DECHEMA"),  # about 27 wt % at 20 °C
+    ("toluene", "water", False, "COSMO-SAC"),   # about 0.05 wt % at 25 °C; no DECHEMA NRTL set for the pair
+    ("chloroform", "water", False, "COSMO-SAC"),  # about 0.8 wt % at 25 °C
 ])
-def test_two_liquids_mix_or_not_as_the_handbook_says(first, second, mix):
+def test_two_liquids_mix_or_not_as_the_handbook_says(first, second, mix, source):
     """Miscibility at 25 °C (CRC Handbook of Chemistry and Physics, aqueous solubility of organic
-    compounds); the rule is χ12 against the critical χ of two liquids of 1 and V2/V1 sites, which for
-    equal sizes is 2 (closed form ½(1 + 1)²)."""
+    compounds), by the measured activities where the DECHEMA NRTL table has the pair (ethyl acetate and
+    MEK with water: COSMO-SAC on MOPAC σ-profiles calls both miscible), else by COSMO-SAC's χ12 against
+    the critical χ of two liquids of 1 and V2/V1 sites, which for equal sizes is 2 (½(1 + 1)²)."""
     from chiapp.flory_huggins import critical_chis
     from chiapp.mixing import liquids_mix
 
     assert float(critical_chis(1.0)) == pytest.approx(2.0)
     a, b = solvent_features(first), solvent_features(second)
-    assert liquids_mix(a.key, [b.key], a.molar_volume_cm3_per_mol, [b.molar_volume_cm3_per_mol], 298.15) == [mix]
+    found = liquids_mix(a.key, [b.key], a.molar_volume_cm3_per_mol, [b.molar_volume_cm3_per_mol], 298.15)
+    assert found[0][0] is mix and source in found[0][1]
+
+
+def test_measured_nrtl_meets_its_closed_form_at_infinite_dilution():
+    """ln γ1∞ = τ21 + τ12 exp(−α τ12), τij = Aij/(RT) (Renon & Prausnitz 1968), with the table's own
+    row for ethanol (1) / water (2), and the two orders of the pair agree."""
+    import io
+
+    import pandas as pd
+
+    from chiapp.mixing import measured_ln_gammas
+    from chiapp.resources import verified_asset
+
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "activity_nrtl.csv")))
+    row = table[(table["key_1"] == ETHANOL) & (table["key_2"] == WATER)].iloc[0]
+    t = 298.15
+    tau12, tau21 = (row[c] / (1.987204258640832 * t) for c in ("a12_cal_per_mol", "a21_cal_per_mol"))
+    ln1 = measured_ln_gammas(ETHANOL, WATER, [1e-12], t)[0, 0]
+    assert ln1 == pytest.approx(tau21 + tau12 * np.exp(-row["alpha12"] * tau12), rel=1e-9)
+    np.testing.assert_allclose(measured_ln_gammas(WATER, ETHANOL, [0.3], t)[0, ::-1],
+                               measured_ln_gammas(ETHANOL, WATER, [0.7], t)[0], rtol=1e-12)
+    assert measured_ln_gammas(canonical_solvent("Cc1ccccc1"), WATER, [0.5], t) is None   # not tabulated
