@@ -9,6 +9,10 @@ share of the polymer sits in the polymer-rich phase (lever rule on the tie line 
 mixture), found by bisection; its interval traces the tie lines again and finds the dose (not the
 cloud point) for draws of χps and χpa from their posterior (χsa has no σ: it is COSMO-SAC's).
 
+COSMO-SAC on chiapp's MOPAC σ-profiles is least reliable where water meets an aprotic acceptor (acetone,
+DMAc, NMP): against measured activities (``assets/evidence/activity_nrtl.csv``) its ln γ∞ there has
+the wrong sign (``python -m benchmarks.mixtures``), so doses of water into such solutions are rough.
+
 What it leaves out: the polymer's molecular-weight distribution (a real polymer precipitates over a
 range of doses, its short chains last), crystallization of a semicrystalline polymer (a liquid–solid
 line the Flory–Huggins liquid does not have), and the kinetics of mixing. Volumes add ideally.

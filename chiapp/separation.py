@@ -141,12 +141,11 @@ _CLEARLY_POOR_Z = 2.0
 
 
 def _antisolvents(row: pd.Series, antisolvents: pd.DataFrame, temperature_k: float) -> tuple[list[str], str]:
-    """Antisolvents for the dissolved polymer, and by what their mixing with the solvent was checked ('':
-    not checked):
-    poor for it at the lowest temperature, and clearly so ((χ - χ_lim) / σ ≥ 2 where any is, σ the
-    selection's ``margin_std``), boiling below the solvent (so that distillation takes them off first),
-    mixing with the solvent at every ratio by measured activities or COSMO-SAC (``chiapp.mixing.liquids_mix``;
-    where no candidate can be checked, the nearer half to the solvent in Hansen space instead, Ra² = 4 ΔδD² +
+    """Antisolvents for the dissolved polymer, and by what their mixing with the solvent was checked
+    ('' when it was not). They are poor for it at the lowest temperature, and clearly so ((χ - χ_lim) / σ
+    ≥ 2 where any is, σ the selection's ``margin_std``), boil below the solvent (so that distillation
+    takes them off first) and mix with it at every ratio (``chiapp.mixing.liquids_mix``; where no
+    candidate can be checked, the nearer half to the solvent in Hansen space instead, Ra² = 4 ΔδD² +
     ΔδP² + ΔδH², Hansen, Hansen Solubility Parameters, 2nd ed., CRC 2007: a proxy, not a check); then
     safest CHEM21 class first, most clearly poor first."""
     if antisolvents.empty:
