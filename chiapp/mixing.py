@@ -22,6 +22,7 @@ run), the term is unknown and left out, and the answer says so.
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -37,7 +38,7 @@ from chiapp.quantum.sigma import SigmaProfile, known_profile
 from chiapp.resources import verified_asset
 
 __all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "liquids_mix",
-           "MEASURED_SOURCE", "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
+           "MEASURED_SOURCE", "measured_chi", "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
 
 #: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
 MIXING_TEMPERATURES_K = (298.15, 373.15)
@@ -164,6 +165,21 @@ def measured_ln_gammas(first_key: str, second_key: str, x1, temperature_k: float
     ln1 = x2 ** 2 * (tau21 * (g21 / (x1 + x2 * g21)) ** 2 + tau12 * g12 / (x2 + x1 * g12) ** 2)
     ln2 = x1 ** 2 * (tau12 * (g12 / (x2 + x1 * g12)) ** 2 + tau21 * g21 / (x1 + x2 * g21) ** 2)
     return np.stack([ln1, ln2], axis=-1)
+
+
+def measured_chi(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_cm3_per_mol: float,
+                 temperature_k: float) -> float | None:
+    """χ12 per site of the first liquid from the pair's measured activities, by the rule that gives
+    COSMO-SAC's (:func:`interaction_coefficients`: the excess of ΔG_mix over Flory–Huggins' at equal
+    volume fractions), for comparing the two; None when the pair is not tabulated."""
+    v1, v2 = float(v1_cm3_per_mol), float(v2_cm3_per_mol)
+    x1 = (0.5 / v1) / (0.5 / v1 + 0.5 / v2)
+    ln_gamma = measured_ln_gammas(first_key, second_key, x1, temperature_k)
+    if ln_gamma is None:
+        return None
+    x2 = 1.0 - x1
+    excess = x1 * (math.log(x1 / 0.5) + ln_gamma[0]) + x2 * (math.log(x2 / 0.5) + ln_gamma[1])
+    return float(excess / 0.25 * v1 / (1.0 / (0.5 / v1 + 0.5 / v2)))
 
 
 def liquids_mix(first_key: str, second_keys, v1_cm3_per_mol: float, v2_cm3_per_mol, temperature_k: float

@@ -32,7 +32,7 @@ from chiapp.errors import InputError
 from chiapp.features import polymer_features, solvent_features
 from chiapp.flory_huggins import binodal
 from chiapp.frozen import FrozenResult
-from chiapp.mixing import pair_interaction
+from chiapp.mixing import measured_chi, pair_interaction
 from chiapp.model import ChiModel, load_model
 from chiapp.ternary import (
     TernarySystem,
@@ -61,7 +61,9 @@ def dose_percent(fraction: float | None, none: str = _NONE) -> str:
 @dataclass(frozen=True, eq=False)
 class TernaryDiagram(FrozenResult):
     """A polymer / solvent / antisolvent diagram at one temperature: compositions are volume fractions
-    (φp, φs, φa); χ's per site of the solvent; σ's from the posterior."""
+    (φp, φs, φa); χ's per site of the solvent; σ's from the posterior. ``chi_sa_measured``: the same χsa
+    from the pair's measured activities where tabulated (``chiapp.mixing.measured_chi``), shown beside
+    COSMO-SAC's, not used (the README says why)."""
 
     polymer: str
     solvent: str
@@ -76,6 +78,7 @@ class TernaryDiagram(FrozenResult):
     solvent_density_g_per_cm3: float
     antisolvent_density_g_per_cm3: float
     polymer_density_g_per_cm3: float
+    chi_sa_measured: float | None = None   # χsa from the pair's measured activities (not used; shown beside)
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,10 +160,13 @@ def ternary_phase_diagram(polymer, solvent, antisolvent, temperature_k: float, *
         raise InputError("the solvent and the antisolvent are the same liquid")
     n, m, chi_ps, chi_pa, chi_sa, std_ps, std_pa = _system(polymer_f, solvent_f, antisolvent_f, float(t), model)
     system = TernarySystem(n, m, chi_ps, chi_pa, chi_sa)
+    keys = (solvent_f.key, antisolvent_f.key)
+    measured = None if None in keys else measured_chi(str(keys[0]), str(keys[1]), solvent_f.molar_volume_cm3_per_mol,
+                                                       antisolvent_f.molar_volume_cm3_per_mol, float(t))
     spinodal = spinodal_points(system)
     return TernaryDiagram(polymer_f.label, solvent_f.label, antisolvent_f.label, float(t), system, std_ps, std_pa,
                           tie_lines(system), spinodal, critical_point_ternary(system, spinodal),
-                          _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3)
+                          _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3, measured)
 
 
 #: α resolution [-] of the dose (0.001 vol-%) and of a posterior draw's dose (0.01 vol-%; shown to 0.1)

@@ -352,6 +352,9 @@ def ternary_report(dose, manifest: dict) -> Report:
                          "σ": [round(d.chi_ps_std, 3), round(d.chi_pa_std, 3), None],
                          "from": ["answer engine (posterior)", "answer engine (posterior)",
                                   "COSMO-SAC excess Gibbs energy"]})
+    if d.chi_sa_measured is not None:
+        chis.loc[len(chis)] = [f"{d.solvent} / {d.antisolvent}", round(d.chi_sa_measured, 3), None,
+                               "measured activities (DECHEMA VLE, NRTL): for comparison, not used"]
     figure = plots.ternary_figure(dose, title=plots.figure_title(
         f"{d.polymer} / {d.solvent} / {d.antisolvent}", system.chain_length, plots.model_version(manifest)))
     return Report(

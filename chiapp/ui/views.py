@@ -564,7 +564,9 @@ def show_antisolvent_dose(dose) -> None:
                f"χ per {d.solvent} site: polymer–solvent {d.system.chi_ps:.3f} ± {d.chi_ps_std:.3f}, "
                f"polymer–antisolvent {d.system.chi_pa:.3f} ± {d.chi_pa_std:.3f}, solvent–antisolvent "
                f"{d.system.chi_sa:.3f} (COSMO-SAC, least reliable where water meets an aprotic solvent such as "
-               "acetone, DMAc or NMP). One chain length (no molecular-weight distribution), "
+               "acetone, DMAc or NMP" + ("" if d.chi_sa_measured is None else
+                                         f"; {d.chi_sa_measured:.3f} from measured activities, not used") +
+               "). One chain length (no molecular-weight distribution), "
                "liquid–liquid demixing only (no crystallization).")
     st.plotly_chart(plots.ternary_figure(dose, title=figure_title(f"{d.polymer} / {d.solvent} / {d.antisolvent}",
                                                                   d.system.chain_length)),

@@ -111,3 +111,25 @@ def test_measured_nrtl_meets_its_closed_form_at_infinite_dilution():
     np.testing.assert_allclose(measured_ln_gammas(WATER, ETHANOL, [0.3], t)[0, ::-1],
                                measured_ln_gammas(ETHANOL, WATER, [0.7], t)[0], rtol=1e-12)
     assert measured_ln_gammas(canonical_solvent("Cc1ccccc1"), WATER, [0.5], t) is None   # not tabulated
+
+
+def test_measured_chi_is_the_excess_of_the_measured_mixing_free_energy_over_flory_huggins():
+    """Independent route: ΔG_mix/RT per site of the mean volume at equal volume fractions from the NRTL
+    G^E (G^E/RT = x1 ln γ1 + x2 ln γ2), minus the Flory–Huggins entropy φ1 ln φ1 /1 + φ2 ln φ2 /(V2/V1)
+    per site of V1, divided by φ1 φ2 = 1/4: χ per site of the first liquid. The dose shows it beside
+    COSMO-SAC's χsa (toluene/methanol)."""
+    from chiapp.mixing import measured_chi, measured_ln_gammas
+    from chiapp.precipitation import ternary_phase_diagram
+
+    toluene, methanol = solvent_features("toluene"), solvent_features("methanol")
+    v1, v2, t = toluene.molar_volume_cm3_per_mol, methanol.molar_volume_cm3_per_mol, 298.15
+    x1 = v2 / (v1 + v2)                                      # equal volumes: x1/x2 = V2/V1
+    ln1, ln2 = measured_ln_gammas(toluene.key, methanol.key, x1, t)
+    per_mole = x1 * np.log(x1) + (1 - x1) * np.log(1 - x1) + x1 * ln1 + (1 - x1) * ln2
+    per_site_v1 = per_mole / (x1 * v1 + (1 - x1) * v2) * v1   # per site of the toluene's volume
+    fh_entropy = 0.5 * np.log(0.5) + 0.5 * np.log(0.5) * v1 / v2
+    assert measured_chi(toluene.key, methanol.key, v1, v2, t) == pytest.approx((per_site_v1 - fh_entropy) / 0.25,
+                                                                                rel=1e-9)
+    diagram = ternary_phase_diagram("PS", "toluene", "methanol", t)
+    assert diagram.chi_sa_measured == pytest.approx(measured_chi(toluene.key, methanol.key, v1, v2, t))
+    assert ternary_phase_diagram("PS", "toluene", "anisole", t).chi_sa_measured is None   # not tabulated
