@@ -38,7 +38,8 @@ from chiapp.quantum.sigma import SigmaProfile, known_profile
 from chiapp.resources import verified_asset
 
 __all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "liquids_mix",
-           "MEASURED_SOURCE", "measured_chi", "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
+           "MEASURED_SOURCE", "measured_chi", "measured_interaction",
+           "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
 
 #: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
 MIXING_TEMPERATURES_K = (298.15, 373.15)
@@ -180,6 +181,29 @@ def measured_chi(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_cm3_
     x2 = 1.0 - x1
     excess = x1 * (math.log(x1 / 0.5) + ln_gamma[0]) + x2 * (math.log(x2 / 0.5) + ln_gamma[1])
     return float(excess / 0.25 * v1 / (1.0 / (0.5 / v1 + 0.5 / v2)))
+
+
+def measured_interaction(solvent_key: str, antisolvent_key: str, v_s_cm3_per_mol: float, v_a_cm3_per_mol: float,
+                         temperature_k: float, degree: int = 10) -> tuple[float, tuple[float, ...]] | None:
+    """The composition-dependent interaction g(u) of two liquids from their measured activities, per
+    site of the first (u: the second's volume fraction): ΔG_mix/RT per site less Flory–Huggins'
+    (1 − u) ln(1 − u) + (u/m) ln u, over u(1 − u) (Altena & Smolders, Macromolecules 15, 1491 (1982)),
+    as a polynomial of ``degree`` fitted on 0.001 ≤ u ≤ 0.999: (g(½), coefficients of g(u) − g(½) in
+    powers of u), the form ``chiapp.ternary.TernarySystem`` takes; None when the pair is not tabulated."""
+    m = float(v_a_cm3_per_mol) / float(v_s_cm3_per_mol)
+    u = 0.5 - 0.499 * np.cos(np.linspace(0.0, np.pi, 201))           # denser near the two ends
+    x_a = (u / m) / ((1.0 - u) + u / m)
+    ln_gamma = measured_ln_gammas(solvent_key, antisolvent_key, 1.0 - x_a, temperature_k)
+    if ln_gamma is None:
+        return None
+    x_s = 1.0 - x_a
+    per_mole = x_s * (np.log(x_s) + ln_gamma[:, 0]) + x_a * (np.log(x_a) + ln_gamma[:, 1])
+    per_site = per_mole / (x_s + m * x_a)
+    g = (per_site - (1.0 - u) * np.log(1.0 - u) - u / m * np.log(u)) / (u * (1.0 - u))
+    coefficients = np.polynomial.polynomial.polyfit(u, g, degree)
+    middle = float(np.polynomial.polynomial.polyval(0.5, coefficients))
+    coefficients[0] -= middle
+    return middle, tuple(float(c) for c in coefficients)
 
 
 def liquids_mix(first_key: str, second_keys, v1_cm3_per_mol: float, v2_cm3_per_mol, temperature_k: float

@@ -1,17 +1,20 @@
 """Precipitating a dissolved polymer with an antisolvent: the ternary phase diagram and the dose.
 
-The three χ's come from chiapp's one answer engine and its mixing term: polymer–solvent and
-polymer–antisolvent from :func:`chiapp.answer.answer_grid` (posterior χ and σ), solvent–antisolvent
-from the pair's excess Gibbs energy (``chiapp.mixing``, COSMO-SAC). All are moved to the site of the
-solvent's molar volume (χ per volume being what adds), and ``chiapp.ternary`` does the
-thermodynamics. The dose is the antisolvent volume fraction α of the final liquid at which a given
+The three χ's come from chiapp's one answer engine and the liquids' excess Gibbs energy:
+polymer–solvent and polymer–antisolvent from :func:`chiapp.answer.answer_grid` (posterior χ and σ);
+solvent–antisolvent, where the DECHEMA table has the pair (``assets/evidence/activity_nrtl.csv``),
+as the composition-dependent g(u) of its measured activities (``chiapp.mixing.measured_interaction``;
+Altena & Smolders 1982: one constant χ cannot hold methanol–toluene or acetone–water, liquids that
+mix, below their critical χ), else as COSMO-SAC's constant χsa (``chiapp.mixing``). All are moved to
+the site of the solvent's molar volume (χ per volume being what adds), and ``chiapp.ternary`` does
+the thermodynamics. The dose is the antisolvent volume fraction α of the final liquid at which a given
 share of the polymer sits in the polymer-rich phase (lever rule on the tie line through the
 mixture), found by bisection; its interval traces the tie lines again and finds the dose (not the
-cloud point) for draws of χps and χpa from their posterior (χsa has no σ: it is COSMO-SAC's).
+cloud point) for draws of χps and χpa from their posterior (the solvent–antisolvent term has no σ).
 
 COSMO-SAC on chiapp's MOPAC σ-profiles is least reliable where water meets an aprotic acceptor (acetone,
-DMAc, NMP): against measured activities (``assets/evidence/activity_nrtl.csv``) its ln γ∞ there has
-the wrong sign (``python -m benchmarks.mixtures``), so doses of water into such solutions are rough.
+DMAc, NMP): against measured activities its ln γ∞ there has the wrong sign (``python -m
+benchmarks.mixtures``), so doses of water into solutions in NMP or DMF (not in the table) are rough.
 
 What it leaves out: the polymer's molecular-weight distribution (a real polymer precipitates over a
 range of doses, its short chains last), crystallization of a semicrystalline polymer (a liquid–solid
@@ -32,7 +35,7 @@ from chiapp.errors import InputError
 from chiapp.features import polymer_features, solvent_features
 from chiapp.flory_huggins import binodal
 from chiapp.frozen import FrozenResult
-from chiapp.mixing import measured_chi, pair_interaction
+from chiapp.mixing import MEASURED_SOURCE, measured_interaction, pair_interaction
 from chiapp.model import ChiModel, load_model
 from chiapp.ternary import (
     TernarySystem,
@@ -61,9 +64,10 @@ def dose_percent(fraction: float | None, none: str = _NONE) -> str:
 @dataclass(frozen=True, eq=False)
 class TernaryDiagram(FrozenResult):
     """A polymer / solvent / antisolvent diagram at one temperature: compositions are volume fractions
-    (φp, φs, φa); χ's per site of the solvent; σ's from the posterior. ``chi_sa_measured``: the same χsa
-    from the pair's measured activities where tabulated (``chiapp.mixing.measured_chi``), shown beside
-    COSMO-SAC's, not used (the README says why)."""
+    (φp, φs, φa); χ's per site of the solvent; σ's from the posterior. The solvent–antisolvent
+    interaction is the composition-dependent g(u) of the pair's measured activities where the DECHEMA
+    table has the pair (``chiapp.mixing.measured_interaction``; ``system.chi_sa`` is then g(½)), else
+    COSMO-SAC's constant χsa."""
 
     polymer: str
     solvent: str
@@ -78,7 +82,8 @@ class TernaryDiagram(FrozenResult):
     solvent_density_g_per_cm3: float
     antisolvent_density_g_per_cm3: float
     polymer_density_g_per_cm3: float
-    chi_sa_measured: float | None = None   # χsa from the pair's measured activities (not used; shown beside)
+    chi_sa_source: str = "COSMO-SAC"        # what the solvent–antisolvent interaction was taken from
+    chi_sa_cosmo_sac: float | None = None   # COSMO-SAC's χsa beside a measured g(u), for comparison
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,15 +107,14 @@ class AntisolventDose(FrozenResult):
 
     @property
     def note(self) -> str:
-        """Why there is no dose when the two liquids themselves do not mix (COSMO-SAC's χsa above their
-        critical χ): the antisolvent forms its own layer and the polymer stays dissolved. '' otherwise."""
-        d, system = self.diagram, self.diagram.system
-        if self.fraction is not None or system.chi_sa <= system.liquids_critical_chi:
+        """Why there is no dose when the two liquids themselves do not mix (``TernarySystem.liquids_mix``):
+        the antisolvent forms its own layer and the polymer stays dissolved. '' otherwise."""
+        d = self.diagram
+        if self.fraction is not None or d.system.liquids_mix:
             return ""
-        return (f"{d.solvent} and {d.antisolvent} do not mix at {d.temperature_k - ZERO_CELSIUS_K:.0f} °C by "
-                f"COSMO-SAC (χ {system.chi_sa:.1f} per {d.solvent} site, above the {system.liquids_critical_chi:.1f} "
-                f"at which two such liquids separate): {d.antisolvent} forms its own layer and the polymer stays in "
-                f"the {d.solvent}. Choose an antisolvent that mixes with {d.solvent}.")
+        return (f"{d.solvent} and {d.antisolvent} do not mix at {d.temperature_k - ZERO_CELSIUS_K:.0f} °C "
+                f"({d.chi_sa_source}): {d.antisolvent} forms its own layer and the polymer stays in the {d.solvent}. "
+                f"Choose an antisolvent that mixes with {d.solvent}.")
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -159,14 +163,19 @@ def ternary_phase_diagram(polymer, solvent, antisolvent, temperature_k: float, *
     if solvent_f.key == antisolvent_f.key:
         raise InputError("the solvent and the antisolvent are the same liquid")
     n, m, chi_ps, chi_pa, chi_sa, std_ps, std_pa = _system(polymer_f, solvent_f, antisolvent_f, float(t), model)
-    system = TernarySystem(n, m, chi_ps, chi_pa, chi_sa)
     keys = (solvent_f.key, antisolvent_f.key)
-    measured = None if None in keys else measured_chi(str(keys[0]), str(keys[1]), solvent_f.molar_volume_cm3_per_mol,
-                                                       antisolvent_f.molar_volume_cm3_per_mol, float(t))
+    measured = None if None in keys else measured_interaction(
+        str(keys[0]), str(keys[1]), solvent_f.molar_volume_cm3_per_mol, antisolvent_f.molar_volume_cm3_per_mol,
+        float(t))
+    if measured is None:
+        system, source, cosmo_sac = TernarySystem(n, m, chi_ps, chi_pa, chi_sa), "COSMO-SAC", None
+    else:
+        system, source, cosmo_sac = TernarySystem(n, m, chi_ps, chi_pa, *measured), MEASURED_SOURCE, chi_sa
     spinodal = spinodal_points(system)
     return TernaryDiagram(polymer_f.label, solvent_f.label, antisolvent_f.label, float(t), system, std_ps, std_pa,
                           tie_lines(system), spinodal, critical_point_ternary(system, spinodal),
-                          _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3, measured)
+                          _density(solvent_f), _density(antisolvent_f), polymer_f.density_g_per_cm3, source,
+                          cosmo_sac)
 
 
 #: α resolution [-] of the dose (0.001 vol-%) and of a posterior draw's dose (0.01 vol-%; shown to 0.1)
@@ -233,7 +242,7 @@ def antisolvent_dose(polymer, solvent, antisolvent, temperature_k: float, *, pol
     for _ in range(int(draws)):
         system = TernarySystem(base.chain_length, base.antisolvent_size,
                                base.chi_ps + diagram.chi_ps_std * rng.standard_normal(),
-                               base.chi_pa + diagram.chi_pa_std * rng.standard_normal(), base.chi_sa)
+                               base.chi_pa + diagram.chi_pa_std * rng.standard_normal(), base.chi_sa, base.sa_excess)
         drawn.append(_dose(system, start, share, cloud=False, tolerance=DRAW_TOLERANCE)[1])
     ordered = np.sort([np.inf if d is None else d for d in drawn])  # no precipitation: beyond every dose
     low, high = (_finite_or_none(float(ordered[int(q * (len(ordered) - 1))]) if len(ordered) else math.nan)

@@ -351,10 +351,11 @@ def ternary_report(dose, manifest: dict) -> Report:
                          "χ per solvent site": np.round([system.chi_ps, system.chi_pa, system.chi_sa], 3),
                          "σ": [round(d.chi_ps_std, 3), round(d.chi_pa_std, 3), None],
                          "from": ["answer engine (posterior)", "answer engine (posterior)",
-                                  "COSMO-SAC excess Gibbs energy"]})
-    if d.chi_sa_measured is not None:
-        chis.loc[len(chis)] = [f"{d.solvent} / {d.antisolvent}", round(d.chi_sa_measured, 3), None,
-                               "measured activities (DECHEMA VLE, NRTL): for comparison, not used"]
+                                  "COSMO-SAC excess Gibbs energy" if d.chi_sa_cosmo_sac is None else
+                                  f"{d.chi_sa_source}: g(u) at equal volumes, composition-dependent"]})
+    if d.chi_sa_cosmo_sac is not None:
+        chis.loc[len(chis)] = [f"{d.solvent} / {d.antisolvent}", round(d.chi_sa_cosmo_sac, 3), None,
+                               "COSMO-SAC excess Gibbs energy: for comparison, not used"]
     figure = plots.ternary_figure(dose, title=plots.figure_title(
         f"{d.polymer} / {d.solvent} / {d.antisolvent}", system.chain_length, plots.model_version(manifest)))
     return Report(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numpy.polynomial import polynomial
 from scipy.optimize import brentq, root
 
 from chiapp.errors import InputError
@@ -47,9 +48,12 @@ class TernarySystem:
     chi_ps: float
     chi_pa: float
     chi_sa: float
+    #: Δg(u) = g(u) − χsa in powers of u = φa/(φs + φa): a composition-dependent solvent–antisolvent
+    #: interaction g(u) (Altena & Smolders 1982), as measured activities give it; () for a constant χsa.
+    sa_excess: tuple[float, ...] = ()
 
     def __post_init__(self):
-        values = (self.chain_length, self.antisolvent_size, self.chi_ps, self.chi_pa, self.chi_sa)
+        values = (self.chain_length, self.antisolvent_size, self.chi_ps, self.chi_pa, self.chi_sa, *self.sa_excess)
         if not all(math.isfinite(v) for v in values):
             raise InputError(f"a ternary system needs finite numbers, got {values}")
         if not 1.0 <= self.chain_length <= 1e8 or not 0.01 <= self.antisolvent_size <= 100:
@@ -64,9 +68,33 @@ class TernarySystem:
         χ of two liquids of 1 and m sites, per solvent site (m may be below 1: water after toluene)."""
         return float(critical_chis(self.antisolvent_size))
 
+    @property
+    def liquids_mix(self) -> bool:
+        """Whether the solvent and the antisolvent alone mix at every ratio: their binary's f'' > 0 over
+        0 < u < 1 (for a constant χsa, χsa at or below :attr:`liquids_critical_chi`)."""
+        if self._w is None:
+            return self.chi_sa <= self.liquids_critical_chi
+        u = np.linspace(1e-4, 1.0 - 1e-4, 2001)
+        curvature = 1.0 / (1.0 - u) + 1.0 / (self.antisolvent_size * u) - 2.0 * self.chi_sa + self.excess_terms(u, 2)
+        return bool(np.all(curvature > 0))
+
     @cached_property  # the tie-line solver asks for these some 10⁵ times per diagram; read-only, shared
     def sizes(self) -> np.ndarray:
         return read_only(np.array([self.chain_length, 1.0, self.antisolvent_size]))
+
+    @cached_property
+    def _w(self) -> tuple[np.ndarray, ...] | None:
+        """w(u) = u(1 − u)Δg(u) and its first three derivatives (polynomial coefficients), or None."""
+        if not self.sa_excess:
+            return None
+        w = polynomial.polymul([0.0, 1.0, -1.0], self.sa_excess)
+        return tuple(read_only(np.asarray(polynomial.polyder(w, k) if k else w, dtype=float)) for k in range(4))
+
+    def excess_terms(self, u, order: int) -> np.ndarray:
+        """The order-th derivative of w at u (zero for a constant χsa)."""
+        if self._w is None:
+            return np.zeros_like(np.asarray(u, dtype=float))
+        return polynomial.polyval(u, self._w[order])
 
     @cached_property
     def chi_matrix(self) -> np.ndarray:
@@ -79,7 +107,11 @@ class TernarySystem:
         phi = np.asarray(phi, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             ideal = np.where(phi > 0, phi / self.sizes * np.log(phi), 0.0).sum(axis=-1)
-        return ideal + 0.5 * np.einsum("...i,ij,...j->...", phi, self.chi_matrix, phi)
+        out = ideal + 0.5 * np.einsum("...i,ij,...j->...", phi, self.chi_matrix, phi)
+        if self._w is not None:  # the composition-dependent part, h = S² w(u), S = φs + φa
+            liquid = phi[..., _S] + phi[..., _A]
+            out = out + liquid ** 2 * self.excess_terms(phi[..., _A] / np.maximum(liquid, 1e-300), 0)
+        return out
 
     def chemical_potentials(self, ln_phi) -> np.ndarray:
         """Δμ_i/kT per molecule of each component (..., 3), from ln φ (..., 3): exact for a fraction
@@ -90,7 +122,43 @@ class TernarySystem:
         r = self.sizes
         interaction = phi @ self.chi_matrix                                       # Σ_j χij φj
         pairs = 0.5 * np.einsum("...i,...i->...", phi, interaction)               # Σ_{j<k} χjk φj φk
-        return ln_phi + 1.0 - r * (phi / r).sum(axis=-1, keepdims=True) + r * (interaction - pairs[..., None])
+        mu = ln_phi + 1.0 - r * (phi / r).sum(axis=-1, keepdims=True) + r * (interaction - pairs[..., None])
+        if self._w is not None:
+            mu = mu + r * self._excess_potentials(phi)
+        return mu
+
+    def _excess_potentials(self, phi: np.ndarray) -> np.ndarray:
+        """∂h/∂φi − h (..., 3) of h = S² w(u), S = φs + φa: ∂h/∂φp = 0, ∂h/∂φs = S(2w − u w'),
+        ∂h/∂φa = S(2w + (1 − u)w'). Row by row in floats for the tie-line solver's two phases (numpy's
+        per-call overhead would dominate), vectorized for many rows."""
+        flat = phi.reshape(-1, 3)
+        if len(flat) > 8:
+            total = flat[:, _S] + flat[:, _A]
+            share = flat[:, _A] / np.maximum(total, 1e-300)
+            w_all, dw_all = self.excess_terms(share, 0), self.excess_terms(share, 1)
+            h_all = total ** 2 * w_all
+            out = np.stack([-h_all, total * (2 * w_all - share * dw_all) - h_all,
+                            total * (2 * w_all + (1 - share) * dw_all) - h_all], axis=-1)
+            return out.reshape(phi.shape)
+        w_coefficients, dw_coefficients = self._w_floats
+        rows = []
+        for _, phi_s, phi_a in flat.tolist():
+            liquid = phi_s + phi_a
+            u = phi_a / liquid if liquid > 0 else 0.0
+            w = dw = 0.0
+            for c in w_coefficients:
+                w = w * u + c
+            for c in dw_coefficients:
+                dw = dw * u + c
+            h = liquid * liquid * w
+            rows.append((-h, liquid * (2 * w - u * dw) - h, liquid * (2 * w + (1 - u) * dw) - h))
+        return np.array(rows).reshape(phi.shape)
+
+    @cached_property
+    def _w_floats(self) -> tuple[list[float], list[float]]:
+        """w's and w''s coefficients, highest power first, as floats (Horner's scheme)."""
+        assert self._w is not None
+        return [float(c) for c in self._w[0][::-1]], [float(c) for c in self._w[1][::-1]]
 
     def hessian_terms(self, phi_p, phi_a):
         """(f_pp, f_aa, f_pa) of f in the independent (φp, φa), φs = 1 − φp − φa."""
@@ -99,6 +167,12 @@ class TernarySystem:
         f_pp = 1.0 / (n * phi_p) + 1.0 / phi_s - 2.0 * self.chi_ps
         f_aa = 1.0 / (m * phi_a) + 1.0 / phi_s - 2.0 * self.chi_sa
         f_pa = 1.0 / phi_s + self.chi_pa - self.chi_ps - self.chi_sa
+        if self._w is not None:  # h = S² w(φa/S), S = 1 − φp
+            u = phi_a / (1.0 - phi_p)
+            w, dw, d2w = (self.excess_terms(u, k) for k in range(3))
+            f_pp = f_pp + 2 * w - 2 * u * dw + u * u * d2w
+            f_aa = f_aa + d2w
+            f_pa = f_pa - dw + u * d2w
         return f_pp, f_aa, f_pa
 
     def stability(self, phi_p, phi_a):
@@ -129,7 +203,12 @@ def _third_order(system: TernarySystem, phi_p: float, phi_a: float) -> float:
     s2 = 1.0 / phi_s ** 2
     f_ppp = -1.0 / (system.chain_length * phi_p ** 2) + s2
     f_aaa = -1.0 / (system.antisolvent_size * phi_a ** 2) + s2
-    return float(v[0] ** 3 * f_ppp + 3 * v[0] ** 2 * v[1] * s2 + 3 * v[0] * v[1] ** 2 * s2 + v[1] ** 3 * f_aaa)
+    excess = 0.0
+    if system.sa_excess:  # the third derivatives of S² w(φa/S) along v: w‴(u)/S (u v_p + v_a)³
+        u = phi_a / (1.0 - phi_p)
+        excess = float(system.excess_terms(u, 3)) / (1.0 - phi_p) * (u * v[0] + v[1]) ** 3
+    cubic = v[0] ** 3 * f_ppp + 3 * v[0] ** 2 * v[1] * s2 + 3 * v[0] * v[1] ** 2 * s2 + v[1] ** 3 * f_aaa
+    return float(cubic + excess)
 
 
 def critical_point_ternary(system: TernarySystem, spinodal: np.ndarray | None = None) -> np.ndarray | None:
@@ -200,7 +279,9 @@ def _edge_start(system: TernarySystem, t: float) -> np.ndarray | None:
     def excess_solvent(phi):  # Δμ_s − ln φs at φs → 0
         r, chi = system.sizes, system.chi_matrix
         inter = phi @ chi
-        return 1.0 - (phi / r).sum() + inter[_S] - 0.5 * phi @ inter
+        # with g(u) the solvent meets the antisolvent at u = 1: ∂h/∂φs = φa Δg(1), h = 0
+        extra = phi[_A] * float(polynomial.polyval(1.0, system.sa_excess)) if system.sa_excess else 0.0
+        return 1.0 - (phi / r).sum() + inter[_S] + extra - 0.5 * phi @ inter
 
     ln_k = excess_solvent(lean) - excess_solvent(rich)      # ln(φs_rich / φs_lean)
     ln_rich_s = ln_k + math.log(t) + math.log(lean[_A])

@@ -59,10 +59,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{d.polymer} in {d.solvent} ({args.polymer_wt:g} wt-%) with {d.antisolvent} at {args.temperature_c:g} °C; "
           f"N = {s.chain_length:.0f} solvent sites")
     print(f"chi polymer-solvent {s.chi_ps:.3f} ± {d.chi_ps_std:.3f}, polymer-antisolvent {s.chi_pa:.3f} ± "
-          f"{d.chi_pa_std:.3f}, solvent-antisolvent {s.chi_sa:.3f} (COSMO-SAC), all per {d.solvent} site")
-    if d.chi_sa_measured is not None:
-        print(f"solvent-antisolvent from measured activities (DECHEMA VLE, NRTL): {d.chi_sa_measured:.3f} "
-              "(for comparison, not used)")
+          f"{d.chi_pa_std:.3f}, solvent-antisolvent {s.chi_sa:.3f} ({d.chi_sa_source}"
+          + ("" if d.chi_sa_cosmo_sac is None else f", at equal volumes; COSMO-SAC {d.chi_sa_cosmo_sac:.3f}")
+          + f"), all per {d.solvent} site")
     if d.critical_point is not None:
         c = d.critical_point
         print(f"critical point: polymer {c[0]:.4f}, solvent {c[1]:.4f}, antisolvent {c[2]:.4f} (volume fractions)")

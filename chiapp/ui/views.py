@@ -563,9 +563,10 @@ def show_antisolvent_dose(dose) -> None:
                f"{dose_percent(dose.fraction_low, '—')} to {dose_percent(dose.fraction_high, beyond)}. "
                f"χ per {d.solvent} site: polymer–solvent {d.system.chi_ps:.3f} ± {d.chi_ps_std:.3f}, "
                f"polymer–antisolvent {d.system.chi_pa:.3f} ± {d.chi_pa_std:.3f}, solvent–antisolvent "
-               f"{d.system.chi_sa:.3f} (COSMO-SAC, least reliable where water meets an aprotic solvent such as "
-               "acetone, DMAc or NMP" + ("" if d.chi_sa_measured is None else
-                                         f"; {d.chi_sa_measured:.3f} from measured activities, not used") +
+               f"{d.system.chi_sa:.3f} (" + ("COSMO-SAC, least reliable where water meets an aprotic solvent such "
+                                             "as acetone, DMAc or NMP" if d.chi_sa_cosmo_sac is None else
+                                             f"{d.chi_sa_source}, composition-dependent, at equal volumes; "
+                                             f"COSMO-SAC {d.chi_sa_cosmo_sac:.3f}") +
                "). One chain length (no molecular-weight distribution), "
                "liquid–liquid demixing only (no crystallization).")
     st.plotly_chart(plots.ternary_figure(dose, title=figure_title(f"{d.polymer} / {d.solvent} / {d.antisolvent}",

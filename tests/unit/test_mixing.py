@@ -130,6 +130,28 @@ def test_measured_chi_is_the_excess_of_the_measured_mixing_free_energy_over_flor
     fh_entropy = 0.5 * np.log(0.5) + 0.5 * np.log(0.5) * v1 / v2
     assert measured_chi(toluene.key, methanol.key, v1, v2, t) == pytest.approx((per_site_v1 - fh_entropy) / 0.25,
                                                                                 rel=1e-9)
-    diagram = ternary_phase_diagram("PS", "toluene", "methanol", t)
-    assert diagram.chi_sa_measured == pytest.approx(measured_chi(toluene.key, methanol.key, v1, v2, t))
-    assert ternary_phase_diagram("PS", "toluene", "anisole", t).chi_sa_measured is None   # not tabulated
+    diagram = ternary_phase_diagram("PS", "toluene", "methanol", t)   # g(½) of the fitted g(u)
+    assert diagram.system.chi_sa == pytest.approx(measured_chi(toluene.key, methanol.key, v1, v2, t), abs=2e-3)
+    assert "DECHEMA" in diagram.chi_sa_source and diagram.chi_sa_cosmo_sac is not None
+    assert ternary_phase_diagram("PS", "toluene", "anisole", t).chi_sa_source == "COSMO-SAC"   # not tabulated
+
+
+def test_the_ternary_edge_of_two_liquids_is_their_measured_mixing_free_energy():
+    """With no polymer, f of the diagram's system (Flory–Huggins entropy + φs φa g(u)) is the measured
+    ΔG_mix/RT per solvent site (NRTL, computed here from ln γ directly) along the whole edge, within the
+    polynomial fit of g(u)."""
+    from chiapp.mixing import measured_interaction, measured_ln_gammas
+    from chiapp.ternary import TernarySystem
+
+    acetone, water = solvent_features("acetone"), solvent_features("water")
+    v_s, v_a, t = acetone.molar_volume_cm3_per_mol, water.molar_volume_cm3_per_mol, 298.15
+    middle, excess = measured_interaction(acetone.key, water.key, v_s, v_a, t)
+    system = TernarySystem(100.0, v_a / v_s, 0.4, 2.0, middle, excess)
+    u = np.linspace(0.02, 0.98, 49)                                    # water's volume fraction
+    x_w = (u / v_a) / ((1 - u) / v_s + u / v_a)
+    ln_gamma = measured_ln_gammas(acetone.key, water.key, 1 - x_w, t)
+    per_mole = (1 - x_w) * (np.log(1 - x_w) + ln_gamma[:, 0]) + x_w * (np.log(x_w) + ln_gamma[:, 1])
+    per_site = per_mole * v_s / ((1 - x_w) * v_s + x_w * v_a)
+    edge = np.stack([np.zeros_like(u), 1 - u, u], axis=1)
+    np.testing.assert_allclose(system.free_energy(edge), per_site, atol=5e-4)   # the fit: 0.1 % of ΔG_mix
+    assert system.liquids_mix                                           # acetone and water mix

@@ -155,3 +155,42 @@ def test_cli_ternary_prints_the_dose_and_writes_the_curves(tmp_path, capsys):
     assert f"to precipitate 99%: {dose_percent(api.fraction)} (16-84 % of draws: " in text
     assert dose_percent(0.0234) == "2.3 vol-%" and "95 vol-%" in dose_percent(None)
     assert main(["ternary", "--polymer", "PS", "--solvent", "toluene", "--antisolvent", "C1CC1("]) == 2
+
+
+def test_a_composition_dependent_solvent_antisolvent_term_meets_its_derivatives():
+    """f = Flory–Huggins + φs φa g(u), g a polynomial in u = φa/(φs + φa) (Altena & Smolders 1982):
+    the chemical potentials are ∂(N f)/∂n_i, the Hessian and the third-order term f's derivatives,
+    each against central differences of f; a g(u) that is constant reduces to the constant-χ system."""
+    from chiapp.ternary import _third_order
+
+    system = TernarySystem(50.0, 0.4, 0.45, 2.5, 1.2, (0.3, -0.8, 0.5, 0.2))
+    r = system.sizes
+
+    def total(n):                                     # N_sites f at molecule numbers n
+        sites = float((n * r).sum())
+        return sites * float(system.free_energy(n * r / sites))
+
+    phi = np.array([0.12, 0.65, 0.23])
+    n, h = phi / r * 1000.0, 1e-4
+    numeric = [(total(n + h * e) - total(n - h * e)) / (2 * h) for e in np.eye(3)]
+    np.testing.assert_allclose(system.chemical_potentials(np.log(phi)), numeric, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(system.chemical_potentials(np.log(np.tile(phi, (10, 1))))[3], numeric, rtol=1e-6)
+
+    def f(p, a):
+        return float(system.free_energy(np.array([p, 1 - p - a, a])))
+
+    p, a = 0.12, 0.23
+    f_pp = (f(p + h, a) - 2 * f(p, a) + f(p - h, a)) / h ** 2
+    f_aa = (f(p, a + h) - 2 * f(p, a) + f(p, a - h)) / h ** 2
+    f_pa = (f(p + h, a + h) - f(p + h, a - h) - f(p - h, a + h) + f(p - h, a - h)) / (4 * h * h)
+    np.testing.assert_allclose(system.hessian_terms(p, a), (f_pp, f_aa, f_pa), rtol=1e-5)
+    terms = system.hessian_terms(p, a)
+    v = np.array([-terms[2], terms[0]]) if abs(terms[0]) > abs(terms[1]) else np.array([terms[1], -terms[2]])
+    v *= np.sign(v[0]) / np.linalg.norm(v)
+    k = 1e-3
+    along = [f(p + s * k * v[0], a + s * k * v[1]) for s in (2, 1, -1, -2)]
+    third = (along[0] - 2 * along[1] + 2 * along[2] - along[3]) / (2 * k ** 3)
+    assert _third_order(system, p, a) == pytest.approx(third, rel=1e-3)
+    flat = TernarySystem(50.0, 0.4, 0.45, 2.5, 1.2, (0.0, 0.0))
+    np.testing.assert_allclose(flat.chemical_potentials(np.log(phi)),
+                               TernarySystem(50.0, 0.4, 0.45, 2.5, 1.2).chemical_potentials(np.log(phi)), rtol=1e-12)
