@@ -6,9 +6,10 @@ from chiapp import ui
 
 st.title("Precipitate with an antisolvent")
 st.markdown("A polymer dissolved in a solvent comes out when enough of a liquid it does not dissolve in is "
-            "added. Ternary Flory–Huggins with the three χ's (two from the model's answer, the solvent–"
-            "antisolvent one from COSMO-SAC's excess Gibbs energy) gives the cloud point and the dose that "
-            "precipitates a chosen share of the polymer.")
+            "added. Ternary Flory–Huggins with the three χ's (two from the model's answer; the solvent–"
+            "antisolvent one from the two liquids' measured activities where chiapp has them, else from "
+            "COSMO-SAC's excess Gibbs energy) gives the cloud point and the dose that precipitates a chosen "
+            "share of the polymer.")
 
 solvents = ui.solvent_names()
 left, right = st.columns(2)
