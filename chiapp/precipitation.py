@@ -5,7 +5,10 @@ polymer–solvent and polymer–antisolvent from :func:`chiapp.answer.answer_gri
 solvent–antisolvent, where the DECHEMA table has the pair (``assets/evidence/activity_nrtl.csv``),
 as the composition-dependent g(u) of its measured activities (``chiapp.mixing.measured_interaction``;
 Altena & Smolders 1982: one constant χ cannot hold methanol–toluene or acetone–water, liquids that
-mix, below their critical χ), else as COSMO-SAC's constant χsa (``chiapp.mixing``). All are moved to
+mix, below their critical χ), else as COSMO-SAC's constant χsa (``chiapp.mixing``). Where the measured
+set splits the two liquids (THF and water at 25 °C, a boiling-point fit that mixes them in fact), the
+diagram would have a three-phase region the tracer does not draw: COSMO-SAC's χsa then, and the
+source says why. All are moved to
 the site of the solvent's molar volume (χ per volume being what adds), and ``chiapp.ternary`` does
 the thermodynamics. The dose is the antisolvent volume fraction α of the final liquid at which a given
 share of the polymer sits in the polymer-rich phase (lever rule on the tie line through the
@@ -167,10 +170,13 @@ def ternary_phase_diagram(polymer, solvent, antisolvent, temperature_k: float, *
     measured = None if None in keys else measured_interaction(
         str(keys[0]), str(keys[1]), solvent_f.molar_volume_cm3_per_mol, antisolvent_f.molar_volume_cm3_per_mol,
         float(t))
-    if measured is None:
-        system, source, cosmo_sac = TernarySystem(n, m, chi_ps, chi_pa, chi_sa), "COSMO-SAC", None
-    else:
-        system, source, cosmo_sac = TernarySystem(n, m, chi_ps, chi_pa, *measured), MEASURED_SOURCE, chi_sa
+    system, source, cosmo_sac = TernarySystem(n, m, chi_ps, chi_pa, chi_sa), "COSMO-SAC", None
+    if measured is not None:
+        candidate = TernarySystem(n, m, chi_ps, chi_pa, *measured)
+        if candidate.liquids_mix:
+            system, source, cosmo_sac = candidate, MEASURED_SOURCE, chi_sa
+        else:  # a split solvent–antisolvent edge makes a three-phase region the tracer does not draw
+            source = f"COSMO-SAC; the {MEASURED_SOURCE} split these two liquids at this temperature"
     spinodal = spinodal_points(system)
     return TernaryDiagram(polymer_f.label, solvent_f.label, antisolvent_f.label, float(t), system, std_ps, std_pa,
                           tie_lines(system), spinodal, critical_point_ternary(system, spinodal),

@@ -194,3 +194,15 @@ def test_a_composition_dependent_solvent_antisolvent_term_meets_its_derivatives(
     flat = TernarySystem(50.0, 0.4, 0.45, 2.5, 1.2, (0.0, 0.0))
     np.testing.assert_allclose(flat.chemical_potentials(np.log(phi)),
                                TernarySystem(50.0, 0.4, 0.45, 2.5, 1.2).chemical_potentials(np.log(phi)), rtol=1e-12)
+
+
+def test_the_diagram_takes_measured_activities_only_where_they_keep_the_two_liquids_mixed():
+    """Acetone and water mix, and so do their DECHEMA activities: the diagram takes g(u). THF and water
+    mix in all proportions at room temperature too, but the boiling-point NRTL set
+    splits them: a three-phase region the tracer does not draw, so COSMO-SAC's χsa, and the source says so."""
+    from chiapp.precipitation import ternary_phase_diagram
+
+    acetone = ternary_phase_diagram("PMMA", "acetone", "water", 298.15)
+    assert acetone.system.sa_excess and acetone.chi_sa_source.startswith("DECHEMA") and acetone.system.liquids_mix
+    thf = ternary_phase_diagram("PS", "tetrahydrofuran", "water", 298.15)
+    assert not thf.system.sa_excess and thf.chi_sa_source.startswith("COSMO-SAC") and "split" in thf.chi_sa_source
