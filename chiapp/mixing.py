@@ -14,15 +14,17 @@ COSMO-SAC (``chiapp.quantum.cosmosac``) from the σ-profiles of the two liquids:
     ΔG_mix/RT (per mole of molecules) = x1 ln(x1 γ1) + x2 ln(x2 γ2)
                                       = x1 ln φ1 + x2 ln φ2 + χ12 φ1 φ2,
 
-at the blend's own composition, at two temperatures (25 and 100 °C) so that χ12 = a + b/T. Where a
-liquid has no σ-profile (chiapp ships them for its library; a new molecule has one once MOPAC has
-run), the term is unknown and left out, and the answer says so.
+at equal volume fractions, at two temperatures (25 and 100 °C) so that χ12 = a + b/T. Where the pair's
+activities were measured (``assets/evidence/activity_nrtl.csv``, DECHEMA VLE data as NRTL sets), χ12 is
+taken from them instead, at the blend's own composition (ethanol–water's χ12 changes sign across the
+range): measurement before computation, as measured χ before the model. Where a liquid has no
+σ-profile (chiapp ships them for its library; a new molecule has one once MOPAC has run) and the pair
+is not tabulated, the term is unknown and left out, and the answer says so.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -38,8 +40,8 @@ from chiapp.quantum.sigma import SigmaProfile, known_profile
 from chiapp.resources import verified_asset
 
 __all__ = ["MIXING_TEMPERATURES_K", "binary_mixing_shifts", "excess_chi", "interaction_coefficients", "liquids_mix",
-           "MEASURED_SOURCE", "measured_chi", "measured_interaction",
-           "measured_ln_gammas", "mixing_shift", "pair_interaction", "clear_cache"]
+           "MEASURED_SOURCE", "measured_chi", "measured_excess_chi", "measured_interaction",
+           "measured_ln_gammas", "mixing_sources", "mixing_shift", "pair_interaction", "clear_cache"]
 
 #: χ12(T) = a + b/T is fixed by its values at these temperatures [K].
 MIXING_TEMPERATURES_K = (298.15, 373.15)
@@ -168,19 +170,46 @@ def measured_ln_gammas(first_key: str, second_key: str, x1, temperature_k: float
     return np.stack([ln1, ln2], axis=-1)
 
 
-def measured_chi(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_cm3_per_mol: float,
-                 temperature_k: float) -> float | None:
-    """χ12 per site of the first liquid from the pair's measured activities, by the rule that gives
-    COSMO-SAC's (:func:`interaction_coefficients`: the excess of ΔG_mix over Flory–Huggins' at equal
-    volume fractions), for comparing the two; None when the pair is not tabulated."""
+def measured_excess_chi(first_key: str, second_key: str, volume_fraction_first, v1_cm3_per_mol: float,
+                        v2_cm3_per_mol: float, temperature_k: float) -> np.ndarray | None:
+    """χ12 [-] of two liquids at volume fractions φ1 from their measured activities, per site of the
+    mixture's mean molar volume, by the rule of :func:`excess_chi` (COSMO-SAC's): the excess of ΔG_mix
+    over Flory–Huggins' per mole of molecules, over φ1 φ2; None when the pair is not tabulated."""
+    phi1 = np.atleast_1d(np.asarray(volume_fraction_first, dtype=float))
     v1, v2 = float(v1_cm3_per_mol), float(v2_cm3_per_mol)
-    x1 = (0.5 / v1) / (0.5 / v1 + 0.5 / v2)
+    x1 = (phi1 / v1) / (phi1 / v1 + (1.0 - phi1) / v2)
     ln_gamma = measured_ln_gammas(first_key, second_key, x1, temperature_k)
     if ln_gamma is None:
         return None
-    x2 = 1.0 - x1
-    excess = x1 * (math.log(x1 / 0.5) + ln_gamma[0]) + x2 * (math.log(x2 / 0.5) + ln_gamma[1])
-    return float(excess / 0.25 * v1 / (1.0 / (0.5 / v1 + 0.5 / v2)))
+    x2, phi2 = 1.0 - x1, 1.0 - phi1
+    excess = x1 * (np.log(x1 / phi1) + ln_gamma[..., 0]) + x2 * (np.log(x2 / phi2) + ln_gamma[..., 1])
+    return excess / (phi1 * phi2)
+
+
+def measured_chi(first_key: str, second_key: str, v1_cm3_per_mol: float, v2_cm3_per_mol: float,
+                 temperature_k: float) -> float | None:
+    """χ12 per site of the first liquid from the pair's measured activities at equal volume fractions,
+    where COSMO-SAC's is taken (:func:`interaction_coefficients`), for comparing the two; None when the
+    pair is not tabulated."""
+    chi = measured_excess_chi(first_key, second_key, 0.5, v1_cm3_per_mol, v2_cm3_per_mol, temperature_k)
+    v1, v2 = float(v1_cm3_per_mol), float(v2_cm3_per_mol)
+    return None if chi is None else float(chi[0] * v1 * (0.5 / v1 + 0.5 / v2))
+
+
+def _measured_g(first_key: str, second_key: str, volume_fraction_first, v1: float, v2: float
+                ) -> np.ndarray | None:
+    """(a, b [K]) of g12(T) = a + b/T [mol/cm³] (M, 2) of two liquids at volume fractions φ1 (M,) from
+    their measured activities, fixed at MIXING_TEMPERATURES_K as COSMO-SAC's; None: not tabulated."""
+    phi1 = np.atleast_1d(np.asarray(volume_fraction_first, dtype=float))
+    per_cm3 = phi1 / v1 + (1.0 - phi1) / v2                          # 1 / the mean molar volume
+    t1, t2 = MIXING_TEMPERATURES_K
+    cold = measured_excess_chi(first_key, second_key, phi1, v1, v2, t1)
+    hot = measured_excess_chi(first_key, second_key, phi1, v1, v2, t2)
+    if cold is None or hot is None:
+        return None
+    c1, c2 = cold * per_cm3, hot * per_cm3
+    b = (c1 - c2) / (1.0 / t1 - 1.0 / t2)
+    return np.stack([c1 - b / t1, b], axis=-1)
 
 
 def measured_interaction(solvent_key: str, antisolvent_key: str, v_s_cm3_per_mol: float, v_a_cm3_per_mol: float,
@@ -234,16 +263,27 @@ def liquids_mix(first_key: str, second_keys, v1_cm3_per_mol: float, v2_cm3_per_m
     return out
 
 
+def _pair_g(first_key: str, second_key: str, v1: float, v2: float, fraction_first: float
+            ) -> tuple[float, float] | None:
+    """g12 (a, b) of two liquids mixed at ``fraction_first`` by volume: measured where tabulated, else
+    COSMO-SAC's (one value at every composition), else None."""
+    measured = _measured_g(first_key, second_key, fraction_first, v1, v2)
+    if measured is not None:
+        return float(measured[0, 0]), float(measured[0, 1])
+    return pair_interaction(first_key, second_key, v1, v2)
+
+
 def mixing_shift(keys, fractions, molar_volumes_cm3_per_mol) -> tuple[float, float] | None:
     """(Δa, Δb [K]) that the mixing term −Σ_{i<j} φi φj χij adds to a blend's χ(T) with any polymer, or
-    None when a pair's interaction is unknown; χij = g_ij · V_s, V_s the blend's mean molar volume."""
+    None when a pair's interaction is unknown; χij = g_ij · V_s, V_s the blend's mean molar volume, g_ij
+    of the pair mixed at its own ratio in the blend, φi/(φi + φj)."""
     phi = np.asarray(fractions, dtype=float)
     v = np.asarray(molar_volumes_cm3_per_mol, dtype=float)
     v_blend = 1.0 / float(np.sum(phi / v))
     shift_a = shift_b = 0.0
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            found = pair_interaction(keys[i], keys[j], v[i], v[j])
+            found = _pair_g(keys[i], keys[j], v[i], v[j], phi[i] / (phi[i] + phi[j]))
             if found is None:
                 return None
             shift_a -= phi[i] * phi[j] * v_blend * found[0]
@@ -251,9 +291,20 @@ def mixing_shift(keys, fractions, molar_volumes_cm3_per_mol) -> tuple[float, flo
     return shift_a, shift_b
 
 
+def mixing_sources(keys, names) -> str:
+    """Where each pair's χ12 of a blend comes from, in words ('' for one liquid)."""
+    parts = []
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            source = (f"{MEASURED_SOURCE} at the blend's composition" if (keys[i], keys[j]) in _measured_pairs()
+                      else "COSMO-SAC (computed)")
+            parts.append(f"{names[i]}–{names[j]}: {source}")
+    return "; ".join(parts)
+
+
 def binary_mixing_shifts(first_keys, second_keys, volume_fraction_first, v1_cm3_per_mol, v2_cm3_per_mol
                          ) -> np.ndarray:
-    """(Δa, Δb [K]) of many two-liquid blends at once (M, 2), NaN rows where a σ-profile is missing:
+    """(Δa, Δb [K]) of many two-liquid blends at once (M, 2), NaN rows where the interaction is unknown:
     the numbers of :func:`mixing_shift`, the pairs not yet known solved together."""
     phi1 = np.asarray(volume_fraction_first, dtype=float)
     v1 = np.asarray(v1_cm3_per_mol, dtype=float)
@@ -261,9 +312,20 @@ def binary_mixing_shifts(first_keys, second_keys, volume_fraction_first, v1_cm3_
     rows = np.stack([np.asarray(first_keys, dtype=str), np.asarray(second_keys, dtype=str),
                      v1.astype(str), v2.astype(str)], axis=1)
     _, first_row, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-    pairs = [_pair(str(first_keys[i]), str(second_keys[i]), float(v1[i]), float(v2[i])) for i in first_row]
+    inverse = inverse.ravel()
+    measured = _measured_pairs()
+    tabulated = [(str(first_keys[i]), str(second_keys[i])) in measured for i in first_row]
+    pairs = [_pair(str(first_keys[i]), str(second_keys[i]), float(v1[i]), float(v2[i]))
+             for i, known in zip(first_row, tabulated) if not known]
     _solve(pairs)
-    found = np.array([_KNOWN[p] or (np.nan, np.nan) for p in pairs], dtype=float).reshape(-1, 2)[inverse.ravel()]
+    computed = iter(pairs)
+    per_pair = np.array([(np.nan, np.nan) if known else (_KNOWN[next(computed)] or (np.nan, np.nan))
+                         for known in tabulated], dtype=float).reshape(-1, 2)
+    found = per_pair[inverse]
+    for group in np.flatnonzero(tabulated):
+        at = np.flatnonzero(inverse == group)
+        i = first_row[group]
+        found[at] = _measured_g(str(first_keys[i]), str(second_keys[i]), phi1[at], float(v1[i]), float(v2[i]))
     weight = phi1 * (1.0 - phi1) / (phi1 / v1 + (1.0 - phi1) / v2)
     return -weight[:, None] * found
 

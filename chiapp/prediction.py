@@ -143,6 +143,13 @@ class ChiPrediction(FrozenResult):
         return len(self.laboratory_std) > 0 and self.evidence.has_measured_chi
 
     @property
+    def mixing_source(self) -> str:
+        """A blend's: where each pair of its solvents takes its χ12 from ('' for one solvent)."""
+        from chiapp.mixing import mixing_sources
+
+        return mixing_sources([c.smiles for c in self.components], [c.name for c in self.components])
+
+    @property
     def polymer_label(self) -> str:
         """What a person calls the polymer: its grade, else its name, else its SMILES."""
         return self.grade or self.polymer_name or self.polymer

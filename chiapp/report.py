@@ -102,7 +102,7 @@ def pair_report(prediction, chain_length: float, manifest: dict, band=None,
                                       "(chiapp calibrate); every answer below is the calibrated polymer's"))
     if prediction.blend is not None:
         inputs.append(("Blend", f"volume fractions {prediction.blend.text}; its χ mixes the components' and "
-                                "subtracts φ1φ2χ12, χ12 from COSMO-SAC's excess Gibbs energy"))
+                                f"subtracts φ1φ2χ12 ({prediction.mixing_source})"))
     answer = (f"χ(T) = a + b/T with a = {prediction.a:.2f} and b = {prediction.b_k:.0f} K; "
               f"critical χc = {chi_c:.3f} for N = {chain_length:,.0f}.")
     if band is not None:

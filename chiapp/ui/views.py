@@ -387,7 +387,8 @@ def show_blend(result, key: str = "blend") -> None:
                         f"{display_name_of(result)} in {blend.text}", result.chain_length)),
                     config=plotly_config("blend_chi"), key=f"{key}_plot")
     st.caption("Solid: χ of the blend with ± σ (its components' latent points mixed by volume fraction, minus "
-               "φ1φ2χ12 with the solvents' χ12 from COSMO-SAC's excess Gibbs energy: two liquids that dislike each "
+               "φ1φ2χ12 with the solvents' χ12 from their measured activities where chiapp has the pair, else from "
+               "COSMO-SAC's excess Gibbs energy: two liquids that dislike each "
                "other can make a better solvent together; what the measured χ, handbook labels, phase rows and "
                "cited dissolution facts of each solvent with this polymer move, they move in the blend by its "
                "fraction); dotted: the polymer's χ in each solvent alone; dashed: the blend's χc.")

@@ -37,19 +37,77 @@ def test_excess_chi_agrees_with_the_single_mixture_cosmo_sac_route():
         assert excess_chi(first, second, phi1, (v1, v2), 320.0)[0] == pytest.approx(expected, abs=1e-6)
 
 
+def _nrtl_excess_per_mole(first: str, second: str, x1: float, t: float) -> float:
+    """G^E/RT per mole of molecules, straight from NRTL (Renon & Prausnitz, AIChE J. 14, 135 (1968)) with
+    the table's row for the pair: x1 x2 [τ21 G21/(x1 + x2 G21) + τ12 G12/(x2 + x1 G12)]."""
+    import io
+
+    import pandas as pd
+
+    from chiapp.resources import verified_asset
+
+    table = pd.read_csv(io.BytesIO(verified_asset("evidence", "activity_nrtl.csv")))
+    row = table[(table["key_1"] == first) & (table["key_2"] == second)]
+    if row.empty:
+        row, x1 = table[(table["key_1"] == second) & (table["key_2"] == first)], 1 - x1
+    row = row.iloc[0]
+    tau12, tau21 = (row[c] / (1.987204258640832 * t) for c in ("a12_cal_per_mol", "a21_cal_per_mol"))
+    g12, g21 = np.exp(-row["alpha12"] * tau12), np.exp(-row["alpha12"] * tau21)
+    x2 = 1 - x1
+    return x1 * x2 * (tau21 * g21 / (x1 + x2 * g21) + tau12 * g12 / (x2 + x1 * g12))
+
+
+def _measured_pair_chi(first: str, second: str, phi1: float, v1: float, v2: float, t: float) -> float:
+    """χ12 per site of the pair's mean molar volume at volume fraction φ1: the excess of the NRTL ΔG_mix
+    over Flory–Huggins', per mole of molecules, over φ1 φ2."""
+    x1 = (phi1 / v1) / (phi1 / v1 + (1 - phi1) / v2)
+    excess = (_nrtl_excess_per_mole(first, second, x1, t) + x1 * np.log(x1 / phi1)
+              + (1 - x1) * np.log((1 - x1) / (1 - phi1)))
+    return excess / (phi1 * (1 - phi1))
+
+
 def test_three_liquids_add_their_pairs():
-    keys = [ETHANOL, WATER, canonical_solvent("CC(C)=O")]
-    phi, v = np.array([0.5, 0.2, 0.3]), np.array([58.6, 18.07, 74.0])
+    """Each pair at its own ratio in the blend: ethanol–water and ethanol–acetonitrile by their measured
+    activities (DECHEMA NRTL, computed here from the formula), water–acetonitrile (not tabulated) by
+    COSMO-SAC; the blend's χ moves by −Σ φi φj V_b g_ij, g_ij = χ_ij / V_ij of the pair alone."""
+    keys = [ETHANOL, WATER, canonical_solvent("CC#N")]
+    phi, v = np.array([0.5, 0.2, 0.3]), np.array([58.6, 18.07, 52.9])
     v_blend = 1 / np.sum(phi / v)
+    t = np.array(MIXING_TEMPERATURES_K)
     expected = np.zeros(2)
     for i, j in ((0, 1), (0, 2), (1, 2)):
-        expected -= phi[i] * phi[j] * v_blend * np.array(pair_interaction(keys[i], keys[j], v[i], v[j]))
-    np.testing.assert_allclose(mixing_shift(keys, phi, v), expected, rtol=1e-12)
+        psi = phi[i] / (phi[i] + phi[j])
+        v_pair = 1 / (psi / v[i] + (1 - psi) / v[j])
+        if (i, j) == (1, 2):
+            a, b = pair_interaction(keys[i], keys[j], v[i], v[j])
+            g = a + b / t
+        else:
+            g = np.array([_measured_pair_chi(keys[i], keys[j], psi, v[i], v[j], temp) for temp in t]) / v_pair
+        expected -= phi[i] * phi[j] * v_blend * g
+    a, b = mixing_shift(keys, phi, v)
+    np.testing.assert_allclose(a + b / t, expected, rtol=1e-9)
+
+
+def test_the_blend_finders_many_blends_equal_one_blend_at_a_time():
+    """binary_mixing_shifts (the finder's route, blends solved together) gives mixing_shift's numbers for
+    tabulated and computed pairs, at several compositions and in either order."""
+    from chiapp.mixing import binary_mixing_shifts
+
+    toluene, anisole = canonical_solvent("Cc1ccccc1"), canonical_solvent("COc1ccccc1")
+    volumes = {ETHANOL: 58.6, WATER: 18.07, toluene: 106.3, anisole: 108.6}
+    rows = [(ETHANOL, WATER, 0.8), (WATER, ETHANOL, 0.2), (ETHANOL, WATER, 0.3), (toluene, anisole, 0.6),
+            (toluene, ETHANOL, 0.5), (ETHANOL, toluene, 0.5)]
+    many = binary_mixing_shifts([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                                [volumes[r[0]] for r in rows], [volumes[r[1]] for r in rows])
+    one = [mixing_shift([r[0], r[1]], [r[2], 1 - r[2]], [volumes[r[0]], volumes[r[1]]]) for r in rows]
+    np.testing.assert_allclose(many, np.array(one), rtol=1e-9)
+    np.testing.assert_allclose(many[0], many[1], rtol=1e-9)   # the same blend, named in the other order
 
 
 def test_a_blends_answer_carries_the_mixing_term():
-    """The blend's χ minus the same blend without the term is −φ1φ2 χ12 (per the blend's site), and
-    at the two temperatures that fix χ12(T) it equals χ12 straight from G^E at equal volumes."""
+    """The blend's χ minus the same blend without the term is −φ1φ2 χ12 (per the blend's site), and at
+    the two temperatures that fix χ12(T) it equals χ12 straight from the measured G^E of ethanol and water
+    at the blend's composition (NRTL, computed here from the formula)."""
     polymer = polymer_features("PMMA")
     blend = solvent_features("ethanol:0.8+water:0.2")
     bare = dataclasses.replace(blend, mixing=(0.0, 0.0))
@@ -57,10 +115,9 @@ def test_a_blends_answer_carries_the_mixing_term():
     with_term = answer_grid([polymer], [blend], t).chi[0, 0]
     without = answer_grid([polymer], [bare], t).chi[0, 0]
     v1, v2 = (c.molar_volume_cm3_per_mol for c in blend.components)
-    first, second = known_profile("solvent", ETHANOL), known_profile("solvent", WATER)
-    v_half, v_blend = 1 / (0.5 / v1 + 0.5 / v2), blend.molar_volume_cm3_per_mol
-    chi12 = np.array([excess_chi(first, second, 0.5, (v1, v2), temp)[0] for temp in t]) * v_blend / v_half
+    chi12 = np.array([_measured_pair_chi(ETHANOL, WATER, 0.8, v1, v2, temp) for temp in t])
     np.testing.assert_allclose(with_term - without, -0.8 * 0.2 * chi12, atol=1e-9)
+    assert "DECHEMA" in predict_chi("PMMA", blend.blend, 298.15).mixing_source
 
 
 def test_cosolvency_ethanol_water_is_better_than_ethanol_for_pmma():
