@@ -116,7 +116,7 @@ def verdict_view(prediction, index: int | None = None) -> VerdictView:
 def component_evidence(prediction) -> list[str]:
     """A blend's: where its χ12 comes from, and one sentence per solvent that has evidence with the polymer
     (it counts by its fraction)."""
-    out = [f"solvent-solvent chi12 of the blend: {prediction.mixing_source}"] if prediction.components else []
+    out = [f"Solvent–solvent χ12 of the blend: {prediction.mixing_source}"] if prediction.components else []
     for c in prediction.components:
         words = _evidence_words(c.evidence, "that pair")
         if words:

@@ -296,7 +296,7 @@ def mixing_sources(keys, names) -> str:
     parts = []
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            source = (f"{MEASURED_SOURCE} at the blend's composition" if (keys[i], keys[j]) in _measured_pairs()
+            source = (f"{MEASURED_SOURCE} at their ratio in the blend" if (keys[i], keys[j]) in _measured_pairs()
                       else "COSMO-SAC (computed)")
             parts.append(f"{names[i]}–{names[j]}: {source}")
     return "; ".join(parts)
