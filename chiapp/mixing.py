@@ -296,8 +296,12 @@ def mixing_sources(keys, names) -> str:
     parts = []
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            source = (f"{MEASURED_SOURCE} at their ratio in the blend" if (keys[i], keys[j]) in _measured_pairs()
-                      else "COSMO-SAC (computed)")
+            if (keys[i], keys[j]) in _measured_pairs():
+                source = f"{MEASURED_SOURCE} at their ratio in the blend"
+            elif known_profile("solvent", keys[i]) is None or known_profile("solvent", keys[j]) is None:
+                source = "not known (no σ-profile): left out"
+            else:
+                source = "COSMO-SAC (computed)"
             parts.append(f"{names[i]}–{names[j]}: {source}")
     return "; ".join(parts)
 

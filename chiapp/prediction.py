@@ -33,6 +33,7 @@ from chiapp.features import (
 from chiapp.flory_huggins import ChiCoefficients
 from chiapp.frozen import FrozenResult
 from chiapp.library import Molecule, resolve_polymer, resolve_solvent
+from chiapp.mixing import mixing_sources
 from chiapp.model import ChiModel, load_model
 from chiapp.model_card import chemistry_caveat
 from chiapp.posterior import CHEMISTRY_CLASSES, PRIOR_NAMES
@@ -145,8 +146,6 @@ class ChiPrediction(FrozenResult):
     @property
     def mixing_source(self) -> str:
         """A blend's: where each pair of its solvents takes its χ12 from ('' for one solvent)."""
-        from chiapp.mixing import mixing_sources
-
         return mixing_sources([c.smiles for c in self.components], [c.name for c in self.components])
 
     @property

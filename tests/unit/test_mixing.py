@@ -212,3 +212,17 @@ def test_the_ternary_edge_of_two_liquids_is_their_measured_mixing_free_energy():
     edge = np.stack([np.zeros_like(u), 1 - u, u], axis=1)
     np.testing.assert_allclose(system.free_energy(edge), per_site, atol=5e-4)   # the fit: 0.1 % of ΔG_mix
     assert system.liquids_mix                                           # acetone and water mix
+
+
+def test_a_blend_says_where_each_pairs_chi12_comes_from():
+    """Measured where tabulated, COSMO-SAC where both liquids have σ-profiles, else left out; and the
+    last is what the engine does too (no mixing term: mixing_shift is None)."""
+    from chiapp.mixing import mixing_sources
+
+    acetonitrile, odd = canonical_solvent("CC#N"), canonical_solvent("OCC(F)(F)C(F)(F)C(F)(F)Cl")
+    assert known_profile("solvent", odd) is None
+    words = mixing_sources([ETHANOL, WATER, acetonitrile, odd], ["ethanol", "water", "acetonitrile", "odd"])
+    parts = dict(part.split(": ", 1) for part in words.split("; "))
+    assert parts["ethanol–water"].startswith("DECHEMA") and parts["water–acetonitrile"] == "COSMO-SAC (computed)"
+    assert parts["water–odd"].startswith("not known")
+    assert mixing_shift([WATER, odd], [0.5, 0.5], [18.07, 120.0]) is None
